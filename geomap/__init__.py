@@ -1,0 +1,38 @@
+"""geomap: turn news stories into maps and answers, offline.
+
+The public API is loaded lazily so that ``import geomap`` does no work:
+
+- :func:`geomap.zones.classify` — which country's land or water each point is in;
+- :func:`geomap.distance.geodesic` — distances on the ellipsoid;
+- :func:`geomap.geodata.load_layer` — shipped land, borders, coastline and maritime layers.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ._version import __version__
+
+# public name -> "module:attribute"; modules are imported on first use.
+_LAZY = {
+    "classify": "geomap.zones:classify",
+    "geodesic": "geomap.distance:geodesic",
+    "load_layer": "geomap.geodata:load_layer",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'geomap' has no attribute {name!r}")
+    module, attr = target.split(":")
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,45 @@
+"""The one place that finds the shipped data files.
+
+Installed, the data lives in ``geomap/data`` (mapped from the repository's
+``data/``); in a source checkout it is the sibling ``data/`` folder.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import DataError
+
+__all__ = ["data_path"]
+
+
+@lru_cache(maxsize=None)
+def _data_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data", here.parent / "data"):
+        if (candidate / "SOURCES.md").is_file():
+            return candidate
+    raise DataError(
+        f"geomap's data folder was not found beside {here}; reinstall geomap (pip install .) "
+        "or rebuild the data with data/build.py"
+    )
+
+
+def data_path(name: str) -> Path:
+    """Return the path of shipped data file ``name``.
+
+    Parameters
+    ----------
+    name : str
+        File name inside the data folder, e.g. ``"zones.npz"``.
+
+    Raises
+    ------
+    DataError
+        If the file is missing (the data was not built or installed).
+    """
+    p = _data_dir() / name
+    if not p.is_file():
+        raise DataError(f"shipped data file {name} is missing from {p.parent}; rebuild it with data/build.py")
+    return p
