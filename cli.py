@@ -47,5 +47,78 @@ def main() -> None:
     """
 
 
+@main.command("vessels")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--zone", "zone", metavar="COUNTRY:ZONE", help="Zone of the zone engine, e.g. CHN:territorial_sea.")
+@click.option("--area", "area", type=click.Path(dir_okay=False, path_type=str), help="GeoJSON or GeoParquet polygon file instead of --zone.")
+@click.option("--columns", metavar="NAME=COLUMN,...", help="Name columns that are not recognised, e.g. mmsi=ShipId,time=ts,lat=Y,lon=X.")
+@click.option("--max-gap", "max_gap", type=float, default=6.0, show_default=True, help="Reporting gap (hours) that splits a visit.")
+@click.option("--max-speed", "max_speed", type=float, default=50.0, show_default=True, help="Implied speed (knots) above which a jump is impossible.")
+@click.option("--events", is_flag=True, help="Also find loitering and encounters.")
+@click.option("--loiter-speed", type=float, default=2.0, show_default=True, help="Loitering: average speed under (knots).")
+@click.option("--loiter-hours", type=float, default=2.0, show_default=True, help="Loitering: for at least (hours).")
+@click.option("--encounter-distance", type=float, default=500.0, show_default=True, help="Encounter: vessels within (metres).")
+@click.option("--encounter-speed", type=float, default=2.0, show_default=True, help="Encounter: both under (knots).")
+@click.option("--encounter-hours", type=float, default=2.0, show_default=True, help="Encounter: for at least (hours).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file (atomically) instead of stdout.")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons, to this CSV file.")
+@click.option("--engine", type=click.Choice(["default", "dask"]), default="default", show_default=True, help="dask: dask-geopandas over partitioned Parquet.")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
+@_user_errors
+def vessels(file: str, **opts: Any) -> None:
+    """Vessel visits to a zone (and loitering, encounters) from an AIS file.
+
+    FILE is CSV or Parquet (or a folder of Parquet files) with the US AIS archive
+    columns (MMSI, BaseDateTime, LAT, LON, SOG, ..., VesselName) or mmsi,
+    timestamp, lat, lon, sog, cog, name. Times without a zone are read as UTC.
+    Rejected rows are counted by reason on stderr.
+
+    \b
+    Examples:
+      geomap vessels ais.csv --zone CHN:territorial_sea
+      geomap vessels ais.parquet --area sansha_bay.geojson --events --format json -o out.json
+    """
+    from geomap.ais import parse_columns_option, write_rejects
+    from geomap.io import check_writable
+    from geomap.vessel_analysis import analyse, resolve_area
+    from geomap.vessel_report import format_report, summary_lines
+
+    for target in (opts["output"], opts["rejects_path"]):
+        if target:
+            check_writable(target)
+    area = resolve_area(zone=opts["zone"], area=opts["area"])
+    event_options = {
+        "loiter_speed_kn": opts["loiter_speed"],
+        "loiter_hours": opts["loiter_hours"],
+        "encounter_distance_m": opts["encounter_distance"],
+        "encounter_speed_kn": opts["encounter_speed"],
+        "encounter_hours": opts["encounter_hours"],
+    }
+    result = analyse(
+        file,
+        area=area,
+        columns=parse_columns_option(opts["columns"]),
+        max_gap_h=opts["max_gap"],
+        max_speed_kn=opts["max_speed"],
+        events=opts["events"],
+        event_options=event_options if opts["events"] else None,
+        engine=opts["engine"],
+        scheduler=opts["scheduler"],
+    )
+    for line in summary_lines(result.summary):
+        click.echo(line, err=True)
+    if opts["rejects_path"]:
+        write_rejects(result.rejects, opts["rejects_path"])
+    text = format_report(result.visits, result.events, fmt=opts["fmt"], summary=result.summary, positions=result.positions)
+    if opts["output"]:
+        from geomap.io import atomic_write
+
+        with atomic_write(opts["output"]) as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -662,3 +662,14 @@ def _empty(key: str) -> np.ndarray:
     dtypes = {"row": np.int64, "mmsi": np.int64, "t": np.int64, "lat": np.float64, "lon": np.float64,
               "sog": np.float32, "name_code": np.int32, "inside": bool}
     return np.array([], dtypes[key])
+
+
+def write_rejects(rejects: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write rejected rows (row, reason, mmsi, time, lat, lon) to a CSV file atomically.
+
+    ``row`` is the data row number: 1 is the first row after the header.
+    """
+    from .io import atomic_write
+
+    with atomic_write(path) as fh:
+        rejects.to_csv(fh, index=False, lineterminator="\n")

@@ -1,0 +1,193 @@
+"""Write visits and events as a text table, CSV, JSON or GeoJSON.
+
+Times are ISO 8601 in UTC (``Z``); durations in hours (``duration_h``), speeds in
+knots (``_kn``), distances in metres (``_m``). JSON and GeoJSON carry the
+cleaning summary (rows read, rejected by reason, times read as UTC); the table
+and CSV leave it to stderr. Output is deterministic: rows are sorted and numbers
+rounded to fixed precision.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .ais import Positions
+from .errors import InputError
+
+__all__ = ["FORMATS", "format_report", "summary_lines"]
+
+FORMATS = ("table", "csv", "json", "geojson")
+_ROUND = {"duration_h": 4, "avg_speed_kn": 3, "min_distance_m": 1}
+_COORD_DIGITS = 6
+
+
+def format_report(
+    visits: pd.DataFrame,
+    events: pd.DataFrame | None,
+    *,
+    fmt: str,
+    summary: dict,
+    positions: Positions | None = None,
+) -> str:
+    """Render visits (and events) in ``fmt``.
+
+    Parameters
+    ----------
+    visits : pandas.DataFrame
+        From :func:`geomap.visits.find_visits`.
+    events : pandas.DataFrame or None
+        From :func:`geomap.events.find_events`, or None without ``--events``.
+    fmt : {"table", "csv", "json", "geojson"}
+    summary : dict
+        The cleaning and analysis summary.
+    positions : Positions, optional
+        For GeoJSON visit lines through the fixes inside the area.
+
+    Returns
+    -------
+    str
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    vrec = _records(visits.drop(columns=[c for c in visits.columns if c.startswith("_")]))
+    erec = _records(events) if events is not None else None
+    if fmt == "json":
+        doc: dict[str, Any] = {"summary": summary, "visits": vrec}
+        if erec is not None:
+            doc["events"] = erec
+        return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if fmt == "geojson":
+        return _geojson(visits, vrec, erec, summary, positions)
+    if fmt == "csv":
+        return _csv(vrec, erec)
+    return _table(vrec, erec, summary)
+
+
+def summary_lines(summary: dict) -> list[str]:
+    """One-line-per-fact cleaning summary for stderr."""
+    rej = summary.get("rejected", {})
+    bad = ", ".join(f"{k} {v}" for k, v in rej.items() if v) or "none"
+    lines = [
+        f"{summary['file']}: {summary['rows_read']} rows read, {summary['rows_kept']} kept, "
+        f"{summary['rows_rejected']} rejected ({bad})",
+        f"note: {summary['time_note']}",
+    ]
+    if "visits" in summary:
+        lines.append(f"{summary['visits']} visits to {summary['zone']} ({summary['split_visits']} split by gaps or jumps)")
+    if "events" in summary:
+        lines.append(f"{summary['events']} events ({summary['loitering']} loitering, {summary['encounters']} encounters)")
+    return lines
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    out = []
+    cols = list(df.columns)
+    values = {c: _column_values(df[c], c) for c in cols}
+    for i in range(len(df)):
+        out.append({c: values[c][i] for c in cols})
+    return out
+
+
+def _column_values(s: pd.Series, name: str) -> list:
+    if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return [None if pd.isna(v) else v.strftime("%Y-%m-%dT%H:%M:%SZ") for v in s]
+    digits = _ROUND.get(name, _COORD_DIGITS if name.endswith(("lon", "lat")) else None)
+    out = []
+    for v in s.tolist():
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            out.append(None)
+        elif isinstance(v, (bool, np.bool_)):
+            out.append(bool(v))
+        elif isinstance(v, (int, np.integer)):
+            out.append(int(v))
+        elif isinstance(v, (float, np.floating)):
+            out.append(round(float(v), digits) if digits is not None else float(v))
+        else:
+            out.append(str(v))
+    return out
+
+
+def _csv(vrec: list[dict], erec: list[dict] | None) -> str:
+    buf = io.StringIO()
+    if erec is None:
+        rows, cols = vrec, _keys(vrec, _VISIT_KEYS)
+    else:
+        rows = [{"record": "visit", **r} for r in vrec] + [{"record": r["event"], **r} for r in erec]
+        cols = ["record"] + _keys(vrec, _VISIT_KEYS) + [c for c in _keys(erec, _EVENT_KEYS) if c not in _VISIT_KEYS]
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def _keys(rec: list[dict], default: list[str]) -> list[str]:
+    return list(rec[0]) if rec else default
+
+
+def _table(vrec: list[dict], erec: list[dict] | None, summary: dict) -> str:
+    out = [f"Visits to {summary.get('zone', '')} (times UTC; {summary['time_note']})"]
+    out += _text_table(vrec, ["mmsi", "name", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind"])
+    if erec is not None:
+        out.append("")
+        out.append("Events (times UTC)")
+        out += _text_table(
+            erec, ["event", "mmsi", "name", "other_mmsi", "other_name", "start_time", "end_time", "duration_h", "lon", "lat", "zone"]
+        )
+    return "\n".join(out) + "\n"
+
+
+def _text_table(rec: list[dict], cols: list[str]) -> list[str]:
+    if not rec:
+        return ["(none)"]
+    cells = [[_cell(r.get(c)) for c in cols] for r in rec]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    return lines
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    # control characters in vessel names must not move the terminal's cursor
+    return "".join(ch if ch.isprintable() else "?" for ch in str(v))
+
+
+def _geojson(visits: pd.DataFrame, vrec, erec, summary, positions: Positions | None) -> str:
+    feats = []
+    firsts = visits["_first"].to_numpy() if "_first" in visits else None
+    lasts = visits["_last"].to_numpy() if "_last" in visits else None
+    for i, r in enumerate(vrec):
+        coords = [[r["entry_lon"], r["entry_lat"]]]
+        if positions is not None and firsts is not None:
+            sl = slice(int(firsts[i]), int(lasts[i]) + 1)
+            coords += [[round(float(x), _COORD_DIGITS), round(float(y), _COORD_DIGITS)] for x, y in zip(positions.lon[sl], positions.lat[sl])]
+        coords.append([r["exit_lon"], r["exit_lat"]])
+        feats.append({"type": "Feature", "properties": {"record": "visit", **r}, "geometry": {"type": "LineString", "coordinates": coords}})
+    for r in erec or []:
+        feats.append(
+            {"type": "Feature", "properties": {"record": r["event"], **r}, "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]}}
+        )
+    doc = {"type": "FeatureCollection", "summary": summary, "features": feats}
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+_VISIT_KEYS = [
+    "mmsi", "name", "zone", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind", "split",
+    "entry_lon", "entry_lat", "exit_lon", "exit_lat",
+]
+_EVENT_KEYS = [
+    "event", "mmsi", "name", "other_mmsi", "other_name", "start_time", "end_time", "duration_h", "lon", "lat", "zone",
+    "in_area", "avg_speed_kn", "min_distance_m", "positions",
+]
