@@ -306,7 +306,9 @@ def read_positions(
             rejects.append(bad)
         del batch
     keys = ("row", "mmsi", "t", "lat", "lon", "sog", "name_code") + (("inside",) if mask is not None else ())
-    data = {k: np.concatenate([a[k] for a in parts]) if parts else _empty(k) for k in keys}
+    data: dict[str, np.ndarray] = {}
+    for k in keys:  # one column at a time, freeing the chunks' copies as we go
+        data[k] = np.concatenate([a.pop(k) for a in parts]) if parts else _empty(k)
     del parts
     data, more = _sort_and_check(data, max_speed_kn=max_speed_kn)
     rejects.extend(more)
@@ -566,17 +568,17 @@ def _name_codes(arr: pa.Array, names: dict[str, int]) -> np.ndarray:
 def _sort_and_check(data: dict[str, np.ndarray], *, max_speed_kn: float):
     """Sort by (MMSI, time), reject exact duplicates and impossible jumps, mark breaks."""
     order = np.lexsort((data["row"], data["t"], data["mmsi"]))
-    data = {k: v[order] for k, v in data.items()}
+    _take(data, order)
     del order
     rejects = []
     dup = _duplicates(data)
     if dup.any():
         rejects.append(_rejects_from(data, dup, "duplicate"))
-        data = {k: v[~dup] for k, v in data.items()}
+        _take(data, ~dup)
     jump = _spikes(data, max_speed_kn=max_speed_kn)
     if jump.any():
         rejects.append(_rejects_from(data, jump, "impossible_jump"))
-        data = {k: v[~jump] for k, v in data.items()}
+        _take(data, ~jump)
     n = len(data["mmsi"])
     breaks = np.zeros(n, np.int8)
     if n:
@@ -586,6 +588,12 @@ def _sort_and_check(data: dict[str, np.ndarray], *, max_speed_kn: float):
         breaks[too_fast & ~first] = 3
     data["breaks"] = breaks
     return data, rejects
+
+
+def _take(data: dict[str, np.ndarray], index: np.ndarray) -> None:
+    """Index every column in place, one at a time, so at most one extra column is alive."""
+    for k in list(data):
+        data[k] = data[k][index]
 
 
 def _duplicates(d: dict[str, np.ndarray]) -> np.ndarray:
