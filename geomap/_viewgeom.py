@@ -1,0 +1,224 @@
+"""Fit a view and shrink geometries to what that view can show.
+
+A map is drawn for a view: the area around its places at the zoom that fits them in
+``width`` × ``height`` pixels. Geometries are clipped to that area (with room to pan
+and zoom out one level), parts and holes smaller than a pixel are dropped, lines are
+simplified to half a pixel, and coordinates are rounded to a grid finer than that and
+written as integer deltas. This is what keeps a regional map well under 1 MB.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+__all__ = ["View", "fit_view", "encode_polygons", "encode_lines", "encode_points"]
+
+_TILE = 256.0
+_MAX_LAT = 85.0
+
+
+@dataclass(frozen=True)
+class View:
+    """The area a map opens on and the resolution geometries are prepared for.
+
+    Attributes
+    ----------
+    bounds : tuple of float
+        ``(minlon, minlat, maxlon, maxlat)`` the map is fitted to (margin included).
+    zoom : float
+        The Leaflet zoom that fits ``bounds`` in the map's pixels (multiple of 0.25).
+    clip : tuple of float
+        The area whose data is kept: the visible area grown by half its size on
+        every side (enough to pan or to zoom out one level).
+    tolerance : float
+        Simplification tolerance, degrees (half a pixel at ``zoom``).
+    min_area : float
+        Polygon parts and holes smaller than this (square degrees, about one pixel)
+        are dropped.
+    quantum : int
+        Coordinates are stored as integers of ``1 / quantum`` degree.
+    """
+
+    bounds: tuple[float, float, float, float]
+    zoom: float
+    clip: tuple[float, float, float, float]
+    tolerance: float
+    min_area: float
+    quantum: int
+
+
+def _merc_y(lat: float) -> float:
+    lat = max(-_MAX_LAT, min(_MAX_LAT, lat))
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _merc_lat(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def fit_view(
+    bounds: tuple[float, float, float, float], *, width: int, height: int, max_zoom: float = 14.0
+) -> View:
+    """Return the :class:`View` that shows ``bounds`` in a ``width`` × ``height`` pixel map.
+
+    Parameters
+    ----------
+    bounds : tuple of float
+        ``(minlon, minlat, maxlon, maxlat)``, margin already included.
+    width, height : int
+        Map size in CSS pixels.
+    max_zoom : float
+        Upper limit of the fitted zoom (a single point would otherwise zoom in forever).
+    """
+    minlon, minlat, maxlon, maxlat = bounds
+    dlon = max(maxlon - minlon, 1e-9)
+    y0, y1 = _merc_y(minlat), _merc_y(maxlat)
+    dy = max(y1 - y0, 1e-12)
+    z = min(math.log2(width * 360.0 / (_TILE * dlon)), math.log2(height * 2 * math.pi / (_TILE * dy)), max_zoom)
+    z = max(0.0, math.floor(z * 4) / 4)
+    world = _TILE * 2**z
+    half_w = width / 2 / world * 360.0
+    cx = (minlon + maxlon) / 2
+    cy = (y0 + y1) / 2
+    half_h = height / 2 / world * 2 * math.pi
+    vis = (cx - half_w, _merc_lat(cy - half_h), cx + half_w, _merc_lat(cy + half_h))
+    gw, gh = vis[2] - vis[0], vis[3] - vis[1]
+    clip = (
+        max(-180.0, vis[0] - gw / 2),
+        max(-_MAX_LAT, vis[1] - gh / 2),
+        min(180.0, vis[2] + gw / 2),
+        min(_MAX_LAT, vis[3] + gh / 2),
+    )
+    deg_px = 360.0 / world
+    tolerance = deg_px / 2
+    quantum = int(10 ** math.ceil(math.log10(2.0 / tolerance)))
+    return View(
+        bounds=tuple(float(v) for v in bounds),  # type: ignore[arg-type]
+        zoom=z,
+        clip=clip,
+        tolerance=tolerance,
+        min_area=deg_px * deg_px,
+        quantum=min(quantum, 10**6),
+    )
+
+
+def _clip(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
+    """Clip ``geoms`` to the view; return (clipped geometries, their row indices)."""
+    box = shapely.box(*view.clip)
+    keep = np.flatnonzero(shapely.intersects(geoms, box))
+    clipped = shapely.clip_by_rect(geoms[keep], *view.clip)
+    ok = ~shapely.is_empty(clipped)
+    return clipped[ok], keep[ok]
+
+
+def _encode_coords(coords: np.ndarray, ring_index: np.ndarray, n_rings: int, quantum: int, *, closed: bool):
+    """Quantize, de-duplicate and delta-encode coordinates grouped by ``ring_index``.
+
+    Returns a list (one per ring) of flat int lists ``[x0, y0, dx1, dy1, ...]`` or None
+    where a ring collapsed below its minimum size.
+    """
+    q = np.round(coords * quantum).astype(np.int64)
+    new_ring = np.ones(len(q), dtype=bool)
+    new_ring[1:] = ring_index[1:] != ring_index[:-1]
+    same = np.zeros(len(q), dtype=bool)
+    same[1:] = (q[1:] == q[:-1]).all(axis=1) & ~new_ring[1:]
+    q, ring_index, new_ring = q[~same], ring_index[~same], new_ring[~same]
+    delta = q.copy()
+    delta[1:] -= q[:-1]
+    delta[new_ring] = q[new_ring]
+    counts = np.bincount(ring_index, minlength=n_rings)
+    pieces = np.split(delta, np.cumsum(counts)[:-1])
+    least = 4 if closed else 2
+    return [p.ravel().tolist() if len(p) >= least else None for p in pieces]
+
+
+def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
+    """Prepare (multi)polygons for ``view``.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+    view : View
+
+    Returns
+    -------
+    dict
+        Row index → list of polygons, each a list of encoded rings (exterior first).
+        Rows with nothing left at this resolution are absent.
+    """
+    clipped, rows = _clip(geoms, view)
+    if not len(clipped):
+        return {}
+    polys, pidx = shapely.get_parts(clipped, return_index=True)
+    is_poly = shapely.get_type_id(polys) == 3
+    polys, pidx = polys[is_poly], pidx[is_poly]
+    big = shapely.area(polys) >= view.min_area
+    polys, pidx = polys[big], pidx[big]
+    if not len(polys):
+        return {}
+    rings, ridx = shapely.get_rings(polys, return_index=True)
+    first = np.ones(len(rings), dtype=bool)
+    first[1:] = ridx[1:] != ridx[:-1]
+    ring_area = shapely.area(shapely.polygons(rings))
+    keep = first | (ring_area >= view.min_area)
+    rings, ridx, first = rings[keep], ridx[keep], first[keep]
+    rings = shapely.simplify(rings, view.tolerance, preserve_topology=False)
+    coords, cidx = shapely.get_coordinates(rings, return_index=True)
+    enc = _encode_coords(coords, cidx, len(rings), view.quantum, closed=True)
+    out: dict[int, list] = {}
+    current: dict[int, list] = {}
+    for r, code in enumerate(enc):
+        poly = int(ridx[r])
+        if first[r]:
+            current[poly] = [code] if code is not None else []
+        elif code is not None and current.get(poly):
+            current[poly].append(code)
+    for poly, ring_list in current.items():
+        if ring_list:
+            out.setdefault(int(rows[pidx[poly]]), []).append(ring_list)
+    return out
+
+
+def encode_lines(geoms: np.ndarray, view: View) -> dict[int, list]:
+    """Prepare (multi)lines — and polygon outlines — for ``view``.
+
+    Returns
+    -------
+    dict
+        Row index → list of encoded lines.
+    """
+    clipped, rows = _clip(geoms, view)
+    if not len(clipped):
+        return {}
+    parts, pidx = shapely.get_parts(clipped, return_index=True)
+    tid = shapely.get_type_id(parts)
+    lines = parts[(tid == 1) | (tid == 2)]
+    pidx = pidx[(tid == 1) | (tid == 2)]
+    if not len(lines):
+        return {}
+    lines = shapely.simplify(lines, view.tolerance, preserve_topology=False)
+    coords, cidx = shapely.get_coordinates(lines, return_index=True)
+    enc = _encode_coords(coords, cidx, len(lines), view.quantum, closed=False)
+    out: dict[int, list] = {}
+    for i, code in enumerate(enc):
+        if code is not None:
+            out.setdefault(int(rows[pidx[i]]), []).append(code)
+    return out
+
+
+def encode_points(geoms: np.ndarray, *, quantum: int = 100000) -> dict[int, list]:
+    """Return row index → list of ``[x, y]`` integer points (``1 / quantum`` degree); no clipping."""
+    parts, pidx = shapely.get_parts(geoms, return_index=True)
+    pts = shapely.get_type_id(parts) == 0
+    parts, pidx = parts[pts], pidx[pts]
+    parts_ok = ~shapely.is_empty(parts)
+    parts, pidx = parts[parts_ok], pidx[parts_ok]
+    coords = np.round(shapely.get_coordinates(parts) * quantum).astype(np.int64)
+    out: dict[int, list] = {}
+    for i, (x, y) in enumerate(coords.tolist()):
+        out.setdefault(int(pidx[i]), []).append([x, y])
+    return out

@@ -1,0 +1,402 @@
+"""Draw an article's places and geomap's layers on one interactive map.
+
+:func:`render` returns a :class:`GeoMap`, a :class:`folium.Map` whose page carries
+Leaflet and geomap's small runtime inline: it shows in Jupyter, saves with
+``m.save("map.html")`` and opens with the network off. The data is prepared for the
+view (see :mod:`geomap._viewgeom`), so a regional map stays well under 1 MB, and
+element ids come from a hash of the content, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable, Sequence
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from folium.template import Template
+
+from . import escape
+from ._assets import assets
+from ._viewgeom import View, encode_lines, encode_points, encode_polygons, fit_view
+from .errors import InputError
+
+__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec"]
+
+#: Accepted ``basemap`` values.
+BASEMAPS = ("vector", "none", "osm")
+
+_OSM_TILES = {
+    "name": "OpenStreetMap",
+    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "maxZoom": 19,
+    "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+}
+_WORLD = (-180.0, -60.0, 180.0, 75.0)
+_PALETTE = ("#8e44ad", "#16a085", "#d35400", "#2c3e50", "#c0392b", "#27ae60", "#2980b9", "#7f8c8d")
+
+
+class GeoMap(folium.Map):
+    """A :class:`folium.Map` drawn by geomap's inline runtime from a data spec.
+
+    Build it with :func:`render`. It renders to a self-contained page (Leaflet's JS and
+    CSS inline, no CDN links) with stable element ids.
+
+    Attributes
+    ----------
+    spec : dict
+        What the runtime draws: view bounds, layers (encoded geometries, escaped text).
+    places : geopandas.GeoDataFrame
+        The places shown as markers (from the article and ``place_names``).
+    notice : str or None
+        Plain-text notice shown on the map (e.g. no places found), else None.
+    """
+
+    default_js: list = []
+    default_css: list = []
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<style>{{ this.assets_css }}</style>
+<style>html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
+#{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }</style>
+<script>{{ this.assets_js }}</script>
+{% endmacro %}
+{% macro html(this, kwargs) %}
+<div class="folium-map geomap" id="{{ this.get_name() }}"></div>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = geomap.draw("{{ this.get_name() }}", {{ this.spec_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        spec: dict,
+        *,
+        title: str | None = None,
+        places: gpd.GeoDataFrame | None = None,
+        notice: str | None = None,
+    ) -> None:
+        super().__init__(location=None, tiles=None, zoom_start=1)
+        self._name = "geomap"
+        self.spec = spec
+        self.spec_json = escape.script_json(spec)
+        self._id = hashlib.sha256(self.spec_json.encode("utf-8")).hexdigest()[:16]
+        root = self.get_root()
+        root._id = self._id
+        root.title = escape.text(title) if title else "geomap"
+        a = assets()
+        self.assets_css = a.css
+        self.assets_js = a.js
+        self.places = places if places is not None else _empty_places()
+        self.notice = notice
+
+    def render(self, **kwargs):  # noqa: D102 - folium's signature
+        # folium.Map.render adds the Leaflet CDN links and a global-switches script;
+        # geomap inlines its own, so only the template macros are rendered.
+        return folium.MacroElement.render(self, **kwargs)
+
+
+def render(
+    article: str | None = None,
+    *,
+    layers: Sequence = (),
+    points: Iterable[str | Sequence] = (),
+    place_names: Iterable[str] = (),
+    title: str | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    zones: bool = True,
+    borders: bool = True,
+    basemap: str = "vector",
+    width: int = 1000,
+    height: int = 700,
+) -> GeoMap:
+    """Draw an article's places, extra points and layers on an interactive map.
+
+    Parameters
+    ----------
+    article : str, optional
+        Article *text*; its places are found with :func:`geomap.places`.
+    layers : sequence of Layer or path
+        Extra layers: :class:`~geomap.layers.base.Layer` objects, or paths of GeoJSON,
+        GeoParquet or CSV point files (read with :func:`geomap.layers.userfile.read_layer`).
+    points : iterable of str or tuple
+        ``"LAT,LON[,LABEL]"`` strings or ``(lat, lon[, label])`` tuples.
+    place_names : iterable of str
+        Names looked up in the gazetteer and added as places.
+    title : str, optional
+        Title shown on the map and in the page's ``<title>`` (escaped).
+    bounds : tuple of float, optional
+        ``(minlon, minlat, maxlon, maxlat)`` to show, instead of fitting the places.
+    zones, borders : bool
+        Draw the maritime zones / land borders.
+    basemap : {"vector", "none", "osm"}
+        ``"vector"``: offline land and sea from the shipped data (default); ``"none"``:
+        no base map; ``"osm"``: OpenStreetMap tiles (needs the network when viewed).
+    width, height : int
+        The map size, in pixels, that geometries are prepared for.
+
+    Returns
+    -------
+    GeoMap
+        A :class:`folium.Map`; ``m.save(path)`` or :func:`geomap.embed.write_html`.
+
+    Raises
+    ------
+    InputError
+        For an unknown ``basemap``, bad points or bounds, or unreadable layer files.
+    """
+    from geomap.layers.base import Layer
+    from geomap.layers.places import places_layer
+    from geomap.layers.points import points_layer
+    from geomap.layers.userfile import read_layer
+
+    if basemap not in BASEMAPS:
+        raise InputError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
+    if width < 50 or height < 50:
+        raise InputError(f"map size {width}x{height} is too small; give at least 50x50 pixels")
+    bounds = _check_bounds(bounds) if bounds is not None else None
+    user_layers = [lyr if isinstance(lyr, Layer) else read_layer(lyr, index=i) for i, lyr in enumerate(layers)]
+    user_layers = [
+        lyr if lyr.style else _with_style(lyr, _PALETTE[i % len(_PALETTE)]) for i, lyr in enumerate(user_layers)
+    ]
+
+    notice = None
+    found = _empty_places()
+    if article is not None:
+        found = _article_places(article)
+        if found.empty:
+            notice = "No places were found in the article."
+    names = [n for n in place_names]
+    if names:
+        found = pd.concat([found, _lookup_places(names)], ignore_index=True) if not found.empty else _lookup_places(names)
+        found = gpd.GeoDataFrame(found, geometry="geometry", crs=4326)
+    point_list = list(points)
+
+    marker_layers = []
+    if not found.empty:
+        marker_layers.append(places_layer(found))
+    if point_list:
+        marker_layers.append(points_layer(point_list))
+
+    if bounds is None:
+        bounds = _fit_bounds([lyr.gdf for lyr in marker_layers] or [lyr.gdf for lyr in user_layers])
+    view = fit_view(bounds, width=width, height=height)
+
+    drawn: list = []
+    if basemap == "vector":
+        from geomap.layers.land import land_layer
+
+        drawn.append(land_layer(view.clip, zoom=view.zoom))
+    if zones:
+        from geomap.layers.maritime import maritime_layers
+
+        drawn.extend(maritime_layers(view.clip))
+    if borders:
+        from geomap.layers.borders import borders_layer
+
+        drawn.append(borders_layer(view.clip))
+    drawn.extend(user_layers)
+    drawn.extend(marker_layers)
+
+    spec = build_spec(drawn, view, title=title, notice=notice, basemap=basemap)
+    return GeoMap(spec, title=title, places=found, notice=notice)
+
+
+def build_spec(
+    layers: Sequence, view: View, *, title: str | None = None, notice: str | None = None, basemap: str = "vector"
+) -> dict:
+    """Return the runtime's spec for ``layers`` prepared for ``view`` (all text escaped).
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        Bottom to top.
+    view : View
+    title, notice : str, optional
+        Plain text shown at the top of the map.
+    basemap : str
+        One of :data:`BASEMAPS`.
+    """
+    from geomap.layers.land import SEA_COLOUR
+
+    attribution: list[str] = []
+    out_layers = []
+    for lyr in layers:
+        features = _features(lyr, view)
+        for credit in lyr.attribution:
+            if credit not in attribution:
+                attribution.append(credit)
+        out_layers.append(
+            {
+                "name": escape.text(lyr.name),
+                "kind": lyr.kind,
+                "pane": "gm" + lyr.pane.capitalize(),
+                "style": dict(lyr.style),
+                "legend": escape.text(lyr.legend_label) or None,
+                "show": bool(lyr.show),
+                "control": bool(lyr.control),
+                "q": view.quantum,
+                "pq": 100000,
+                "f": features,
+            }
+        )
+    if basemap == "vector":
+        attribution.append("Natural Earth")
+    credits = [escape.text(c) for c in dict.fromkeys(attribution)]
+    spec = {
+        "bounds": [round(v, 6) for v in view.bounds],
+        "layers": out_layers,
+        "attribution": credits,
+        "sea": SEA_COLOUR if basemap == "vector" else "#ffffff",
+        "tiles": dict(_OSM_TILES) if basemap == "osm" else None,
+        "title": escape.text(title) if title else None,
+        "notice": escape.text(notice) if notice else None,
+    }
+    return spec
+
+
+def _features(lyr, view: View) -> list:
+    """Encode one layer's rows as ``[kind, geometry, tooltip_html, popup_html]``."""
+    gdf = lyr.gdf
+    if gdf.empty:
+        return []
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    types = gdf.geometry.geom_type.fillna("").to_numpy()
+    encoded: dict[int, list] = {}
+    kinds: dict[int, int] = {}
+    is_point = np.array(["Point" in t for t in types])
+    is_line = np.array(["Line" in t for t in types])
+    is_poly = np.array(["Polygon" in t for t in types])
+    for mask, kind in ((is_point, 0), (is_line, 1), (is_poly, 2)):
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            continue
+        if kind == 0:
+            enc = encode_points(geoms[rows])
+        elif kind == 1:
+            enc = encode_lines(geoms[rows], view)
+        else:
+            enc = encode_polygons(geoms[rows], view)
+        for local, geom in enc.items():
+            encoded[int(rows[local])] = geom
+            kinds[int(rows[local])] = kind
+    tips = gdf[lyr.tooltip].tolist() if lyr.tooltip else None
+    titles = gdf[lyr.popup_title].tolist() if lyr.popup_title else None
+    popup_cols = [(label, gdf[col].tolist()) for label, col in lyr.popup]
+    out = []
+    for i in sorted(encoded):
+        tip = escape.text(tips[i]) if tips is not None else ""
+        pop = _popup_html(titles[i] if titles is not None else None, [(lab, vals[i]) for lab, vals in popup_cols])
+        geom = encoded[i]
+        if kinds[i] == 0:  # one marker per point of a multipoint
+            out.extend([0, p, tip, pop] for p in geom)
+        else:
+            out.append([kinds[i], geom, tip, pop])
+    return out
+
+
+def _popup_html(title: object, rows: list[tuple[str, object]]) -> str:
+    """Popup HTML in which every value is escaped text; empty when there is nothing to show."""
+    body = [
+        f"<tr><th>{escape.text(label)}</th><td>{escape.text(value)}</td></tr>"
+        for label, value in rows
+        if escape.text(value) != ""
+    ]
+    head = f'<div class="gm-popup-title">{escape.text(title)}</div>' if escape.text(title) else ""
+    if not head and not body:
+        return ""
+    table = f"<table>{''.join(body)}</table>" if body else ""
+    return f'<div class="gm-popup">{head}{table}</div>'
+
+
+def _fit_bounds(frames: list[gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
+    """Bounds of all geometries with a margin (10% of the span, at least 0.2°); the world if none."""
+    boxes = [f.total_bounds for f in frames if not f.empty and np.isfinite(f.total_bounds).all()]
+    if not boxes:
+        return _WORLD
+    b = np.array(boxes)
+    minlon, minlat = b[:, 0].min(), b[:, 1].min()
+    maxlon, maxlat = b[:, 2].max(), b[:, 3].max()
+    px = max(0.1 * (maxlon - minlon), 0.2)
+    py = max(0.1 * (maxlat - minlat), 0.2)
+    return (
+        float(max(-180.0, minlon - px)),
+        float(max(-85.0, minlat - py)),
+        float(min(180.0, maxlon + px)),
+        float(min(85.0, maxlat + py)),
+    )
+
+
+def _check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
+    try:
+        minlon, minlat, maxlon, maxlat = (float(v) for v in bounds)
+    except (TypeError, ValueError):
+        raise InputError(f"bounds {bounds!r}: expected four numbers MINLON,MINLAT,MAXLON,MAXLAT") from None
+    if not (-180 <= minlon < maxlon <= 180 and -90 <= minlat < maxlat <= 90):
+        raise InputError(
+            f"bounds {bounds!r}: need -180 <= MINLON < MAXLON <= 180 and -90 <= MINLAT < MAXLAT <= 90 "
+            "(order MINLON,MINLAT,MAXLON,MAXLAT)"
+        )
+    return minlon, minlat, maxlon, maxlat
+
+
+def _with_style(lyr, colour: str):
+    from dataclasses import replace
+
+    kind = lyr.kind
+    if kind == "point":
+        style = {"radius": 5, "color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.8}
+    elif kind == "line":
+        style = {"color": colour, "weight": 2.5, "opacity": 0.9}
+    else:
+        style = {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.2}
+    return replace(lyr, style=style)
+
+
+def _empty_places() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"name": pd.Series([], dtype=object)}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
+
+
+def _article_places(text: str) -> gpd.GeoDataFrame:
+    from geomap.geocode import places
+
+    found = places(text)
+    if found.crs is None:
+        found = found.set_crs(4326)
+    return found.reset_index(drop=True)
+
+
+def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:
+    """Look each name up in the gazetteer (most populous match); unknown names raise InputError."""
+    from geomap.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    rows = []
+    for name in names:
+        hits = gaz.lookup(name.strip())
+        if not hits:
+            raise InputError(
+                f"place {name!r} is not in the gazetteer; check the spelling or give --point LAT,LON,{name}"
+            )
+        best = sorted(hits, key=lambda p: (-(p.population or 0), p.id))[0]
+        rows.append(
+            {
+                "name": best.name,
+                "gazetteer_id": best.id,
+                "kind": best.kind,
+                "country": best.country,
+                "lat": best.lat,
+                "lon": best.lon,
+                "sentence": "",
+                "reasons": "added by name (--place)",
+            }
+        )
+    df = pd.DataFrame(rows)
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)

@@ -1,0 +1,13 @@
+"""Map layers: one module per kind, each building a :class:`~geomap.layers.base.Layer`.
+
+- :mod:`geomap.layers.places` — geocoded places as markers with their evidence;
+- :mod:`geomap.layers.points` — points given by coordinates;
+- :mod:`geomap.layers.land` — the offline land-and-sea base map;
+- :mod:`geomap.layers.borders` — land borders;
+- :mod:`geomap.layers.maritime` — territorial sea, contiguous zone, EEZ (whatever is shipped);
+- :mod:`geomap.layers.userfile` — a user's GeoJSON, GeoParquet or CSV file.
+"""
+
+from geomap.layers.base import Layer, Style
+
+__all__ = ["Layer", "Style"]

@@ -1,0 +1,114 @@
+"""Geocoded places as markers whose popups carry the evidence."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geomap.layers.base import Layer
+
+__all__ = ["places_layer", "zone_labels", "format_coords"]
+
+STYLE = {"radius": 7, "color": "#922b21", "weight": 2, "fillColor": "#e74c3c", "fillOpacity": 0.9}
+ATTRIBUTION = ("GeoNames (CC BY 4.0)",)
+
+
+def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict | None = None) -> Layer:
+    """Build the layer of geocoded places.
+
+    Parameters
+    ----------
+    places : geopandas.GeoDataFrame
+        Point geometries with (optional) columns ``name``, ``country``, ``score``,
+        ``sentence``, ``kind`` (or ``feature_type``), ``gazetteer_id`` (or ``geonameid``, ``id``),
+        as :func:`geomap.geocode.places` returns.
+    name : str
+        Layer name.
+    style : dict, optional
+        Leaflet circle-marker options replacing the default red dots.
+
+    Returns
+    -------
+    Layer
+        Each feature's popup shows the name, country, coordinates, the zone the place
+        is in (from :func:`geomap.zones.classify`), the sentence that names it and the
+        score; its tooltip is the name.
+    """
+    gdf = places.copy()
+    if gdf.crs is None:
+        gdf = gdf.set_crs(4326)
+    gdf = gdf.to_crs(4326)
+    x = gdf.geometry.x.to_numpy(dtype=float)
+    y = gdf.geometry.y.to_numpy(dtype=float)
+    n = len(gdf)
+    table = pd.DataFrame(index=gdf.index)
+    table["_name"] = _col(gdf, "name", n)
+    table["_country"] = _col(gdf, "country", n)
+    table["_coords"] = [format_coords(la, lo) for la, lo in zip(y, x)]
+    table["_zone"] = zone_labels(x, y)
+    table["_sentence"] = _col(gdf, "sentence", n)
+    table["_score"] = [_fmt_score(v) for v in _col(gdf, "score", n, default=np.nan)]
+    kind = next((c for c in ("feature_type", "kind") if c in gdf.columns), None)
+    table["_feature"] = _col(gdf, kind, n)
+    gid = next((c for c in ("gazetteer_id", "geonameid", "id") if c in gdf.columns), None)
+    table["_id"] = _col(gdf, gid, n) if gid else [""] * n
+    rows = [("Country", "_country"), ("Coordinates", "_coords"), ("Zone", "_zone"), ("Sentence", "_sentence"),
+            ("Score", "_score"), ("Feature", "_feature"), ("Gazetteer id", "_id")]
+    out = gpd.GeoDataFrame(table, geometry=gdf.geometry.values, crs=4326)
+    return Layer(
+        name=name,
+        gdf=out,
+        style=dict(style or STYLE),
+        tooltip="_name",
+        popup_title="_name",
+        popup=tuple(rows),
+        pane="places",
+        attribution=ATTRIBUTION,
+    )
+
+
+def zone_labels(lon: np.ndarray, lat: np.ndarray) -> list[str]:
+    """Describe the zone of each point, e.g. ``"territorial sea of CHN"`` or ``"land of PRK"``.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+        Coordinates in degrees.
+    """
+    if len(lon) == 0:
+        return []
+    try:
+        from geomap.zones import classify
+    except ImportError:  # zone engine not installed: say so rather than guess
+        return ["unknown (zone engine not installed)"] * len(lon)
+
+    table = classify(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    out = []
+    for country, zone in zip(table["country"].tolist(), table["zone"].tolist()):
+        zone = str(zone).replace("_", " ")
+        if zone == "none":
+            out.append("outside the zones in geomap's data")
+        else:
+            out.append(f"{zone} of {country}" if country else zone)
+    return out
+
+
+def format_coords(lat: float, lon: float) -> str:
+    """Return ``"26.6800° N, 119.7200° E"`` (4 decimals, about 10 m)."""
+    return f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}"
+
+
+def _col(gdf: pd.DataFrame, column: str | None, n: int, *, default: object = "") -> list:
+    if column is None or column not in gdf.columns:
+        return [default] * n
+    return ["" if (v is None or (isinstance(v, float) and np.isnan(v) and default == "")) else v
+            for v in gdf[column].tolist()]
+
+
+def _fmt_score(v: object) -> str:
+    try:
+        f = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(v)
+    return "" if np.isnan(f) else f"{f:.2f}"
