@@ -107,6 +107,16 @@ US_STATE_ABBR = {
     "TN": "Tenn.", "TX": "Tex.", "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va.|W. Va.",
     "WI": "Wis.|Wisc.", "WY": "Wyo.", "DC": "D.C.|Washington, D.C.|District of Columbia",
 }
+# GeoNames' own country points (CC BY 4.0) where they differ much from the
+# world-countries centre: news corpora linked to GeoNames use these.
+GEONAMES_COUNTRY_POINT = {
+    "US": (39.76, -98.5), "CA": (60.10867, -113.64258), "IN": (22.0, 79.0), "AU": (-25.0, 135.0),
+    "LY": (28.0, 17.0), "JP": (35.68536, 139.75309), "GB": (54.75844, -2.69531), "KR": (36.5, 127.75),
+    "IT": (42.83333, 12.83333), "DE": (51.5, 10.5), "FR": (46.0, 2.0), "MX": (23.0, -102.0),
+    "BR": (-10.0, -55.0), "CN": (35.0, 105.0), "RU": (60.0, 100.0), "ES": (40.0, -4.0),
+    "IL": (31.5, 34.75), "AR": (-34.0, -64.0), "ID": (-5.0, 120.0), "NZ": (-42.0, 174.0),
+    "ZA": (-29.0, 24.0), "CL": (-30.0, -71.0), "PE": (-10.0, -75.25), "CO": (4.0, -73.25),
+}
 ADMIN_SUFFIXES = ("Province", "Region", "Prefecture", "Governorate", "Oblast", "oblast", "State",
                   "Voivodeship", "Krai", "Department", "Municipality")
 CITY_SUFFIXES = ("-si", "-ŭp", "-up", "-ri", "-ni", "-dong", "-gun", " Shi", " Xian", " Zhen")
@@ -152,7 +162,7 @@ class _Builder:
         self.names: list[tuple[str, int, int]] = []  # (name, row, flag)
 
     def add(self, *, gid: int, name: str, lat: float, lon: float, kind: str, cc: str = "",
-            admin1: str = "", admin2: str = "", pop: int = 0, aliases=(), demonyms=()) -> int:
+            admin1: str = "", admin2: str = "", pop: int = 0, aliases=(), demonyms=(), names=()) -> int:
         i = len(self.rows)
         self.rows.append(dict(gid=gid, name=name, lat=lat, lon=lon, kind=kind, cc=cc or "",
                               admin1=admin1 or "", admin2=admin2 or "", pop=int(pop or 0)))
@@ -160,6 +170,8 @@ class _Builder:
         for a in aliases:
             if a and a != name:
                 self.names.append((a, i, 0))
+        for a in names:  # curated names count as primary names
+            self.names.append((a, i, 1))
         for d in demonyms:
             if d:
                 self.names.append((d, i, 2))
@@ -192,7 +204,7 @@ def build(cache: Path, out: Path) -> None:
         g = countries.get(cc, {})
         aliases = {c["name"]["common"], c["name"]["official"]}
         aliases |= {a for a in c.get("altSpellings", []) if len(a) > 3 and a.isascii()}
-        aliases |= set(COUNTRY_ALIASES.get(cc, []))
+        curated = set(COUNTRY_ALIASES.get(cc, []))
         dem = set()
         for v in (c.get("demonyms") or {}).get("eng", {}).values():
             if v:
@@ -200,10 +212,10 @@ def build(cache: Path, out: Path) -> None:
                 dem.add(v + "s" if not v.endswith(("s", "ese", "sh", "ch")) else v)
         dem |= set(EXTRA_DEMONYMS.get(cc, []))
         capitals[cc] = set(c.get("capital") or [])
-        lat, lon = c["latlng"]
+        lat, lon = GEONAMES_COUNTRY_POINT.get(cc, c["latlng"])
         b.add(gid=int(g.get("geonameid") or -1), name=g.get("name") or c["name"]["common"], lat=lat, lon=lon,
               kind="country", cc=cc, pop=int(g.get("population") or 0), aliases=sorted(aliases),
-              demonyms=sorted(dem))
+              demonyms=sorted(dem), names=sorted(curated))
 
     # first-level regions
     us_gid = {s["code"]: int(s["geonameid"]) for s in us_states.values()}
@@ -217,12 +229,13 @@ def build(cache: Path, out: Path) -> None:
             if name.endswith(" " + suf):
                 aliases.append(name[: -len(suf) - 1])
         gid = -1
+        abbr = []
         if s["countryCode"] == "US":
             gid = us_gid.get(s["isoCode"], -1)
-            aliases += US_STATE_ABBR.get(s["isoCode"], "").split("|")
+            abbr = [a for a in US_STATE_ABBR.get(s["isoCode"], "").split("|") if a]
             admin1_name[("US", s["isoCode"])] = name
         b.add(gid=gid, name=name, lat=float(s["latitude"]), lon=float(s["longitude"]), kind="admin1",
-              cc=s["countryCode"], admin1=name, aliases=aliases)
+              cc=s["countryCode"], admin1=name, aliases=aliases, names=abbr)
 
     # US counties from the us-atlas topology
     fips_state = {s["fips"]: s["code"] for s in us_states.values()}
@@ -272,7 +285,7 @@ def build(cache: Path, out: Path) -> None:
     with open(HERE / "places_extra.csv", newline="", encoding="utf-8") as fh:
         for k, r in enumerate(csv.DictReader(fh)):
             b.add(gid=-1_000_000 - k, name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]),
-                  kind=r["type"] or "feature", cc=r["country"], aliases=[a for a in r["aliases"].split("|") if a])
+                  kind=r["type"] or "feature", cc=r["country"], names=[a for a in r["aliases"].split("|") if a])
 
     _save(b, out)
 

@@ -15,10 +15,10 @@ from collections import Counter, defaultdict
 __all__ = ["resolve", "places", "mentions_table"]
 
 _KIND_PRIOR = {
-    "continent": 3.5, "country": 4.0, "admin1": 3.0, "admin2": 2.0, "capital": 2.0, "city": 0.0,
-    "ocean": 3.5, "sea": 3.5, "gulf": 3.5, "bay": 3.0, "strait": 3.5, "river": 2.5, "lake": 2.5,
-    "island": 2.5, "peninsula": 3.0, "region": 3.0, "mountain": 2.5, "port": 2.5, "canal": 3.0,
-    "locality": 2.0, "bridge": 2.0, "feature": 2.5, "street": 0.0,
+    "continent": 6.0, "country": 7.0, "admin1": 4.5, "admin2": 2.5, "capital": 2.5, "city": 0.0,
+    "ocean": 5.5, "sea": 5.5, "gulf": 5.5, "bay": 4.0, "strait": 5.5, "river": 4.0, "lake": 4.0,
+    "island": 4.0, "peninsula": 4.5, "region": 4.5, "mountain": 4.0, "port": 3.0, "canal": 4.5,
+    "locality": 3.0, "bridge": 3.0, "feature": 3.0, "street": 0.0,
 }
 _SENT = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 
@@ -52,7 +52,7 @@ def resolve(mentions: list, text: str, gaz) -> None:
         Where the mention rows point.
     """
     from ._names import name_key
-    from .gazetteer import ALIAS, DEMONYM
+    from .gazetteer import ALIAS, DEMONYM, WATER_KINDS
 
     feats = {}
 
@@ -65,16 +65,23 @@ def resolve(mentions: list, text: str, gaz) -> None:
     # --- context: countries and first-level regions the article names -----------------
     ctx_cc: Counter = Counter()
     ctx_a1: Counter = Counter()
+    own_cc: dict[str, Counter] = defaultdict(Counter)
+    own_a1: dict[str, Counter] = defaultdict(Counter)
     for m in mentions:
+        key = name_key(m.text)
         for r, f in zip(m.rows, m.flags):
             lat, lon, pop, kind, cc, a1, a2 = F(r)
             if kind == "country" and f != ALIAS:
-                ctx_cc[cc] += 1
+                own_cc[key][cc] += 1
             elif kind == "admin1" and f != ALIAS and len(m.rows) <= 3:
-                ctx_a1[(cc, a1)] += 1
-                ctx_cc[cc] += 0.5
-            elif kind == "capital" and pop > 500000:
-                ctx_cc[cc] += 0.5
+                own_a1[key][(cc, a1)] += 1
+                own_cc[key][cc] += 0.5
+            elif kind in ("capital", "city") and (pop > 500000 or (len(m.rows) == 1 and pop > 5000)):
+                own_cc[key][cc] += 0.5
+    for c in own_cc.values():
+        ctx_cc.update(c)
+    for c in own_a1.values():
+        ctx_a1.update(c)
     # --- qualifiers: "X, Y" where Y is X's region or country ---------------------------
     qual: dict[int, set] = defaultdict(set)  # mention index -> {(cc, a1)} named by its qualifier
     by_start = {m.start: k for k, m in enumerate(mentions)}
@@ -98,63 +105,79 @@ def resolve(mentions: list, text: str, gaz) -> None:
     for k, m in enumerate(mentions):
         groups[name_key(m.text)].append(k)
     total_cc = sum(ctx_cc.values()) or 1.0
+    us_share = ctx_cc["US"] / total_cc if ctx_cc else 0.0
 
-    def score_row(r: int, flag: int, ks: list[int], anchors) -> tuple[float, list[str]]:
+    def row_features(r: int, flag: int, ks: list[int], anchors, maxpop: int, ncand: int) -> list[float]:
         lat, lon, pop, kind, cc, a1, a2 = F(r)
-        why = []
-        s = _KIND_PRIOR.get(kind, 2.0)
-        if r >= gaz.n_shipped:
-            s += 10.0
-            why.append("user gazetteer entry")
-        if pop > 0:
-            s += 0.55 * math.log10(pop + 1)
-        if flag == ALIAS:
-            s -= 1.0
-        elif flag == DEMONYM:
-            s += 1.0
-        if kind != "country" and cc in ctx_cc:
-            s += 2.5 * min(1.0, ctx_cc[cc] / total_cc + 0.4)
-            why.append(f"the article names {cc}")
-        if kind in ("city", "capital", "admin2") and (cc, a1) in ctx_a1:
-            s += 2.5
-            why.append(f"the article names {a1}")
-        if cc == "US":
-            s += 0.5
+        key = name_key(mentions[ks[0]].text)
+        n_cc = ctx_cc[cc] - own_cc[key][cc] if cc else 0.0
+        n_a1 = ctx_a1[(cc, a1)] - own_a1[key][(cc, a1)] if a1 else 0.0
+        q_a1 = q_cc = 0.0
         for k in ks:
             if qual.get(k):
-                if (cc, a1) in qual[k] or (cc, a2) in qual[k]:
-                    s += 6.0
-                    why.append(f"qualified as being in {a1 or a2}")
-                    break
-                if (cc, "") in qual[k]:
-                    s += 4.0
-                    why.append(f"qualified as being in {cc}")
-                    break
-        if anchors:
-            d = min(_haversine_km(lat, lon, a[0], a[1]) for a in anchors)
-            if d < 50:
-                s += 2.0
-                why.append(f"{d:.0f} km from another place in the article")
-            elif d < 300:
-                s += 1.0
-                why.append(f"{d:.0f} km from another place in the article")
-        return s, why
+                if (cc, a1) in qual[k] or (a2 and (cc, a2) in qual[k]):
+                    q_a1 = 1.0
+                elif (cc, "") in qual[k]:
+                    q_cc = 1.0
+        d = min((_haversine_km(lat, lon, a[0], a[1]) for a in anchors), default=20000.0) if anchors else 20000.0
+        hand = _KIND_PRIOR.get(kind, 2.0) + (0.55 * math.log10(pop + 1) if pop > 0 else 0.0)
+        hand += -1.0 if flag == ALIAS else (1.0 if flag == DEMONYM else 0.0)
+        hand += 2.5 * min(1.0, n_cc / total_cc + 0.4) if n_cc > 0 else 0.0
+        hand += 2.5 if (n_a1 > 0 and kind in ("city", "capital", "admin2")) else 0.0
+        hand += 6.0 * q_a1 + 4.0 * q_cc + (0.5 if cc == "US" else 0.0)
+        hand += 2.0 if d < 50 else (1.0 if d < 300 else 0.0)
+        is_us = float(cc == "US")
+        ctx_any = float(n_cc > 0)
+        return [
+            1.0, float(kind == "country"), float(kind == "admin1"), float(kind == "admin2"),
+            float(kind == "capital"), float(kind == "city"), float(kind in WATER_KINDS),
+            float(kind == "continent"),
+            float(kind not in WATER_KINDS and kind not in ("country", "admin1", "admin2", "capital", "city", "continent")),
+            math.log10(pop + 1) / 7, float(pop == maxpop and pop > 0), float(flag == ALIAS), float(flag == DEMONYM),
+            min(1.0, n_cc / total_cc), ctx_any, float(n_a1 > 0), q_a1, q_cc, float(d < 50), float(d < 300),
+            float(d < 1000), math.log10(d + 1) / 4.3, is_us, is_us * us_share, math.log10(ncand + 1),
+            hand / 10, float(r >= gaz.n_shipped), float(pop == 0),
+            float(kind == "admin1") * ctx_any, float(kind == "country") * ctx_any,
+            float(kind == "admin1") * is_us * us_share, float(kind == "country") * (1 - us_share),
+        ]
 
+    def pick(m, ks, anchors, model):
+        has_demonym = DEMONYM in m.flags
+        rows = {}
+        for r, f in zip(m.rows, m.flags):
+            if has_demonym and f != DEMONYM:
+                continue
+            if r not in rows or f > rows[r]:
+                rows[r] = f
+        pops = [F(r)[2] for r in rows]
+        maxpop = max(pops) if pops else 0
+        scored = []
+        for r, f in rows.items():
+            x = row_features(r, f, ks, anchors, maxpop, len(rows))
+            scored.append((model.score(x) if model else x[25] * 10, r, x))
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        s0, r0, x0 = scored[0]
+        z = sum(math.exp(max(-50.0, s - s0)) for s, _, _ in scored)
+        return r0, 1.0 / z, x0, len(scored), has_demonym, scored
+
+    model = ranker()
+    collect = _COLLECT.get("rows")
     choice: dict[str, tuple] = {}
+    for key, ks in groups.items():
+        m = mentions[ks[0]]
+        if m.rows:
+            choice[key] = pick(m, ks, None, None)
+    # --- pass 2: proximity to the other chosen places, learned weights -----------------
+    chosen_pts = {key: (F(c[0])[0], F(c[0])[1], F(c[0])[3]) for key, c in choice.items()}
     for key, ks in groups.items():
         m = mentions[ks[0]]
         if not m.rows:
             continue
-        choice[key] = _pick(m, ks, score_row, None)
-    # --- pass 2: proximity to the other chosen places ----------------------------------
-    chosen_pts = {key: (F(c[0])[0], F(c[0])[1], F(c[0])[3]) for key, c in choice.items()}
-    for key, ks in groups.items():
-        m = mentions[ks[0]]
-        if not m.rows or len(set(m.rows)) == 1:
-            continue
         anchors = [(la, lo) for k2, (la, lo, kd) in chosen_pts.items()
                    if k2 != key and kd not in ("country", "continent", "ocean", "region")]
-        choice[key] = _pick(m, ks, score_row, anchors)
+        choice[key] = pick(m, ks, anchors, model)
+        if collect is not None:
+            collect.append((ks, [(r, x) for _, r, x in choice[key][5]]))
     # --- write back ---------------------------------------------------------------------
     for key, ks in groups.items():
         c = choice.get(key)
@@ -166,33 +189,77 @@ def resolve(mentions: list, text: str, gaz) -> None:
                 m.score = round(m.tag_prob * 0.5, 4)
                 m.reasons = ["name not in the gazetteer" + (f" ({m.kind_hint})" if m.kind_hint else "")]
                 continue
-            r, p_ref, why = c
+            r, p_ref, x, n, dem, _ = c
             m.place = gaz.place(r)
             m.score = round(m.tag_prob * p_ref, 4)
-            m.reasons = why
+            m.reasons = _reasons(m.place, x, n, dem, r >= gaz.n_shipped)
 
 
-def _pick(m, ks, score_row, anchors):
-    from .gazetteer import DEMONYM
+RANK_FEATURES = (
+    "bias", "k_country", "k_admin1", "k_admin2", "k_capital", "k_city", "k_water", "k_continent", "k_other",
+    "log_pop", "max_pop", "alias", "demonym", "ctx_cc_share", "ctx_cc_any", "ctx_admin1", "qual_admin",
+    "qual_country", "near50", "near300", "near1000", "log_dist", "is_us", "us_share", "log_ncand", "hand",
+    "user", "pop_zero", "admin1_ctx", "country_ctx", "admin1_us_share", "country_non_us",
+)
+_COLLECT: dict = {}
 
-    best: dict[int, tuple[float, list[str]]] = {}
-    has_demonym = DEMONYM in m.flags
-    for r, f in zip(m.rows, m.flags):
-        if has_demonym and f != DEMONYM:
-            continue
-        s, why = score_row(r, f, ks, anchors)
-        if r not in best or s > best[r][0]:
-            best[r] = (s, why)
-    items = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    r0, (s0, why0) = items[0]
-    z = sum(math.exp(s - s0) for _, (s, _) in items)
-    p = 1.0 / z
-    why = list(why0)
-    if len(items) == 1:
-        why.insert(0, "only place of this name" if not has_demonym else "adjective/demonym of the country")
-    else:
-        why.insert(0, f"best of {len(items)} places of this name")
-    return r0, p, why
+
+def _reasons(p, x, n, dem, user) -> list[str]:
+    f = dict(zip(RANK_FEATURES, x))
+    why = []
+    if user:
+        why.append("user gazetteer entry")
+    if dem:
+        why.append("adjective/demonym of the country")
+    why.append("only place of this name" if n == 1 else f"chosen among {n} places of this name")
+    if f["qual_admin"]:
+        why.append(f"qualified by its region ({p.admin1 or p.country})")
+    elif f["qual_country"]:
+        why.append(f"qualified by its country ({p.country})")
+    if f["ctx_admin1"]:
+        why.append(f"the article names {p.admin1}")
+    if f["ctx_cc_any"]:
+        why.append(f"the article names other places in {p.country}")
+    if f["near50"]:
+        why.append("within 50 km of another place in the article")
+    elif f["near300"]:
+        why.append("within 300 km of another place in the article")
+    if n > 1 and f["max_pop"]:
+        why.append(f"largest population ({p.population:,})")
+    if n > 1 and p.kind in ("country", "admin1", "continent"):
+        why.append(f"a {p.kind} outranks towns of the same name")
+    return why
+
+
+class _Linear:
+    def __init__(self, coef, intercept: float) -> None:
+        self.coef = list(coef)
+        self.intercept = float(intercept)
+
+    def score(self, x: list[float]) -> float:
+        return self.intercept + sum(c * v for c, v in zip(self.coef, x))
+
+
+_RANKER: list = []
+
+
+def ranker():
+    """Return the learned referent scorer (``ranker.json``), or None for hand weights."""
+    if _RANKER:
+        return _RANKER[0]
+    import json
+
+    from ._data import data_path
+
+    model = None
+    try:
+        d = json.loads(data_path("ranker.json").read_text(encoding="utf-8"))
+        if d.get("features") == list(RANK_FEATURES):
+            model = _Linear(d["coef"], d["intercept"])
+    except Exception:
+        model = None
+    _RANKER.append(model)
+    return model
 
 
 # ---------------------------------------------------------------------------------------

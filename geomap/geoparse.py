@@ -18,7 +18,7 @@ from .errors import InputError
 
 __all__ = ["Mention", "geoparse", "find_candidates"]
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w&'’\-]*\w)?|\d+(?:st|nd|rd|th)?")
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w&\-]*\w)?|\d+(?:st|nd|rd|th)?")
 _CONNECT = frozenset({"of", "de", "del", "la", "le", "du", "des", "da", "do", "dos", "el", "al", "and", "upon",
                       "on", "the", "sur", "am", "an", "der", "di", "y", "en", "in"})
 _LOC_PREP = frozenset({"in", "at", "from", "near", "to", "across", "outside", "into", "throughout", "between",
@@ -50,6 +50,7 @@ _STREET = frozenset({"street", "st", "avenue", "ave", "road", "rd", "drive", "dr
                      "county", "province", "region", "village", "borough", "parish", "sea", "gulf",
                      "strait", "peninsula", "desert", "coast", "port", "airport"})
 _MAX_TOKENS = 6
+_CLITICS = frozenset({"s", "t", "ll", "re", "d", "ve", "m"})
 
 # feature names, in the model's order
 FEATURES = (
@@ -169,7 +170,7 @@ def _is_cap(tok: str) -> bool:
 
 def _joinable(text: str, a_end: int, b_start: int) -> bool:
     gap = text[a_end:b_start]
-    return gap in (" ", "-", ". ", ".")  or (gap.isspace() and "\n" not in gap and len(gap) <= 2)
+    return gap in (" ", "-", ". ", ".", "'", "’") or (gap.isspace() and "\n" not in gap and len(gap) <= 2)
 
 
 def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
@@ -196,9 +197,10 @@ def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
             if j > i:
                 if not _joinable(text, toks[j - 1][1], toks[j][0]):
                     break
-                if not _is_cap(toks[j][2]) and toks[j][2].lower() not in _CONNECT:
+                if not _is_cap(toks[j][2]) and toks[j][2].lower() not in _CONNECT and not (
+                        text[toks[j - 1][1]:toks[j][0]] in ("'", "’") and toks[j][2] not in _CLITICS):
                     break
-            if _is_cap(toks[j][2]) or toks[j][2].isupper():
+            if _is_cap(toks[j][2]) or toks[j][2].isupper() or text[toks[j - 1][1]:toks[j][0]] in ("'", "’"):
                 seg = text[s:toks[j][1]]
                 grams.append((i, j))
                 hashes.append(key_hash(name_key(seg)))
@@ -239,9 +241,12 @@ def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
     return mentions, feats
 
 
+_ABBREV = frozenset("Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo "
+                    "Mont Neb Nebr Nev Okla Ore Oreg Pa Penn Tenn Tex Vt Va Wash Wis Wisc Wyo St Mt Ft Co".split())
+
+
 def _abbrev_end(text: str, toks, j: int) -> bool:
-    t = toks[j][2]
-    return len(t) <= 5 and t[:1].isupper() and not t.isupper() and t not in ("Texas", "Utah", "Iowa", "Ohio")
+    return toks[j][2] in _ABBREV
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Train the geoparser's two small logistic models and report cross-validated figures.
+
+- ``tagger.json``: is a candidate span a place name? (features: ``geomap.geoparse.FEATURES``)
+- ``ranker.json``: which gazetteer entry does a place name refer to? (``geomap.geocode.RANK_FEATURES``)
+
+Training data: annotated JSONL corpora (``{"id","text","toponyms":[{"start","end","lat","lon"}]}``),
+e.g. the GeoWebNews and LGL dev splits. Only feature vectors and labels are used; no text is
+stored in the models. Usage::
+
+    python data/train_geoparser.py /work/shared/eval/geowebnews-dev.jsonl /work/shared/eval/lgl-dev.jsonl \
+        --score /work/shared/eval/score.py
+
+Cross-validation: documents are split in two halves by ``sha256(id)``; each half is parsed by
+models trained on the other half, and the scorer is run on those predictions. The shipped models
+are then trained on all documents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+import geomap.geocode as gc  # noqa: E402
+import geomap.geoparse as gp  # noqa: E402
+from geomap.gazetteer import load_gazetteer  # noqa: E402
+
+# pairwise feature products of the tagger (indices into FEATURES by name)
+PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"), ("lower_in_doc", "k_city"),
+         ("alias_only", "k_city"), ("all_caps", "k_country"), ("short", "k_country"), ("doc_locprep", "k_city"),
+         ("prev_title", "k_city"), ("sent_start", "doc_count"), ("next_org", "k_city"), ("log_pop", "k_city"),
+         ("prev_locprep", "k_city"), ("k_admin2", "primary"), ("k_street", "n_tokens")]
+
+
+def _hv(a, b, c, d):
+    p1, p2 = math.radians(a), math.radians(c)
+    x = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(d - b) / 2) ** 2
+    return 12742 * math.asin(min(1, math.sqrt(x)))
+
+
+def _fold(doc_id: str) -> int:
+    return hashlib.sha256(doc_id.encode()).digest()[0] % 2
+
+
+def _overlap(m, gold):
+    for g in gold:
+        if g["start"] < m.end and m.start < g["end"]:
+            return g
+    return None
+
+
+def collect(docs, gaz):
+    """Return per-document tagger rows and ranker groups."""
+    pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
+    out = []
+    for d in docs:
+        cands, feats = gp.find_candidates(d["text"], gaz)
+        X = [gp.expand(f, pairs) for f in feats]
+        y = [int(_overlap(m, d["toponyms"]) is not None) for m in cands]
+        kept = [m for m, lab in zip(cands, y) if lab]
+        for m in kept:
+            m.tag_prob = 1.0
+        gc._COLLECT["rows"] = []
+        gc._RANKER[:] = [None]
+        gc.resolve(kept, d["text"], gaz)
+        groups = []
+        for ks, rows in gc._COLLECT.pop("rows"):
+            g = None
+            for k in ks:
+                g = _overlap(kept[k], d["toponyms"])
+                if g is not None and g["lat"] is not None:
+                    break
+            if g is None or g["lat"] is None or len(rows) < 2:
+                continue
+            labels = []
+            for r, x in rows:
+                lat, lon = gaz.features(r)[:2]
+                labels.append(int(_hv(lat, lon, g["lat"], g["lon"]) < 161))
+            if any(labels) and not all(labels):
+                groups.append(([x for _, x in rows], labels))
+        out.append((X, y, groups))
+    return out
+
+
+def fit(data):
+    X = [x for X_, _, _ in data for x in X_]
+    y = [v for _, y_, _ in data for v in y_]
+    tag = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(X), np.array(y))
+    RX = [x for _, _, gs in data for xs, _ in gs for x in xs]
+    Ry = [v for _, _, gs in data for _, ls in gs for v in ls]
+    rank = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(RX), np.array(Ry))
+    pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
+    # the ranker's bias column is constant: fold it into the intercept
+    return (gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs),
+            gc._Linear(rank.coef_[0].tolist(), float(rank.intercept_[0])), tag, rank)
+
+
+def use(tagger, ranker):
+    gp._model = lambda: tagger
+    gc._RANKER[:] = [ranker]
+
+
+def predict(docs, path: Path):
+    with path.open("w", encoding="utf-8") as fh:
+        for d in docs:
+            ms = gp.geoparse(d["text"])
+            fh.write(json.dumps({"id": d["id"], "mentions": [
+                {"start": m.start, "end": m.end, "lat": m.place.lat if m.place else None,
+                 "lon": m.place.lon if m.place else None, "score": m.score} for m in ms]}) + "\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpora", nargs="+", type=Path)
+    ap.add_argument("--score", type=Path, default=None, help="scorer for the cross-validated figures")
+    ap.add_argument("--out", type=Path, default=HERE)
+    args = ap.parse_args()
+    gaz = load_gazetteer()
+    corpora = {c: [json.loads(line) for line in c.open(encoding="utf-8")] for c in args.corpora}
+    data = {c: collect(docs, gaz) for c, docs in corpora.items()}
+    if args.score:
+        tmp = Path(tempfile.mkdtemp())
+        preds = {c: [] for c in corpora}
+        for f in (0, 1):
+            train = [x for c in corpora for d, x in zip(corpora[c], data[c]) if _fold(d["id"]) != f]
+            tagger, ranker, _, _ = fit(train)
+            use(tagger, ranker)
+            for c, docs in corpora.items():
+                part = [d for d in docs if _fold(d["id"]) == f]
+                p = tmp / f"{c.stem}.{f}.jsonl"
+                predict(part, p)
+                preds[c].append(p)
+        for c in corpora:
+            allp = tmp / f"{c.stem}.cv.jsonl"
+            allp.write_text("".join(p.read_text() for p in preds[c]))
+            res = subprocess.run([sys.executable, str(args.score), str(c), str(allp)], capture_output=True,
+                                 text=True, check=True)
+            print(f"cross-validated (2 folds by document) {c.name}: {res.stdout.strip()}")
+    everything = [x for c in corpora for x in data[c]]
+    tagger, ranker, tag, rank = fit(everything)
+    n_docs = sum(len(v) for v in corpora.values())
+    meta = {"trained_on": [c.name for c in corpora], "documents": n_docs,
+            "learner": "sklearn.linear_model.LogisticRegression(C=1.0)"}
+    (args.out / "tagger.json").write_text(json.dumps({
+        **meta, "features": list(gp.FEATURES), "pairs": [list(p) for p in tagger.pairs],
+        "coef": [round(v, 6) for v in tagger.coef], "intercept": round(tagger.intercept, 6)}, indent=1) + "\n")
+    (args.out / "ranker.json").write_text(json.dumps({
+        **meta, "features": list(gc.RANK_FEATURES), "coef": [round(v, 6) for v in ranker.coef],
+        "intercept": round(ranker.intercept, 6)}, indent=1) + "\n")
+    print(f"wrote {args.out / 'tagger.json'} and {args.out / 'ranker.json'} ({n_docs} documents)")
+
+
+if __name__ == "__main__":
+    main()
