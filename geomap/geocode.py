@@ -128,6 +128,7 @@ def resolve(mentions: list, text: str, gaz) -> None:
         hand += 2.0 if d < 50 else (1.0 if d < 300 else 0.0)
         is_us = float(cc == "US")
         ctx_any = float(n_cc > 0)
+        sup100, sup_a1 = support.get((key, r), (0.0, 0.0))
         return [
             1.0, float(kind == "country"), float(kind == "admin1"), float(kind == "admin2"),
             float(kind == "capital"), float(kind == "city"), float(kind in WATER_KINDS),
@@ -139,6 +140,7 @@ def resolve(mentions: list, text: str, gaz) -> None:
             hand / 10, float(r >= gaz.n_shipped), float(pop == 0),
             float(kind == "admin1") * ctx_any, float(kind == "country") * ctx_any,
             float(kind == "admin1") * is_us * us_share, float(kind == "country") * (1 - us_share),
+            math.log1p(sup100), math.log1p(sup_a1), float(sup100 > 0), float(sup_a1 > 0),
         ]
 
     def pick(m, ks, anchors, model):
@@ -160,6 +162,7 @@ def resolve(mentions: list, text: str, gaz) -> None:
         z = sum(math.exp(max(-50.0, s - s0)) for s, _, _ in scored)
         return r0, 1.0 / z, x0, len(scored), has_demonym, scored
 
+    support = _support(mentions, groups, F)
     model = ranker()
     collect = _COLLECT.get("rows")
     choice: dict[str, tuple] = {}
@@ -200,7 +203,52 @@ RANK_FEATURES = (
     "log_pop", "max_pop", "alias", "demonym", "ctx_cc_share", "ctx_cc_any", "ctx_admin1", "qual_admin",
     "qual_country", "near50", "near300", "near1000", "log_dist", "is_us", "us_share", "log_ncand", "hand",
     "user", "pop_zero", "admin1_ctx", "country_ctx", "admin1_us_share", "country_non_us",
+    "support100", "support_admin1", "any_support100", "any_support_admin1",
 )
+
+
+def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0) -> dict:
+    """For each (name key, row): how many other names could be near it or in its region.
+
+    Each other name contributes the share of its candidate places that lie within
+    ``radius_km`` (first value) or in the same first-level region (second value).
+    """
+    import numpy as np
+
+    keys, rows, lat, lon, a1s = [], [], [], [], []
+    for key, ks in groups.items():
+        m = mentions[ks[0]]
+        rs = sorted(set(m.rows), key=lambda r: -F(r)[2])[:per_key]
+        for r in rs:
+            la, lo, pop, kind, cc, a1, a2 = F(r)
+            if kind in ("country", "continent", "ocean", "sea", "region"):
+                continue
+            keys.append(key)
+            rows.append(r)
+            lat.append(la)
+            lon.append(lo)
+            a1s.append((cc, a1) if a1 else None)
+    n = len(rows)
+    if n < 2:
+        return {}
+    la = np.radians(np.array(lat))
+    lo = np.radians(np.array(lon))
+    dlat = la[:, None] - la[None, :]
+    dlon = lo[:, None] - lo[None, :]
+    h = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
+    d = 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    kid = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    kv = np.array([kid[k] for k in keys])
+    cnt = np.bincount(kv)
+    w = 1.0 / cnt[kv]
+    other = kv[:, None] != kv[None, :]
+    near = ((d < radius_km) & other) * w[None, :]
+    sup100 = near.sum(axis=1)
+    a1id = {a: i for i, a in enumerate(dict.fromkeys(a for a in a1s if a))}
+    av = np.array([a1id[a] if a else -1 - i for i, a in enumerate(a1s)])
+    same = ((av[:, None] == av[None, :]) & other) * w[None, :]
+    supa = same.sum(axis=1)
+    return {(keys[i], rows[i]): (float(sup100[i]), float(supa[i])) for i in range(n)}
 _COLLECT: dict = {}
 
 
