@@ -97,13 +97,24 @@ def fit(data):
     X = [x for X_, _, _ in data for x in X_]
     y = [v for _, y_, _ in data for v in y_]
     tag = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(X), np.array(y))
-    RX = [x for _, _, gs in data for xs, _ in gs for x in xs]
-    Ry = [v for _, _, gs in data for _, ls in gs for v in ls]
-    rank = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(RX), np.array(Ry))
+    # pairwise ranking: (chosen − other) → 1 and (other − chosen) → 0, at most 40 others per name
+    RX, Ry = [], []
+    for _, _, gs in data:
+        for xs, ls in gs:
+            pos = [np.array(x) for x, lab in zip(xs, ls) if lab]
+            neg = sorted((x for x, lab in zip(xs, ls) if not lab), key=lambda x: -x[25])[:40]
+            w = 1.0 / max(1, len(pos))
+            for p in pos:
+                for q in neg:
+                    RX.append((p - np.array(q)) * 1.0)
+                    Ry.append(1)
+                    RX.append((np.array(q) - p) * 1.0)
+                    Ry.append(0)
+    rank = LogisticRegression(C=10.0, max_iter=5000, fit_intercept=False).fit(np.array(RX), np.array(Ry))
     pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
     # the ranker's bias column is constant: fold it into the intercept
     return (gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs),
-            gc._Linear(rank.coef_[0].tolist(), float(rank.intercept_[0])), tag, rank)
+            gc._Linear(rank.coef_[0].tolist(), 0.0), tag, rank)
 
 
 def use(tagger, ranker):
