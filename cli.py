@@ -120,5 +120,49 @@ def vessels(file: str, **opts: Any) -> None:
         click.echo(text, nl=False)
 
 
+@main.command("places")
+@click.argument("file", default="-", metavar="FILE|-")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "geojson"]), default="table",
+              show_default=True, help="Output format of the place table.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--jsonl", is_flag=True, help='Batch: FILE has one {"id","text"} per line; writes one '
+              '{"id","mentions"} per line, in input order.')
+@click.option("--strict", is_flag=True, help="With --jsonl: stop at the first bad line (exit 2).")
+@click.option("--gazetteer", type=click.Path(dir_okay=False), help="User gazetteer CSV (name,lat,lon[,type,country,aliases]); "
+              "its entries win over shipped ones.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Minimum probability that a span is a place name.")
+@_user_errors
+def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: bool, gazetteer: str | None,
+               threshold: float) -> None:
+    """Find, geocode and explain the places in an article (FILE, or - for stdin).
+
+    \b
+    Examples:
+      geomap places story.txt
+      geomap places story.txt --format geojson -o places.geojson
+      geomap places --jsonl articles.jsonl -o mentions.jsonl
+    """
+    from geomap.io import atomic_write
+    from geomap.places_io import format_places, place_records, read_article, write_batch
+
+    if jsonl:
+        if output:
+            with atomic_write(output) as fh:
+                done, bad = write_batch(file, fh, gazetteer=gazetteer, threshold=threshold, strict=strict)
+        else:
+            done, bad = write_batch(file, sys.stdout, gazetteer=gazetteer, threshold=threshold, strict=strict)
+        if bad:
+            click.echo(f"geomap: {done} line(s) parsed, {bad} bad line(s) skipped", err=True)
+        return
+    text = read_article(file)
+    out = format_places(place_records(text, gazetteer=gazetteer, threshold=threshold), fmt)
+    if output:
+        with atomic_write(output) as fh:
+            fh.write(out)
+    else:
+        click.echo(out, nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -19,6 +19,8 @@ _LAZY = {
     "classify": "geomap.zones:classify",
     "geodesic": "geomap.distance:geodesic",
     "load_layer": "geomap.geodata:load_layer",
+    "geoparse": "geomap.geoparse:geoparse",
+    "places": "geomap.geocode:places",
 }
 
 __all__ = ["__version__", *_LAZY]

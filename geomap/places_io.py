@@ -1,0 +1,192 @@
+"""Read articles and write geoparsing results (table, JSON, CSV, GeoJSON, JSON Lines batches).
+
+Kept free of pandas/geopandas so that the command line starts fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from typing import IO, Iterator, TextIO
+
+from .errors import InputError
+
+__all__ = ["read_article", "place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS"]
+
+FORMATS = ("table", "json", "csv", "geojson")
+COLUMNS = ("name", "gazetteer_id", "kind", "country", "admin1", "population", "lat", "lon", "score",
+           "mentions", "text", "sentence", "reasons")
+
+
+def _decode(data: bytes, where: str) -> str:
+    if b"\x00" in data:
+        raise InputError(f"{where}: binary data, not text; give a UTF-8 text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{where}:{line}: not UTF-8 text (byte {exc.start}); convert the file to UTF-8 "
+                         "(e.g. iconv -t UTF-8)") from None
+
+
+def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> str:
+    """Read one article from a file (``"-"`` for standard input) as text.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, binary, not UTF-8 or empty.
+    """
+    where = "<stdin>" if str(path) == "-" else str(path)
+    if str(path) == "-":
+        data = (stdin or sys.stdin.buffer).read()
+    else:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            raise InputError(f"{where}: file not found; give a text file or - for standard input") from None
+        except IsADirectoryError:
+            raise InputError(f"{where}: is a directory; give a text file") from None
+        except OSError as exc:
+            raise InputError(f"{where}: cannot read ({exc.strerror})") from None
+    text = _decode(data, where)
+    if not text.strip():
+        raise InputError(f"{where}: the text is empty; give an article to parse")
+    return text
+
+
+def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5) -> list[dict]:
+    """Return one evidence record per distinct place of ``text`` (see :data:`COLUMNS`)."""
+    from .geocode import mentions_table
+    from .geoparse import geoparse
+
+    return mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold))
+
+
+def format_places(records: list[dict], fmt: str) -> str:
+    """Render place records as ``table``, ``json``, ``csv`` or ``geojson`` text."""
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "geojson":
+        feats = [{"type": "Feature", "id": k,
+                  "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                  "properties": {c: r[c] for c in COLUMNS if c not in ("lat", "lon")}}
+                 for k, r in enumerate(records)]
+        return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
+        w.writeheader()
+        for r in records:
+            w.writerow({c: r[c] for c in COLUMNS})
+        return buf.getvalue()
+    if fmt == "table":
+        cols = ("name", "kind", "country", "admin1", "lat", "lon", "score", "mentions", "gazetteer_id")
+        rows = [[_cell(r[c]) for c in cols] for r in records]
+        widths = [max([len(c)] + [len(row[i]) for row in rows]) for i, c in enumerate(cols)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths))]
+        lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in rows]
+        if not rows:
+            lines.append("(no places found)")
+        return "\n".join(line.rstrip() for line in lines) + "\n"
+    raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.4f}"
+    return " ".join(str(v).split())
+
+
+def parse_batch_line(line: str, *, where: str, lineno: int) -> tuple[str, str]:
+    """Return ``(id, text)`` of one JSON Lines record, or raise :class:`InputError` naming the line."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}:{lineno}: malformed JSON ({exc.msg}); each line must be "
+                         '{"id": ..., "text": ...}') from None
+    if not isinstance(obj, dict) or "text" not in obj:
+        raise InputError(f'{where}:{lineno}: expected an object with "id" and "text"')
+    text = obj["text"]
+    if not isinstance(text, str):
+        raise InputError(f'{where}:{lineno}: "text" must be a string')
+    if not text.strip():
+        raise InputError(f"{where}:{lineno}: the text is empty")
+    doc_id = obj.get("id", lineno)
+    return doc_id, text
+
+
+def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> Iterator[tuple[int, str, str | None, InputError | None]]:
+    """Yield ``(line number, id, text, error)`` for each non-blank line of a JSON Lines file.
+
+    A bad line yields an :class:`InputError` instead of raising, so that a batch can go on.
+    """
+    where = "<stdin>" if str(path) == "-" else str(path)
+    if str(path) == "-":
+        fh = stdin or sys.stdin.buffer
+        close = False
+    else:
+        try:
+            fh = open(path, "rb")
+        except FileNotFoundError:
+            raise InputError(f"{where}: file not found; give a JSON Lines file or - for standard input") from None
+        except OSError as exc:
+            raise InputError(f"{where}: cannot read ({exc.strerror})") from None
+        close = True
+    try:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            if b"\x00" in raw:
+                yield lineno, None, None, InputError(f"{where}:{lineno}: binary data, not JSON text")
+                continue
+            try:
+                line = raw.decode("utf-8").lstrip("\ufeff").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                yield lineno, None, None, InputError(
+                    f"{where}:{lineno}: not UTF-8 text (byte {exc.start} of the line); convert the file to UTF-8")
+                continue
+            try:
+                doc_id, text = parse_batch_line(line, where=where, lineno=lineno)
+            except InputError as exc:
+                yield lineno, None, None, exc
+                continue
+            yield lineno, doc_id, text, None
+    finally:
+        if close:
+            fh.close()
+
+
+def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None = None, threshold: float = 0.5,
+                strict: bool = False, err: TextIO | None = None) -> tuple[int, int]:
+    """Geoparse a JSON Lines batch: one ``{"id","mentions":[...]}`` line out per good line in.
+
+    Returns
+    -------
+    (done, bad) : tuple of int
+        Lines parsed and lines skipped.
+
+    Raises
+    ------
+    InputError
+        On the first bad line when ``strict``.
+    """
+    from .geoparse import geoparse
+
+    err = err or sys.stderr
+    done = bad = 0
+    for lineno, doc_id, text, exc in iter_batch(path):
+        if exc is not None:
+            if strict:
+                raise exc
+            bad += 1
+            print(f"geomap: skipped {exc}", file=err)
+            continue
+        ms = geoparse(text, gazetteer=gazetteer, threshold=threshold)
+        out.write(json.dumps({"id": doc_id, "mentions": [m.as_dict() for m in ms]}, ensure_ascii=False) + "\n")
+        done += 1
+    return done, bad
