@@ -120,6 +120,84 @@ def vessels(file: str, **opts: Any) -> None:
         click.echo(text, nl=False)
 
 
+@main.command("render")
+@click.argument("article", required=False, metavar="[ARTICLE|-]")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="HTML file to write (self-contained page unless --fragment/--iframe).")
+@click.option("--layer", "layer_files", multiple=True, type=click.Path(dir_okay=False, path_type=str), help="GeoJSON, GeoParquet or CSV points file, drawn as its own layer (repeatable).")
+@click.option("--point", "points", multiple=True, metavar="LAT,LON[,LABEL]", help="Add a point (repeatable).")
+@click.option("--place", "place_names", multiple=True, metavar="NAME", help="Add a place by gazetteer name (repeatable).")
+@click.option("--title", help="Title shown on the map.")
+@click.option("--bounds", metavar="MINLON,MINLAT,MAXLON,MAXLAT", help="Show this area instead of fitting the places.")
+@click.option("--no-zones", is_flag=True, help="Do not draw maritime zones.")
+@click.option("--no-borders", is_flag=True, help="Do not draw land borders.")
+@click.option("--basemap", type=click.Choice(["vector", "none", "osm"]), default="vector", show_default=True, help="vector: offline land and sea; osm: OpenStreetMap tiles (need the network to view).")
+@click.option("--fragment", is_flag=True, help="Write a <div> plus scripts to paste into a larger HTML page.")
+@click.option("--iframe", is_flag=True, help="Write a responsive <iframe> embed snippet holding the whole map.")
+@click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium).")
+@click.option("--width", type=click.IntRange(200, 8000), default=1000, show_default=True, help="Map width in pixels (PNG size; data is prepared for it).")
+@click.option("--height", type=click.IntRange(200, 8000), default=700, show_default=True, help="Map height in pixels (PNG and fragment height).")
+@_user_errors
+def render_cmd(article: str | None, **opts: Any) -> None:
+    """Draw an article's places, borders and maritime zones on an interactive map.
+
+    ARTICLE is a UTF-8 text file, or - for stdin. The map opens with no network:
+    Leaflet and the data are inside the HTML file. Exit code 2 when the article has
+    no places and no --place/--point was given (the map is still written, with a notice).
+
+    \b
+    Examples:
+      geomap render examples/article.txt -o map.html
+      geomap render article.txt -o map.html --png map.png --title "Sansha Bay"
+      geomap render --point 26.68,119.72,"Sansha Bay" --layer tracks.geojson -o map.html
+      geomap render article.txt --fragment -o map-fragment.html
+    """
+    from geomap.embed import write_fragment, write_html, write_iframe
+    from geomap.io import check_writable
+    from geomap.render import parse_bounds, read_article, render
+    from geomap.screenshot import write_png
+
+    if not opts["output"] and not opts["png"]:
+        raise UserError("give an output: -o map.html and/or --png map.png")
+    if opts["fragment"] and opts["iframe"]:
+        raise UserError("--fragment and --iframe exclude each other; choose one")
+    if (opts["fragment"] or opts["iframe"]) and not opts["output"]:
+        raise UserError("--fragment/--iframe write to the -o file; give -o")
+    for target in (opts["output"], opts["png"]):
+        if target:
+            check_writable(target)
+    text = read_article(article) if article is not None else None
+    m = render(
+        text,
+        layers=opts["layer_files"],
+        points=opts["points"],
+        place_names=opts["place_names"],
+        title=opts["title"],
+        bounds=parse_bounds(opts["bounds"]) if opts["bounds"] else None,
+        zones=not opts["no_zones"],
+        borders=not opts["no_borders"],
+        basemap=opts["basemap"],
+        width=opts["width"],
+        height=opts["height"],
+    )
+    if opts["output"]:
+        if opts["fragment"]:
+            write_fragment(m, opts["output"], height=opts["height"])
+        elif opts["iframe"]:
+            write_iframe(m, opts["output"], aspect=opts["height"] / opts["width"], title=opts["title"])
+        else:
+            write_html(m, opts["output"])
+    if opts["png"]:
+        write_png(m, opts["png"], width=opts["width"], height=opts["height"])
+    written = " and ".join(p for p in (opts["output"], opts["png"]) if p)
+    click.echo(f"{written}: {len(m.places)} place(s) from the article and --place, {len(opts['points'])} point(s)", err=True)
+    if m.notice:
+        source = "stdin" if article == "-" else article
+        if m.places.empty and not opts["points"]:
+            raise UserError(f"no places were found in {source}; {written} shows the notice and the layers only. "
+                            "Add --place NAME or --point LAT,LON,LABEL")
+        click.echo(f"warning: no places were found in {source}; the map shows the notice", err=True)
+
+
 @main.command("places")
 @click.argument("file", default="-", metavar="FILE|-")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "geojson"]), default="table",

@@ -23,7 +23,7 @@ from ._assets import assets
 from ._viewgeom import View, encode_lines, encode_points, encode_polygons, fit_view
 from .errors import InputError
 
-__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec"]
+__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec", "read_article", "parse_bounds"]
 
 #: Accepted ``basemap`` values.
 BASEMAPS = ("vector", "none", "osm")
@@ -400,3 +400,34 @@ def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:
         )
     df = pd.DataFrame(rows)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
+
+
+def read_article(source: str) -> str:
+    """Read an article from a UTF-8 text file, or from stdin when ``source`` is ``"-"``.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, unreadable or not UTF-8 text.
+    """
+    import sys
+    from pathlib import Path
+
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            data = Path(source).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"article {source}: file not found; check the path (or give - to read stdin)") from None
+    except OSError as exc:
+        raise InputError(f"article {source}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"article {source}: not UTF-8 text (byte {exc.start}); convert it to UTF-8") from None
+
+
+def parse_bounds(text: str) -> tuple[float, float, float, float]:
+    """Parse ``"MINLON,MINLAT,MAXLON,MAXLAT"`` (see :func:`render`'s ``bounds``)."""
+    return _check_bounds(text.split(","))
