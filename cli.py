@@ -153,7 +153,7 @@ def render_cmd(article: str | None, **opts: Any) -> None:
     """
     from geomap.embed import write_fragment, write_html, write_iframe
     from geomap.io import check_writable
-    from geomap.render import parse_bounds, read_article, render
+    from geomap.maps import parse_bounds, read_article, render
     from geomap.screenshot import write_png
 
     if not opts["output"] and not opts["png"]:

@@ -21,6 +21,7 @@ _LAZY = {
     "load_layer": "geomap.geodata:load_layer",
     "geoparse": "geomap.geoparse:geoparse",
     "places": "geomap.geocode:places",
+    "render": "geomap.maps:render",
 }
 
 __all__ = ["__version__", *_LAZY]

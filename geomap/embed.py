@@ -27,7 +27,7 @@ def fragment_html(m, *, height: int = 500) -> str:
     Parameters
     ----------
     m : GeoMap
-        A map from :func:`geomap.render.render`.
+        A map from :func:`geomap.maps.render`.
     height : int
         Height of the map in CSS pixels (its width follows the page).
 

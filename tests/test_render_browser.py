@@ -21,7 +21,7 @@ from geomap._chromium import Chromium
 from geomap.embed import fragment_html, write_html
 from geomap.layers.base import Layer
 from geomap.layers.places import places_layer
-from geomap.render import render
+from geomap.maps import render
 from geomap.screenshot import write_png
 
 pytestmark = pytest.mark.skipif(
