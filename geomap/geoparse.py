@@ -157,6 +157,8 @@ def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5)
     probs = _model().predict(feats)
     kept = []
     for m, p in zip(cands, probs):
+        if m.rows and max(m.rows) >= gaz.n_shipped:  # a user entry is a deliberate place name
+            p = max(p, 0.9)
         m.tag_prob = p
         if p >= threshold:
             kept.append(m)

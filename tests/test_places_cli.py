@@ -1,0 +1,178 @@
+"""The ``geomap places`` command: formats, output files, batches and bad input."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import importlib.util
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+STORY = ("Freight trains again cross the bridge between Dandong, China, and Sinuiju. "
+         "Tankers sheltered in Sansha Bay during the storm.\n")
+
+
+def _cli():
+    try:
+        return importlib.import_module("geomap.console.cli").main
+    except ModuleNotFoundError:  # editable installs may not map the repository root
+        spec = importlib.util.spec_from_file_location("geomap_cli_places_under_test", ROOT / "cli.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod.main
+
+
+@pytest.fixture(scope="module")
+def cli():
+    return _cli()
+
+
+@pytest.fixture
+def story(tmp_path):
+    p = tmp_path / "story.txt"
+    p.write_text(STORY, encoding="utf-8")
+    return p
+
+
+def run(cli, args, **kw):
+    return CliRunner().invoke(cli, ["places", *args], **kw)
+
+
+def test_table(cli, story):
+    r = run(cli, [str(story)])
+    assert r.exit_code == 0, r.output
+    assert "Dandong" in r.stdout and "Sansha Bay" in r.stdout
+    assert r.stdout.splitlines()[0].split()[:3] == ["name", "kind", "country"]
+
+
+def test_json_has_evidence(cli, story):
+    r = run(cli, [str(story), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    recs = json.loads(r.stdout)
+    (d,) = [x for x in recs if x["name"] == "Dandong"]
+    assert d["country"] == "CN" and d["gazetteer_id"] == 2037886
+    assert "Dandong" in d["sentence"] and d["reasons"]
+    assert 0 <= d["score"] <= 1
+
+
+def test_csv_and_geojson(cli, story):
+    r = run(cli, [str(story), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert {"name", "lat", "lon", "score", "sentence", "reasons"} <= set(rows[0])
+    r = run(cli, [str(story), "--format", "geojson"])
+    fc = json.loads(r.stdout)
+    assert fc["type"] == "FeatureCollection"
+    (bay,) = [f for f in fc["features"] if f["properties"]["name"] == "Sansha Bay"]
+    lon, lat = bay["geometry"]["coordinates"]
+    assert abs(lat - 26.68) < 0.2 and abs(lon - 119.72) < 0.2
+
+
+def test_output_file(cli, story, tmp_path):
+    out = tmp_path / "places.geojson"
+    r = run(cli, [str(story), "--format", "geojson", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert r.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["features"]
+
+
+def test_stdin(cli):
+    r = run(cli, ["-", "--format", "json"], input=STORY)
+    assert r.exit_code == 0, r.output
+    assert "Sinŭiju" in {x["name"] for x in json.loads(r.stdout)}
+
+
+def test_user_gazetteer_option(cli, story, tmp_path):
+    gaz = tmp_path / "gaz.csv"
+    gaz.write_text("name,lat,lon\nSansha Bay,26.5,119.9\n", encoding="utf-8")
+    r = run(cli, [str(story), "--format", "json", "--gazetteer", str(gaz)])
+    (bay,) = [x for x in json.loads(r.stdout) if x["name"] == "Sansha Bay"]
+    assert (bay["lat"], bay["lon"]) == (26.5, 119.9)
+
+
+# ---- batches ---------------------------------------------------------------------------
+
+def _batch(tmp_path, lines):
+    p = tmp_path / "batch.jsonl"
+    p.write_bytes(b"\n".join(lines) + b"\n")
+    return p
+
+
+def test_jsonl_batch_in_order(cli, tmp_path):
+    p = _batch(tmp_path, [json.dumps({"id": "b", "text": "Ships left Dandong."}).encode(),
+                          json.dumps({"id": "a", "text": "A parade in Pyongyang."}).encode()])
+    r = run(cli, ["--jsonl", str(p)])
+    assert r.exit_code == 0, r.output
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["b", "a"]
+    (m,) = [m for m in out[0]["mentions"] if m["text"] == "Dandong"]
+    assert {"start", "end", "text", "lat", "lon", "score"} <= set(m)
+    assert (m["start"], m["end"]) == (11, 18)
+
+
+def test_jsonl_bad_line_is_reported_and_skipped(cli, tmp_path):
+    p = _batch(tmp_path, [json.dumps({"id": 1, "text": "Ships left Dandong."}).encode(),
+                          b'{"id": 2, "text": "unterminated',
+                          b"\xff\xfe not utf-8",
+                          json.dumps({"id": 4, "text": ""}).encode(),
+                          json.dumps({"id": 5, "text": "Nampo port"}).encode()])
+    r = run(cli, ["--jsonl", str(p)])
+    assert r.exit_code == 0
+    assert [json.loads(line)["id"] for line in r.stdout.splitlines()] == [1, 5]
+    assert f"{p}:2: malformed JSON" in r.stderr
+    assert f"{p}:3: not UTF-8" in r.stderr
+    assert f"{p}:4: the text is empty" in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_jsonl_strict_stops(cli, tmp_path):
+    p = _batch(tmp_path, [json.dumps({"id": 1, "text": "Ships left Dandong."}).encode(), b"[1, 2"])
+    r = run(cli, ["--jsonl", "--strict", str(p)])
+    assert r.exit_code == 2
+    assert f"{p}:2:" in r.stderr and "Traceback" not in r.output
+
+
+def test_jsonl_output_file(cli, tmp_path):
+    p = _batch(tmp_path, [json.dumps({"id": "x", "text": "Ships left Dandong."}).encode()])
+    out = tmp_path / "out.jsonl"
+    r = run(cli, ["--jsonl", str(p), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text(encoding="utf-8"))["id"] == "x"
+
+
+# ---- bad input -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "data, expect",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        ("Caf\xe9 in Dandong".encode("latin-1"), "not UTF-8"),
+        (b"", "empty"),
+        (b"  \n\n ", "empty"),
+    ],
+)
+def test_bad_article(cli, tmp_path, data, expect):
+    p = tmp_path / "article.txt"
+    p.write_bytes(data)
+    r = run(cli, [str(p)])
+    assert r.exit_code == 2
+    assert str(p) in r.stderr and expect in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in r.output
+
+
+def test_missing_file(cli, tmp_path):
+    r = run(cli, [str(tmp_path / "nope.txt")])
+    assert r.exit_code == 2 and "not found" in r.stderr
+
+
+def test_bad_gazetteer_option(cli, story, tmp_path):
+    gaz = tmp_path / "gaz.csv"
+    gaz.write_text("name,lat,lon\nSomewhere,abc,1\n", encoding="utf-8")
+    r = run(cli, [str(story), "--gazetteer", str(gaz)])
+    assert r.exit_code == 2
+    assert f"{gaz}:2:" in r.stderr and "Traceback" not in r.output
