@@ -34,6 +34,7 @@ _OSM_TILES = {
     "maxZoom": 19,
     "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 }
+_AREA_KINDS = ("country", "continent")
 _WORLD = (-180.0, -60.0, 180.0, 75.0)
 _PALETTE = ("#8e44ad", "#16a085", "#d35400", "#2c3e50", "#c0392b", "#27ae60", "#2980b9", "#7f8c8d")
 
@@ -186,7 +187,11 @@ def render(
         marker_layers.append(points_layer(point_list))
 
     if bounds is None:
-        bounds = _fit_bounds([lyr.gdf for lyr in marker_layers] or [lyr.gdf for lyr in user_layers])
+        frames = [_local(found)] if not found.empty else []
+        frames += [lyr.gdf for lyr in marker_layers[1 if not found.empty else 0:]]
+        if not any(len(f) for f in frames):
+            frames = [lyr.gdf for lyr in marker_layers]
+        bounds = _fit_bounds(frames or [lyr.gdf for lyr in user_layers])
     view = fit_view(bounds, width=width, height=height)
 
     drawn: list = []
@@ -332,6 +337,15 @@ def _fit_bounds(frames: list[gpd.GeoDataFrame]) -> tuple[float, float, float, fl
         float(min(180.0, maxlon + px)),
         float(min(85.0, maxlat + py)),
     )
+
+
+def _local(found: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The places the view is fitted to: not countries or continents, whose centre points
+    would stretch a regional map across a continent (they are still drawn)."""
+    kind = next((c for c in ("kind", "feature_type") if c in found.columns), None)
+    if kind is None:
+        return found
+    return found[~found[kind].isin(_AREA_KINDS)]
 
 
 def _check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
