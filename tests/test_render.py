@@ -252,3 +252,40 @@ def test_cli_article_without_places_writes_a_notice_and_exits_2(tmp_path):
     assert "no places were found" in res.output
     html = out.read_text()
     assert "No places were found in the article." in html
+
+
+def test_place_names_are_looked_up_and_unknown_names_rejected():
+    m = render(place_names=["Pyongyang"], **BARE)
+    assert m.places["name"].tolist() == ["Pyongyang"]
+    lat, lon = float(m.places["lat"].iloc[0]), float(m.places["lon"].iloc[0])
+    assert 38.5 < lat < 39.5 and 125.0 < lon < 126.5
+    assert m.spec["layers"][-1]["name"] == "Places"
+    with pytest.raises(InputError, match="not in the gazetteer"):
+        render(place_names=["Qwxzzy Town"], **BARE)
+
+
+def test_article_places_become_markers_with_their_evidence():
+    text = (ROOT / "examples" / "article.txt").read_text()
+    m = render(text, **BARE)
+    names = set(m.places["name"])
+    assert {"Dandong", "Pyongyang", "Sansha Bay"} <= names
+    (layer,) = [lyr for lyr in m.spec["layers"] if lyr["name"] == "Places"]
+    assert len(layer["f"]) == len(m.places)
+    popups = " ".join(f[3] for f in layer["f"])
+    for label in ("Country", "Coordinates", "Zone", "Sentence", "Score"):
+        assert f"<th>{label}</th>" in popups
+    assert "Sansha Bay, on the coast of Fujian" in popups  # the sentence that names it
+    # the view is fitted to the local places, not to a country's centre point
+    minlon, minlat, maxlon, maxlat = m.spec["bounds"]
+    assert 115 < minlon < 119.7 and 125.8 < maxlon < 130 and 24 < minlat < 26.7 and 40.2 < maxlat < 43
+
+
+def test_cli_fragment_and_iframe_outputs(tmp_path):
+    base = ["render", "--point", "40.12,124.39,Dandong", "--no-zones", "--no-borders", "--basemap", "none"]
+    frag, snip = tmp_path / "f.html", tmp_path / "i.html"
+    assert CliRunner().invoke(_cli(), base + ["--fragment", "-o", str(frag), "--height", "400"]).exit_code == 0
+    assert CliRunner().invoke(_cli(), base + ["--iframe", "-o", str(snip)]).exit_code == 0
+    assert frag.read_text().startswith('<div class="geomap-fragment" style="width:100%;height:400px')
+    assert "<iframe " in snip.read_text() and "srcdoc=" in snip.read_text()
+    res = CliRunner().invoke(_cli(), base + ["--fragment", "--iframe", "-o", str(frag)])
+    assert res.exit_code == 2 and "exclude each other" in res.output
