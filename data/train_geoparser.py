@@ -43,6 +43,9 @@ PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"
          ("prev_locprep", "k_city"), ("k_admin2", "primary"), ("k_street", "n_tokens")]
 
 
+RANKER_KIND = ["linear"]
+
+
 def _hv(a, b, c, d):
     p1, p2 = math.radians(a), math.radians(c)
     x = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(d - b) / 2) ** 2
@@ -110,6 +113,16 @@ def fit(data):
                     Ry.append(1)
                     RX.append((np.array(q) - p) * 1.0)
                     Ry.append(0)
+    if RANKER_KIND[0] == "gbm":
+        from sklearn.ensemble import GradientBoostingClassifier
+
+        PX = np.array([x for _, _, gs in data for xs, _ in gs for x in xs])
+        Py = np.array([v for _, _, gs in data for _, ls in gs for v in ls])
+        gbm = GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8,
+                                         random_state=0).fit(PX, Py)
+        pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
+        return (gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs), gc._Trees.from_sklearn(gbm, PX[:1]),
+                tag, gbm)
     rank = LogisticRegression(C=10.0, max_iter=5000, fit_intercept=False).fit(np.array(RX), np.array(Ry))
     pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
     # the ranker's bias column is constant: fold it into the intercept
@@ -136,12 +149,16 @@ def main() -> None:
     ap.add_argument("corpora", nargs="+", type=Path)
     ap.add_argument("--score", type=Path, default=None, help="scorer for the cross-validated figures")
     ap.add_argument("--out", type=Path, default=HERE)
+    ap.add_argument("--ranker", choices=["linear", "gbm"], default="gbm")
+    ap.add_argument("--cv-pred", type=Path, default=None, help="keep the cross-validated predictions here")
     args = ap.parse_args()
+    RANKER_KIND[0] = args.ranker
     gaz = load_gazetteer()
     corpora = {c: [json.loads(line) for line in c.open(encoding="utf-8")] for c in args.corpora}
     data = {c: collect(docs, gaz) for c, docs in corpora.items()}
     if args.score:
-        tmp = Path(tempfile.mkdtemp())
+        tmp = args.cv_pred or Path(tempfile.mkdtemp())
+        tmp.mkdir(parents=True, exist_ok=True)
         preds = {c: [] for c in corpora}
         for f in (0, 1):
             train = [x for c in corpora for d, x in zip(corpora[c], data[c]) if _fold(d["id"]) != f]
@@ -166,9 +183,11 @@ def main() -> None:
     (args.out / "tagger.json").write_text(json.dumps({
         **meta, "features": list(gp.FEATURES), "pairs": [list(p) for p in tagger.pairs],
         "coef": [round(v, 6) for v in tagger.coef], "intercept": round(tagger.intercept, 6)}, indent=1) + "\n")
+    rmeta = ({"learner": "sklearn.ensemble.GradientBoostingClassifier(n_estimators=150, max_depth=3)",
+              "trees": ranker.to_json()} if isinstance(ranker, gc._Trees)
+             else {"coef": [round(v, 6) for v in ranker.coef], "intercept": round(ranker.intercept, 6)})
     (args.out / "ranker.json").write_text(json.dumps({
-        **meta, "features": list(gc.RANK_FEATURES), "coef": [round(v, 6) for v in ranker.coef],
-        "intercept": round(ranker.intercept, 6)}, indent=1) + "\n")
+        **meta, "features": list(gc.RANK_FEATURES), **rmeta}, separators=(",", ":")) + "\n")
     print(f"wrote {args.out / 'tagger.json'} and {args.out / 'ranker.json'} ({n_docs} documents)")
 
 

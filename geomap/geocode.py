@@ -141,6 +141,8 @@ def resolve(mentions: list, text: str, gaz) -> None:
             float(kind == "admin1") * ctx_any, float(kind == "country") * ctx_any,
             float(kind == "admin1") * is_us * us_share, float(kind == "country") * (1 - us_share),
             math.log1p(sup100), math.log1p(sup_a1), float(sup100 > 0), float(sup_a1 > 0),
+            math.log10(pop + 1) - math.log10(maxpop + 1), is_us * float(us_share == 0),
+            float(not anchors),
         ]
 
     def pick(m, ks, anchors, model):
@@ -203,7 +205,8 @@ RANK_FEATURES = (
     "log_pop", "max_pop", "alias", "demonym", "ctx_cc_share", "ctx_cc_any", "ctx_admin1", "qual_admin",
     "qual_country", "near50", "near300", "near1000", "log_dist", "is_us", "us_share", "log_ncand", "hand",
     "user", "pop_zero", "admin1_ctx", "country_ctx", "admin1_us_share", "country_non_us",
-    "support100", "support_admin1", "any_support100", "any_support_admin1",
+    "support100", "support_admin1", "any_support100", "any_support_admin1", "pop_ratio", "us_no_us_ctx",
+    "no_anchor",
 )
 
 
@@ -288,6 +291,43 @@ class _Linear:
         return self.intercept + sum(c * v for c, v in zip(self.coef, x))
 
 
+class _Trees:
+    """A boosted tree ensemble: score = init + rate * sum of leaf values."""
+
+    def __init__(self, init: float, rate: float, trees: list) -> None:
+        self.init = float(init)
+        self.rate = float(rate)
+        self.trees = trees  # each: (feature, threshold, left, right, value) lists
+
+    def score(self, x: list[float]) -> float:
+        total = 0.0
+        for feat, thr, left, right, value in self.trees:
+            node = 0
+            while left[node] != -1:
+                node = left[node] if x[feat[node]] <= thr[node] else right[node]
+            total += value[node]
+        return self.init + self.rate * total
+
+    def to_json(self) -> dict:
+        return {"init": self.init, "rate": self.rate, "trees": self.trees}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "_Trees":
+        return cls(d["init"], d["rate"], [tuple(t) for t in d["trees"]])
+
+    @classmethod
+    def from_sklearn(cls, model, x0) -> "_Trees":  # used by data/train_geoparser.py
+        trees = []
+        for est in model.estimators_[:, 0]:
+            t = est.tree_
+            trees.append((t.feature.tolist(), [round(float(v), 6) for v in t.threshold],
+                          t.children_left.tolist(), t.children_right.tolist(),
+                          [round(float(v), 6) for v in t.value[:, 0, 0]]))
+        obj = cls(0.0, model.learning_rate, trees)
+        obj.init = float(model.decision_function(x0)[0]) - obj.score(list(x0[0]))
+        return obj
+
+
 _RANKER: list = []
 
 
@@ -303,7 +343,7 @@ def ranker():
     try:
         d = json.loads(data_path("ranker.json").read_text(encoding="utf-8"))
         if d.get("features") == list(RANK_FEATURES):
-            model = _Linear(d["coef"], d["intercept"])
+            model = _Trees.from_json(d["trees"]) if "trees" in d else _Linear(d["coef"], d["intercept"])
     except Exception:
         model = None
     _RANKER.append(model)
