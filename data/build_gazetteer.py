@@ -243,9 +243,12 @@ def build(cache: Path, out: Path) -> None:
     us_state_pt = {g["properties"]["name"]: geom.centroid for g, geom in _topo_shapes(states_topo, "states")}
 
     # continents
+    continent_demonyms = {"Africa": ["African"], "Asia": ["Asian"], "Europe": ["European"],
+                          "North America": ["North American"], "South America": ["South American"],
+                          "Oceania": [], "Antarctica": ["Antarctic"]}
     for c in cont.values():
         b.add(gid=int(c["geonameId"]), name=c["name"], lat=float(c["lat"]), lon=float(c["lng"]),
-              kind="continent", pop=int(c.get("population") or 0))
+              kind="continent", pop=int(c.get("population") or 0), demonyms=continent_demonyms.get(c["name"], []))
 
     # countries
     capitals: dict[str, set[str]] = {}

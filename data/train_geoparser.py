@@ -44,6 +44,11 @@ PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"
 
 
 RANKER_KIND = ["linear"]
+TAGGER_KIND = ["linear"]
+
+
+def PAIRS_IDX():
+    return [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
 
 
 def _hv(a, b, c, d):
@@ -100,6 +105,13 @@ def fit(data):
     X = [x for X_, _, _ in data for x in X_]
     y = [v for _, y_, _ in data for v in y_]
     tag = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(X), np.array(y))
+    tagger = None
+    if TAGGER_KIND[0] == "gbm":
+        from sklearn.ensemble import GradientBoostingClassifier
+
+        tgbm = GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.1, subsample=0.8,
+                                          random_state=0).fit(np.array(X), np.array(y))
+        tagger = gp._TreeTagger(gc._Trees.from_sklearn(tgbm, np.array(X[:1])), PAIRS_IDX())
     # pairwise ranking: (chosen − other) → 1 and (other − chosen) → 0, at most 40 others per name
     RX, Ry = [], []
     for _, _, gs in data:
@@ -121,8 +133,8 @@ def fit(data):
         gbm = GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8,
                                          random_state=0).fit(PX, Py)
         pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
-        return (gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs), gc._Trees.from_sklearn(gbm, PX[:1]),
-                tag, gbm)
+        return (tagger or gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs),
+                gc._Trees.from_sklearn(gbm, PX[:1]), tag, gbm)
     rank = LogisticRegression(C=10.0, max_iter=5000, fit_intercept=False).fit(np.array(RX), np.array(Ry))
     pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
     # the ranker's bias column is constant: fold it into the intercept
@@ -150,9 +162,11 @@ def main() -> None:
     ap.add_argument("--score", type=Path, default=None, help="scorer for the cross-validated figures")
     ap.add_argument("--out", type=Path, default=HERE)
     ap.add_argument("--ranker", choices=["linear", "gbm"], default="gbm")
+    ap.add_argument("--tagger", choices=["linear", "gbm"], default="linear")
     ap.add_argument("--cv-pred", type=Path, default=None, help="keep the cross-validated predictions here")
     args = ap.parse_args()
     RANKER_KIND[0] = args.ranker
+    TAGGER_KIND[0] = args.tagger
     gaz = load_gazetteer()
     corpora = {c: [json.loads(line) for line in c.open(encoding="utf-8")] for c in args.corpora}
     data = {c: collect(docs, gaz) for c, docs in corpora.items()}
@@ -180,9 +194,12 @@ def main() -> None:
     n_docs = sum(len(v) for v in corpora.values())
     meta = {"trained_on": [c.name for c in corpora], "documents": n_docs,
             "learner": "sklearn.linear_model.LogisticRegression(C=1.0)"}
+    tmeta = ({"learner": "sklearn.ensemble.GradientBoostingClassifier(n_estimators=200, max_depth=3)",
+              "trees": tagger.trees.to_json()} if isinstance(tagger, gp._TreeTagger)
+             else {"coef": [round(v, 6) for v in tagger.coef], "intercept": round(tagger.intercept, 6)})
     (args.out / "tagger.json").write_text(json.dumps({
-        **meta, "features": list(gp.FEATURES), "pairs": [list(p) for p in tagger.pairs],
-        "coef": [round(v, 6) for v in tagger.coef], "intercept": round(tagger.intercept, 6)}, indent=1) + "\n")
+        **meta, "features": list(gp.FEATURES), "pairs": [list(p) for p in tagger.pairs], **tmeta},
+        separators=(",", ":")) + "\n")
     rmeta = ({"learner": "sklearn.ensemble.GradientBoostingClassifier(n_estimators=150, max_depth=3)",
               "trees": ranker.to_json()} if isinstance(ranker, gc._Trees)
              else {"coef": [round(v, 6) for v in ranker.coef], "intercept": round(ranker.intercept, 6)})

@@ -240,7 +240,9 @@ def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
             j = i
             while j + 1 < n and j - i < 4 and _is_cap(toks[j + 1][2]) and _joinable(text, toks[j][1], toks[j + 1][0]):
                 j += 1
-            if j > i and toks[j][2].lower().rstrip(".") in _STREET and toks[i][2].lower() not in _TITLES:
+            if (j > i and toks[j][2].lower().rstrip(".") in _STREET and toks[i][2].lower() not in _TITLES
+                    and toks[i][2].lower() not in ("the", "a", "an", "this", "that")
+                    and not any(k in best for k in range(i + 1, j + 1))):
                 m = Mention(s, toks[j][1], text[s:toks[j][1]], [], [])
                 m.kind_hint = "street"
                 mentions.append(m)
@@ -378,6 +380,21 @@ class _Logistic:
         return out
 
 
+class _TreeTagger:
+    """Boosted trees over the expanded features; probability = logistic(score)."""
+
+    def __init__(self, trees, pairs: list[tuple[int, int]]) -> None:
+        self.trees = trees
+        self.pairs = pairs
+
+    def predict(self, feats: list[list[float]]) -> list[float]:
+        out = []
+        for f in feats:
+            z = self.trees.score(expand(f, self.pairs))
+            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
+        return out
+
+
 def expand(f: list[float], pairs: list[tuple[int, int]]) -> list[float]:
     """Return the feature vector ``f`` followed by the products named in ``pairs``."""
     return list(f) + [f[a] * f[b] for a, b in pairs]
@@ -396,7 +413,12 @@ def _model() -> _Logistic:
     d = json.loads(p.read_text(encoding="utf-8"))
     if d.get("features") != list(FEATURES):
         return _default_model()
-    return _Logistic(d["coef"], d["intercept"], [tuple(x) for x in d["pairs"]])
+    pairs = [tuple(x) for x in d["pairs"]]
+    if "trees" in d:
+        from .geocode import _Trees
+
+        return _TreeTagger(_Trees.from_json(d["trees"]), pairs)
+    return _Logistic(d["coef"], d["intercept"], pairs)
 
 
 def _default_model() -> _Logistic:
