@@ -80,7 +80,7 @@ MAX_SPEED_KN = 50.0
 KNOT = 1852.0 / 3600.0  # m/s
 EARTH_RADIUS_M = 6_371_008.8
 _NOT_AVAILABLE_SOG = 102.2  # AIS: 102.3 means "speed not available"
-_CHUNK_BYTES = 32 << 20
+_CHUNK_BYTES = 4 << 20  # Arrow reads CSV blocks ahead: bigger blocks cost memory, not time
 _EPOCH_RE = r"^\s*-?\d+(\.\d+)?\s*$"
 _ZONED_RE = r"\d\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)$"
 
@@ -291,25 +291,24 @@ def read_positions(
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file; give a CSV or Parquet file of AIS positions")
-    parts: list[dict[str, np.ndarray]] = []
+    keys = ("row", "mmsi", "t", "lat", "lon", "sog", "name_code") + (("inside",) if mask is not None else ())
+    store = _Columns(keys)
     rejects: list[pd.DataFrame] = []
     names: dict[str, int] = {}
     rows_read = 0
     naive = 0
     cols: dict[str, str] = {}
-    for cols, batch in _batches(p, columns=columns, chunk_bytes=chunk_bytes):
+    for cols, batch, hint in _batches(p, columns=columns, chunk_bytes=chunk_bytes):
         arrays, bad, n_naive = _clean_batch(batch, cols, first_row=rows_read + 1, names=names, mask=mask)
         rows_read += batch.num_rows
         naive += n_naive
-        parts.append(arrays)
+        store.append(arrays, hint=hint)
         if len(bad):
             rejects.append(bad)
-        del batch
-    keys = ("row", "mmsi", "t", "lat", "lon", "sog", "name_code") + (("inside",) if mask is not None else ())
-    data: dict[str, np.ndarray] = {}
-    for k in keys:  # one column at a time, freeing the chunks' copies as we go
-        data[k] = np.concatenate([a.pop(k) for a in parts]) if parts else _empty(k)
-    del parts
+        del batch, arrays
+        pa.default_memory_pool().release_unused()  # give freed chunk buffers back to the OS
+    data = store.finish()
+    del store
     data, more = _sort_and_check(data, max_speed_kn=max_speed_kn)
     rejects.extend(more)
     rej = pd.concat(rejects, ignore_index=True) if rejects else _empty_rejects()
@@ -363,8 +362,10 @@ def track_speeds_kn(pos: "Positions | Mapping[str, np.ndarray]") -> np.ndarray:
 # --------------------------------------------------------------------------- reading
 
 
-def _batches(p: Path, *, columns: Mapping[str, str] | None, chunk_bytes: int) -> Iterator[tuple[dict[str, str], pa.RecordBatch]]:
-    """Yield (column map, record batch) for the file, streaming."""
+def _batches(
+    p: Path, *, columns: Mapping[str, str] | None, chunk_bytes: int
+) -> Iterator[tuple[dict[str, str], pa.RecordBatch, int | None]]:
+    """Yield (column map, record batch, estimated total rows or None) for the file, streaming."""
     if p.is_dir() or p.suffix.lower() in (".parquet", ".pq", ".geoparquet"):
         yield from _parquet_batches(p, columns=columns, chunk_bytes=chunk_bytes)
     else:
@@ -388,8 +389,13 @@ def _csv_batches(p: Path, *, columns, chunk_bytes: int):
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
         )
+        size = p.stat().st_size
+        hint = None
         for batch in reader:
-            yield cols, batch
+            if hint is None and p.suffix.lower() != ".gz":
+                # rows in the file, estimated from the first block
+                hint = int(batch.num_rows * max(size / chunk_bytes, 1.0) * 1.02) + 1
+            yield cols, batch, hint
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{p}: cannot be read as CSV ({exc}); check that it is a comma-separated file with a header row") from None
 
@@ -418,11 +424,52 @@ def _parquet_batches(p: Path, *, columns, chunk_bytes: int):
     cols = recognise_columns(dataset.schema.names, override=columns, path=str(p))
     wanted = list(dict.fromkeys(cols.values()))
     try:
+        hint = dataset.count_rows()
         for batch in dataset.to_batches(columns=wanted, batch_size=max(chunk_bytes // 64, 1024)):
             if batch.num_rows:
-                yield cols, batch
+                yield cols, batch, hint
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"{p}: cannot be read as Parquet ({exc})") from None
+
+
+class _Columns:
+    """Growable numpy columns: chunks are copied into arrays sized from a row estimate.
+
+    Appending into a few large arrays (instead of keeping every chunk's arrays and
+    concatenating) keeps the process's memory close to the data's size: the
+    small per-chunk arrays are freed and reused chunk after chunk.
+    """
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = tuple(keys)
+        self.n = 0
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def append(self, chunk: Mapping[str, np.ndarray], *, hint: int | None) -> None:
+        m = len(chunk["row"])
+        if not self.arrays:
+            cap = max(hint or 0, m, 1024)
+            self.arrays = {k: np.empty(cap, chunk[k].dtype) for k in self.keys}
+        cap = len(self.arrays["row"])
+        if self.n + m > cap:
+            cap = max(int(cap * 1.5), self.n + m)
+            for k in self.keys:  # one column at a time
+                grown = np.empty(cap, self.arrays[k].dtype)
+                grown[: self.n] = self.arrays[k][: self.n]
+                self.arrays[k] = grown
+        for k in self.keys:
+            self.arrays[k][self.n : self.n + m] = chunk[k]
+        self.n += m
+
+    def finish(self) -> dict[str, np.ndarray]:
+        if not self.arrays:
+            return {k: _empty(k) for k in self.keys}
+        out = {}
+        for k in self.keys:
+            a = self.arrays.pop(k)
+            out[k] = a[: self.n].copy() if self.n < 0.9 * len(a) else a[: self.n]
+            del a
+        return out
 
 
 # --------------------------------------------------------------------------- chunk cleaning
@@ -567,7 +614,9 @@ def _name_codes(arr: pa.Array, names: dict[str, int]) -> np.ndarray:
 
 def _sort_and_check(data: dict[str, np.ndarray], *, max_speed_kn: float):
     """Sort by (MMSI, time), reject exact duplicates and impossible jumps, mark breaks."""
-    order = np.lexsort((data["row"], data["t"], data["mmsi"]))
+    # stable sorts keep the input's row order among equal keys, like a third key would
+    order = np.argsort(data["t"], kind="stable")
+    order = order[np.argsort(data["mmsi"][order], kind="stable")]
     _take(data, order)
     del order
     rejects = []
@@ -584,7 +633,8 @@ def _sort_and_check(data: dict[str, np.ndarray], *, max_speed_kn: float):
     if n:
         first = np.r_[True, data["mmsi"][1:] != data["mmsi"][:-1]]
         breaks[first] = 1
-        too_fast = np.r_[False, track_speeds_kn(data)[:-1] > max_speed_kn]
+        nxt = np.where(np.r_[~first[1:], False], np.arange(1, n + 1), -1)
+        too_fast = np.r_[False, _fast_edges(data, nxt, max_speed_kn)[:-1]]
         breaks[too_fast & ~first] = 3
     data["breaks"] = breaks
     return data, rejects
@@ -622,29 +672,72 @@ def _duplicates(d: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -> np.ndarray:
-    """Fixes that are impossible jumps from both neighbours (iterated a few passes)."""
-    n = len(d["mmsi"])
+    """Fixes that are impossible jumps from both neighbours (iterated a few passes).
+
+    Works on the kept fixes through next/previous-kept indices rather than
+    compacted copies, and computes speeds in blocks, so the extra memory is a few
+    index arrays whatever the file's size.
+    """
+    mmsi = d["mmsi"]
+    n = len(mmsi)
     bad = np.zeros(n, bool)
     if n < 3:
         return bad
-    counts = np.unique(d["mmsi"], return_counts=True)
-    many = np.isin(d["mmsi"], counts[0][counts[1] >= 3])
+    ar = np.arange(n)
+    change = np.flatnonzero(np.r_[True, mmsi[1:] != mmsi[:-1], True])
+    many = np.repeat(np.diff(change) >= 3, np.diff(change))  # vessels with 3 fixes or more
     for _ in range(passes):
-        idx = np.flatnonzero(~bad)
-        sub = {k: d[k][idx] for k in ("mmsi", "t", "lat", "lon")}
-        fast_out = track_speeds_kn(sub) > max_speed_kn  # edge i -> i+1 too fast (False at vessel end)
-        first = np.r_[True, sub["mmsi"][1:] != sub["mmsi"][:-1]]
-        last = np.r_[sub["mmsi"][1:] != sub["mmsi"][:-1], True]
-        fast_in = np.r_[False, fast_out[:-1]] & ~first
-        # an end fix is blamed only when the next edge agrees with the rest of the track
-        next_ok = np.r_[~fast_out[1:], True] & ~last
-        prev_ok = np.r_[True, ~fast_in[:-1]] & ~first
-        flag = (fast_in & fast_out) | (first & fast_out & next_ok) | (last & fast_in & prev_ok)
-        flag &= many[idx]
+        keep = ~bad
+        nxt = _next_kept(keep, mmsi, ar)
+        prv = _prev_kept(keep, mmsi, ar)
+        fast_out = _fast_edges(d, nxt, max_speed_kn) & keep
+        has_prev, has_next = prv >= 0, nxt >= 0
+        fast_in = has_prev & fast_out[np.where(has_prev, prv, 0)]
+        first, last = keep & ~has_prev, keep & ~has_next
+        # an end fix is blamed only when the edge beyond its neighbour agrees with the track
+        next_ok = has_next & ~fast_out[np.where(has_next, nxt, 0)]
+        prev_ok = has_prev & ~fast_in[np.where(has_prev, prv, 0)]
+        flag = keep & many & ((fast_in & fast_out) | (first & fast_out & next_ok) | (last & fast_in & prev_ok))
+        del nxt, prv, fast_in, next_ok, prev_ok
         if not flag.any():
             break
-        bad[idx[flag]] = True
+        bad |= flag
     return bad
+
+
+def _next_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray:
+    """Index of the next kept fix of the same vessel, or -1."""
+    n = len(keep)
+    nk = np.minimum.accumulate(np.where(keep, ar, n)[::-1])[::-1]  # first kept index >= i
+    out = np.r_[nk[1:], n]
+    ok = out < n
+    ok[ok] &= mmsi[out[ok]] == mmsi[ok]
+    return np.where(ok, out, -1)
+
+
+def _prev_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray:
+    """Index of the previous kept fix of the same vessel, or -1."""
+    pk = np.maximum.accumulate(np.where(keep, ar, -1))  # last kept index <= i
+    out = np.r_[-1, pk[:-1]]
+    ok = out >= 0
+    ok[ok] &= mmsi[out[ok]] == mmsi[ok]
+    return np.where(ok, out, -1)
+
+
+def _fast_edges(d: Mapping[str, np.ndarray], nxt: np.ndarray, max_speed_kn: float, block: int = 1 << 20) -> np.ndarray:
+    """True where the implied speed from fix i to fix ``nxt[i]`` exceeds ``max_speed_kn``."""
+    n = len(nxt)
+    out = np.zeros(n, bool)
+    t, lat, lon = d["t"], d["lat"], d["lon"]
+    for s in range(0, n, block):
+        e = min(n, s + block)
+        j = nxt[s:e]
+        ok = j >= 0
+        jj = np.where(ok, j, np.arange(s, e))
+        dt = np.maximum((t[jj] - t[s:e]) / 1e9, 1.0)
+        speed = haversine_m(lon[s:e], lat[s:e], lon[jj], lat[jj]) / dt / KNOT
+        out[s:e] = ok & (speed > max_speed_kn)
+    return out
 
 
 def _rejects_from(d: dict[str, np.ndarray], sel: np.ndarray, reason: str) -> pd.DataFrame:

@@ -129,7 +129,7 @@ def loitering(
     piece = track_pieces(pos, max_gap_h=max_gap_h)
     speed = segment_speeds_kn(pos)
     # a segment i -> i+1 is usable when i+1 continues the same piece
-    cont = np.r_[piece[1:] == "", False]
+    cont = np.r_[piece[1:] == 0, False]
     slow = cont & (speed < speed_kn)
     starts, stops = _runs(slow)  # segments [s, e): fixes s .. e
     if starts.size == 0:
@@ -194,7 +194,7 @@ def encounters(
     step = int(step_min * 60e9)
     piece = track_pieces(pos, max_gap_h=max_gap_h)
     speed = segment_speeds_kn(pos)
-    cont = np.r_[piece[1:] == "", False]
+    cont = np.r_[piece[1:] == 0, False]
     seg = np.flatnonzero(cont & (speed < speed_kn))  # slow segments i -> i+1
     if seg.size == 0:
         return _empty()

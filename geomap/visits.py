@@ -43,24 +43,26 @@ VISIT_COLUMNS = [
 _BISECT_STEPS = 30
 
 
+#: piece codes of :func:`track_pieces` and their names
+PIECE_NAMES = np.array(["", "track_start", "gap", "jump"], dtype=object)
+
+
 def track_pieces(pos: Positions, *, max_gap_h: float = DEFAULT_MAX_GAP_H) -> np.ndarray:
-    """Return why a new track piece starts at each fix.
+    """Return why a new track piece starts at each fix, as codes into :data:`PIECE_NAMES`.
 
     Returns
     -------
-    ndarray of object
-        ``""`` inside a piece, ``"track_start"`` at a vessel's first fix, ``"gap"``
-        after an interval longer than ``max_gap_h`` hours, ``"jump"`` after a kept
-        impossible jump.
+    ndarray of int8
+        0 inside a piece, 1 at a vessel's first fix, 2 after an interval longer
+        than ``max_gap_h`` hours, 3 after a kept impossible jump.
     """
     n = len(pos)
-    out = np.full(n, "", dtype=object)
+    out = np.zeros(n, np.int8)
     if n == 0:
         return out
-    gap = np.r_[False, np.diff(pos.t) > max_gap_h * 3600e9]
-    out[gap] = "gap"
-    out[pos.breaks == 3] = "jump"
-    out[pos.breaks == 1] = "track_start"
+    out[1:][np.diff(pos.t) > max_gap_h * 3600e9] = 2
+    out[pos.breaks == 3] = 3
+    out[pos.breaks == 1] = 1
     return out
 
 
@@ -99,7 +101,7 @@ def find_visits(
     if n == 0 or not inside.any():
         return _empty()
     piece = track_pieces(pos, max_gap_h=max_gap_h)
-    new = piece != ""
+    new = piece != 0
     prev_in = np.r_[False, inside[:-1]]
     next_in = np.r_[inside[1:], False]
     next_new = np.r_[new[1:], True]
@@ -108,7 +110,7 @@ def find_visits(
 
     # entries: crossing from the previous (outside) fix of the same piece
     cross_in = ~new[starts]
-    entry_kind = np.where(cross_in, "crossing", piece[starts]).astype(object)
+    entry_kind = np.where(cross_in, "crossing", PIECE_NAMES[piece[starts]]).astype(object)
     entry_t = pos.t[starts].astype(np.float64)
     entry_lon, entry_lat = pos.lon[starts].copy(), pos.lat[starts].copy()
     s = starts[cross_in]
@@ -119,7 +121,9 @@ def find_visits(
     last = n - 1
     cross_out = ~next_new[ends]
     after = np.minimum(ends + 1, last)
-    exit_kind = np.where(cross_out, "crossing", np.where((ends == last) | (piece[after] == "track_start"), "track_end", piece[after])).astype(object)
+    exit_kind = np.where(
+        cross_out, "crossing", np.where((ends == last) | (piece[after] == 1), "track_end", PIECE_NAMES[piece[after]])
+    ).astype(object)
     exit_t = pos.t[ends].astype(np.float64)
     exit_lon, exit_lat = pos.lon[ends].copy(), pos.lat[ends].copy()
     e = ends[cross_out]
