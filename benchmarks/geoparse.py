@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("corpora", nargs="+", type=Path)
     ap.add_argument("--score", type=Path, default=Path("/work/shared/eval/score.py"))
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--cli", action="store_true", help="also time the command line (batch and one article)")
     args = ap.parse_args()
 
     from geomap.geoparse import geoparse
@@ -54,6 +55,30 @@ def main() -> None:
         print(f"== {corpus.name}: {len(docs)} docs, {nbytes / 1e3:.0f} KB in {dt:.2f} s = "
               f"{nbytes / 1e3 / dt:.0f} KB/s")
         print(res.stdout.strip())
+        if args.cli:
+            _cli_speed(corpus, docs, nbytes, out)
+
+
+def _cli_speed(corpus: Path, docs: list[dict], nbytes: int, out: Path) -> None:
+    """Time the command line: a whole corpus as one --jsonl batch, and one article with start-up."""
+    cli = Path(__file__).resolve().parent.parent / "cli.py"
+    batch = out / (corpus.stem + ".batch.jsonl")
+    batch.write_text("".join(json.dumps({"id": d["id"], "text": d["text"]}) + "\n" for d in docs), encoding="utf-8")
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, str(cli), "places", "--jsonl", str(batch), "-o", str(out / "cli.out.jsonl")],
+                   check=True)
+    dt = time.perf_counter() - t0
+    print(f"   cli --jsonl batch (with start-up): {nbytes / 1e3:.0f} KB in {dt:.2f} s = {nbytes / 1e3 / dt:.0f} KB/s")
+    longest = max(docs, key=lambda d: len(d["text"]))
+    art = out / "article.txt"
+    art.write_text(longest["text"], encoding="utf-8")
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, str(cli), "places", str(art)], check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    print(f"   cli one article ({len(longest['text'].encode()) / 1e3:.1f} KB, table output): "
+          f"best {min(times):.2f} s, worst {max(times):.2f} s of 3 runs")
 
 
 if __name__ == "__main__":
