@@ -359,7 +359,34 @@ def build(cache: Path, out: Path) -> None:
             b.add(gid=-1_000_000 - k, name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]),
                   kind=r["type"] or "feature", cc=r["country"], names=[a for a in r["aliases"].split("|") if a])
 
+    _drop_city_state_duplicates(b)
     _save(b, out)
+
+
+def _drop_city_state_duplicates(b: _Builder) -> None:
+    """Unlink a region's name when a city of the same name lies within 30 km (Beijing, Seoul).
+
+    The city keeps the name, so the evidence shows the city's GeoNames id and population.
+    """
+    by_key: dict[str, list[int]] = {}
+    for name, i, flag in b.names:
+        if flag == 1:
+            by_key.setdefault(name_key(name), []).append(i)
+    drop = set()
+    for key, rows in by_key.items():
+        regions = [i for i in rows if b.rows[i]["kind"] == "admin1"]
+        cities = [i for i in rows if b.rows[i]["kind"] in ("city", "capital") and b.rows[i]["pop"] >= 100000]
+        for r in regions:
+            for c in cities:
+                if _km(b.rows[r]["lat"], b.rows[r]["lon"], b.rows[c]["lat"], b.rows[c]["lon"]) < 30:
+                    drop.add((key, r))
+    b.names = [(n, i, f) for n, i, f in b.names if (name_key(n), i) not in drop]
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _save(b: _Builder, out: Path) -> None:
