@@ -134,6 +134,9 @@ def vessels(file: str, **opts: Any) -> None:
 @click.option("--fragment", is_flag=True, help="Write a <div> plus scripts to paste into a larger HTML page.")
 @click.option("--iframe", is_flag=True, help="Write a responsive <iframe> embed snippet holding the whole map.")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium).")
+@click.option("--ais", "ais_file", type=click.Path(path_type=str), help="AIS positions file (CSV/Parquet): draw vessel tracks, loitering and encounters.")
+@click.option("--ais-zone", metavar="COUNTRY:ZONE", help="With --ais: also draw visits to this zone, e.g. CHN:territorial_sea.")
+@click.option("--ais-area", type=click.Path(dir_okay=False, path_type=str), help="With --ais: also draw visits to the polygons of this file.")
 @click.option("--width", type=click.IntRange(200, 8000), default=1000, show_default=True, help="Map width in pixels (PNG size; data is prepared for it).")
 @click.option("--height", type=click.IntRange(200, 8000), default=700, show_default=True, help="Map height in pixels (PNG and fragment height).")
 @_user_errors
@@ -166,9 +169,16 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         if target:
             check_writable(target)
     text = read_article(article) if article is not None else None
+    extra_layers: list = list(opts["layer_files"])
+    if opts["ais_file"]:
+        from geomap.layers.vessels import vessel_layers
+
+        extra_layers += vessel_layers(opts["ais_file"], zone=opts["ais_zone"], area=opts["ais_area"])
+    elif opts["ais_zone"] or opts["ais_area"]:
+        raise UserError("--ais-zone/--ais-area need --ais FILE")
     m = render(
         text,
-        layers=opts["layer_files"],
+        layers=extra_layers,
         points=opts["points"],
         place_names=opts["place_names"],
         title=opts["title"],

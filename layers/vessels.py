@@ -1,0 +1,200 @@
+"""Vessel tracks, visits and events (from an AIS file) as map layers.
+
+:func:`vessel_layers` reads an AIS file with :mod:`geomap.ais` and returns up to
+three :class:`~geomap.layers.base.Layer` objects: the tracks (one simplified line
+per vessel and track piece, split at reporting gaps), the visits to a zone or
+area (the path from the interpolated entry to the exit) and the loitering and
+encounter events (points). Vessel names are untrusted text: they travel as
+plain strings in the layers' tables and the renderer escapes them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geomap.layers.base import Layer
+
+__all__ = ["vessel_layers", "tracks_layer", "visits_layer", "events_layer"]
+
+TRACK_STYLE = {"color": "#5d6d7e", "weight": 1.5, "opacity": 0.7}
+VISIT_STYLE = {"color": "#c0392b", "weight": 3, "opacity": 0.9}
+EVENT_STYLE = {"radius": 7, "color": "#7d3c98", "weight": 2, "fillColor": "#f5b041", "fillOpacity": 0.9}
+#: simplification tolerance of tracks, degrees (about 100 m)
+TRACK_TOLERANCE_DEG = 0.001
+
+
+def vessel_layers(
+    path: str | os.PathLike,
+    *,
+    zone: str | None = None,
+    area: str | os.PathLike | None = None,
+    events: bool = True,
+    columns: Mapping[str, str] | None = None,
+    max_gap_h: float = 6.0,
+) -> list[Layer]:
+    """Read an AIS file and build its tracks, visits and events layers.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        CSV or Parquet AIS file.
+    zone, area : str, optional
+        ``COUNTRY:zone`` or a polygon file; with one of them a visits layer is built.
+    events : bool
+        Build the loitering and encounters layer.
+    columns : mapping, optional
+        Column overrides (see :func:`geomap.ais.parse_columns_option`).
+    max_gap_h : float
+        Reporting gap (hours) that splits tracks and visits.
+
+    Returns
+    -------
+    list of Layer
+        Tracks, then visits (if a zone or area is given), then events (if asked).
+    """
+    from geomap.ais import read_positions
+    from geomap.vessel_analysis import resolve_area
+    from geomap.visits import find_visits
+
+    target = resolve_area(zone=zone, area=area) if (zone or area) else None
+    pos = read_positions(path, columns=columns, mask=target)
+    layers = [tracks_layer(pos, max_gap_h=max_gap_h)]
+    if target is not None:
+        layers.append(visits_layer(find_visits(pos, target, zone_name=target.name, max_gap_h=max_gap_h), pos))
+    if events:
+        from geomap.events import find_events
+
+        layers.append(events_layer(find_events(pos, area=target, max_gap_h=max_gap_h)))
+    return layers
+
+
+def tracks_layer(pos, *, max_gap_h: float = 6.0, tolerance: float = TRACK_TOLERANCE_DEG) -> Layer:
+    """One line per vessel and track piece (pieces split at gaps and jumps), simplified.
+
+    Parameters
+    ----------
+    pos : geomap.ais.Positions
+    max_gap_h : float
+    tolerance : float
+        Douglas-Peucker tolerance in degrees.
+    """
+    from geomap.visits import track_pieces
+
+    piece_id = np.cumsum(track_pieces(pos, max_gap_h=max_gap_h) != 0) - 1 if len(pos) else np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, piece_id[1:] != piece_id[:-1]]) if len(pos) else np.zeros(0, np.int64)
+    counts = np.diff(np.r_[starts, len(pos)])
+    ok = counts >= 2
+    keep = np.repeat(ok, counts)
+    lines = shapely.linestrings(pos.lon[keep], pos.lat[keep], indices=piece_id[keep]) if keep.any() else []
+    lines = shapely.simplify(np.asarray(lines), tolerance) if len(lines) else np.array([], dtype=object)
+    s = starts[ok]
+    names = pos.vessel_names()
+    mmsi = pos.mmsi[s]
+    gdf = gpd.GeoDataFrame(
+        {
+            "mmsi": mmsi.astype(str),
+            "name": [names.get(int(m), "") for m in mmsi],
+            "_label": [_label(names.get(int(m), ""), m) for m in mmsi],
+            "start": _iso(pos.t[s]),
+            "end": _iso(pos.t[s + counts[ok] - 1]),
+            "positions": counts[ok].astype(str),
+        },
+        geometry=list(lines),
+        crs=4326,
+    )
+    return Layer(
+        name="Vessel tracks",
+        gdf=gdf,
+        style=dict(TRACK_STYLE),
+        tooltip="_label",
+        popup_title="_label",
+        popup=(("MMSI", "mmsi"), ("From (UTC)", "start"), ("To (UTC)", "end"), ("Positions", "positions")),
+        pane="lines",
+    )
+
+
+def visits_layer(visits: pd.DataFrame, pos) -> Layer:
+    """The visits as lines from the interpolated entry through the fixes inside to the exit."""
+    geoms = []
+    for first, last, elon, elat, xlon, xlat in zip(
+        visits["_first"], visits["_last"], visits["entry_lon"], visits["entry_lat"], visits["exit_lon"], visits["exit_lat"]
+    ):  # one line per visit
+        xs = np.r_[elon, pos.lon[first : last + 1], xlon]
+        ys = np.r_[elat, pos.lat[first : last + 1], xlat]
+        geoms.append(shapely.simplify(shapely.linestrings(xs, ys), TRACK_TOLERANCE_DEG))
+    gdf = gpd.GeoDataFrame(
+        {
+            "mmsi": visits["mmsi"].astype(str).to_numpy(),
+            "name": visits["name"].to_numpy(),
+            "_label": [_label(n, m) for n, m in zip(visits["name"], visits["mmsi"])],
+            "zone": visits["zone"].astype(str).to_numpy(),
+            "entry": _iso(visits["entry_time"]),
+            "exit": _iso(visits["exit_time"]),
+            "duration": [f"{h:.2f} h" for h in visits["duration_h"]],
+            "kinds": [f"{a} / {b}" for a, b in zip(visits["entry_kind"], visits["exit_kind"])],
+        },
+        geometry=geoms,
+        crs=4326,
+    )
+    return Layer(
+        name="Visits",
+        gdf=gdf,
+        style=dict(VISIT_STYLE),
+        tooltip="_label",
+        popup_title="_label",
+        popup=(
+            ("MMSI", "mmsi"),
+            ("Zone", "zone"),
+            ("Entry (UTC)", "entry"),
+            ("Exit (UTC)", "exit"),
+            ("Duration", "duration"),
+            ("Entry / exit", "kinds"),
+        ),
+        pane="lines",
+    )
+
+
+def events_layer(events: pd.DataFrame) -> Layer:
+    """Loitering and encounter events as points at their mean positions."""
+    other = events["other_name"].fillna("").astype(str).to_numpy() if len(events) else np.array([], dtype=object)
+    label = [
+        f"{kind}: {_label(n, m)}" + (f" and {_label(on, om)}" if kind == "encounter" else "")
+        for kind, n, m, on, om in zip(events["event"], events["name"], events["mmsi"], other, events["other_mmsi"])
+    ]
+    gdf = gpd.GeoDataFrame(
+        {
+            "event": events["event"].to_numpy(),
+            "_label": label,
+            "start": _iso(events["start_time"]),
+            "end": _iso(events["end_time"]),
+            "duration": [f"{h:.2f} h" for h in events["duration_h"]],
+            "zone": events["zone"].fillna("").astype(str).to_numpy(),
+        },
+        geometry=shapely.points(events["lon"].to_numpy(np.float64), events["lat"].to_numpy(np.float64)) if len(events) else [],
+        crs=4326,
+    )
+    return Layer(
+        name="Vessel events",
+        gdf=gdf,
+        style=dict(EVENT_STYLE),
+        tooltip="_label",
+        popup_title="_label",
+        popup=(("Start (UTC)", "start"), ("End (UTC)", "end"), ("Duration", "duration"), ("Zone", "zone")),
+        pane="places",
+    )
+
+
+def _label(name, mmsi) -> str:
+    name = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
+    return f"{name} ({mmsi})" if name else f"MMSI {mmsi}"
+
+
+def _iso(t) -> list[str]:
+    ts = pd.to_datetime(np.asarray(t), utc=True) if not isinstance(t, pd.Series) else pd.to_datetime(t, utc=True)
+    return [v.strftime("%Y-%m-%dT%H:%M:%SZ") for v in ts]
