@@ -116,7 +116,7 @@ class Positions:
         Canonical column -> the input's column name.
     rows_read : int
     naive_times : int
-        Times that had no zone and were read as UTC.
+        Times of kept rows that had no zone and were read as UTC.
     """
 
     row: np.ndarray
@@ -291,17 +291,15 @@ def read_positions(
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file; give a CSV or Parquet file of AIS positions")
-    keys = ("row", "mmsi", "t", "lat", "lon", "sog", "name_code") + (("inside",) if mask is not None else ())
+    keys = ("row", "mmsi", "t", "lat", "lon", "sog", "name_code", "naive") + (("inside",) if mask is not None else ())
     store = _Columns(keys)
     rejects: list[pd.DataFrame] = []
     names: dict[str, int] = {}
     rows_read = 0
-    naive = 0
     cols: dict[str, str] = {}
     for cols, batch, hint in _batches(p, columns=columns, chunk_bytes=chunk_bytes):
-        arrays, bad, n_naive = _clean_batch(batch, cols, first_row=rows_read + 1, names=names, mask=mask)
+        arrays, bad = _clean_batch(batch, cols, first_row=rows_read + 1, names=names, mask=mask)
         rows_read += batch.num_rows
-        naive += n_naive
         store.append(arrays, hint=hint)
         if len(bad):
             rejects.append(bad)
@@ -328,7 +326,7 @@ def read_positions(
         path=str(p),
         columns=dict(cols),
         rows_read=rows_read,
-        naive_times=naive,
+        naive_times=int(np.count_nonzero(data.pop("naive"))),
     )
 
 
@@ -476,7 +474,7 @@ class _Columns:
 
 
 def _clean_batch(batch: pa.RecordBatch, cols: Mapping[str, str], *, first_row: int, names: dict[str, int], mask):
-    """Parse and validate one batch; return (arrays of kept rows, rejects frame, naive count)."""
+    """Parse and validate one batch; return (arrays of kept rows, rejects frame)."""
     n = batch.num_rows
     get = lambda key: batch.column(batch.schema.get_field_index(cols[key]))  # noqa: E731
     row = np.arange(first_row, first_row + n, dtype=np.int64)
@@ -516,7 +514,8 @@ def _clean_batch(batch: pa.RecordBatch, cols: Mapping[str, str], *, first_row: i
     }
     if mask is not None:
         out["inside"] = np.asarray(mask(out["lon"], out["lat"]), dtype=bool)
-    return out, rejects, int(np.count_nonzero(naive_mask & keep))
+    out["naive"] = naive_mask[keep]
+    return out, rejects
 
 
 def _as_text(arr: pa.Array, idx: np.ndarray) -> np.ndarray:
@@ -760,7 +759,7 @@ def _empty_rejects() -> pd.DataFrame:
 
 
 def _empty(key: str) -> np.ndarray:
-    dtypes = {"row": np.int64, "mmsi": np.int64, "t": np.int64, "lat": np.float64, "lon": np.float64,
+    dtypes = {"naive": bool, "row": np.int64, "mmsi": np.int64, "t": np.int64, "lat": np.float64, "lon": np.float64,
               "sog": np.float32, "name_code": np.int32, "inside": bool}
     return np.array([], dtypes[key])
 

@@ -1,0 +1,149 @@
+"""The ``geomap vessels`` command and AIS layers in ``geomap render``: formats, rejects, escaping."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+T0 = pd.Timestamp("2024-01-01T00:00:00Z")
+BAY = [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]
+HOSTILE = "<script>alert('x')</script>\x1b[2J&amp;"
+
+
+def _cli():
+    try:
+        return importlib.import_module("geomap.console.cli").main
+    except ModuleNotFoundError:  # editable installs may not map the repository root
+        spec = importlib.util.spec_from_file_location("geomap_cli_vessels_under_test", ROOT / "cli.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod.main
+
+
+@pytest.fixture(scope="module")
+def cli():
+    return _cli()
+
+
+@pytest.fixture
+def files(tmp_path):
+    bay = tmp_path / "bay.geojson"
+    bay.write_text(json.dumps({"type": "Polygon", "coordinates": [BAY]}))
+    rows = []
+    # a hostile-named vessel sails through the bay (in at 17.5 min, out at 67.5 min)
+    for i in range(10):
+        rows.append((412000001, T0 + pd.Timedelta(minutes=10 * i), 26.6, 119.43 + 0.04 * i, 9.0, HOSTILE))
+    # a drifter inside the bay for 3 h
+    for i in range(37):
+        rows.append((412000002, T0 + pd.Timedelta(minutes=5 * i), 26.55 + i * 0.00007, 119.6, 0.5, "DRIFTER"))
+    df = pd.DataFrame(rows, columns=["MMSI", "BaseDateTime", "LAT", "LON", "SOG", "VesselName"])
+    df["BaseDateTime"] = df["BaseDateTime"].dt.strftime("%Y-%m-%dT%H:%M:%S")  # archive style: no zone
+    df = df.astype({"LAT": object})
+    bad = pd.DataFrame(
+        [
+            (412000002, "2024-01-01T09:00:00", "abc", 119.6, 0.5, "DRIFTER"),
+            (412000002, "2024-01-01T09:00:00", 95.0, 119.6, 0.5, "DRIFTER"),
+            (412000002, "later", 26.6, 119.6, 0.5, "DRIFTER"),
+        ],
+        columns=df.columns,
+    )
+    ais = tmp_path / "ais.csv"
+    pd.concat([df, bad, df.iloc[[3]]], ignore_index=True).to_csv(ais, index=False)
+    return {"ais": ais, "bay": bay, "dir": tmp_path}
+
+
+def test_table_output_and_stderr_summary(cli, files):
+    r = CliRunner().invoke(cli, ["vessels", str(files["ais"]), "--area", str(files["bay"])])
+    assert r.exit_code == 0, r.output
+    assert "2 visits to bay" in r.stderr
+    assert "4 rejected (bad_time 1, position_missing 1, position_out_of_range 1, duplicate 1)" in r.stderr
+    assert "were read as UTC" in r.stderr and "were read as UTC" in r.stdout
+    assert "2024-01-01T00:17:30Z" in r.stdout and "2024-01-01T01:07:30Z" in r.stdout
+    assert "\x1b" not in r.stdout  # control characters of names cannot drive the terminal
+
+
+def test_json_output_has_summary_visits_and_events(cli, files):
+    out = files["dir"] / "out.json"
+    r = CliRunner().invoke(cli, ["vessels", str(files["ais"]), "--area", str(files["bay"]), "--events", "--format", "json", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text())
+    assert doc["summary"]["rejected"] == {
+        "bad_mmsi": 0, "bad_time": 1, "position_missing": 1, "position_out_of_range": 1, "duplicate": 1, "impossible_jump": 0,
+    }
+    assert doc["summary"]["naive_times"] == 47
+    visits = {v["mmsi"]: v for v in doc["visits"]}
+    assert visits[412000001]["name"] == HOSTILE  # kept as text in data formats
+    assert visits[412000001]["entry_time"] == "2024-01-01T00:17:30Z"
+    assert visits[412000002]["entry_kind"] == "track_start"
+    assert [(e["event"], e["mmsi"]) for e in doc["events"]] == [("loitering", 412000002)]
+    assert doc["events"][0]["in_area"] is True
+
+
+def test_csv_geojson_and_rejects_files(cli, files):
+    d = files["dir"]
+    r = CliRunner().invoke(
+        cli,
+        ["vessels", str(files["ais"]), "--area", str(files["bay"]), "--format", "geojson", "-o", str(d / "v.geojson"), "--rejects", str(d / "rej.csv")],
+    )
+    assert r.exit_code == 0, r.output
+    gj = json.loads((d / "v.geojson").read_text())
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 2
+    line = gj["features"][0]["geometry"]
+    assert line["type"] == "LineString" and line["coordinates"][0] == [119.5, 26.6]
+    rej = pd.read_csv(d / "rej.csv", dtype=str, keep_default_na=False)
+    assert sorted(rej["reason"]) == ["bad_time", "duplicate", "position_missing", "position_out_of_range"]
+    assert rej.loc[rej["reason"] == "position_missing", "lat"].item() == "abc"
+    r = CliRunner().invoke(cli, ["vessels", str(files["ais"]), "--area", str(files["bay"]), "--format", "csv"])
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("mmsi,name,zone,entry_time,exit_time,duration_h,positions")
+    assert len(lines) == 3
+
+
+def test_user_errors_exit_2_without_traceback(cli, files):
+    runner = CliRunner()
+    r = runner.invoke(cli, ["vessels", str(files["ais"]), "--zone", "CHN:territorial"])
+    assert r.exit_code == 2 and "valid zones are" in r.stderr and "Traceback" not in r.output
+    r = runner.invoke(cli, ["vessels", str(files["dir"] / "none.csv"), "--area", str(files["bay"])])
+    assert r.exit_code == 2 and "no such file" in r.stderr
+    r = runner.invoke(cli, ["vessels", str(files["ais"])])
+    assert r.exit_code == 2 and "exactly one of --zone" in r.stderr
+    r = runner.invoke(cli, ["vessels", str(files["ais"]), "--area", str(files["bay"]), "--columns", "mmsi=nope"])
+    assert r.exit_code == 2 and "no such column" in r.stderr
+
+
+def test_hostile_vessel_names_are_escaped_in_map_layers(files):
+    from geomap.layers.vessels import vessel_layers
+    from geomap.maps import render
+    from geomap.embed import write_html
+
+    layers = vessel_layers(files["ais"], area=files["bay"])
+    assert [lyr.name for lyr in layers] == ["Vessel tracks", "Visits", "Vessel events"]
+    tracks = layers[0].gdf
+    assert HOSTILE in set(tracks["name"])  # the data keeps the name as it is
+    assert len(layers[1].gdf) == 2 and len(layers[2].gdf) == 1
+    html_path = files["dir"] / "map.html"
+    m = render(None, layers=layers, zones=False, borders=False, basemap="none")
+    write_html(m, html_path)
+    html = html_path.read_text()
+    assert "<script>alert(" not in html
+    assert "alert(" in html  # the name is there, as escaped text
+
+
+def test_render_command_draws_ais_layers(cli, files):
+    out = files["dir"] / "ais_map.html"
+    r = CliRunner().invoke(
+        cli,
+        ["render", "--ais", str(files["ais"]), "--ais-area", str(files["bay"]), "-o", str(out), "--no-zones", "--no-borders", "--basemap", "none"],
+    )
+    assert r.exit_code == 0, r.output
+    html = out.read_text()
+    assert "Vessel tracks" in html and "Visits" in html and "Vessel events" in html
+    assert "<script>alert(" not in html
