@@ -207,3 +207,13 @@ def test_empty_text(text):
 def test_text_must_be_str():
     with pytest.raises(InputError, match="str"):
         geoparse(b"Dandong")  # type: ignore[arg-type]
+
+
+def test_public_api_names():
+    import geomap
+    import geomap.geoparse  # noqa: F401  (the submodule must not hide the function)
+
+    ms = geomap.geoparse("Trucks queued at the bridge into Sinuiju.")
+    assert [m.text for m in ms] == ["Sinuiju"]
+    gdf = geomap.places("Trucks queued at the bridge into Sinuiju.")
+    assert list(gdf["country"]) == ["KP"]
