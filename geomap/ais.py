@@ -51,6 +51,7 @@ __all__ = [
     "REJECT_REASONS",
     "Positions",
     "read_positions",
+    "build_positions",
     "parse_columns_option",
     "recognise_columns",
     "haversine_m",
@@ -307,10 +308,29 @@ def read_positions(
         pa.default_memory_pool().release_unused()  # give freed chunk buffers back to the OS
     data = store.finish()
     del store
+    return build_positions(
+        data, names=list(names), rejects=rejects, path=str(p), columns=cols, rows_read=rows_read, max_speed_kn=max_speed_kn
+    )
+
+
+def build_positions(
+    data: dict[str, np.ndarray],
+    *,
+    names: list[str],
+    rejects: list[pd.DataFrame],
+    path: str,
+    columns: Mapping[str, str],
+    rows_read: int,
+    max_speed_kn: float = MAX_SPEED_KN,
+) -> Positions:
+    """Sort parsed columns, reject duplicates and impossible jumps, and wrap them as :class:`Positions`.
+
+    ``data`` holds the per-row arrays of the chunk cleaner (row, mmsi, t, lat,
+    lon, sog, name_code, naive and optionally inside); it is consumed.
+    """
     data, more = _sort_and_check(data, max_speed_kn=max_speed_kn)
-    rejects.extend(more)
-    rej = pd.concat(rejects, ignore_index=True) if rejects else _empty_rejects()
-    rej = rej.sort_values(["row"], kind="stable", ignore_index=True)
+    rej = pd.concat([r for r in [*rejects, *more] if len(r)], ignore_index=True) if any(len(r) for r in [*rejects, *more]) else _empty_rejects()
+    rej = normalise_rejects(rej)
     return Positions(
         row=data["row"],
         mmsi=data["mmsi"],
@@ -323,8 +343,8 @@ def read_positions(
         inside=data.get("inside"),
         breaks=data["breaks"],
         rejects=rej,
-        path=str(p),
-        columns=dict(cols),
+        path=path,
+        columns=dict(columns),
         rows_read=rows_read,
         naive_times=int(np.count_nonzero(data.pop("naive"))),
     )
@@ -752,6 +772,14 @@ def _rejects_from(d: dict[str, np.ndarray], sel: np.ndarray, reason: str) -> pd.
             "lon": d["lon"][idx].astype(str),
         }
     )
+
+
+def normalise_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rejects with fixed column types (row int64, the rest text), sorted by row."""
+    out = rejects[["row", "reason", "mmsi", "time", "lat", "lon"]].astype(
+        {"row": np.int64, **{c: object for c in ("reason", "mmsi", "time", "lat", "lon")}}
+    )
+    return out.sort_values("row", kind="stable", ignore_index=True)
 
 
 def _empty_rejects() -> pd.DataFrame:

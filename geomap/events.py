@@ -28,7 +28,7 @@ import pandas as pd
 from .ais import KNOT, Positions, haversine_m
 from .visits import DEFAULT_MAX_GAP_H, track_pieces
 
-__all__ = ["loitering", "encounters", "EVENT_COLUMNS", "find_events"]
+__all__ = ["loitering", "encounters", "encounter_samples", "encounters_from_samples", "EVENT_COLUMNS", "find_events", "combine_events"]
 
 LOITER_SPEED_KN = 2.0
 LOITER_HOURS = 2.0
@@ -84,11 +84,16 @@ def find_events(
         step_min=step_min,
         max_gap_h=max_gap_h,
     )
-    frames = [f for f in (lo, en) if len(f)]
-    ev = pd.concat(frames, ignore_index=True) if frames else _empty()
-    ev = ev.sort_values(["start_time", "event", "mmsi", "other_mmsi"], kind="stable", ignore_index=True)
+    return combine_events(lo, en, area=area)
+
+
+def combine_events(loiter: pd.DataFrame, meet: pd.DataFrame, *, area=None) -> pd.DataFrame:
+    """Concatenate loitering and encounters, sort them and add ``zone`` and ``in_area``."""
     from .areas import zone_labels
 
+    frames = [f for f in (loiter, meet) if len(f)]
+    ev = pd.concat(frames, ignore_index=True) if frames else _empty()
+    ev = ev.sort_values(["start_time", "event", "mmsi", "other_mmsi"], kind="stable", ignore_index=True)
     ev["zone"] = zone_labels(ev["lon"].to_numpy(np.float64), ev["lat"].to_numpy(np.float64))
     if area is not None and len(ev):
         ev["in_area"] = area(ev["lon"].to_numpy(np.float64), ev["lat"].to_numpy(np.float64))
@@ -185,19 +190,32 @@ def encounters(
         (``mmsi`` < ``other_mmsi``); position is the mean midpoint of the pair over
         the event; ``min_distance_m`` is on the WGS84 ellipsoid.
     """
-    from pyproj import Geod
-    from scipy.spatial import cKDTree
+    samples = encounter_samples(pos, speed_kn=speed_kn, step_min=step_min, max_gap_h=max_gap_h)
+    return encounters_from_samples(samples, pos.vessel_names(), distance_m=distance_m, min_hours=min_hours, step_min=step_min)
 
-    n = len(pos)
-    if n < 2:
-        return _empty()
+
+def encounter_samples(
+    pos: Positions, *, speed_kn: float = ENCOUNTER_SPEED_KN, step_min: float = STEP_MIN, max_gap_h: float = DEFAULT_MAX_GAP_H
+) -> pd.DataFrame:
+    """Positions of slow vessels on the common time grid (one row per vessel and grid time).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``mmsi``, ``k`` (grid index: time = k * step), ``lon``, ``lat``.
+        Samples of different files or partitions can be concatenated and passed
+        to :func:`encounters_from_samples`.
+    """
+    empty = pd.DataFrame({"mmsi": np.zeros(0, np.int64), "k": np.zeros(0, np.int64), "lon": np.zeros(0), "lat": np.zeros(0)})
+    if len(pos) < 2:
+        return empty
     step = int(step_min * 60e9)
     piece = track_pieces(pos, max_gap_h=max_gap_h)
     speed = segment_speeds_kn(pos)
     cont = np.r_[piece[1:] == 0, False]
     seg = np.flatnonzero(cont & (speed < speed_kn))  # slow segments i -> i+1
     if seg.size == 0:
-        return _empty()
+        return empty
     t0, t1 = pos.t[seg], pos.t[seg + 1]
     # grid times g with t0 <= g <= t1; a shared end fix gives the same grid time twice,
     # which is removed below
@@ -205,7 +223,7 @@ def encounters(
     k1 = t1 // step
     cnt = np.maximum(k1 - k0 + 1, 0)
     if cnt.sum() == 0:
-        return _empty()
+        return empty
     which = np.repeat(np.arange(seg.size), cnt)
     k = k0[which] + (np.arange(which.size) - np.repeat(np.cumsum(cnt) - cnt, cnt))
     i = seg[which]
@@ -215,11 +233,32 @@ def encounters(
     dlon = (pos.lon[i + 1] - pos.lon[i] + 180.0) % 360.0 - 180.0
     lon = (pos.lon[i] + f * dlon + 180.0) % 360.0 - 180.0
     vessel = pos.mmsi[i]
-    # one sample per (vessel, grid time)
     o = np.lexsort((k, vessel))
     keep = np.r_[True, (vessel[o][1:] != vessel[o][:-1]) | (k[o][1:] != k[o][:-1])]
     o = o[keep]
-    k, lat, lon, vessel = k[o], lat[o], lon[o], vessel[o]
+    return pd.DataFrame({"mmsi": vessel[o], "k": k[o], "lon": lon[o], "lat": lat[o]})
+
+
+def encounters_from_samples(
+    samples: pd.DataFrame,
+    names: dict[int, str],
+    *,
+    distance_m: float = ENCOUNTER_DISTANCE_M,
+    min_hours: float = ENCOUNTER_HOURS,
+    step_min: float = STEP_MIN,
+) -> pd.DataFrame:
+    """Encounters from grid samples (:func:`encounter_samples`): close pairs, runs, durations."""
+    from pyproj import Geod
+    from scipy.spatial import cKDTree
+
+    if len(samples) < 2:
+        return _empty()
+    step = int(step_min * 60e9)
+    samples = samples.sort_values(["mmsi", "k"], kind="stable")
+    vessel = samples["mmsi"].to_numpy(np.int64)
+    k = samples["k"].to_numpy(np.int64)
+    lon = samples["lon"].to_numpy(np.float64)
+    lat = samples["lat"].to_numpy(np.float64)
     # earth-centred metres plus the grid index far apart in a fourth dimension
     la, lo = np.radians(lat), np.radians(lon)
     xyz = np.column_stack(
@@ -253,7 +292,6 @@ def encounters(
     ev_lat = np.add.reduceat(mid_lat, rs) / cnts
     mind = np.minimum.reduceat(dist, rs)
     rs, re_, ev_lon, ev_lat, mind, dur_h, cnts = rs[ok], re_[ok], ev_lon[ok], ev_lat[ok], mind[ok], dur_h[ok], cnts[ok]
-    names = pos.vessel_names()
     m1, m2 = va[rs], vb[rs]
     return pd.DataFrame(
         {
