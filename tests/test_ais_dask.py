@@ -1,0 +1,83 @@
+"""``--engine dask`` gives the default engine's visits, events and rejects, on a real local cluster."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+pytest.importorskip("dask_geopandas")
+distributed = pytest.importorskip("distributed")
+
+from geomap.vessel_analysis import analyse, resolve_area  # noqa: E402
+
+T0 = pd.Timestamp("2024-01-01T00:00:00Z")
+BAY = [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as c:
+        yield c
+
+
+@pytest.fixture
+def partitioned(tmp_path):
+    """40 vessels crossing, anchoring in and drifting around the bay, in Parquet partitions by day."""
+    rng = np.random.default_rng(7)
+    frames = []
+    for v in range(40):
+        n = 150
+        minutes = np.cumsum(rng.uniform(3, 12, n))
+        minutes[n // 2 :] += 420 if v % 5 == 0 else 0  # some vessels have a 7 h gap
+        speed_deg = rng.choice([0.0002, 0.002, 0.004])
+        lat = 26.45 + 0.3 * rng.random() + np.cumsum(rng.normal(0, speed_deg / 3, n))
+        lon = 119.35 + np.cumsum(np.full(n, speed_deg)) + 0.1 * rng.random()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "mmsi": 412_000_000 + v,
+                    "timestamp": T0 + pd.to_timedelta(minutes, unit="min"),
+                    "lat": lat,
+                    "lon": lon,
+                    "sog": np.float32(speed_deg * 60 * 60 / 10),
+                    "name": f"SHIP <{v}>",
+                }
+            )
+        )
+    df = pd.concat(frames, ignore_index=True).sort_values("timestamp", kind="stable", ignore_index=True)
+    df.loc[5, "lat"] = np.nan  # dirty rows too
+    df.loc[9, "lon"] = 181.0
+    df = pd.concat([df, df.iloc[[20, 30]]], ignore_index=True)  # exact duplicates
+    folder = tmp_path / "ais"
+    df["day"] = df["timestamp"].dt.strftime("%Y-%m-%d")
+    for day, part in df.groupby("day"):
+        (folder / f"day={day}").mkdir(parents=True)
+        pq.write_table(
+            pa.Table.from_pandas(part.drop(columns="day"), preserve_index=False), folder / f"day={day}" / "part-0.parquet"
+        )
+    bay = tmp_path / "bay.geojson"
+    bay.write_text(json.dumps({"type": "Polygon", "coordinates": [BAY]}))
+    return folder, bay
+
+
+def test_dask_engine_gives_the_same_visits_events_and_rejects(cluster, partitioned):
+    folder, bay = partitioned
+    area = resolve_area(area=bay)
+    default = analyse(folder, area=area, events=True)
+    dask = analyse(folder, area=area, events=True, engine="dask", scheduler=cluster.scheduler_address)
+    assert len(default.visits) > 20 and default.visits["split"].any()
+    assert len(default.events) > 0
+    pd.testing.assert_frame_equal(default.visits.drop(columns=["_first", "_last"]), dask.visits)
+    pd.testing.assert_frame_equal(default.events, dask.events)
+    assert dask.summary["rejected"] == default.summary["rejected"]
+    assert default.summary["rejected"]["duplicate"] == 2
+    assert default.summary["rejected"]["position_missing"] == 1
+    assert default.summary["rejected"]["position_out_of_range"] == 1
+    for key in ("rows_read", "rows_kept", "vessels", "naive_times", "visits"):
+        assert dask.summary[key] == default.summary[key], key
+    assert sorted(dask.rejects["reason"]) == sorted(default.rejects["reason"])
