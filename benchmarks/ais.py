@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shlex
 import subprocess
 import sys
 import time
@@ -117,10 +118,10 @@ def _reflect(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return lo + np.where(y > w, 2 * w - y, y)
 
 
-def run(path: Path, out: Path, *, zone: str | None, area: str | None, engine: str) -> tuple[float, float, str]:
+def run(path: Path, out: Path, *, zone: str | None, area: str | None, engine: str, command: str = "geomap") -> tuple[float, float, str]:
     """Run ``geomap vessels`` in a child process; return (seconds, peak MiB, command)."""
     target = ["--area", area] if area else ["--zone", zone]
-    cmd = ["geomap", "vessels", str(path), *target, "--format", "csv", "-o", str(out)]
+    cmd = [*shlex.split(command), "vessels", str(path), *target, "--format", "csv", "-o", str(out)]
     if engine != "default":
         cmd += ["--engine", engine]
     t0 = time.perf_counter()
@@ -129,7 +130,7 @@ def run(path: Path, out: Path, *, zone: str | None, area: str | None, engine: st
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if proc.returncode:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
-    sys.stderr.write(proc.stderr)
+    print(proc.stderr, end="", flush=True)
     return seconds, peak_mib, " ".join(cmd)
 
 
@@ -142,6 +143,7 @@ def main() -> None:
     ap.add_argument("--zone", default="CHN:territorial_sea")
     ap.add_argument("--area", help="polygon file instead of --zone")
     ap.add_argument("--engine", default="default", choices=["default", "dask"])
+    ap.add_argument("--command", default="geomap", help='how to start geomap, e.g. "python cli.py" in a source checkout')
     args = ap.parse_args()
     d = Path(args.dir)
     d.mkdir(parents=True, exist_ok=True)
@@ -151,7 +153,7 @@ def main() -> None:
         print(f"building {path} ...", flush=True)
         build(path, rows=args.rows, vessels=args.vessels)
         print(f"built in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)", flush=True)
-    seconds, peak, cmd = run(path, d / "visits.csv", zone=args.zone, area=args.area, engine=args.engine)
+    seconds, peak, cmd = run(path, d / "visits.csv", zone=args.zone, area=args.area, engine=args.engine, command=args.command)
     n_visits = sum(1 for _ in open(d / "visits.csv")) - 1
     print(f"command: {cmd}")
     print(f"rows: {args.rows:,} (+{max(args.rows // 1000, 1):,} duplicates)  vessels: {args.vessels}  visits: {n_visits:,}")

@@ -108,8 +108,9 @@ class Positions:
     inside : ndarray of bool or None
         Membership of each fix in the zone or area given to :func:`read_positions`.
     breaks : ndarray of int8
-        0 inside a track; 1 first fix of a vessel; 2 after a reporting gap is
-        decided later (see :mod:`geomap.visits`); 3 after a kept impossible jump.
+        0 inside a track; 1 first fix of a vessel; 3 after a kept impossible
+        jump. (Reporting gaps depend on ``max_gap`` and are found by
+        :func:`geomap.visits.track_pieces`, which codes them 2.)
     rejects : pandas.DataFrame
         One row per rejected input row: row, reason, mmsi, time, lat, lon (text).
     path : str
@@ -162,7 +163,7 @@ class Positions:
             "rows_kept": len(self),
             "rows_rejected": sum(counts.values()),
             "rejected": counts,
-            "vessels": int(np.unique(self.mmsi).size) if len(self) else 0,
+            "vessels": int(np.count_nonzero(self.mmsi[1:] != self.mmsi[:-1]) + 1) if len(self) else 0,
             "naive_times": self.naive_times,
             "time_note": (
                 f"{self.naive_times} times had no time zone and were read as UTC"

@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import InputError
+from .errors import DataError, InputError
 
 __all__ = ["Area", "zone_area", "file_area", "parse_zone_spec", "zone_labels"]
 
@@ -83,7 +83,10 @@ def zone_area(spec: str) -> Area:
     :func:`geomap.zones.classify_arrays`.
     """
     country, zones = parse_zone_spec(spec)
-    from . import zones as zmod
+    try:
+        from . import zones as zmod
+    except ImportError as exc:
+        raise DataError(f"--zone {spec}: the zone engine is not available ({exc}); use --area FILE with a polygon file") from None
 
     classify_arrays = zmod.classify_arrays
     wanted = np.array(zones, dtype=object)
