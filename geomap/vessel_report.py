@@ -172,7 +172,7 @@ def _geojson(visits: pd.DataFrame, vrec, erec, summary, positions: Positions | N
         coords = [[r["entry_lon"], r["entry_lat"]]]
         if positions is not None and firsts is not None:
             sl = slice(int(firsts[i]), int(lasts[i]) + 1)
-            coords += [[round(float(x), _COORD_DIGITS), round(float(y), _COORD_DIGITS)] for x, y in zip(positions.lon[sl], positions.lat[sl])]
+            coords += np.round(np.column_stack([positions.lon[sl], positions.lat[sl]]), _COORD_DIGITS).tolist()
         coords.append([r["exit_lon"], r["exit_lat"]])
         feats.append({"type": "Feature", "properties": {"record": "visit", **r}, "geometry": {"type": "LineString", "coordinates": coords}})
     for r in erec or []:
