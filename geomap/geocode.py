@@ -30,12 +30,19 @@ def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    a = max(text.rfind(c, 0, start) for c in ".!?\n")
-    a = a + 1 if a >= 0 else 0
-    bs = [text.find(c, end) for c in ".!?\n"]
-    bs = [b for b in bs if b >= 0]
-    b = min(bs) + 1 if bs else len(text)
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` of each sentence: text up to ``.``, ``!``, ``?`` or a line break."""
+    return [(m.start(), m.end()) for m in _SENT.finditer(text) if m.end() > m.start()]
+
+
+def _sentence(text: str, spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> str:
+    import bisect
+
+    k = max(0, bisect.bisect_right(starts, start) - 1)
+    a, b = spans[k]
+    while b < end and k + 1 < len(spans):  # a name that runs over a full stop ("St. Louis")
+        k += 1
+        b = spans[k][1]
     return text[a:b].strip()
 
 
@@ -107,7 +114,7 @@ def resolve(mentions: list, text: str, gaz) -> None:
     total_cc = sum(ctx_cc.values()) or 1.0
     us_share = ctx_cc["US"] / total_cc if ctx_cc else 0.0
 
-    def row_features(r: int, flag: int, ks: list[int], anchors, maxpop: int, ncand: int) -> list[float]:
+    def row_features(r: int, flag: int, ks: list[int], d: float, maxpop: int, ncand: int) -> list[float]:
         lat, lon, pop, kind, cc, a1, a2 = F(r)
         key = name_key(mentions[ks[0]].text)
         n_cc = ctx_cc[cc] - own_cc[key][cc] if cc else 0.0
@@ -119,7 +126,6 @@ def resolve(mentions: list, text: str, gaz) -> None:
                     q_a1 = 1.0
                 elif (cc, "") in qual[k]:
                     q_cc = 1.0
-        d = min((_haversine_km(lat, lon, a[0], a[1]) for a in anchors), default=20000.0) if anchors else 20000.0
         hand = _KIND_PRIOR.get(kind, 2.0) + (0.55 * math.log10(pop + 1) if pop > 0 else 0.0)
         hand += -1.0 if flag == ALIAS else (1.0 if flag == DEMONYM else 0.0)
         hand += 2.5 * min(1.0, n_cc / total_cc + 0.4) if n_cc > 0 else 0.0
@@ -142,53 +148,81 @@ def resolve(mentions: list, text: str, gaz) -> None:
             float(kind == "admin1") * is_us * us_share, float(kind == "country") * (1 - us_share),
             math.log1p(sup100), math.log1p(sup_a1), float(sup100 > 0), float(sup_a1 > 0),
             math.log10(pop + 1) - math.log10(maxpop + 1), is_us * float(us_share == 0),
-            float(not anchors),
+            float(d >= 20000.0),
         ]
 
-    def pick(m, ks, anchors, model):
+    def candidates(m) -> tuple[dict[int, int], bool]:
         has_demonym = DEMONYM in m.flags
-        rows = {}
+        rows: dict[int, int] = {}
         for r, f in zip(m.rows, m.flags):
             if has_demonym and f != DEMONYM:
                 continue
             if r not in rows or f > rows[r]:
                 rows[r] = f
-        pops = [F(r)[2] for r in rows]
-        maxpop = max(pops) if pops else 0
-        scored = []
-        for r, f in rows.items():
-            x = row_features(r, f, ks, anchors, maxpop, len(rows))
-            scored.append((model.score(x) if model else x[25] * 10, r, x))
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        s0, r0, x0 = scored[0]
-        z = sum(math.exp(max(-50.0, s - s0)) for s, _, _ in scored)
-        return r0, 1.0 / z, x0, len(scored), has_demonym, scored
+        return rows, has_demonym
+
+    def pick_all(keys, chosen, model) -> None:
+        """Score every candidate of every name in one go; fill ``choice``."""
+        import numpy as np
+
+        anchor_keys = [k for k, (_, _, kd) in chosen.items() if kd not in ("country", "continent", "ocean", "region")]
+        a_lat = np.radians([chosen[k][0] for k in anchor_keys])
+        a_lon = np.radians([chosen[k][1] for k in anchor_keys])
+        a_key = np.array(anchor_keys, dtype=object)
+        batch = []  # (key, row, x)
+        info = {}
+        for key in keys:
+            ks = groups[key]
+            m = mentions[ks[0]]
+            rows, has_demonym = candidates(m)
+            rl = list(rows)
+            maxpop = max(F(r)[2] for r in rl)
+            if len(anchor_keys):
+                la = np.radians([F(r)[0] for r in rl])[:, None]
+                lo = np.radians([F(r)[1] for r in rl])[:, None]
+                h = np.sin((a_lat[None, :] - la) / 2) ** 2 + np.cos(la) * np.cos(a_lat)[None, :] * np.sin(
+                    (a_lon[None, :] - lo) / 2) ** 2
+                dist = 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+                dist[:, a_key == key] = 20000.0
+                dmin = dist.min(axis=1).tolist()
+            else:
+                dmin = [20000.0] * len(rl)
+            for r, d in zip(rl, dmin):
+                batch.append((key, r, row_features(r, rows[r], ks, d, maxpop, len(rl))))
+            info[key] = (len(rl), has_demonym)
+        if not batch:
+            return
+        scores = model.score_many([x for _, _, x in batch]) if model else [x[25] * 10 for _, _, x in batch]
+        per_key: dict[str, list] = defaultdict(list)
+        for (key, r, x), sc in zip(batch, scores):
+            per_key[key].append((float(sc), r, x))
+        for key, scored in per_key.items():
+            scored.sort(key=lambda t: (-t[0], t[1]))
+            s0, r0, x0 = scored[0]
+            z = sum(math.exp(max(-50.0, sc - s0)) for sc, _, _ in scored)
+            n, dem = info[key]
+            choice[key] = (r0, 1.0 / z, x0, n, dem, scored)
 
     support = _support(mentions, groups, F)
     model = ranker()
     collect = _COLLECT.get("rows")
     choice: dict[str, tuple] = {}
-    for key, ks in groups.items():
-        m = mentions[ks[0]]
-        if m.rows:
-            choice[key] = pick(m, ks, None, None)
+    named = [key for key, ks in groups.items() if mentions[ks[0]].rows]
+    pick_all(named, {}, None)
     # --- pass 2: proximity to the other chosen places, learned weights -----------------
     chosen_pts = {key: (F(c[0])[0], F(c[0])[1], F(c[0])[3]) for key, c in choice.items()}
-    for key, ks in groups.items():
-        m = mentions[ks[0]]
-        if not m.rows:
-            continue
-        anchors = [(la, lo) for k2, (la, lo, kd) in chosen_pts.items()
-                   if k2 != key and kd not in ("country", "continent", "ocean", "region")]
-        choice[key] = pick(m, ks, anchors, model)
-        if collect is not None:
-            collect.append((ks, [(r, x) for _, r, x in choice[key][5]]))
+    pick_all(named, chosen_pts, model)
+    if collect is not None:
+        for key in named:
+            collect.append((groups[key], [(r, x) for _, r, x in choice[key][5]]))
     # --- write back ---------------------------------------------------------------------
+    spans = _sentence_spans(text)
+    starts = [a for a, _ in spans]
     for key, ks in groups.items():
         c = choice.get(key)
         for k in ks:
             m = mentions[k]
-            m.sentence = _sentence(text, m.start, m.end)
+            m.sentence = _sentence(text, spans, starts, m.start, m.end)
             if c is None:
                 m.place = None
                 m.score = round(m.tag_prob * 0.5, 4)
@@ -210,7 +244,7 @@ RANK_FEATURES = (
 )
 
 
-def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0) -> dict:
+def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0, max_points: int = 4000) -> dict:
     """For each (name key, row): how many other names could be near it or in its region.
 
     Each other name contributes the share of its candidate places that lie within
@@ -219,6 +253,7 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
     import numpy as np
 
     keys, rows, lat, lon, a1s = [], [], [], [], []
+    per_key = max(3, min(per_key, max_points // max(1, len(groups))))
     for key, ks in groups.items():
         m = mentions[ks[0]]
         rs = sorted(set(m.rows), key=lambda r: -F(r)[2])[:per_key]
@@ -236,21 +271,22 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
         return {}
     la = np.radians(np.array(lat))
     lo = np.radians(np.array(lon))
-    dlat = la[:, None] - la[None, :]
-    dlon = lo[:, None] - lo[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
-    d = 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
     kid = {k: i for i, k in enumerate(dict.fromkeys(keys))}
     kv = np.array([kid[k] for k in keys])
-    cnt = np.bincount(kv)
-    w = 1.0 / cnt[kv]
-    other = kv[:, None] != kv[None, :]
-    near = ((d < radius_km) & other) * w[None, :]
-    sup100 = near.sum(axis=1)
+    w = 1.0 / np.bincount(kv)[kv]
     a1id = {a: i for i, a in enumerate(dict.fromkeys(a for a in a1s if a))}
     av = np.array([a1id[a] if a else -1 - i for i, a in enumerate(a1s)])
-    same = ((av[:, None] == av[None, :]) & other) * w[None, :]
-    supa = same.sum(axis=1)
+    sup100 = np.empty(n)
+    supa = np.empty(n)
+    for a in range(0, n, 512):  # blocks keep memory small for long texts
+        b = min(n, a + 512)
+        dlat = la[a:b, None] - la[None, :]
+        dlon = lo[a:b, None] - lo[None, :]
+        h = np.sin(dlat / 2) ** 2 + np.cos(la[a:b])[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
+        d = 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+        other = kv[a:b, None] != kv[None, :]
+        sup100[a:b] = (((d < radius_km) & other) * w[None, :]).sum(axis=1)
+        supa[a:b] = (((av[a:b, None] == av[None, :]) & other) * w[None, :]).sum(axis=1)
     return {(keys[i], rows[i]): (float(sup100[i]), float(supa[i])) for i in range(n)}
 _COLLECT: dict = {}
 
@@ -290,6 +326,9 @@ class _Linear:
     def score(self, x: list[float]) -> float:
         return self.intercept + sum(c * v for c, v in zip(self.coef, x))
 
+    def score_many(self, xs: list[list[float]]) -> list[float]:
+        return [self.score(x) for x in xs]
+
 
 class _Trees:
     """A boosted tree ensemble: score = init + rate * sum of leaf values."""
@@ -298,6 +337,7 @@ class _Trees:
         self.init = float(init)
         self.rate = float(rate)
         self.trees = trees  # each: (feature, threshold, left, right, value) lists
+        self._packed = None
 
     def score(self, x: list[float]) -> float:
         total = 0.0
@@ -307,6 +347,36 @@ class _Trees:
                 node = left[node] if x[feat[node]] <= thr[node] else right[node]
             total += value[node]
         return self.init + self.rate * total
+
+    def score_many(self, xs: list[list[float]]):
+        """Score many feature vectors at once (numpy; all trees walk level by level)."""
+        import numpy as np
+
+        if self._packed is None:
+            width = max(len(t[0]) for t in self.trees)
+            pack = {}
+            for name, k, fill, dtype in (("feat", 0, 0, np.int64), ("thr", 1, 0.0, float), ("left", 2, -1, np.int64),
+                                         ("right", 3, -1, np.int64), ("value", 4, 0.0, float)):
+                arr = np.full((len(self.trees), width), fill, dtype=dtype)
+                for i, t in enumerate(self.trees):
+                    arr[i, : len(t[k])] = t[k]
+                pack[name] = arr
+            pack["feat"] = np.maximum(pack["feat"], 0)
+            self._packed = pack
+        p = self._packed
+        X = np.asarray(xs, dtype=float)
+        n, t = X.shape[0], len(self.trees)
+        node = np.zeros((n, t), dtype=np.int64)
+        ti = np.arange(t)[None, :]
+        ri = np.arange(n)[:, None]
+        while True:
+            left = p["left"][ti, node]
+            inner = left != -1
+            if not inner.any():
+                break
+            go_left = X[ri, p["feat"][ti, node]] <= p["thr"][ti, node]
+            node = np.where(inner, np.where(go_left, left, p["right"][ti, node]), node)
+        return (self.init + self.rate * p["value"][ti, node].sum(axis=1)).tolist()
 
     def to_json(self) -> dict:
         return {"init": self.init, "rate": self.rate, "trees": self.trees}

@@ -154,6 +154,8 @@ def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5)
         raise InputError(f"geoparse: expected article text as str, got {type(text).__name__}")
     if not text.strip():
         raise InputError("geoparse: the text is empty; give an article to parse")
+    if not 0.0 <= threshold <= 1.0:
+        raise InputError(f"geoparse: threshold={threshold!r} is outside [0, 1]; use e.g. 0.5")
     gaz = load_gazetteer(user=gazetteer)
     cands, feats = find_candidates(text, gaz)
     probs = _model().predict(feats)
