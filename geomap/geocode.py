@@ -23,13 +23,6 @@ _KIND_PRIOR = {
 _SENT = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` of each sentence: text up to ``.``, ``!``, ``?`` or a line break."""
     return [(m.start(), m.end()) for m in _SENT.finditer(text) if m.end() > m.start()]

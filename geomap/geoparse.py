@@ -59,6 +59,19 @@ _STREET = frozenset({"street", "st", "avenue", "ave", "road", "rd", "drive", "dr
 _MAX_TOKENS = 6
 _CLITICS = frozenset({"s", "t", "ll", "re", "d", "ve", "m"})
 
+_FUNCTION_WORDS = frozenset("the a an in on at of for from to by with and but or as if then when while after before "
+                            "since during under over near into across this that these those his her their its our "
+                            "my your both all some many most several every each".split())
+
+
+def _sentence_initial(text: str, toks, k: int) -> bool:
+    """Is token ``k`` the first word of a sentence or line?"""
+    if k == 0:
+        return True
+    before = text[toks[k - 1][1]:toks[k][0]]
+    return bool(re.search(r"[.!?:\"“”\n]", before))
+
+
 # feature names, in the model's order
 FEATURES = (
     "bias", "n_tokens", "all_caps", "sent_start", "k_country", "k_demonym", "k_admin1", "k_admin2",
@@ -340,7 +353,8 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
             math.log10(len(m.rows) + 1),
             float(prevl in _LOC_PREP and not sent_start),
             float(prevl in _TITLES),
-            float(_is_cap(prev) and not sent_start and gap_before == " " and i > 0 and toks[i - 1][0] not in mention_at),
+            float(_is_cap(prev) and not sent_start and gap_before == " " and i > 0 and toks[i - 1][0] not in mention_at
+                  and not _sentence_initial(text, toks, i - 1) and prevl not in _FUNCTION_WORDS),
             float(_is_cap(nxt) and gap_after == " " and nm is None),
             float(gap_after.strip() == "," and nm is not None and bool(nm.rows)),
             float(before.endswith(", ") and pm is not None and bool(pm.rows)),
