@@ -79,8 +79,10 @@ def parse_zone_spec(spec: str) -> tuple[str, tuple[str, ...]]:
 def zone_area(spec: str) -> Area:
     """Return the :class:`Area` of a zone of the zone engine, e.g. ``CHN:territorial_sea``.
 
-    Membership of a point is ``country == COUNTRY and zone in zones`` from
-    :func:`geomap.zones.classify_arrays`.
+    Membership of a point is ``country == COUNTRY and zone in zones``, from
+    :func:`geomap.zones.zone_mask` (one zone) or :func:`geomap.zones.classify_arrays`,
+    the fast path of ``geomap zone``. The zone engine answers ``territorial_sea``
+    for internal waters too (its source data does not separate them).
     """
     country, zones = parse_zone_spec(spec)
     try:
@@ -88,13 +90,15 @@ def zone_area(spec: str) -> Area:
     except ImportError as exc:
         raise DataError(f"--zone {spec}: the zone engine is not available ({exc}); use --area FILE with a polygon file") from None
 
-    classify_arrays = zmod.classify_arrays
+    zone_mask = getattr(zmod, "zone_mask", None)
     wanted = np.array(zones, dtype=object)
 
     def contains(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         if len(lon) == 0:
             return np.zeros(0, bool)
-        c, z = classify_arrays(lon, lat)
+        if zone_mask is not None and len(zones) == 1:  # compares class ids, no strings
+            return zone_mask(lon, lat, country=country, zone=zones[0])
+        c, z = zmod.classify_arrays(lon, lat)
         return (np.asarray(c, dtype=object) == country) & np.isin(np.asarray(z, dtype=object), wanted)
 
     return Area(name=f"{country}:{'+'.join(zones)}", contains=contains)
