@@ -53,7 +53,7 @@ COUNTRY_ALIASES = {
     "US": ["U.S.", "U.S.A.", "USA", "US", "America", "United States of America", "the States"],
     "GB": ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"],
     "KP": ["DPRK", "D.P.R.K.", "North Korea"],
-    "KR": ["ROK", "South Korea", "Republic of Korea"],
+    "KR": ["ROK", "South Korea", "Republic of Korea", "Korea"],
     "CN": ["PRC", "P.R.C.", "Mainland China", "People's Republic of China"],
     "TW": ["Taiwan", "Republic of China"],
     "RU": ["Russia", "Russian Federation"],

@@ -46,6 +46,7 @@ PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"
 RANKER_KIND = ["linear"]
 GBM = [300, 3, 0.05, 0.8]  # trees, depth, learning rate, subsample of the ranker (chosen by the cross-validation below)
 TAGGER_KIND = ["linear"]
+BAG = 5
 
 
 def PAIRS_IDX():
@@ -131,11 +132,15 @@ def fit(data):
 
         PX = np.array([x for _, _, gs in data for xs, _ in gs for x in xs])
         Py = np.array([v for _, _, gs in data for _, ls in gs for v in ls])
-        gbm = GradientBoostingClassifier(n_estimators=GBM[0], max_depth=GBM[1], learning_rate=GBM[2], subsample=GBM[3],
-                                         random_state=0).fit(PX, Py)
+        # an average of BAG ensembles with different seeds: steadier choices than a single one
+        parts = []
+        for seed in range(BAG):
+            gbm = GradientBoostingClassifier(n_estimators=GBM[0], max_depth=GBM[1], learning_rate=GBM[2],
+                                             subsample=GBM[3], random_state=seed).fit(PX, Py)
+            parts.append(gc._Trees.from_sklearn(gbm, PX[:1]))
+        merged = gc._Trees(sum(t.init for t in parts) / BAG, parts[0].rate / BAG, [tr for t in parts for tr in t.trees])
         pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
-        return (tagger or gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs),
-                gc._Trees.from_sklearn(gbm, PX[:1]), tag, gbm)
+        return (tagger or gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs), merged, tag, gbm)
     rank = LogisticRegression(C=10.0, max_iter=5000, fit_intercept=False).fit(np.array(RX), np.array(Ry))
     pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
     # the ranker's bias column is constant: fold it into the intercept
@@ -201,7 +206,8 @@ def main() -> None:
     (args.out / "tagger.json").write_text(json.dumps({
         **meta, "features": list(gp.FEATURES), "pairs": [list(p) for p in tagger.pairs], **tmeta},
         separators=(",", ":")) + "\n")
-    rmeta = ({"learner": f"sklearn.ensemble.GradientBoostingClassifier(n_estimators={GBM[0]}, max_depth={GBM[1]}, learning_rate={GBM[2]})",
+    rmeta = ({"learner": f"mean of {BAG} sklearn.ensemble.GradientBoostingClassifier(n_estimators={GBM[0]}, "
+                         f"max_depth={GBM[1]}, learning_rate={GBM[2]}, subsample={GBM[3]}, random_state=0..{BAG - 1})",
               "trees": ranker.to_json()} if isinstance(ranker, gc._Trees)
              else {"coef": [round(v, 6) for v in ranker.coef], "intercept": round(ranker.intercept, 6)})
     (args.out / "ranker.json").write_text(json.dumps({

@@ -16,6 +16,7 @@ import unicodedata
 __all__ = ["name_key", "key_hash"]
 
 _DROP = str.maketrans({c: None for c in "'’‘ʼʻ`´.\u02bc"})
+_HEADS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
 _SPACE = re.compile(r"[\s\-‐–—_/]+")
 
 
@@ -30,13 +31,18 @@ def name_key(name: str) -> str:
     Returns
     -------
     str
-        Lower-case, accent-free, punctuation-light form of ``name``.
+        Lower-case, accent-free, punctuation-light form of ``name``; a leading "St", "Mt",
+        "Ft" is spelled out.
     """
     if not name.isascii():
         name = unicodedata.normalize("NFKD", name)
         name = "".join(c for c in name if not unicodedata.combining(c))
     name = name.translate(_DROP).replace("&", " and ")
-    return _SPACE.sub(" ", name).strip().lower()
+    key = _SPACE.sub(" ", name).strip().lower()
+    head, _, rest = key.partition(" ")
+    if rest and head in _HEADS:  # "St. Louis" = "Saint Louis", "Mt. Vernon" = "Mount Vernon"
+        key = f"{_HEADS[head]} {rest}"
+    return key
 
 
 def key_hash(key: str) -> int:

@@ -224,10 +224,14 @@ def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
             if j > i:
                 if not _joinable(text, toks[j - 1][1], toks[j][0]):
                     break
-                if not _is_cap(toks[j][2]) and toks[j][2].lower() not in _CONNECT and not (
-                        text[toks[j - 1][1]:toks[j][0]] in ("'", "’") and toks[j][2] not in _CLITICS):
+                after_apostrophe = text[toks[j - 1][1]:toks[j][0]] in ("'", "’")
+                if not _is_cap(toks[j][2]) and toks[j][2].lower() not in _CONNECT and not after_apostrophe:
                     break
-            if _is_cap(toks[j][2]) or toks[j][2].isupper() or text[toks[j - 1][1]:toks[j][0]] in ("'", "’"):
+                if after_apostrophe and toks[j][2] in _CLITICS and not (
+                        j + 1 < n and _is_cap(toks[j + 1][2]) and _joinable(text, toks[j][1], toks[j + 1][0])):
+                    break  # "Tunisia's" ends here; "People's Republic" goes on
+            if _is_cap(toks[j][2]) or toks[j][2].isupper() or (
+                    text[toks[j - 1][1]:toks[j][0]] in ("'", "’") and toks[j][2] not in _CLITICS):
                 seg = text[s:toks[j][1]]
                 grams.append((i, j))
                 hashes.append(key_hash(name_key(seg)))
