@@ -56,6 +56,9 @@ def resolve(mentions: list, text: str, gaz) -> None:
 
     feats = {}
 
+    def p_name(r: int) -> str:
+        return gaz.place(r).name
+
     def F(r):
         v = feats.get(r)
         if v is None:
@@ -128,6 +131,9 @@ def resolve(mentions: list, text: str, gaz) -> None:
         is_us = float(cc == "US")
         ctx_any = float(n_cc > 0)
         sup100, sup_a1 = support.get((key, r), (0.0, 0.0))
+        a2k = name_key(a2) if a2 else ""
+        in_named_county = float(bool(a2k) and a2k != key and a2k in groups and kind in ("city", "capital"))
+        county_with_town = float(kind == "admin2" and bool(county_of.get((cc, a1, name_key(p_name(r))), set()) - {key}))
         return [
             1.0, float(kind == "country"), float(kind == "admin1"), float(kind == "admin2"),
             float(kind == "capital"), float(kind == "city"), float(kind in WATER_KINDS),
@@ -141,7 +147,7 @@ def resolve(mentions: list, text: str, gaz) -> None:
             float(kind == "admin1") * is_us * us_share, float(kind == "country") * (1 - us_share),
             math.log1p(sup100), math.log1p(sup_a1), float(sup100 > 0), float(sup_a1 > 0),
             math.log10(pop + 1) - math.log10(maxpop + 1), is_us * float(us_share == 0),
-            float(d >= 20000.0),
+            float(d >= 20000.0), in_named_county, county_with_town,
         ]
 
     def candidates(m) -> tuple[dict[int, int], bool]:
@@ -197,6 +203,13 @@ def resolve(mentions: list, text: str, gaz) -> None:
             choice[key] = (r0, 1.0 / z, x0, n, dem, scored)
 
     support = _support(mentions, groups, F)
+    # which names' candidates lie in which county: "Paris" + "Henry County" → Paris, Tennessee
+    county_of: dict[tuple, set] = defaultdict(set)
+    for key, ks in groups.items():
+        for r in set(mentions[ks[0]].rows):
+            la_, lo_, pop_, kind_, cc_, a1_, a2_ = F(r)
+            if a2_ and kind_ in ("city", "capital"):
+                county_of[(cc_, a1_, name_key(a2_))].add(key)
     model = ranker()
     collect = _COLLECT.get("rows")
     choice: dict[str, tuple] = {}
@@ -233,7 +246,7 @@ RANK_FEATURES = (
     "qual_country", "near50", "near300", "near1000", "log_dist", "is_us", "us_share", "log_ncand", "hand",
     "user", "pop_zero", "admin1_ctx", "country_ctx", "admin1_us_share", "country_non_us",
     "support100", "support_admin1", "any_support100", "any_support_admin1", "pop_ratio", "us_no_us_ctx",
-    "no_anchor",
+    "no_anchor", "in_named_county", "county_with_town",
 )
 
 
@@ -296,6 +309,10 @@ def _reasons(p, x, n, dem, user) -> list[str]:
         why.append(f"qualified by its region ({p.admin1 or p.country})")
     elif f["qual_country"]:
         why.append(f"qualified by its country ({p.country})")
+    if f["in_named_county"]:
+        why.append(f"the article names its county ({p.admin2})")
+    if f["county_with_town"]:
+        why.append("the article names a town in this county")
     if f["ctx_admin1"]:
         why.append(f"the article names {p.admin1}")
     if f["ctx_cc_any"]:
