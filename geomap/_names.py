@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["name_key", "key_hash"]
 
@@ -20,6 +21,7 @@ _HEADS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "po
 _SPACE = re.compile(r"[\s\-‐–—_/]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Return the matching key of a place name.
 
@@ -45,6 +47,7 @@ def name_key(name: str) -> str:
     return key
 
 
+@lru_cache(maxsize=1 << 16)
 def key_hash(key: str) -> int:
     """Return the unsigned 64-bit hash of a key (stable across runs and platforms)."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")

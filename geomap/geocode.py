@@ -186,8 +186,10 @@ def resolve(mentions: list, text: str, gaz) -> None:
                 dmin = dist.min(axis=1).tolist()
             else:
                 dmin = [20000.0] * len(rl)
-            for r, d in zip(rl, dmin):
-                batch.append((key, r, row_features(r, rows[r], ks, d, maxpop, len(rl))))
+            xs = [(r, row_features(r, rows[r], ks, d, maxpop, len(rl))) for r, d in zip(rl, dmin)]
+            if model is not None and len(xs) > _MAX_RANKED:  # the learned model sees the hand-ranked best
+                xs = sorted(xs, key=lambda t: (-t[1][25], t[0]))[:_MAX_RANKED]
+            batch.extend((key, r, x) for r, x in xs)
             info[key] = (len(rl), has_demonym)
         if not batch:
             return
@@ -295,6 +297,7 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
         supa[a:b] = (((av[a:b, None] == av[None, :]) & other) * w[None, :]).sum(axis=1)
     return {(keys[i], rows[i]): (float(sup100[i]), float(supa[i])) for i in range(n)}
 _COLLECT: dict = {}
+_MAX_RANKED = 12  # candidates per name scored by the learned model
 
 
 def _reasons(p, x, n, dem, user) -> list[str]:
@@ -359,34 +362,55 @@ class _Trees:
         return self.init + self.rate * total
 
     def score_many(self, xs: list[list[float]]):
-        """Score many feature vectors at once (numpy; all trees walk level by level)."""
+        """Score many feature vectors at once.
+
+        Each tree is laid out as a complete binary tree in heap order (a leaf above the
+        last level is pushed down with an always-left split), so every row walks the same
+        number of levels and all trees advance together in numpy.
+        """
         import numpy as np
 
         if self._packed is None:
-            width = max(len(t[0]) for t in self.trees)
-            pack = {}
-            for name, k, fill, dtype in (("feat", 0, 0, np.int64), ("thr", 1, 0.0, float), ("left", 2, -1, np.int64),
-                                         ("right", 3, -1, np.int64), ("value", 4, 0.0, float)):
-                arr = np.full((len(self.trees), width), fill, dtype=dtype)
-                for i, t in enumerate(self.trees):
-                    arr[i, : len(t[k])] = t[k]
-                pack[name] = arr
-            pack["feat"] = np.maximum(pack["feat"], 0)
-            self._packed = pack
-        p = self._packed
+            self._packed = self._heap()
+        feat, thr, leaf, depth = self._packed
         X = np.asarray(xs, dtype=float)
-        n, t = X.shape[0], len(self.trees)
-        node = np.zeros((n, t), dtype=np.int64)
+        n, t = X.shape[0], feat.shape[0]
         ti = np.arange(t)[None, :]
         ri = np.arange(n)[:, None]
-        while True:
-            left = p["left"][ti, node]
-            inner = left != -1
-            if not inner.any():
-                break
-            go_left = X[ri, p["feat"][ti, node]] <= p["thr"][ti, node]
-            node = np.where(inner, np.where(go_left, left, p["right"][ti, node]), node)
-        return (self.init + self.rate * p["value"][ti, node].sum(axis=1)).tolist()
+        h = np.zeros((n, t), dtype=np.int64)
+        for _ in range(depth):
+            right = X[ri, feat[ti, h]] > thr[ti, h]
+            h = 2 * h + 1 + right
+        return (self.init + self.rate * leaf[ti, h - (2 ** depth - 1)].sum(axis=1)).tolist()
+
+    def _heap(self):
+        import numpy as np
+
+        def depth_of(tree, node=0):
+            _, _, left, right, _ = tree
+            if left[node] == -1:
+                return 0
+            return 1 + max(depth_of(tree, left[node]), depth_of(tree, right[node]))
+
+        depth = max(depth_of(tr) for tr in self.trees)
+        inner = 2 ** depth - 1
+        feat = np.zeros((len(self.trees), inner), dtype=np.int64)
+        thr = np.full((len(self.trees), inner), np.inf)
+        leaf = np.zeros((len(self.trees), 2 ** depth))
+        for k, (f, th, left, right, value) in enumerate(self.trees):
+            stack = [(0, 0, 0)]  # (sklearn node, heap index, level)
+            while stack:
+                node, hi, level = stack.pop()
+                if level == depth:
+                    leaf[k, hi - inner] = value[node]
+                elif left[node] == -1:  # a leaf above the last level: always go left
+                    stack.append((node, 2 * hi + 1, level + 1))
+                else:
+                    feat[k, hi] = f[node]
+                    thr[k, hi] = th[node]
+                    stack.append((left[node], 2 * hi + 1, level + 1))
+                    stack.append((right[node], 2 * hi + 2, level + 1))
+        return feat, thr, leaf, depth
 
     def to_json(self) -> dict:
         return {"init": self.init, "rate": self.rate, "trees": self.trees}
