@@ -217,3 +217,20 @@ def test_public_api_names():
     assert [m.text for m in ms] == ["Sinuiju"]
     gdf = geomap.places("Trucks queued at the bridge into Sinuiju.")
     assert list(gdf["country"]) == ["KP"]
+
+
+def test_threshold_is_checked():
+    with pytest.raises(InputError, match="threshold"):
+        geoparse("Ships left Dandong.", threshold=1.5)
+
+
+def test_a_higher_threshold_keeps_fewer_spans(mentions):
+    strict = geoparse(ARTICLE, threshold=0.95)
+    assert len(strict) < len(mentions)
+    assert all(m.tag_prob >= 0.95 for m in strict)
+
+
+def test_text_without_places():
+    assert geoparse("nothing to see here, move along.") == []
+    gdf = places("nothing to see here, move along.")
+    assert len(gdf) == 0 and gdf.crs.to_epsg() == 4326

@@ -176,3 +176,17 @@ def test_bad_gazetteer_option(cli, story, tmp_path):
     r = run(cli, [str(story), "--gazetteer", str(gaz)])
     assert r.exit_code == 2
     assert f"{gaz}:2:" in r.stderr and "Traceback" not in r.output
+
+
+def test_output_is_deterministic(cli, story, tmp_path):
+    a, b = tmp_path / "a.geojson", tmp_path / "b.geojson"
+    for p in (a, b):
+        assert run(cli, [str(story), "--format", "geojson", "-o", str(p)]).exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_no_places_table(cli, tmp_path):
+    p = tmp_path / "plain.txt"
+    p.write_text("nothing to see here, move along.\n", encoding="utf-8")
+    r = run(cli, [str(p)])
+    assert r.exit_code == 0 and "(no places found)" in r.stdout
