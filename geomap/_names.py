@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["name_key", "key_hash"]
+__all__ = ["name_key", "key_hash", "index_key"]
 
 _DROP = str.maketrans({c: None for c in "'’‘ʼʻ`´.\u02bc"})
 _HEADS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
@@ -51,3 +51,15 @@ def name_key(name: str) -> str:
 def key_hash(key: str) -> int:
     """Return the unsigned 64-bit hash of a key (stable across runs and platforms)."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def index_key(name: str) -> str:
+    """Return the key under which a gazetteer name is indexed.
+
+    A one-word abbreviation with its full stop ("Ga.", "Calif.", "Mass.") keeps the stop,
+    so that it matches only when written that way: "Mass." is Massachusetts, "Mass" is not.
+    """
+    key = name_key(name)
+    if name.endswith(".") and name.count(".") == 1 and " " not in name.strip():
+        return key + "."
+    return key

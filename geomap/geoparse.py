@@ -233,23 +233,24 @@ def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
             if _is_cap(toks[j][2]) or toks[j][2].isupper() or (
                     text[toks[j - 1][1]:toks[j][0]] in ("'", "’") and toks[j][2] not in _CLITICS):
                 seg = text[s:toks[j][1]]
-                grams.append((i, j))
+                grams.append((i, j, 0))
                 hashes.append(key_hash(name_key(seg)))
+                if text[toks[j][1]:toks[j][1] + 1] == "." and j == i:  # "Ga.", "Calif."
+                    grams.append((i, j, 1))
+                    hashes.append(key_hash(name_key(seg) + "."))
                 # abbreviations such as "Ga." or "Calif." keep their full stop
             j += 1
     found = gaz.lookup_hashes(hashes)
-    best: dict[int, tuple[int, list]] = {}
-    for (i, j), hits in zip(grams, found):
-        if hits and (i not in best or j > best[i][0]):
-            best[i] = (j, hits)
+    best: dict[int, tuple[int, list, int]] = {}
+    for (i, j, dot), hits in zip(grams, found):
+        if hits and (i not in best or j > best[i][0] or (j == best[i][0] and dot)):
+            best[i] = (j, hits, dot)
     mentions: list[Mention] = []
     i = 0
     while i < n:
         if i in best:
-            j, hits = best[i]
-            s, e = toks[i][0], toks[j][1]
-            if e < len(text) and text[e] == "." and _abbrev_end(text, toks, j):
-                e += 1
+            j, hits, dot = best[i]
+            s, e = toks[i][0], toks[j][1] + dot
             rows = [r for r, _ in hits]
             flags = [f for _, f in hits]
             mentions.append(Mention(s, e, text[s:e], rows, flags))
@@ -274,12 +275,6 @@ def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
     return mentions, feats
 
 
-_ABBREV = frozenset("Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo "
-                    "Mont Neb Nebr Nev Okla Ore Oreg Pa Penn Tenn Tex Vt Va Wash Wis Wisc Wyo St Mt Ft Co".split())
-
-
-def _abbrev_end(text: str, toks, j: int) -> bool:
-    return toks[j][2] in _ABBREV
 
 
 # ---------------------------------------------------------------------------------------
