@@ -47,19 +47,22 @@ def main() -> None:
     """
 
 
+_POSITIVE = click.FloatRange(min=0, min_open=True)
+
+
 @main.command("vessels")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--zone", "zone", metavar="COUNTRY:ZONE", help="Zone of the zone engine, e.g. CHN:territorial_sea.")
 @click.option("--area", "area", type=click.Path(dir_okay=False, path_type=str), help="GeoJSON or GeoParquet polygon file instead of --zone.")
 @click.option("--columns", metavar="NAME=COLUMN,...", help="Name columns that are not recognised, e.g. mmsi=ShipId,time=ts,lat=Y,lon=X.")
-@click.option("--max-gap", "max_gap", type=float, default=6.0, show_default=True, help="Reporting gap (hours) that splits a visit.")
-@click.option("--max-speed", "max_speed", type=float, default=50.0, show_default=True, help="Implied speed (knots) above which a jump is impossible.")
+@click.option("--max-gap", "max_gap", type=_POSITIVE, default=6.0, show_default=True, help="Reporting gap (hours) that splits a visit.")
+@click.option("--max-speed", "max_speed", type=_POSITIVE, default=50.0, show_default=True, help="Implied speed (knots) above which a jump is impossible.")
 @click.option("--events", is_flag=True, help="Also find loitering and encounters.")
-@click.option("--loiter-speed", type=float, default=2.0, show_default=True, help="Loitering: average speed under (knots).")
-@click.option("--loiter-hours", type=float, default=2.0, show_default=True, help="Loitering: for at least (hours).")
-@click.option("--encounter-distance", type=float, default=500.0, show_default=True, help="Encounter: vessels within (metres).")
-@click.option("--encounter-speed", type=float, default=2.0, show_default=True, help="Encounter: both under (knots).")
-@click.option("--encounter-hours", type=float, default=2.0, show_default=True, help="Encounter: for at least (hours).")
+@click.option("--loiter-speed", type=_POSITIVE, default=2.0, show_default=True, help="Loitering: average speed under (knots).")
+@click.option("--loiter-hours", type=_POSITIVE, default=2.0, show_default=True, help="Loitering: for at least (hours).")
+@click.option("--encounter-distance", type=_POSITIVE, default=500.0, show_default=True, help="Encounter: vessels within (metres).")
+@click.option("--encounter-speed", type=_POSITIVE, default=2.0, show_default=True, help="Encounter: both under (knots).")
+@click.option("--encounter-hours", type=_POSITIVE, default=2.0, show_default=True, help="Encounter: for at least (hours).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file (atomically) instead of stdout.")
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons, to this CSV file.")
@@ -250,6 +253,105 @@ def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: boo
             fh.write(out)
     else:
         click.echo(out, nl=False)
+
+
+class LatLon(click.ParamType):
+    """A ``LAT,LON`` pair in degrees."""
+
+    name = "LAT,LON"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[float, float]:
+        if isinstance(value, tuple):
+            return value
+        parts = str(value).replace(" ", "").split(",")
+        try:
+            lat, lon = (float(p) for p in parts)
+        except ValueError:
+            self.fail(f"{value!r} is not LAT,LON (two numbers, e.g. 26.68,119.72)", param, ctx)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat != lat or lon != lon:
+            self.fail(f"{value!r} is out of range: latitude -90..90, longitude -180..180", param, ctx)
+        return lat, lon
+
+
+@main.command()
+@click.argument("coords", nargs=-1, type=LatLon(), metavar="[LAT,LON]...")
+@click.option("--points", "points_file", metavar="FILE", help="CSV (lat/lon, latitude/longitude or y/x columns), GeoJSON or GeoParquet points; - reads standard input.")
+@click.option("--distances", is_flag=True, help="Add geodesic distances to the nearest coast and land border (km and nm).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write here instead of standard output (replaced only on success).")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@_user_errors
+def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, distances: bool, fmt: str, output: str | None, force: bool) -> None:
+    """Say which country's land or water each point is in.
+
+    Zones: land, inland_water, internal_waters, territorial_sea, contiguous_zone,
+    eez, none. Countries are ISO 3166-1 alpha-3 codes.
+
+    \b
+    Examples:
+      geomap zone 26.68,119.72 39.03,125.75
+      geomap zone 26.68,119.72 --distances
+      geomap zone --points positions.csv --format csv -o zones.csv
+      cat positions.csv | geomap zone --points - --format json
+    """
+    from geomap.io import check_writable
+
+    if bool(coords) == bool(points_file):
+        raise click.UsageError("give LAT,LON points or --points FILE (one of the two)")
+    if output and output != "-":
+        check_writable(output, overwrite=force)
+    if coords and not distances and fmt == "table":
+        from geomap.tables import format_rows
+        from geomap.zones import classify_arrays
+
+        lat = [c[0] for c in coords]
+        lon = [c[1] for c in coords]
+        country, zone_ = classify_arrays(lon, lat)
+        text = format_rows(["lat", "lon", "country", "zone"], zip(lat, lon, country, zone_))
+        _emit(text, output, force)
+        return
+    from geomap.tables import read_points, write_table
+    from geomap.zones import classify
+
+    if coords:
+        import pandas as pd
+
+        frame = pd.DataFrame({"lat": [c[0] for c in coords], "lon": [c[1] for c in coords]})
+        lon, lat = frame["lon"].to_numpy(), frame["lat"].to_numpy()
+    else:
+        frame, lon, lat = read_points(points_file)
+    result = classify(lon, lat, distances=distances)
+    for col in result.columns:
+        frame[col] = result[col].to_numpy()
+    write_table(frame, lon, lat, fmt=fmt, out=output)
+
+
+@main.command()
+@click.argument("start", type=LatLon())
+@click.argument("end", type=LatLon())
+@_user_errors
+def distance(start: tuple[float, float], end: tuple[float, float]) -> None:
+    """Print the geodesic distance between two points (WGS 84), in km and nm.
+
+    \b
+    Example:
+      geomap distance 40.12,124.39 39.03,125.75
+    """
+    from geomap.distance import NM_KM, geodesic
+
+    km = float(geodesic(start[0], start[1], end[0], end[1]))
+    click.echo(f"{km:.3f} km  {km / NM_KM:.3f} nm")
+
+
+def _emit(text: str, output: str | None, force: bool) -> None:
+    """Print ``text`` or write it atomically to ``output``."""
+    if not output or output == "-":
+        click.echo(text, nl=False)
+        return
+    from geomap.io import atomic_write
+
+    with atomic_write(output, overwrite=force) as fh:
+        fh.write(text)
 
 
 if __name__ == "__main__":  # pragma: no cover

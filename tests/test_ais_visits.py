@@ -124,3 +124,33 @@ def test_area_file_errors(tmp_path):
     line.write_text(json.dumps({"type": "LineString", "coordinates": [[0, 0], [1, 1]]}))
     with pytest.raises(InputError, match="no Polygon"):
         file_area(line)
+
+
+def test_visits_to_a_zone_of_the_zone_engine(tmp_path):
+    """A tanker from the East China Sea into Sansha Bay enters CHN:territorial_sea once."""
+    from geomap.areas import zone_area
+    from geomap.zones import classify_arrays
+
+    area = zone_area("CHN:territorial_sea")
+    n = 200  # about 1.6 km per fix, 10 min apart: 5 kn
+    lon = np.linspace(122.5, 119.72, n)
+    lat = np.linspace(25.6, 26.68, n)
+    f = _write(tmp_path, [(9, 10 * i, la, lo) for i, (lo, la) in enumerate(zip(lon, lat))])
+    pos = read_positions(f, mask=area)
+    country, zone = classify_arrays(lon, lat)
+    inside = (country == "CHN") & (zone == "territorial_sea")
+    assert inside[-1] and not inside[0]
+    assert np.array_equal(pos.inside, inside)
+    v = find_visits(pos, area, zone_name=area.name)
+    runs = np.count_nonzero(np.diff(np.r_[0, inside.astype(int)]) == 1)
+    assert len(v) == runs >= 1
+    last = v.iloc[-1]
+    assert last["zone"] == "CHN:territorial_sea" and last["exit_kind"] == "track_end"
+    first = v.iloc[0]
+    j = int(first["_first"])  # first fix inside; j - 1 is the last outside
+    assert T0 + pd.Timedelta(minutes=10 * (j - 1)) < first["entry_time"] <= T0 + pd.Timedelta(minutes=10 * j)
+    # the interpolated entry point is on the boundary: a step back is outside, a step on inside
+    d_lon, d_lat = (lon[j] - lon[j - 1]) * 1e-4, (lat[j] - lat[j - 1]) * 1e-4
+    back = area(np.array([first["entry_lon"] - d_lon]), np.array([first["entry_lat"] - d_lat]))
+    on = area(np.array([first["entry_lon"] + d_lon]), np.array([first["entry_lat"] + d_lat]))
+    assert not back[0] and on[0]
