@@ -30,7 +30,6 @@ import glob
 import io
 import json
 import math
-import os
 import subprocess
 import sys
 import tarfile

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Train the geoparser's two small logistic models and report cross-validated figures.
+"""Train the geoparser's two small models and report cross-validated figures.
 
-- ``tagger.json``: is a candidate span a place name? (features: ``geomap.geoparse.FEATURES``)
-- ``ranker.json``: which gazetteer entry does a place name refer to? (``geomap.geocode.RANK_FEATURES``)
+- ``tagger.json``: is a candidate span a place name? A logistic regression over
+  ``geomap.geoparse.FEATURES`` (plus a few products of them).
+- ``ranker.json``: which gazetteer entry does a place name refer to? The mean of 5
+  gradient-boosted tree ensembles over ``geomap.geocode.RANK_FEATURES``, trained on every
+  candidate of names that have several (label: within 161 km of the annotated point).
 
 Training data: annotated JSONL corpora (``{"id","text","toponyms":[{"start","end","lat","lon"}]}``),
 e.g. the GeoWebNews and LGL dev splits. Only feature vectors and labels are used; no text is
@@ -104,32 +107,19 @@ def collect(docs, gaz):
 
 
 def fit(data):
-    X = [x for X_, _, _ in data for x in X_]
-    y = [v for _, y_, _ in data for v in y_]
-    tag = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(X), np.array(y))
-    tagger = None
+    """Return ``(tagger, ranker)`` trained on ``data`` (from :func:`collect`)."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    X = np.array([x for X_, _, _ in data for x in X_])
+    y = np.array([v for _, y_, _ in data for v in y_])
     if TAGGER_KIND[0] == "gbm":
-        from sklearn.ensemble import GradientBoostingClassifier
-
         tgbm = GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.1, subsample=0.8,
-                                          random_state=0).fit(np.array(X), np.array(y))
-        tagger = gp._TreeTagger(gc._Trees.from_sklearn(tgbm, np.array(X[:1])), PAIRS_IDX())
-    # pairwise ranking: (chosen − other) → 1 and (other − chosen) → 0, at most 40 others per name
-    RX, Ry = [], []
-    for _, _, gs in data:
-        for xs, ls in gs:
-            pos = [np.array(x) for x, lab in zip(xs, ls) if lab]
-            neg = sorted((x for x, lab in zip(xs, ls) if not lab), key=lambda x: -x[25])[:40]
-            w = 1.0 / max(1, len(pos))
-            for p in pos:
-                for q in neg:
-                    RX.append((p - np.array(q)) * 1.0)
-                    Ry.append(1)
-                    RX.append((np.array(q) - p) * 1.0)
-                    Ry.append(0)
+                                          random_state=0).fit(X, y)
+        tagger = gp._TreeTagger(gc._Trees.from_sklearn(tgbm, X[:1]), PAIRS_IDX())
+    else:
+        tag = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
+        tagger = gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), PAIRS_IDX())
     if RANKER_KIND[0] == "gbm":
-        from sklearn.ensemble import GradientBoostingClassifier
-
         PX = np.array([x for _, _, gs in data for xs, _ in gs for x in xs])
         Py = np.array([v for _, _, gs in data for _, ls in gs for v in ls])
         # an average of BAG ensembles with different seeds: steadier choices than a single one
@@ -138,14 +128,20 @@ def fit(data):
             gbm = GradientBoostingClassifier(n_estimators=GBM[0], max_depth=GBM[1], learning_rate=GBM[2],
                                              subsample=GBM[3], random_state=seed).fit(PX, Py)
             parts.append(gc._Trees.from_sklearn(gbm, PX[:1]))
-        merged = gc._Trees(sum(t.init for t in parts) / BAG, parts[0].rate / BAG, [tr for t in parts for tr in t.trees])
-        pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
-        return (tagger or gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs), merged, tag, gbm)
+        ranker = gc._Trees(sum(t.init for t in parts) / BAG, parts[0].rate / BAG, [tr for t in parts for tr in t.trees])
+        return tagger, ranker
+    # linear alternative, pairwise: (right − other) → 1 and (other − right) → 0, at most 40 others per name
+    RX, Ry = [], []
+    for _, _, gs in data:
+        for xs, ls in gs:
+            pos = [np.array(x) for x, lab in zip(xs, ls) if lab]
+            neg = [np.array(x) for x in sorted((x for x, lab in zip(xs, ls) if not lab), key=lambda x: -x[25])[:40]]
+            for p in pos:
+                for q in neg:
+                    RX += [p - q, q - p]
+                    Ry += [1, 0]
     rank = LogisticRegression(C=10.0, max_iter=5000, fit_intercept=False).fit(np.array(RX), np.array(Ry))
-    pairs = [(gp.FEATURES.index(a), gp.FEATURES.index(b)) for a, b in PAIRS]
-    # the ranker's bias column is constant: fold it into the intercept
-    return (gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), pairs),
-            gc._Linear(rank.coef_[0].tolist(), 0.0), tag, rank)
+    return tagger, gc._Linear(rank.coef_[0].tolist(), 0.0)
 
 
 def use(tagger, ranker):
@@ -182,7 +178,7 @@ def main() -> None:
         preds = {c: [] for c in corpora}
         for f in (0, 1):
             train = [x for c in corpora for d, x in zip(corpora[c], data[c]) if _fold(d["id"]) != f]
-            tagger, ranker, _, _ = fit(train)
+            tagger, ranker = fit(train)
             use(tagger, ranker)
             for c, docs in corpora.items():
                 part = [d for d in docs if _fold(d["id"]) == f]
@@ -196,7 +192,7 @@ def main() -> None:
                                  text=True, check=True)
             print(f"cross-validated (2 folds by document) {c.name}: {res.stdout.strip()}")
     everything = [x for c in corpora for x in data[c]]
-    tagger, ranker, tag, rank = fit(everything)
+    tagger, ranker = fit(everything)
     n_docs = sum(len(v) for v in corpora.values())
     meta = {"trained_on": [c.name for c in corpora], "documents": n_docs,
             "learner": "sklearn.linear_model.LogisticRegression(C=1.0)"}
