@@ -1,9 +1,13 @@
 """Choose a referent for each place name, and tabulate the places of a text.
 
-Each candidate place of a mention gets a score from its kind (country, region, city…),
-its population, how it matched (name, alias, demonym), the countries and regions the
-article names, a qualifier right after it ("Dandong, China"), and its distance to the
-other places of the article. The same name gets the same referent throughout a text.
+Each candidate place of a name is described by its kind (country, region, city…), its
+population, how it matched (name, alias, demonym), the countries, regions and counties
+the article names, a qualifier right after it ("Dandong, China"), and how close it lies
+to the other places of the article. A first pass ranks candidates with hand-set weights
+(``_KIND_PRIOR`` and friends) to place the article; a second pass, with distances to
+those first choices, ranks them with the learned model in ``ranker.json`` (trained by
+``data/train_geoparser.py``). The same name gets the same referent throughout a text;
+``score`` is the tagger's probability times the referent's share of the softmax.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Find the place names in a text: candidate spans, features, and the toponym decision.
 
 Pipeline (one direction): tokens → gazetteer matches (longest first) plus street-like
-names → a feature vector per span → a small logistic model (``tagger.npz``, trained by
-``data/train_tagger.py``) keeps the spans that are place names → :mod:`geomap.geocode`
+names → a feature vector per span → a small logistic model (``tagger.json``, trained by
+``data/train_geoparser.py``) keeps the spans that are place names → :mod:`geomap.geocode`
 chooses a referent per kept span.
 """
 
@@ -14,9 +14,13 @@ import sys
 import types
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ._names import key_hash, name_key
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .gazetteer import Place
 
 __all__ = ["Mention", "geoparse", "find_candidates"]
 
@@ -109,6 +113,8 @@ class Mention:
         Why this referent was chosen.
     sentence : str
         The sentence holding the span.
+    kind_hint : str
+        ``"street"`` for a street-like name found without a gazetteer entry.
     """
 
     start: int
@@ -117,7 +123,7 @@ class Mention:
     rows: list[int] = field(default_factory=list)
     flags: list[int] = field(default_factory=list)
     tag_prob: float = 0.0
-    place: object = None
+    place: Place | None = None
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
     sentence: str = ""
@@ -158,7 +164,13 @@ def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5)
     Raises
     ------
     InputError
-        If ``text`` is not a string or is empty.
+        If ``text`` is not a string or is empty, ``threshold`` is outside [0, 1], or the
+        user gazetteer cannot be read (the message names its file and line).
+
+    Examples
+    --------
+    >>> [(m.text, m.place.country) for m in geoparse("Trains crossed from Dandong to Sinuiju.")]
+    [('Dandong', 'CN'), ('Sinuiju', 'KP')]
     """
     from .gazetteer import load_gazetteer
     from .geocode import resolve
