@@ -55,6 +55,7 @@ class GeoMap(folium.Map):
         Plain-text notice shown on the map (e.g. no places found), else None.
     """
 
+    # folium links Leaflet, jQuery and Bootstrap from CDNs; geomap inlines what it needs
     default_js: list = []
     default_css: list = []
 
@@ -97,11 +98,6 @@ var {{ this.get_name() }} = geomap.draw("{{ this.get_name() }}", {{ this.spec_js
         self.assets_js = a.js
         self.places = places if places is not None else _empty_places()
         self.notice = notice
-
-    def render(self, **kwargs):  # noqa: D102 - folium's signature
-        # folium.Map.render adds the Leaflet CDN links and a global-switches script;
-        # geomap inlines its own, so only the template macros are rendered.
-        return folium.MacroElement.render(self, **kwargs)
 
 
 def render(
@@ -252,8 +248,6 @@ def build_spec(
                 "f": features,
             }
         )
-    if basemap == "vector":
-        attribution.append("Natural Earth")
     credits = [escape.text(c) for c in dict.fromkeys(attribution)]
     spec = {
         "bounds": [round(v, 6) for v in view.bounds],

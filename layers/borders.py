@@ -13,7 +13,7 @@ STYLE = {"color": "#5b4a6b", "weight": 1.4, "opacity": 0.9, "dashArray": "6 3"}
 
 def borders_layer(bbox: tuple[float, float, float, float]) -> Layer:
     """Land borders intersecting ``bbox``; the tooltip names the two countries."""
-    from geomap.geodata import load_layer
+    from geomap.geodata import ATTRIBUTION, load_layer
 
     gdf = load_layer("borders", bbox=bbox)
     a = gdf["country_a"].astype(str) if "country_a" in gdf.columns else ""
@@ -26,5 +26,5 @@ def borders_layer(bbox: tuple[float, float, float, float]) -> Layer:
         style=dict(STYLE),
         tooltip="_tip",
         pane="lines",
-        attribution=("© OpenStreetMap contributors (ODbL)",),
+        attribution=(ATTRIBUTION["osm"],),
     )

@@ -22,12 +22,12 @@ def land_layer(bbox: tuple[float, float, float, float], *, zoom: float) -> Layer
         The map's zoom. Below :data:`SMALL_SCALE_ZOOM` (continents in view) the
         Natural Earth 1:50m countries are drawn instead of the detailed land.
     """
-    from geomap.geodata import load_layer
+    from geomap.geodata import ATTRIBUTION, load_layer
 
     if zoom < SMALL_SCALE_ZOOM:
         gdf = load_layer("ne_countries", bbox=bbox)
-        attribution = ("Natural Earth",)
+        attribution = (ATTRIBUTION["naturalearth"],)
     else:
         gdf = load_layer("land", bbox=bbox)
-        attribution = ("© OpenStreetMap contributors (ODbL)",)
+        attribution = (ATTRIBUTION["osm"],)
     return Layer(name="Land", gdf=gdf, style=dict(STYLE), pane="base", attribution=attribution)

@@ -11,15 +11,15 @@ __all__ = ["maritime_layers", "ZONES"]
 #: data layer name -> (display name, style), bottom to top.
 ZONES: dict[str, tuple[str, dict]] = {
     "eez": (
-        "Exclusive economic zone (200 nm)",
+        "Exclusive economic zone (200 nm, approximate)",
         {"color": "#5d8fc2", "weight": 1, "opacity": 0.8, "dashArray": "2 4", "fillColor": "#9cc3e6", "fillOpacity": 0.12},
     ),
     "contiguous_zone": (
-        "Contiguous zone (24 nm)",
+        "Contiguous zone (24 nm, approximate)",
         {"color": "#3f7fbf", "weight": 1, "opacity": 0.8, "dashArray": "5 4", "fillColor": "#6fa8dc", "fillOpacity": 0.15},
     ),
     "territorial_sea": (
-        "Territorial sea (12 nm)",
+        "Internal waters and territorial sea (12 nm)",
         {"color": "#1f5f9f", "weight": 1.2, "opacity": 0.9, "fillColor": "#3d85c6", "fillOpacity": 0.25},
     ),
 }
@@ -31,7 +31,7 @@ def maritime_layers(bbox: tuple[float, float, float, float]) -> list[Layer]:
     The list follows :data:`ZONES` (widest zone at the bottom); a zone whose data is not
     shipped is skipped, so new zones appear on maps as soon as the data has them.
     """
-    from geomap.geodata import available_layers, load_layer
+    from geomap.geodata import ATTRIBUTION, available_layers, load_layer
 
     present = set(available_layers())
     out = []
@@ -49,7 +49,7 @@ def maritime_layers(bbox: tuple[float, float, float, float]) -> list[Layer]:
                 style=dict(style),
                 tooltip="_tip",
                 pane="zones",
-                attribution=("© OpenStreetMap contributors (ODbL)",),
+                attribution=(ATTRIBUTION["osm"],),
             )
         )
     return out

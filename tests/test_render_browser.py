@@ -150,8 +150,7 @@ def test_hostile_text_is_shown_literally_and_never_runs(tmp_path):
 
 
 def test_regional_map_draws_markers_zones_borders_offline(tmp_path):
-    m = render(points=["40.13,124.39,Dandong", "40.10,124.40,Sinuiju", "39.03,125.75,Pyongyang",
-                       "26.68,119.72,Sansha Bay"], title="Region")
+    m = render(place_names=["Dandong", "Sinuiju", "Pyongyang", "Sansha Bay"], title="Region")
     page = tmp_path / "region.html"
     write_html(m, page)
     assert page.stat().st_size <= 1_000_000
@@ -163,11 +162,11 @@ def test_regional_map_draws_markers_zones_borders_offline(tmp_path):
         assert b.evaluate(count.format("gmLines")) > 0
         assert b.evaluate(count.format("gmBase")) > 0
         overlays = b.evaluate("document.querySelector('.leaflet-control-layers-overlays').textContent")
-        assert "Territorial sea (12 nm)" in overlays and "Land borders" in overlays
+        assert "territorial sea (12 nm)" in overlays and "Land borders" in overlays
         scale = b.evaluate("document.querySelector('.leaflet-control-scale').textContent")
         assert " nm" in scale and " km" in scale
         attribution = b.evaluate("document.querySelector('.leaflet-control-attribution').textContent")
-        for credit in ("OpenStreetMap contributors (ODbL)", "Natural Earth"):
+        for credit in ("OpenStreetMap contributors (ODbL)", "GeoNames (CC BY 4.0)"):
             assert credit in attribution
         _assert_clean(b, page)
 
