@@ -183,7 +183,7 @@ def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5)
         raise InputError(f"geoparse: threshold={threshold!r} is outside [0, 1]; use e.g. 0.5")
     gaz = load_gazetteer(user=gazetteer)
     cands, feats = find_candidates(text, gaz)
-    probs = _model().predict(feats)
+    probs = _consistent(cands, _model().predict(feats))
     kept = []
     for m, p in zip(cands, probs):
         if m.rows and max(m.rows) >= gaz.n_shipped:  # a user entry is a deliberate place name
@@ -193,6 +193,19 @@ def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5)
             kept.append(m)
     resolve(kept, text, gaz)
     return kept
+
+
+def _consistent(cands: list[Mention], probs: list[float]) -> list[float]:
+    """Pull each span's probability toward the most confident use of the same name in the text."""
+    best: dict[str, float] = {}
+    for m, p in zip(cands, probs):
+        k = name_key(m.text)
+        best[k] = max(best.get(k, 0.0), p)
+    w = _CONSISTENCY[0]
+    return [(1 - w) * p + w * best[name_key(m.text)] for m, p in zip(cands, probs)]
+
+
+_CONSISTENCY = [0.3]  # weight of the best use of the same name (chosen by cross-validation)
 
 
 # ---------------------------------------------------------------------------------------
