@@ -1,11 +1,13 @@
 """The one place that finds the shipped data files.
 
 Installed, the data lives in ``geomap/data`` (mapped from the repository's
-``data/``); in a source checkout it is the sibling ``data/`` folder.
+``data/``); in a source checkout it is the sibling ``data/`` folder. The
+environment variable ``GEOMAP_DATA_DIR`` points elsewhere (a rebuilt data set).
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,8 +19,10 @@ __all__ = ["data_path"]
 @lru_cache(maxsize=None)
 def _data_dir() -> Path:
     here = Path(__file__).resolve().parent
-    for candidate in (here / "data", here.parent / "data"):
-        if (candidate / "SOURCES.md").is_file():
+    override = os.environ.get("GEOMAP_DATA_DIR")
+    candidates = [Path(override)] if override else [here / "data", here.parent / "data"]
+    for candidate in candidates:
+        if (candidate / "zones.npz").is_file() or (candidate / "SOURCES.md").is_file():
             return candidate
     raise DataError(
         f"geomap's data folder was not found beside {here}; reinstall geomap (pip install .) "

@@ -1,0 +1,1 @@
+"""Installed as ``geomap.console``: the package that holds the ``geomap`` command (cli.py)."""

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Zone engine speed: geomap's cell index against a plain geopandas sjoin.
+
+Usage::
+
+    python benchmarks/zones.py [--n 1000000] [--seed 0] [--cli]
+
+Classifies N random points in lon 117-132, lat 24-44 (China, the Koreas, Japan)
+with :func:`geomap.zones.classify_arrays` and with
+``geopandas.sjoin(points, polygons, predicate="within")`` against the *same* shipped
+polygons (the engine's own pieces: land, inland water, territorial sea), checks
+that both agree, and prints both times and the ratio. With ``--cli`` it also
+times ``geomap zone --points FILE.csv --format csv -o OUT.csv`` end to end on the
+same points, and ``geomap zone 26.7,119.75`` for a single point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+
+def engine_polygons():
+    """Every piece of the zone index in the benchmark area, with its class id and priority."""
+    import geopandas as gpd
+    import shapely
+
+    from geomap.zones import _index
+
+    idx = _index()
+    prio = {"land": 3, "inland_water": 2, "internal_waters": 1, "territorial_sea": 1}
+    geoms, cls = [], []
+    for ty in range(24, 44):
+        for tx in range(117, 132):
+            tile_id = (ty + 90) * 360 + (tx + 180)
+            k = np.searchsorted(idx.tile_ids, tile_id)
+            if k < idx.tile_ids.size and idx.tile_ids[k] == tile_id:
+                g, c = idx._tile(tile_id)
+                geoms.extend(g)
+                cls.extend(c)
+            else:  # a tile with no boundary: whole cells; rebuild its uniform classes as boxes
+                res = idx.res
+                block = idx.grid[(ty + 90) * res:(ty + 91) * res, (tx + 180) * res:(tx + 181) * res]
+                for r, c in zip(*np.nonzero(block)):
+                    geoms.append(shapely.box(tx + c / res, ty + r / res, tx + (c + 1) / res, ty + (r + 1) / res))
+                    cls.append(int(block[r, c]))
+    zones = idx.class_zone[np.array(cls)]
+    return gpd.GeoDataFrame(
+        {"cls": cls, "prio": [prio.get(z, 0) for z in zones]}, geometry=list(geoms), crs="EPSG:4326"
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cli", action="store_true", help="also time the command line, CSV in and CSV out")
+    args = ap.parse_args()
+
+    import geopandas as gpd
+
+    from geomap.zones import _index, classify_arrays
+
+    rng = np.random.default_rng(args.seed)
+    lon = rng.uniform(117, 132, args.n)
+    lat = rng.uniform(24, 44, args.n)
+
+    t0 = time.perf_counter()
+    _index()
+    t_load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    country, zone = classify_arrays(lon, lat)
+    t_cold = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    country, zone = classify_arrays(lon, lat)
+    t_geomap = time.perf_counter() - t0
+
+    polys = engine_polygons()
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    t0 = time.perf_counter()
+    joined = gpd.sjoin(points, polys, predicate="within", how="left")
+    t_sjoin = time.perf_counter() - t0
+
+    # sjoin's answer: the highest-priority polygon each point is within
+    joined = joined.sort_values("prio", ascending=False, kind="stable")
+    best = joined[~joined.index.duplicated(keep="first")].sort_index()
+    cls = best["cls"].fillna(0).astype(int).to_numpy()
+    idx = _index()
+    on_edge = best["cls"].isna().to_numpy() & (zone != "none")  # on a polygon edge: within is False
+    agree = (idx.class_zone[cls] == zone) & (idx.class_country[cls] == country)
+    print(f"points: {args.n:,} in lon 117-132, lat 24-44 ({len(polys):,} polygons)")
+    print(f"geomap index load: {t_load:.3f} s; first call (decodes tiles): {t_cold:.3f} s")
+    print(f"geomap classify:   {t_geomap:.3f} s")
+    print(f"geopandas sjoin:   {t_sjoin:.3f} s")
+    print(f"ratio (sjoin / geomap): {t_sjoin / t_geomap:.1f}x")
+    print(f"agreement: {(agree | on_edge).mean() * 100:.4f}% ({(~(agree | on_edge)).sum()} points differ)")
+
+    if args.cli:
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "points.csv")
+            out = os.path.join(tmp, "out.csv")
+            with open(src, "w") as fh:
+                fh.write("id,lat,lon\n")
+                np.savetxt(fh, np.column_stack([np.arange(args.n), lat, lon]), fmt=["%d", "%.6f", "%.6f"], delimiter=",")
+            cmd = ["geomap", "zone", "--points", src, "--format", "csv", "-o", out]
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True)
+            t_cli = time.perf_counter() - t0
+            with open(out) as fh:
+                rows = sum(1 for _ in fh) - 1
+            print(f"CLI CSV in/out, {rows:,} rows: {t_cli:.2f} s end to end ({' '.join(cmd[:2])} --points FILE --format csv -o OUT)")
+            times = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                subprocess.run(["geomap", "zone", "26.7,119.75"], check=True, capture_output=True)
+                times.append(time.perf_counter() - t0)
+            print(f"CLI single point (geomap zone 26.7,119.75): best {min(times):.3f} s, median {sorted(times)[2]:.3f} s of 5")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
