@@ -50,6 +50,7 @@ RANKER_KIND = ["linear"]
 GBM = [300, 3, 0.05, 0.8]  # trees, depth, learning rate, subsample of the ranker (chosen by the cross-validation below)
 TAGGER_KIND = ["linear"]
 BAG = 5
+BALANCE = [True]
 
 
 def PAIRS_IDX():
@@ -110,8 +111,8 @@ def fit(data):
     """Return ``(tagger, ranker)`` trained on ``data`` (from :func:`collect`)."""
     from sklearn.ensemble import GradientBoostingClassifier
 
-    X = np.array([x for X_, _, _ in data for x in X_])
-    y = np.array([v for _, y_, _ in data for v in y_])
+    X = np.array([x for d in data for x in d[0]])
+    y = np.array([v for d in data for v in d[1]])
     if TAGGER_KIND[0] == "gbm":
         tgbm = GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.1, subsample=0.8,
                                           random_state=0).fit(X, y)
@@ -120,20 +121,21 @@ def fit(data):
         tag = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
         tagger = gp._Logistic(tag.coef_[0].tolist(), float(tag.intercept_[0]), PAIRS_IDX())
     if RANKER_KIND[0] == "gbm":
-        PX = np.array([x for _, _, gs in data for xs, _ in gs for x in xs])
-        Py = np.array([v for _, _, gs in data for _, ls in gs for v in ls])
+        PX = np.array([x for d in data for xs, _ in d[2] for x in xs])
+        Py = np.array([v for d in data for _, ls in d[2] for v in ls])
+        Pw = np.array([w for d in data for xs, _ in d[2] for w in [d[3] if len(d) > 3 else 1.0] * len(xs)])
         # an average of BAG ensembles with different seeds: steadier choices than a single one
         parts = []
         for seed in range(BAG):
             gbm = GradientBoostingClassifier(n_estimators=GBM[0], max_depth=GBM[1], learning_rate=GBM[2],
-                                             subsample=GBM[3], random_state=seed).fit(PX, Py)
+                                             subsample=GBM[3], random_state=seed).fit(PX, Py, sample_weight=Pw)
             parts.append(gc._Trees.from_sklearn(gbm, PX[:1]))
         ranker = gc._Trees(sum(t.init for t in parts) / BAG, parts[0].rate / BAG, [tr for t in parts for tr in t.trees])
         return tagger, ranker
     # linear alternative, pairwise: (right − other) → 1 and (other − right) → 0, at most 40 others per name
     RX, Ry = [], []
-    for _, _, gs in data:
-        for xs, ls in gs:
+    for d in data:
+        for xs, ls in d[2]:
             pos = [np.array(x) for x, lab in zip(xs, ls) if lab]
             neg = [np.array(x) for x in sorted((x for x, lab in zip(xs, ls) if not lab), key=lambda x: -x[25])[:40]]
             for p in pos:
@@ -172,6 +174,10 @@ def main() -> None:
     gaz = load_gazetteer()
     corpora = {c: [json.loads(line) for line in c.open(encoding="utf-8")] for c in args.corpora}
     data = {c: collect(docs, gaz) for c, docs in corpora.items()}
+    if BALANCE[0]:  # every corpus weighs the same in the ranker, however many names it has
+        n_rows = {c: sum(len(xs) for d in data[c] for xs, _ in d[2]) for c in corpora}
+        mean = sum(n_rows.values()) / len(n_rows)
+        data = {c: [(*d, mean / max(1, n_rows[c])) for d in data[c]] for c in corpora}
     if args.score:
         tmp = args.cv_pred or Path(tempfile.mkdtemp())
         tmp.mkdir(parents=True, exist_ok=True)
