@@ -447,16 +447,18 @@ def _save(b: _Builder, out: Path) -> None:
             pairs[(h, i)] = flag
     items = sorted(pairs.items())
     names_blob = "\n".join(r["name"].replace("\n", " ") for r in rows)
-    np.savez_compressed(
+    small = np.uint16 if len(strings) < 65536 else np.int32
+    # stored uncompressed: loading is then a plain read, with no inflating at every start
+    np.savez(
         out,
-        gid=np.array([r["gid"] for r in rows], np.int64),
+        gid=np.array([r["gid"] for r in rows], np.int32),
         lat=np.array([r["lat"] for r in rows], np.float32),
         lon=np.array([r["lon"] for r in rows], np.float32),
-        pop=np.array([r["pop"] for r in rows], np.int64),
+        pop=np.array([r["pop"] for r in rows], np.uint32),
         kind=kinds,
-        cc=np.array([sidx[r["cc"]] for r in rows], np.int32),
-        admin1=np.array([sidx[r["admin1"]] for r in rows], np.int32),
-        admin2=np.array([sidx[r["admin2"]] for r in rows], np.int32),
+        cc=np.array([sidx[r["cc"]] for r in rows], small),
+        admin1=np.array([sidx[r["admin1"]] for r in rows], small),
+        admin2=np.array([sidx[r["admin2"]] for r in rows], small),
         strings=np.frombuffer("\n".join(strings).encode("utf-8"), np.uint8),
         names=np.frombuffer(names_blob.encode("utf-8"), np.uint8),
         key_hash=np.array([h for (h, _), _ in items], np.uint64),
