@@ -3,7 +3,7 @@
 
 - ``tagger.json``: is a candidate span a place name? A logistic regression over
   ``geomap.geoparse.FEATURES`` (plus a few products of them).
-- ``ranker.json``: which gazetteer entry does a place name refer to? The mean of 5
+- ``ranker.json``: which gazetteer entry does a place name refer to? The mean of 3
   gradient-boosted tree ensembles over ``geomap.geocode.RANK_FEATURES``, trained on every
   candidate of names that have several (label: within 161 km of the annotated point).
 
@@ -49,7 +49,7 @@ PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"
 RANKER_KIND = ["linear"]
 GBM = [300, 3, 0.05, 0.8]  # trees, depth, learning rate, subsample of the ranker (chosen by the cross-validation below)
 TAGGER_KIND = ["linear"]
-BAG = 5
+BAG = 3
 BALANCE = [True]
 
 
