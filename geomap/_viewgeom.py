@@ -139,6 +139,10 @@ def _encode_coords(coords: np.ndarray, ring_index: np.ndarray, n_rings: int, qua
 def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     """Prepare (multi)polygons for ``view``.
 
+    Parts and holes below :attr:`View.min_area` are dropped first, rings are simplified
+    one by one (cheap: no validity repair), and only polygons that cross the clip area
+    are clipped, after simplification, so that a country-sized polygon costs little.
+
     Parameters
     ----------
     geoms : numpy.ndarray of shapely geometries
@@ -150,26 +154,44 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
         Row index → list of polygons, each a list of encoded rings (exterior first).
         Rows with nothing left at this resolution are absent.
     """
-    clipped, rows = _clip(geoms, view)
-    if not len(clipped):
+    if not len(geoms):
         return {}
-    polys, pidx = shapely.get_parts(clipped, return_index=True)
-    is_poly = shapely.get_type_id(polys) == 3
-    polys, pidx = polys[is_poly], pidx[is_poly]
-    big = shapely.area(polys) >= view.min_area
-    polys, pidx = polys[big], pidx[big]
-    if not len(polys):
+    parts, rows = shapely.get_parts(geoms, return_index=True)
+    ok = shapely.get_type_id(parts) == 3
+    parts, rows = parts[ok], rows[ok]
+    ok = (shapely.area(parts) >= view.min_area) & _bbox_overlaps(parts, view.clip)
+    parts, rows = parts[ok], rows[ok]
+    if not len(parts):
         return {}
-    rings, ridx = shapely.get_rings(polys, return_index=True)
+    rings, owner = shapely.get_rings(parts, return_index=True)
+    first = np.ones(len(rings), dtype=bool)
+    first[1:] = owner[1:] != owner[:-1]
+    keep = first | ((shapely.area(shapely.polygons(rings)) >= view.min_area) & _bbox_overlaps(rings, view.clip))
+    rings, owner, first = rings[keep], owner[keep], first[keep]
+    rings = shapely.simplify(rings, view.tolerance, preserve_topology=False)
+    alive = (shapely.get_num_coordinates(rings) >= 4) & ~shapely.is_empty(rings)
+    shell_alive = np.zeros(len(parts), dtype=bool)
+    shell_alive[owner[first & alive]] = True
+    keep = alive & shell_alive[owner]
+    rings, owner = rings[keep], owner[keep]
+    if not len(rings):
+        return {}
+    uniq, owner = np.unique(owner, return_inverse=True)
+    polys = shapely.polygons(rings, indices=owner)
+    prow = rows[uniq]
+    inside = _bbox_within(polys, view.clip)
+    polys = polys.copy()
+    polys[~inside] = shapely.clip_by_rect(polys[~inside], *view.clip)
+    parts, pidx = shapely.get_parts(polys, return_index=True)
+    ok = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
+    parts, pidx = parts[ok], pidx[ok]
+    if not len(parts):
+        return {}
+    rings, ridx = shapely.get_rings(parts, return_index=True)
     first = np.ones(len(rings), dtype=bool)
     first[1:] = ridx[1:] != ridx[:-1]
-    ring_area = shapely.area(shapely.polygons(rings))
-    keep = first | (ring_area >= view.min_area)
-    rings, ridx, first = rings[keep], ridx[keep], first[keep]
-    rings = shapely.simplify(rings, view.tolerance, preserve_topology=False)
     coords, cidx = shapely.get_coordinates(rings, return_index=True)
     enc = _encode_coords(coords, cidx, len(rings), view.quantum, closed=True)
-    out: dict[int, list] = {}
     current: dict[int, list] = {}
     for r, code in enumerate(enc):
         poly = int(ridx[r])
@@ -177,10 +199,21 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
             current[poly] = [code] if code is not None else []
         elif code is not None and current.get(poly):
             current[poly].append(code)
-    for poly, ring_list in current.items():
-        if ring_list:
-            out.setdefault(int(rows[pidx[poly]]), []).append(ring_list)
+    out: dict[int, list] = {}
+    for poly in sorted(current):
+        if current[poly]:
+            out.setdefault(int(prow[pidx[poly]]), []).append(current[poly])
     return out
+
+
+def _bbox_overlaps(geoms: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    b = shapely.bounds(geoms)
+    return (b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1])
+
+
+def _bbox_within(geoms: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    b = shapely.bounds(geoms)
+    return (b[:, 0] >= box[0]) & (b[:, 2] <= box[2]) & (b[:, 1] >= box[1]) & (b[:, 3] <= box[3])
 
 
 def encode_lines(geoms: np.ndarray, view: View) -> dict[int, list]:

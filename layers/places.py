@@ -78,10 +78,7 @@ def zone_labels(lon: np.ndarray, lat: np.ndarray) -> list[str]:
     """
     if len(lon) == 0:
         return []
-    try:
-        from geomap.zones import classify
-    except ImportError:  # zone engine not installed: say so rather than guess
-        return ["unknown (zone engine not installed)"] * len(lon)
+    from geomap.zones import classify
 
     table = classify(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
     out = []
