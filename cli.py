@@ -158,9 +158,9 @@ def render_cmd(article: str | None, **opts: Any) -> None:
       geomap render article.txt --fragment -o map-fragment.html
     """
     from geomap.embed import write_fragment, write_html, write_iframe
-    from geomap.io import check_writable
+    from geomap.io import atomic_write, check_writable
     from geomap.maps import parse_bounds, read_article, render
-    from geomap.screenshot import write_png
+    from geomap.screenshot import png_bytes
 
     if not opts["output"] and not opts["png"]:
         raise UserError("give an output: -o map.html and/or --png map.png")
@@ -192,6 +192,8 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         width=opts["width"],
         height=opts["height"],
     )
+    # the screenshot first: if Chromium fails, no output has been replaced
+    png = png_bytes(m, width=opts["width"], height=opts["height"]) if opts["png"] else None
     if opts["output"]:
         if opts["fragment"]:
             write_fragment(m, opts["output"], height=opts["height"])
@@ -199,8 +201,9 @@ def render_cmd(article: str | None, **opts: Any) -> None:
             write_iframe(m, opts["output"], aspect=opts["height"] / opts["width"], title=opts["title"])
         else:
             write_html(m, opts["output"])
-    if opts["png"]:
-        write_png(m, opts["png"], width=opts["width"], height=opts["height"])
+    if png is not None:
+        with atomic_write(opts["png"], mode="wb") as fh:
+            fh.write(png)
     written = " and ".join(p for p in (opts["output"], opts["png"]) if p)
     click.echo(f"{written}: {len(m.places)} place(s) from the article and --place, {len(opts['points'])} point(s)", err=True)
     if m.notice:
