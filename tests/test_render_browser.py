@@ -14,6 +14,7 @@ import struct
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
@@ -84,8 +85,11 @@ def _assert_clean(browser: Chromium, page: Path) -> None:
     assert browser.evaluate("typeof window.__pwned") == "undefined"
 
 
-def _hostile_map():
+def _hostile_map(folder: Path):
     n = len(PAYLOADS)
+    vessels = folder / "vessels.csv"  # a user file: vessel names and properties are hostile too
+    pd.DataFrame({"lat": [36.2] * n, "lon": [120 + i for i in range(n)], "vessel_name": PAYLOADS,
+                  "flag": PAYLOADS[::-1]}).to_csv(vessels, index=False)
     places = gpd.GeoDataFrame(
         {
             "name": PAYLOADS,
@@ -106,18 +110,18 @@ def _hostile_map():
     area_layer = Layer(name=PAYLOADS[2], gdf=boxes, tooltip="label", popup_title="label",
                        popup=((PAYLOADS[0], "note"),), legend=PAYLOADS[6])
     points = [f"{33.5},{120 + i},{p}" for i, p in enumerate(PAYLOADS)]
-    return render(layers=[area_layer, places_layer(places, name=PAYLOADS[1])], points=points,
+    return render(layers=[area_layer, places_layer(places, name=PAYLOADS[1]), vessels], points=points,
                   title=PAYLOADS[3], bounds=(117.0, 29.0, 134.0, 38.0), **BARE)  # room for the controls
 
 
 def test_hostile_text_is_shown_literally_and_never_runs(tmp_path):
     page = tmp_path / "hostile.html"
-    write_html(_hostile_map(), page)
+    write_html(_hostile_map(tmp_path), page)
     with Chromium(width=1200, height=900, extra_args=OFFLINE) as b:
         _open(b, page)
-        assert len(b.evaluate(_MARKERS)) == 2 * len(PAYLOADS)
+        assert len(b.evaluate(_MARKERS)) == 3 * len(PAYLOADS)
         seen_popups, seen_tips = [], []
-        for k in range(2 * len(PAYLOADS)):
+        for k in range(3 * len(PAYLOADS)):
             b.evaluate(_RESET)  # an open popup pans the map: start each marker from the fitted view
             _, x, y = b.evaluate(_MARKERS)[k]
             b.hover(1, 899)  # leave the previous marker first
@@ -239,3 +243,27 @@ def test_png_shows_the_drawn_map(tmp_path):
     assert counts["sea"] > 0.05 * total
     assert counts["land"] > 0.05 * total
     assert counts["marker"] > 2 * 40  # two filled dots of radius 6
+
+
+def test_cli_renders_the_example_article_to_html_and_png(tmp_path):
+    import importlib
+    import importlib.util
+
+    from click.testing import CliRunner
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        main = importlib.import_module("geomap.console.cli").main
+    except ModuleNotFoundError:  # editable installs may not map the repository root
+        spec = importlib.util.spec_from_file_location("geomap_cli_png", root / "cli.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        main = mod.main
+    html, png = tmp_path / "map.html", tmp_path / "map.png"
+    res = CliRunner().invoke(main, ["render", str(root / "examples" / "article.txt"), "-o", str(html),
+                                    "--png", str(png), "--width", "800", "--height", "560"])
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png.read_bytes()[16:24]) == (800, 560)
+    assert html.stat().st_size <= 1_000_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html", "map.png"]
