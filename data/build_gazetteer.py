@@ -118,6 +118,10 @@ GEONAMES_COUNTRY_POINT = {
     "IL": (31.5, 34.75), "AR": (-34.0, -64.0), "ID": (-5.0, 120.0), "NZ": (-42.0, 174.0),
     "ZA": (-29.0, 24.0), "CL": (-30.0, -71.0), "PE": (-10.0, -75.25), "CO": (4.0, -73.25),
 }
+# GeoNames' points for large provinces whose country-state-city centre lies far from it.
+GEONAMES_REGION_POINT = {
+    ("CA", "Ontario"): (49.25, -84.5), ("CA", "Quebec"): (52.0, -72.0), ("CA", "British Columbia"): (54.0, -125.0),
+}
 ADMIN_SUFFIXES = ("Province", "Region", "Prefecture", "Governorate", "Oblast", "oblast", "State",
                   "Voivodeship", "Krai", "Department", "Municipality")
 CITY_SUFFIXES = ("-si", "-ŭp", "-up", "-ri", "-ni", "-dong", "-gun", " Shi", " Xian", " Zhen")
@@ -288,6 +292,7 @@ def build(cache: Path, out: Path) -> None:
         lat, lon = float(s["latitude"]), float(s["longitude"])
         if s["countryCode"] == "US" and name in us_state_pt:
             lat, lon = us_state_pt[name].y, us_state_pt[name].x
+        lat, lon = GEONAMES_REGION_POINT.get((s["countryCode"], name), (lat, lon))
         pop = admin1_pop.get((s["countryCode"], name), 0)
         bb = bbox.get(s["countryCode"])
         if bb and not (bb[0] - 1 <= lat <= bb[2] + 1 and bb[1] - 1 <= lon <= bb[3] + 1):
