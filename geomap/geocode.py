@@ -300,7 +300,7 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
         sup100[a:b] = (((d < radius_km) & other) * w[None, :]).sum(axis=1)
         supa[a:b] = (((av[a:b, None] == av[None, :]) & other) * w[None, :]).sum(axis=1)
     return {(keys[i], rows[i]): (float(sup100[i]), float(supa[i])) for i in range(n)}
-_COLLECT: dict = {}
+_COLLECT: dict = {}  # data/train_geoparser.py sets "rows" here to collect candidate features
 _MAX_RANKED = 12  # candidates per name scored by the learned model
 
 
@@ -436,7 +436,7 @@ class _Trees:
         return obj
 
 
-_RANKER: list = []
+_RANKER: list = []  # the loaded model (data/train_geoparser.py swaps in fold models)
 
 
 def ranker():
