@@ -2,7 +2,7 @@
 """Train the geoparser's two small models and report cross-validated figures.
 
 - ``tagger.json``: is a candidate span a place name? A logistic regression over
-  ``geomap.geoparse.FEATURES`` (plus a few products of them).
+  ``geomap.toponyms.FEATURES`` (plus a few products of them).
 - ``ranker.json``: which gazetteer entry does a place name refer to? The mean of 3
   gradient-boosted tree ensembles over ``geomap.geocode.RANK_FEATURES``, trained on every
   candidate of names that have several (label: within 161 km of the annotated point).
@@ -36,7 +36,7 @@ from sklearn.linear_model import LogisticRegression
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 import geomap.geocode as gc  # noqa: E402
-import geomap.geoparse as gp  # noqa: E402
+import geomap.toponyms as gp  # noqa: E402
 from geomap.gazetteer import load_gazetteer  # noqa: E402
 
 # pairwise feature products of the tagger (indices into FEATURES by name)

@@ -512,7 +512,7 @@ def places(text: str, *, gazetteer: str | None = None, threshold: float = 0.5):
     import geopandas as gpd
     import pandas as pd
 
-    from .geoparse import geoparse
+    from .toponyms import geoparse
 
     recs = mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold))
     cols = ["name", "gazetteer_id", "kind", "country", "admin1", "population", "lat", "lon", "score",

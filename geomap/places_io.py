@@ -62,7 +62,7 @@ def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> 
 def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5) -> list[dict]:
     """Return one evidence record per distinct place of ``text`` (see :data:`COLUMNS`)."""
     from .geocode import mentions_table
-    from .geoparse import geoparse
+    from .toponyms import geoparse
 
     return mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold))
 
@@ -175,7 +175,7 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
     InputError
         On the first bad line when ``strict``.
     """
-    from .geoparse import geoparse
+    from .toponyms import geoparse
 
     err = err or sys.stderr
     done = bad = 0

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import sys
-import types
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -501,17 +499,3 @@ def _default_model() -> _Logistic:
              prev_cap=-2.5, next_cap=-1.5, next_comma_place=1.5, prev_comma_place=2, lower_in_doc=-2.5,
              next_person=-2.5, possessive=-0.5, next_org=-0.5, doc_locprep=1, sent_start=-0.5)
     return _Logistic([w[k] for k in FEATURES], -3.0, [])
-
-
-class _CallableModule(types.ModuleType):
-    """Keep ``geomap.geoparse(text)`` working after ``import geomap.geoparse``.
-
-    Importing the submodule makes ``geomap.geoparse`` name this module rather than the
-    function; calling the module calls :func:`geoparse`.
-    """
-
-    def __call__(self, text: str, **options) -> list[Mention]:
-        return geoparse(text, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule
