@@ -444,7 +444,10 @@ def _parquet_batches(p: Path, *, columns, chunk_bytes: int):
     wanted = list(dict.fromkeys(cols.values()))
     try:
         hint = dataset.count_rows()
-        for batch in dataset.to_batches(columns=wanted, batch_size=max(chunk_bytes // 64, 1024)):
+        batches = dataset.to_batches(
+            columns=wanted, batch_size=max(chunk_bytes // 64, 1024), batch_readahead=4, fragment_readahead=1
+        )
+        for batch in batches:
             if batch.num_rows:
                 yield cols, batch, hint
     except (pa.ArrowInvalid, OSError) as exc:
