@@ -139,9 +139,10 @@ def _encode_coords(coords: np.ndarray, ring_index: np.ndarray, n_rings: int, qua
 def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     """Prepare (multi)polygons for ``view``.
 
-    Parts and holes below :attr:`View.min_area` are dropped first, rings are simplified
-    one by one (cheap: no validity repair), and only polygons that cross the clip area
-    are clipped, after simplification, so that a country-sized polygon costs little.
+    Geometries are clipped to the view while still valid (only those that cross its
+    edge), parts and holes below :attr:`View.min_area` are dropped, and the remaining
+    rings are simplified one by one (no validity repair, which is what makes polygon
+    simplification slow).
 
     Parameters
     ----------
@@ -156,45 +157,28 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     """
     if not len(geoms):
         return {}
-    parts, rows = shapely.get_parts(geoms, return_index=True)
-    ok = shapely.get_type_id(parts) == 3
-    parts, rows = parts[ok], rows[ok]
-    ok = (shapely.area(parts) >= view.min_area) & _bbox_overlaps(parts, view.clip)
-    parts, rows = parts[ok], rows[ok]
+    rows = np.flatnonzero(_bbox_overlaps(geoms, view.clip) & ~shapely.is_empty(geoms))
+    geoms = geoms[rows].copy()
+    cross = ~_bbox_within(geoms, view.clip)
+    geoms[cross] = shapely.clip_by_rect(geoms[cross], *view.clip)
+    parts, pidx = shapely.get_parts(geoms, return_index=True)
+    ok = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
+    parts, pidx = parts[ok], pidx[ok]
+    ok = shapely.area(parts) >= view.min_area
+    parts, pidx = parts[ok], pidx[ok]
     if not len(parts):
         return {}
     rings, owner = shapely.get_rings(parts, return_index=True)
     first = np.ones(len(rings), dtype=bool)
     first[1:] = owner[1:] != owner[:-1]
-    keep = first | ((shapely.area(shapely.polygons(rings)) >= view.min_area) & _bbox_overlaps(rings, view.clip))
+    keep = first | (shapely.area(shapely.polygons(rings)) >= view.min_area)
     rings, owner, first = rings[keep], owner[keep], first[keep]
     rings = shapely.simplify(rings, view.tolerance, preserve_topology=False)
-    alive = (shapely.get_num_coordinates(rings) >= 4) & ~shapely.is_empty(rings)
-    shell_alive = np.zeros(len(parts), dtype=bool)
-    shell_alive[owner[first & alive]] = True
-    keep = alive & shell_alive[owner]
-    rings, owner = rings[keep], owner[keep]
-    if not len(rings):
-        return {}
-    uniq, owner = np.unique(owner, return_inverse=True)
-    polys = shapely.polygons(rings, indices=owner)
-    prow = rows[uniq]
-    inside = _bbox_within(polys, view.clip)
-    polys = polys.copy()
-    polys[~inside] = shapely.clip_by_rect(polys[~inside], *view.clip)
-    parts, pidx = shapely.get_parts(polys, return_index=True)
-    ok = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
-    parts, pidx = parts[ok], pidx[ok]
-    if not len(parts):
-        return {}
-    rings, ridx = shapely.get_rings(parts, return_index=True)
-    first = np.ones(len(rings), dtype=bool)
-    first[1:] = ridx[1:] != ridx[:-1]
     coords, cidx = shapely.get_coordinates(rings, return_index=True)
     enc = _encode_coords(coords, cidx, len(rings), view.quantum, closed=True)
     current: dict[int, list] = {}
     for r, code in enumerate(enc):
-        poly = int(ridx[r])
+        poly = int(owner[r])
         if first[r]:
             current[poly] = [code] if code is not None else []
         elif code is not None and current.get(poly):
@@ -202,7 +186,7 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     out: dict[int, list] = {}
     for poly in sorted(current):
         if current[poly]:
-            out.setdefault(int(prow[pidx[poly]]), []).append(current[poly])
+            out.setdefault(int(rows[pidx[poly]]), []).append(current[poly])
     return out
 
 
