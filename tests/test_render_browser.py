@@ -235,7 +235,7 @@ def test_png_shows_the_drawn_map(tmp_path):
           c=document.createElement('canvas');c.width=i.naturalWidth;c.height=i.naturalHeight;
           var x=c.getContext('2d');x.drawImage(i,0,0);var d=x.getImageData(0,0,c.width,c.height).data,
           k={sea:0,land:0,marker:0};
-          function near(o,r,g,b){return Math.abs(d[o]-r)<6&&Math.abs(d[o+1]-g)<6&&Math.abs(d[o+2]-b)<6;}
+          function near(o,r,g,b){return Math.abs(d[o]-r)<12&&Math.abs(d[o+1]-g)<12&&Math.abs(d[o+2]-b)<12;}
           for(var o=0;o<d.length;o+=4){ if(near(o,0xd5,0xe6,0xf3))k.sea++; else if(near(o,0xf3,0xef,0xe6))k.land++;
             else if(near(o,0xf4,0xd0,0x3f))k.marker++; }
           return JSON.stringify(k);})()"""))
