@@ -42,7 +42,7 @@ _CLEAN_META = {
     "lat": np.float64,
     "lon": np.float64,
     "sog": np.float32,
-    "name": object,
+    "name": "str",  # Arrow-backed strings: no Python object per row
     "naive": bool,
 }
 
@@ -146,7 +146,7 @@ def _read(p: Path, *, columns, blocksize, dd):
 
 def _parsed_meta() -> pd.DataFrame:
     meta = {k: pd.Series(dtype=v) for k, v in _CLEAN_META.items()}
-    meta.update({k: pd.Series(dtype=object) for k in ("reason", "raw_mmsi", "raw_time", "raw_lat", "raw_lon")})
+    meta.update({k: pd.Series(dtype="str") for k in ("reason", "raw_mmsi", "raw_time", "raw_lat", "raw_lon")})
     return pd.DataFrame(meta)
 
 
@@ -176,8 +176,9 @@ def _parse_partition(df: pd.DataFrame, cols: Mapping[str, str], offsets: list[in
             "raw_lon": None,
         }
     )
+    text = {k: "str" for k in ("reason", "raw_mmsi", "raw_time", "raw_lat", "raw_lon")}
     if not len(bad):
-        return kept.astype({k: v for k, v in _CLEAN_META.items()})
+        return kept.astype({**_CLEAN_META, **text})
     rej = pd.DataFrame(
         {
             "row": bad["row"].to_numpy(np.int64),
@@ -196,7 +197,7 @@ def _parse_partition(df: pd.DataFrame, cols: Mapping[str, str], offsets: list[in
         }
     )
     out = pd.concat([kept, rej], ignore_index=True)
-    return out.astype({k: v for k, v in _CLEAN_META.items()})
+    return out.astype({**_CLEAN_META, **text})
 
 
 def _with_inside(gdf, area: Area) -> pd.DataFrame:
