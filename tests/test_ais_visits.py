@@ -154,3 +154,18 @@ def test_visits_to_a_zone_of_the_zone_engine(tmp_path):
     back = area(np.array([first["entry_lon"] - d_lon]), np.array([first["entry_lat"] - d_lat]))
     on = area(np.array([first["entry_lon"] + d_lon]), np.array([first["entry_lat"] + d_lat]))
     assert not back[0] and on[0]
+
+
+def test_geoparquet_area_in_another_crs_gives_the_same_visits(tmp_path, bay):
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    gdf = gpd.GeoDataFrame({"name": ["bay"]}, geometry=[Polygon(BAY)], crs=4326).to_crs(3857)
+    gdf.to_parquet(tmp_path / "bay.parquet")
+    other = file_area(tmp_path / "bay.parquet")
+    lons = 119.43 + 0.04 * np.arange(10)
+    f = _write(tmp_path, [(1, 10 * i, 26.6, lon) for i, lon in enumerate(lons)])
+    a = find_visits(read_positions(f, mask=bay), bay)
+    b = find_visits(read_positions(f, mask=other), other)
+    assert len(a) == len(b) == 1
+    assert abs(a.iloc[0]["entry_time"] - b.iloc[0]["entry_time"]) <= pd.Timedelta(seconds=1)
