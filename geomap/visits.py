@@ -108,29 +108,28 @@ def find_visits(
     starts = np.flatnonzero(inside & (new | ~prev_in))
     ends = np.flatnonzero(inside & (next_new | ~next_in))
 
-    # entries: crossing from the previous (outside) fix of the same piece
-    cross_in = ~new[starts]
-    entry_kind = np.where(cross_in, "crossing", PIECE_NAMES[piece[starts]]).astype(object)
-    entry_t = pos.t[starts].astype(np.float64)
-    entry_lon, entry_lat = pos.lon[starts].copy(), pos.lat[starts].copy()
-    s = starts[cross_in]
-    if s.size:
-        f = crossings(pos.lon[s - 1], pos.lat[s - 1], pos.lon[s], pos.lat[s], area)
-        entry_t[cross_in], entry_lon[cross_in], entry_lat[cross_in] = _along(pos, s - 1, s, f)
-
+    # entries cross from the previous (outside) fix of the same piece; exits to the next
     last = n - 1
+    cross_in = ~new[starts]
     cross_out = ~next_new[ends]
     after = np.minimum(ends + 1, last)
+    entry_kind = np.where(cross_in, "crossing", PIECE_NAMES[piece[starts]]).astype(object)
     exit_kind = np.where(
         cross_out, "crossing", np.where((ends == last) | (piece[after] == 1), "track_end", PIECE_NAMES[piece[after]])
     ).astype(object)
-    exit_t = pos.t[ends].astype(np.float64)
+    entry_t, exit_t = pos.t[starts].astype(np.float64), pos.t[ends].astype(np.float64)
+    entry_lon, entry_lat = pos.lon[starts].copy(), pos.lat[starts].copy()
     exit_lon, exit_lat = pos.lon[ends].copy(), pos.lat[ends].copy()
-    e = ends[cross_out]
-    if e.size:
-        # bisect from the inside fix towards the outside one: f is where "inside" stops
-        f = crossings(pos.lon[e + 1], pos.lat[e + 1], pos.lon[e], pos.lat[e], area)
-        exit_t[cross_out], exit_lon[cross_out], exit_lat[cross_out] = _along(pos, e + 1, e, f)
+    # every segment from an outside fix to an inside one, bisected in one go
+    s, e = starts[cross_in], ends[cross_out]
+    out_fix = np.r_[s - 1, e + 1]
+    in_fix = np.r_[s, e]
+    if in_fix.size:
+        f = crossings(pos.lon[out_fix], pos.lat[out_fix], pos.lon[in_fix], pos.lat[in_fix], area)
+        t, lon, lat = _along(pos, out_fix, in_fix, f)
+        k = s.size
+        entry_t[cross_in], entry_lon[cross_in], entry_lat[cross_in] = t[:k], lon[:k], lat[:k]
+        exit_t[cross_out], exit_lon[cross_out], exit_lat[cross_out] = t[k:], lon[k:], lat[k:]
 
     names = pos.vessel_names()
     mmsi = pos.mmsi[starts]
