@@ -7,13 +7,14 @@ builds of the same layers are compared:
 - ``geomap``: :func:`geomap.render` + :func:`geomap.embed.write_html` (clipped to the
   view, sub-pixel parts dropped, simplified to half a pixel, integer-delta encoded,
   Leaflet inline);
-- ``folium naive``: ``folium.GeoJson`` of every feature that intersects the view's data
-  area, unclipped and unsimplified (Leaflet from a CDN, so not even self-contained);
+- ``folium naive``: ``folium.GeoJson`` of the same layers clipped to the same area as
+  geomap's (the visible area with room to pan and zoom out once), at the shipped
+  resolution (Leaflet from a CDN, so not even self-contained);
 - ``folium simplified 0.005°``: the same, simplified with ``simplify(0.005)``.
 
-Build time is wall-clock for one map in a warm process (data files cached by the OS;
-the first build of a process, which also imports libraries and reads the data, is
-printed too). Usage::
+Times are wall-clock inside one process: ``first build`` is the first map of the
+process (it reads and decodes the shipped data; library imports are timed apart and
+printed above the table), ``warm build`` the median of the next ones. Usage::
 
     python benchmarks/render.py            # prints the table
     python benchmarks/render.py --keep DIR # also keeps the three HTML files in DIR
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -66,6 +68,8 @@ def _naive(out: Path, *, tolerance: float | None) -> float:
     names = ["land"] + [n for n in ("eez", "contiguous_zone", "territorial_sea") if n in available_layers()] + ["borders"]
     for name in names:
         layer = load_layer(name, bbox=view.clip)
+        layer = layer.set_geometry(layer.geometry.clip_by_rect(*view.clip))
+        layer = layer[~layer.geometry.is_empty]
         if tolerance:
             layer = layer.set_geometry(layer.geometry.simplify(tolerance))
         folium.GeoJson(layer, name=name).add_to(m)
@@ -84,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="geomap-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    import folium  # noqa: F401
+    import geopandas  # noqa: F401
+
+    import geomap.maps  # noqa: F401
+
+    imports = time.perf_counter() - t
     rows = []
     builds = [
         ("geomap", lambda p: _geomap(p)),
@@ -93,12 +104,22 @@ def main(argv: list[str] | None = None) -> int:
     for label, build in builds:
         out = folder / (label.split()[0] + ("-simplified" if "simplified" in label else "") + ".html")
         first = build(out)
-        warm = statistics.median(build(out) for _ in range(max(1, args.repeat)))
+        repeat = max(1, args.repeat if label == "geomap" else 1)
+        warm = statistics.median(build(out) for _ in range(repeat))
         rows.append((label, out.stat().st_size, first, warm))
     print(f"regional map: {', '.join(p.split(',')[2] for p in POINTS)}; land, maritime zones, land borders")
+    print(f"library imports (pandas, geopandas, folium, geomap): {imports:.2f} s")
     print(f"{'build':<28}{'HTML size':>12}{'first build':>14}{'warm build':>13}")
     for label, size, first, warm in rows:
         print(f"{label:<28}{size / 1e6:>10.2f} MB{first:>12.2f} s{warm:>11.2f} s")
+    root = Path(__file__).resolve().parents[1]
+    out = folder / "cli.html"
+    t = time.perf_counter()
+    subprocess.run([sys.executable, str(root / "cli.py"), "render", str(root / "examples" / "article.txt"),
+                    "-o", str(out)], check=True, capture_output=True)
+    wall = time.perf_counter() - t
+    print(f"command line, fresh process: geomap render examples/article.txt -o map.html  "
+          f"{out.stat().st_size / 1e6:.2f} MB in {wall:.2f} s (Python start and imports included)")
     if not args.keep:
         for p in folder.iterdir():
             p.unlink()
