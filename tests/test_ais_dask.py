@@ -8,12 +8,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import distributed
 import pytest
 
-pytest.importorskip("dask_geopandas")
-distributed = pytest.importorskip("distributed")
-
-from geomap.vessel_analysis import analyse, resolve_area  # noqa: E402
+from geomap.vessel_analysis import analyse, resolve_area
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 BAY = [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]
