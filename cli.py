@@ -283,34 +283,47 @@ class LatLon(click.ParamType):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write here instead of standard output (replaced only on success).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option("--zone-type", "zone_type", metavar="[COUNTRY:]ZONE", help="Keep only points in this zone, e.g. eez or CHN:eez (or COUNTRY alone).")
 @_user_errors
-def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, distances: bool, fmt: str, output: str | None, force: bool) -> None:
+def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, distances: bool, fmt: str, output: str | None, force: bool, zone_type: str | None) -> None:
     """Say which country's land or water each point is in.
 
     Zones: land, inland_water, internal_waters, territorial_sea, contiguous_zone,
-    eez, none. Countries are ISO 3166-1 alpha-3 codes.
+    eez, none. Countries are ISO 3166-1 alpha-3 codes. contiguous_zone (24 nm) and
+    eez (200 nm) are approximate, derived from the coastline by geomap (median lines
+    by equidistance); overlap_with names a second state whose 200 nm reach also
+    covers the point.
 
     \b
     Examples:
       geomap zone 26.68,119.72 39.03,125.75
       geomap zone 26.68,119.72 --distances
       geomap zone --points positions.csv --format csv -o zones.csv
+      geomap zone --points positions.csv --zone-type CHN:eez
       cat positions.csv | geomap zone --points - --format json
     """
     from geomap.io import check_writable
+    from geomap.zones import parse_zone_type
 
     if bool(coords) == bool(points_file):
         raise click.UsageError("give LAT,LON points or --points FILE (one of the two)")
     if output and output != "-":
         check_writable(output, overwrite=force)
+    want = parse_zone_type(zone_type) if zone_type else None
     if coords and not distances and fmt == "table":
-        from geomap.tables import format_rows
-        from geomap.zones import classify_arrays
+        import numpy as np
 
-        lat = [c[0] for c in coords]
-        lon = [c[1] for c in coords]
-        country, zone_ = classify_arrays(lon, lat)
-        text = format_rows(["lat", "lon", "country", "zone"], zip(lat, lon, country, zone_))
+        from geomap.tables import format_rows
+        from geomap.zones import APPROXIMATE_NOTE, classify_arrays
+
+        lat = np.array([c[0] for c in coords])
+        lon = np.array([c[1] for c in coords])
+        country, zone_, overlap = classify_arrays(lon, lat, overlap=True)
+        keep = np.ones(lat.size, dtype=bool) if want is None else _zone_keep(want, country, zone_)
+        rows = zip(lat[keep].tolist(), lon[keep].tolist(), country[keep], zone_[keep], overlap[keep])
+        text = format_rows(["lat", "lon", "country", "zone", "overlap_with"], rows)
+        if np.isin(zone_[keep], ("contiguous_zone", "eez")).any():
+            text = text.rstrip("\n") + "\n" + "note: " + APPROXIMATE_NOTE + "\n"
         _emit(text, output, force)
         return
     from geomap.tables import read_points, write_table
@@ -326,7 +339,27 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
     result = classify(lon, lat, distances=distances)
     for col in result.columns:
         frame[col] = result[col].to_numpy()
+    if want is not None:
+        keep = _zone_keep(want, result["country"].to_numpy(), result["zone"].to_numpy())
+        frame, lon, lat = frame[keep].reset_index(drop=True), lon[keep], lat[keep]
     write_table(frame, lon, lat, fmt=fmt, out=output)
+    if frame["zone"].isin(["contiguous_zone", "eez"]).any():
+        from geomap.zones import APPROXIMATE_NOTE
+
+        click.echo("note: " + APPROXIMATE_NOTE, err=True)
+
+
+def _zone_keep(want: tuple[str | None, str | None], country, zone_):
+    """Rows matching a parsed ``--zone-type`` (country and/or zone)."""
+    import numpy as np
+
+    c, z = want
+    keep = np.ones(len(zone_), dtype=bool)
+    if c is not None:
+        keep &= np.asarray(country) == c
+    if z is not None:
+        keep &= np.asarray(zone_) == z
+    return keep
 
 
 @main.command()

@@ -10,6 +10,11 @@ per point: a loop runs per boundary tile touched.
 Zones, from land outward: ``land``, ``inland_water`` (lakes, rivers), ``internal_waters``,
 ``territorial_sea``, ``contiguous_zone``, ``eez``, ``none``. The source data does not
 separate internal waters from the territorial sea, so both answer ``territorial_sea``.
+
+Points the first rungs leave at ``none`` are looked up in the outer grid
+(:mod:`geomap.seazones`): ``contiguous_zone`` (24 nm) and ``eez`` (200 nm) are
+**approximate**, derived from the coastline by geomap, with ``overlap_with`` naming
+a second state whose 200 nm reach covers the water; beyond is ``none`` (high seas).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from . import seazones
 from ._codec import decode_geoms
 from ._data import data_path
 from .errors import DataError, InputError
@@ -26,10 +32,12 @@ from .errors import DataError, InputError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["ZONES", "classify", "classify_arrays", "check_coordinates", "zone_mask"]
+__all__ = ["ZONES", "APPROXIMATE_NOTE", "classify", "classify_arrays", "check_coordinates", "parse_zone_type", "zone_mask"]
 
 ZONES = ("land", "inland_water", "internal_waters", "territorial_sea", "contiguous_zone", "eez", "none")
 _BOUNDARY = 0xFFFF
+_OUTER = ("contiguous_zone", "eez", "none")
+APPROXIMATE_NOTE = seazones.NOTE
 
 
 def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, *, distances: bool = False) -> "pd.DataFrame":
@@ -46,8 +54,10 @@ def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarra
     Returns
     -------
     pandas.DataFrame
-        One row per point: ``country`` (ISO 3166-1 alpha-3, ``""`` where none) and
-        ``zone`` (one of :data:`ZONES`), plus the distance columns if asked.
+        One row per point: ``country`` (ISO 3166-1 alpha-3, ``""`` where none),
+        ``zone`` (one of :data:`ZONES`; ``contiguous_zone`` and ``eez`` are approximate)
+        and ``overlap_with`` (another state whose 200 nm reach also covers the point,
+        ``""`` if none), plus the distance columns if asked.
 
     Raises
     ------
@@ -57,13 +67,13 @@ def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarra
     Examples
     --------
     >>> classify([119.72], [26.68])  # doctest: +SKIP
-      country             zone
+      country             zone overlap_with
     0     CHN  territorial_sea
     """
     import pandas as pd
 
-    country, zone = classify_arrays(lon, lat)
-    frame = pd.DataFrame({"country": country, "zone": zone})
+    country, zone, overlap = classify_arrays(lon, lat, overlap=True)
+    frame = pd.DataFrame({"country": country, "zone": zone, "overlap_with": overlap})
     if distances:
         from .distance import distance_to_layer
 
@@ -75,23 +85,35 @@ def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarra
     return frame
 
 
-def classify_arrays(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def classify_arrays(
+    lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, *, overlap: bool = False
+) -> tuple[np.ndarray, ...]:
     """Classify points, returning plain arrays (the fast path, no pandas).
 
     Parameters
     ----------
     lon, lat : array-like of float
         Longitudes and latitudes in degrees.
+    overlap : bool
+        Also return ``overlap_with`` (see :func:`classify`).
 
     Returns
     -------
-    country, zone : numpy.ndarray of str
+    country, zone[, overlap_with] : numpy.ndarray of str
         ISO alpha-3 code (``""`` where none) and zone name for each point.
     """
     x, y = check_coordinates(lon, lat)
-    ids = _index().class_ids(x, y)
     idx = _index()
-    return idx.class_country[ids], idx.class_zone[ids]
+    ids = idx.class_ids(x, y)
+    country, zone = idx.class_country[ids], idx.class_zone[ids]
+    over = np.full(x.size, "", dtype=object) if overlap else None
+    none = np.flatnonzero(ids == 0)
+    if none.size and seazones.available():
+        c, z, o = seazones.outer_zones(x[none], y[none])
+        country[none], zone[none] = c, z
+        if overlap:
+            over[none] = o
+    return (country, zone, over) if overlap else (country, zone)
 
 
 def zone_mask(lon: np.ndarray, lat: np.ndarray, *, country: str, zone: str) -> np.ndarray:
@@ -108,10 +130,48 @@ def zone_mask(lon: np.ndarray, lat: np.ndarray, *, country: str, zone: str) -> n
     """
     if zone not in ZONES:
         raise InputError(f"unknown zone {zone!r}; valid zones: {', '.join(ZONES)}")
+    if zone in _OUTER:
+        got_country, got_zone = classify_arrays(lon, lat)
+        return (got_country == country.upper()) & (got_zone == zone)
     idx = _index()
     wanted = np.flatnonzero((idx.class_country == country.upper()) & (idx.class_zone == zone))
     ids = idx.class_ids(*check_coordinates(lon, lat))
     return np.isin(ids, wanted)
+
+
+def parse_zone_type(spec: str) -> tuple[str | None, str | None]:
+    """Parse a zone filter: ``ZONE``, ``COUNTRY:ZONE`` or ``COUNTRY``.
+
+    Parameters
+    ----------
+    spec : str
+        E.g. ``"eez"``, ``"CHN:eez"``, ``"CHN"``.
+
+    Returns
+    -------
+    country, zone : str or None
+        Upper-case ISO alpha-3 code and zone name; ``None`` for the part not given.
+
+    Raises
+    ------
+    InputError
+        If the zone is not one of :data:`ZONES` or the country is not three letters.
+    """
+    text = (spec or "").strip()
+    country, sep, zone = text.partition(":")
+    if not sep:
+        country, zone = ("", text) if text.lower() in ZONES else (text, "")
+    country, zone = country.strip().upper() or None, zone.strip().lower() or None
+    if zone is not None and zone not in ZONES:
+        raise InputError(f"zone type {spec!r}: unknown zone {zone!r}; valid zones: {', '.join(ZONES)}")
+    if country is not None and not (len(country) == 3 and country.isalpha()):
+        raise InputError(
+            f"zone type {spec!r}: {country!r} is not a three-letter ISO country code such as CHN; "
+            f"give ZONE, COUNTRY:ZONE or COUNTRY (zones: {', '.join(ZONES)})"
+        )
+    if country is None and zone is None:
+        raise InputError(f"zone type {spec!r} is empty; give ZONE, COUNTRY:ZONE or COUNTRY, e.g. CHN:eez")
+    return country, zone
 
 
 def check_coordinates(lon, lat, *, source: str = "input") -> tuple[np.ndarray, np.ndarray]:

