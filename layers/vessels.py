@@ -91,7 +91,8 @@ def tracks_layer(pos, *, max_gap_h: float = 6.0, tolerance: float = TRACK_TOLERA
     counts = np.diff(np.r_[starts, len(pos)])
     ok = counts >= 2
     keep = np.repeat(ok, counts)
-    lines = shapely.linestrings(pos.lon[keep], pos.lat[keep], indices=piece_id[keep]) if keep.any() else []
+    ids = np.repeat(np.arange(int(ok.sum())), counts[ok])  # pieces numbered 0.. without gaps
+    lines = shapely.linestrings(pos.lon[keep], pos.lat[keep], indices=ids) if keep.any() else []
     lines = shapely.simplify(np.asarray(lines), tolerance) if len(lines) else np.array([], dtype=object)
     s = starts[ok]
     names = pos.vessel_names()

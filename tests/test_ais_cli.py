@@ -147,3 +147,18 @@ def test_render_command_draws_ais_layers(cli, files):
     html = out.read_text()
     assert "Vessel tracks" in html and "Visits" in html and "Vessel events" in html
     assert "<script>alert(" not in html
+
+
+def test_tracks_layer_splits_at_gaps_and_skips_single_fixes(tmp_path):
+    from geomap.ais import read_positions
+    from geomap.layers.vessels import tracks_layer
+
+    minutes = [0, 10, 20, 20 + 420, 20 + 840, 30 + 840, 40 + 840]
+    rows = [(1, T0 + pd.Timedelta(minutes=m), 26.0, 119.0 + 0.01 * i, 5.0, "A") for i, m in enumerate(minutes)]
+    rows.append((2, T0, 27.0, 120.0, 5.0, "LONELY"))
+    f = tmp_path / "gaps.csv"
+    pd.DataFrame(rows, columns=["mmsi", "timestamp", "lat", "lon", "sog", "name"]).to_csv(f, index=False)
+    layer = tracks_layer(read_positions(f))
+    assert list(layer.gdf["mmsi"]) == ["1", "1"]
+    assert [len(g.coords) for g in layer.gdf.geometry] == [3, 3]
+    assert list(layer.gdf["positions"]) == ["3", "3"]
