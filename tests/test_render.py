@@ -289,3 +289,38 @@ def test_cli_fragment_and_iframe_outputs(tmp_path):
     assert "<iframe " in snip.read_text() and "srcdoc=" in snip.read_text()
     res = CliRunner().invoke(_cli(), base + ["--fragment", "--iframe", "-o", str(frag)])
     assert res.exit_code == 2 and "exclude each other" in res.output
+
+
+def test_jupyter_display_is_the_self_contained_page():
+    m = render(points=["40.12,124.39,Dandong"], **BARE)
+    shown = m._repr_html_()
+    assert "<iframe" in shown and "srcdoc=" in shown
+    assert "cdn." not in shown.lower() and "&lt;script src=" not in shown
+
+
+def test_tiles_only_when_asked():
+    assert "tile.openstreetmap.org" not in page_html(render(points=["40,124"], zones=False, borders=False))
+    m = render(points=["40,124"], zones=False, borders=False, basemap="osm")
+    assert m.spec["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
+    assert all(lyr["name"] != "Land" for lyr in m.spec["layers"])
+
+
+def test_zone_layers_follow_the_shipped_data(monkeypatch):
+    import geomap.geodata as geodata
+
+    real_load = geodata.load_layer
+    eez = gpd.GeoDataFrame({"country": ["CHN"]}, geometry=[shapely.box(118, 24, 126, 34)], crs=4326)
+
+    def load(name, *, bbox=None):
+        return eez if name == "eez" else real_load(name, bbox=bbox)
+
+    shipped = [n for n in geodata.available_layers() if n not in ("eez", "contiguous_zone")]
+    monkeypatch.setattr(geodata, "available_layers", lambda: shipped)
+    m = render(points=["26.68,119.72,Sansha Bay"], borders=False, basemap="none")
+    before = [lyr["name"] for lyr in m.spec["layers"]]
+    monkeypatch.setattr(geodata, "available_layers", lambda: [*shipped, "eez"])
+    monkeypatch.setattr(geodata, "load_layer", load)
+    m = render(points=["26.68,119.72,Sansha Bay"], borders=False, basemap="none")
+    after = [lyr["name"] for lyr in m.spec["layers"]]
+    assert "Exclusive economic zone (200 nm, approximate)" not in before
+    assert after[0] == "Exclusive economic zone (200 nm, approximate)" and after[1:] == before
