@@ -160,5 +160,7 @@ def test_tracks_layer_splits_at_gaps_and_skips_single_fixes(tmp_path):
     pd.DataFrame(rows, columns=["mmsi", "timestamp", "lat", "lon", "sog", "name"]).to_csv(f, index=False)
     layer = tracks_layer(read_positions(f))
     assert list(layer.gdf["mmsi"]) == ["1", "1"]
-    assert [len(g.coords) for g in layer.gdf.geometry] == [3, 3]
+    # straight pieces simplify to their ends: fixes 0..2 and 4..6 (fix 3 alone between two gaps)
+    assert [g.coords[0][0] for g in layer.gdf.geometry] == pytest.approx([119.0, 119.04])
+    assert [g.coords[-1][0] for g in layer.gdf.geometry] == pytest.approx([119.02, 119.06])
     assert list(layer.gdf["positions"]) == ["3", "3"]
