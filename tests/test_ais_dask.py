@@ -13,6 +13,9 @@ import pytest
 
 from geomap.vessel_analysis import analyse, resolve_area
 
+# dask's own Parquet reader still uses a pandas keyword that pandas 3 deprecates
+pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword")
+
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 BAY = [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]
 
