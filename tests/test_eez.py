@@ -12,7 +12,7 @@ import shapely
 from click.testing import CliRunner
 from pyproj import Geod
 
-from cli import main as cli
+from geomap.console.cli import main as cli
 from geomap import seazones
 from geomap.errors import InputError
 from geomap.geodata import available_layers, load_layer

@@ -25,7 +25,7 @@ def test_zone_points_table():
     r = run("zone", "26.68,119.72", "39.0392,125.7625")
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
-    assert lines[0].split() == ["lat", "lon", "country", "zone"]
+    assert lines[0].split() == ["lat", "lon", "country", "zone", "overlap_with"]
     assert lines[2].split()[2:] == ["CHN", "territorial_sea"]
     assert lines[3].split()[2:] == ["PRK", "inland_water"]
 
@@ -45,9 +45,9 @@ def test_zone_csv_file_keeps_columns_and_rows(tmp_path):
     r = run("zone", "--points", str(src), "--format", "csv", "-o", str(out))
     assert r.exit_code == 0, r.output
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "id,Latitude,Longitude,note,country,zone"
-    assert lines[1] == '007,26.68,119.72,"a, b",CHN,territorial_sea'
-    assert lines[2] == "8,35.5,123.5,x,,none"
+    assert lines[0] == "id,Latitude,Longitude,note,country,zone,overlap_with"
+    assert lines[1] == '007,26.68,119.72,"a, b",CHN,territorial_sea,'
+    assert lines[2] == "8,35.5,123.5,x,CHN,eez,KOR"  # Yellow Sea: approximate EEZ, contested
 
 
 def test_zone_stdin_and_geojson_output():
@@ -65,7 +65,7 @@ def test_zone_geojson_input(tmp_path):
         {"type": "Feature", "properties": {"name": "ship"}, "geometry": {"type": "Point", "coordinates": [119.72, 26.68]}}]}))
     r = run("zone", "--points", str(src), "--format", "json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output) == [{"name": "ship", "country": "CHN", "zone": "territorial_sea"}]
+    assert json.loads(r.output) == [{"name": "ship", "country": "CHN", "zone": "territorial_sea", "overlap_with": ""}]
 
 
 def test_zone_geoparquet_input(tmp_path):
@@ -76,7 +76,7 @@ def test_zone_geoparquet_input(tmp_path):
     gpd.GeoDataFrame({"mmsi": ["1"]}, geometry=[shapely.Point(125.7625, 39.0392)], crs=4326).to_parquet(src)
     r = run("zone", "--points", str(src), "--format", "csv")
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines()[1] == "1,PRK,inland_water"
+    assert r.output.splitlines()[1] == "1,PRK,inland_water,"
 
 
 def test_distance_command():

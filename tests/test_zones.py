@@ -16,7 +16,9 @@ PYONGYANG = (39.0392, 125.7625)  # the city's own coordinates fall on the Taedon
 SINUIJU = (40.1006, 124.3981)
 DANDONG = (40.1292, 124.3947)
 SEOUL = (37.5665, 126.9780)
-OPEN_SEA = [(35.5, 123.5), (30.0, 150.0), (0.0, -140.0), (-40.0, 10.0)]
+# More than 200 nm from any baseline (checked in tests/test_eez.py); the Yellow Sea at
+# (35.5, 123.5), once "none" here, is now an approximate EEZ (CHN, contested with KOR).
+OPEN_SEA = [(30.0, 150.0), (0.0, -140.0), (-40.0, 10.0)]
 
 
 def one(lat: float, lon: float) -> tuple[str, str]:
@@ -46,7 +48,7 @@ def test_dandong_and_sinuiju_face_each_other_across_the_yalu():
 
 
 @pytest.mark.parametrize("lat,lon", OPEN_SEA)
-def test_open_sea_beyond_12_nm_is_none(lat, lon):
+def test_open_sea_beyond_200_nm_is_none(lat, lon):
     assert one(lat, lon) == ("", "none")
 
 
@@ -73,7 +75,7 @@ def test_grid_answer_agrees_with_exact_polygon_test():
 
 def test_classify_frame_and_vectorised_shape():
     frame = classify([119.72, 150.0], [26.68, 30.0])
-    assert list(frame.columns) == ["country", "zone"]
+    assert list(frame.columns) == ["country", "zone", "overlap_with"]
     assert frame.zone.tolist() == ["territorial_sea", "none"]
     assert set(frame.zone) <= set(ZONES)
 
