@@ -48,7 +48,8 @@ def format_report(
     summary : dict
         The cleaning and analysis summary.
     positions : Positions, optional
-        For GeoJSON visit lines through the fixes inside the area.
+        For GeoJSON visit lines through the fixes inside the area; without it
+        (the dask engine) a visit's line joins its entry and exit points.
 
     Returns
     -------
