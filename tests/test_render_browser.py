@@ -267,3 +267,24 @@ def test_cli_renders_the_example_article_to_html_and_png(tmp_path):
     assert struct.unpack(">II", png.read_bytes()[16:24]) == (800, 560)
     assert html.stat().st_size <= 1_000_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html", "map.png"]
+
+
+def test_iframe_snippet_draws_in_a_report_page(tmp_path):
+    from geomap.embed import iframe_html
+
+    m = render(points=["40.13,124.39,Dandong", "26.68,119.72,Sansha Bay"], title="Embedded")
+    page = tmp_path / "report.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title>"
+        "<script>window.drawn=[];window.addEventListener('message',function(e){"
+        "if(e.data&&e.data.geomapReady)window.drawn.push(e.data.geomapReady);});</script></head>"
+        "<body style='margin:0'><div style='width:800px'>" + iframe_html(m, aspect=0.6) + "</div></body></html>",
+        encoding="utf-8",
+    )
+    with Chromium(width=800, height=600, extra_args=OFFLINE) as b:
+        b.open(page, wait_for_map=False)
+        b.wait_for("window.drawn.length === 1")
+        assert b.evaluate("window.drawn[0]") == m.get_name()
+        assert b.evaluate("document.querySelector('iframe').getBoundingClientRect().height") == 480
+        assert [u for u in b.requests() if not u.startswith("about:")] == [page.resolve().as_uri()]
+        assert b.console_errors() == []

@@ -188,7 +188,12 @@
     map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>');
     el.style.background = spec.sea || "#ffffff";
     var pending = 0;
-    function ready() { if (pending === 0) { el.setAttribute("data-geomap-ready", "1"); } }
+    function ready() {
+      if (pending !== 0) { return; }
+      el.setAttribute("data-geomap-ready", "1");
+      /* inside an embed iframe, tell the report page the map has drawn (only the element id) */
+      if (window.parent && window.parent !== window) { window.parent.postMessage({ geomapReady: el.id }, "*"); }
+    }
     var bases = {}, overlays = {}, legend = [];
     if (spec.tiles) {
       var t = L.tileLayer(spec.tiles.url, { maxZoom: spec.tiles.maxZoom, attribution: spec.tiles.attribution });
