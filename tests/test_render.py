@@ -324,3 +324,11 @@ def test_zone_layers_follow_the_shipped_data(monkeypatch):
     after = [lyr["name"] for lyr in m.spec["layers"]]
     assert "Exclusive economic zone (200 nm, approximate)" not in before
     assert after[0] == "Exclusive economic zone (200 nm, approximate)" and after[1:] == before
+
+
+def test_small_scale_maps_use_natural_earth_and_credit_it():
+    world = render(bounds=(-180, -60, 180, 75), zones=False, borders=False)
+    local = render(points=["26.68,119.72,Sansha Bay"], zones=False, borders=False)
+    assert any("Natural Earth" in c for c in world.spec["attribution"])
+    assert not any("Natural Earth" in c for c in local.spec["attribution"])
+    assert any("OpenStreetMap contributors (ODbL)" in c for c in local.spec["attribution"])
