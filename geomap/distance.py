@@ -97,7 +97,7 @@ def _line_index(layer: str):
 
     geoms = load_layer(layer).geometry.values
     lines = shapely.get_parts(shapely.get_parts(np.asarray(geoms, dtype=object)))
-    lines = shapely.segmentize(lines, _DENSIFY_DEG)
+    lines = shapely.segmentize(lines[shapely.length(lines) > 0], _DENSIFY_DEG)
     coords, index = shapely.get_coordinates(lines, return_index=True)
     n = coords.shape[0]
     same_prev = np.r_[False, index[1:] == index[:-1]]

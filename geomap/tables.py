@@ -243,13 +243,7 @@ def write_table(
 
 
 def _csv_bytes(frame: "pd.DataFrame") -> bytes:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    sink = io.BytesIO()
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(quoting_style="needed"))
-    return sink.getvalue()
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def _geojson_bytes(frame: "pd.DataFrame", lon: np.ndarray, lat: np.ndarray) -> bytes:
