@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from geomap import escape
 from geomap._viewgeom import encode_lines, encode_polygons, fit_view
-from geomap.embed import fragment_html, iframe_html, page_html, write_html
+from geomap.embed import fragment_html, iframe_html, page_html
 from geomap.errors import InputError
 from geomap.layers.base import Layer
 from geomap.layers.userfile import read_layer
