@@ -95,7 +95,7 @@ def fit_view(
     )
     deg_px = 360.0 / world
     tolerance = deg_px / 2
-    quantum = int(10 ** math.ceil(math.log10(2.0 / tolerance)))
+    quantum = math.ceil(2.0 / tolerance)  # a grid of a quarter pixel
     return View(
         bounds=tuple(float(v) for v in bounds),  # type: ignore[arg-type]
         zoom=z,
