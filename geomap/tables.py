@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -243,7 +244,23 @@ def write_table(
 
 
 def _csv_bytes(frame: "pd.DataFrame") -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """CSV with quotes only where a value needs them (RFC 4180)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    needs_quotes = any(
+        pc.any(pc.match_substring_regex(col, r'[,"\r\n]')).as_py()
+        for col in table.columns
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+    ) or any(re.search(r'[,"\r\n]', name) for name in table.column_names)
+    if needs_quotes:  # rare: let pandas quote the values that need it
+        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    sink = io.BytesIO()
+    sink.write((",".join(table.column_names) + "\n").encode("utf-8"))
+    pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(quoting_style="none", include_header=False))
+    return sink.getvalue()
 
 
 def _geojson_bytes(frame: "pd.DataFrame", lon: np.ndarray, lat: np.ndarray) -> bytes:
