@@ -42,6 +42,7 @@ LAYERS = {
 ATTRIBUTION = {
     "osm": "© OpenStreetMap contributors (ODbL), via geo-maps",
     "naturalearth": "Natural Earth (public domain), via world-atlas",
+    "geonames": "GeoNames (CC BY 4.0)",
 }
 
 

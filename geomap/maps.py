@@ -248,6 +248,10 @@ def build_spec(
                 "f": features,
             }
         )
+    from geomap.geodata import ATTRIBUTION
+
+    # every map credits the shipped sources, whichever layers it shows
+    attribution += [ATTRIBUTION[key] for key in ("osm", "geonames", "naturalearth")]
     credits = [escape.text(c) for c in dict.fromkeys(attribution)]
     spec = {
         "bounds": [round(v, 6) for v in view.bounds],

@@ -6,12 +6,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geomap.geodata import ATTRIBUTION as _SOURCES
 from geomap.layers.base import Layer
 
 __all__ = ["places_layer", "zone_labels", "format_coords"]
 
 STYLE = {"radius": 7, "color": "#922b21", "weight": 2, "fillColor": "#e74c3c", "fillOpacity": 0.9}
-ATTRIBUTION = ("GeoNames (CC BY 4.0)",)
+ATTRIBUTION = (_SOURCES["geonames"],)
 
 
 def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict | None = None) -> Layer:
