@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parents[1]
+from geomap.console.cli import main
+
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 BAY = [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]
 HOSTILE = "<script>alert('x')</script>\x1b[2J&amp;"
 
 
-def _cli():
-    try:
-        return importlib.import_module("geomap.console.cli").main
-    except ModuleNotFoundError:  # editable installs may not map the repository root
-        spec = importlib.util.spec_from_file_location("geomap_cli_vessels_under_test", ROOT / "cli.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        return mod.main
 
 
 @pytest.fixture(scope="module")
 def cli():
-    return _cli()
+    return main
 
 
 @pytest.fixture

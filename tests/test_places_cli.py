@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import csv
-import importlib
-import importlib.util
 import io
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parents[1]
+from geomap.console.cli import main
+
 STORY = ("Freight trains again cross the bridge between Dandong, China, and Sinuiju. "
          "Tankers sheltered in Sansha Bay during the storm.\n")
 
 
-def _cli():
-    try:
-        return importlib.import_module("geomap.console.cli").main
-    except ModuleNotFoundError:  # editable installs may not map the repository root
-        spec = importlib.util.spec_from_file_location("geomap_cli_places_under_test", ROOT / "cli.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        return mod.main
 
 
 @pytest.fixture(scope="module")
 def cli():
-    return _cli()
+    return main
 
 
 @pytest.fixture

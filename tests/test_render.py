@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import os
 import re
@@ -23,6 +21,7 @@ from geomap.embed import fragment_html, iframe_html, page_html
 from geomap.errors import InputError
 from geomap.layers.base import Layer
 from geomap.layers.userfile import read_layer
+from geomap.console.cli import main
 from geomap.maps import GeoMap, render
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,14 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BARE = {"zones": False, "borders": False, "basemap": "none"}
 
 
-def _cli():
-    try:
-        return importlib.import_module("geomap.console.cli").main
-    except ModuleNotFoundError:  # editable installs may not map the repository root
-        spec = importlib.util.spec_from_file_location("geomap_cli_under_test", ROOT / "cli.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        return mod.main
 
 
 def _square(x, y, d=0.5):
@@ -208,7 +199,7 @@ def test_bad_options_raise_input_errors():
 
 def test_cli_writes_html_and_reports(tmp_path):
     out = tmp_path / "map.html"
-    res = CliRunner().invoke(_cli(), ["render", "--point", "40.12,124.39,Dandong", "--no-zones", "--no-borders",
+    res = CliRunner().invoke(main, ["render", "--point", "40.12,124.39,Dandong", "--no-zones", "--no-borders",
                                       "--basemap", "none", "-o", str(out), "--title", "T"])
     assert res.exit_code == 0, res.output
     assert out.read_text().startswith("<!DOCTYPE html>")
@@ -234,7 +225,7 @@ def test_cli_bad_input_exits_2_and_keeps_the_old_output(tmp_path, args, message)
     base = ["render", "--point", "40.12,124.39,Dandong", "--no-zones", "--no-borders"]
     if "-o" not in args:
         base += ["-o", str(out)]
-    res = CliRunner().invoke(_cli(), base + args)
+    res = CliRunner().invoke(main, base + args)
     assert res.exit_code == 2, res.output
     assert message in res.output
     assert "Traceback" not in res.output
@@ -246,7 +237,7 @@ def test_cli_article_without_places_writes_a_notice_and_exits_2(tmp_path):
     art = tmp_path / "a.txt"
     art.write_text("nothing here but weather and lunch, said the spokesperson on tuesday.\n")
     out = tmp_path / "map.html"
-    res = CliRunner().invoke(_cli(), ["render", str(art), "-o", str(out), "--no-zones", "--no-borders",
+    res = CliRunner().invoke(main, ["render", str(art), "-o", str(out), "--no-zones", "--no-borders",
                                       "--basemap", "none"])
     assert res.exit_code == 2, res.output
     assert "no places were found" in res.output
@@ -283,11 +274,11 @@ def test_article_places_become_markers_with_their_evidence():
 def test_cli_fragment_and_iframe_outputs(tmp_path):
     base = ["render", "--point", "40.12,124.39,Dandong", "--no-zones", "--no-borders", "--basemap", "none"]
     frag, snip = tmp_path / "f.html", tmp_path / "i.html"
-    assert CliRunner().invoke(_cli(), base + ["--fragment", "-o", str(frag), "--height", "400"]).exit_code == 0
-    assert CliRunner().invoke(_cli(), base + ["--iframe", "-o", str(snip)]).exit_code == 0
+    assert CliRunner().invoke(main, base + ["--fragment", "-o", str(frag), "--height", "400"]).exit_code == 0
+    assert CliRunner().invoke(main, base + ["--iframe", "-o", str(snip)]).exit_code == 0
     assert frag.read_text().startswith('<div class="geomap-fragment" style="width:100%;height:400px')
     assert "<iframe " in snip.read_text() and "srcdoc=" in snip.read_text()
-    res = CliRunner().invoke(_cli(), base + ["--fragment", "--iframe", "-o", str(frag)])
+    res = CliRunner().invoke(main, base + ["--fragment", "--iframe", "-o", str(frag)])
     assert res.exit_code == 2 and "exclude each other" in res.output
 
 
