@@ -73,20 +73,13 @@ def atomic_write(
     file object
         Write to it; on success it is renamed over ``path``.
     """
-    p = check_writable(path, overwrite=overwrite)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent if str(p.parent) else ".")
-    try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding, newline=None if "b" in mode else "") as fh:
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        with open(tmp, mode, encoding=None if "b" in mode else encoding, newline=None if "b" in mode else "") as fh:
             yield fh
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
-def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> "contextlib.AbstractContextManager[Path]":
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[Path]:
     """Like :func:`atomic_write` but yield a temporary *path* for writers that need one.
 
     Parameters
@@ -95,12 +88,12 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> "contextl
         The final output file.
     overwrite : bool
         If False and ``path`` exists, raise before writing anything.
+
+    Yields
+    ------
+    Path
+        A temporary file beside ``path``; on success it is renamed over ``path``.
     """
-    return _atomic_path(path, overwrite=overwrite)
-
-
-@contextlib.contextmanager
-def _atomic_path(path: str | os.PathLike, *, overwrite: bool) -> Iterator[Path]:
     p = check_writable(path, overwrite=overwrite)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part" + p.suffix, dir=p.parent if str(p.parent) else ".")
     os.close(fd)
