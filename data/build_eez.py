@@ -35,10 +35,11 @@ state whose baseline is also within 200 nm (contested water). Antarctica (``ATA`
 generates no zones. Straight baselines, low-tide elevations, agreed boundaries and
 the rule that rocks get no EEZ are not modelled.
 
-The grid is built on the sphere (chord distances in a k-d tree of unit vectors) with
-safety margins: a cell is uniform only when its class cannot change anywhere inside
-it, allowing the cell's half-diagonal plus 0.7% of the distance (more than the
-sphere-versus-ellipsoid difference, at most about 0.56%).
+Distances are on the local sphere (chord distances in k-d trees of unit vectors,
+times the Gaussian radius of curvature of WGS 84 at the point's latitude), within
+0.34% of the WGS 84 geodesic up to 400 km; the query computes exactly the same
+distance, so a cell is uniform when its class cannot change anywhere inside it,
+allowing the cell's half-diagonal plus 0.1 km.
 """
 
 from __future__ import annotations
@@ -56,15 +57,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from geomap._codec import decode_geoms, encode_geoms  # noqa: E402
 from geomap.seazones import (  # noqa: E402
-    BLOCK, NM_KM as NM, REACH_KM, R_KM, T24_KM as T24, T200_KM as T200, Baseline, block_of, block_window, chord_to_km,
-    km_to_chord, unit,
+    BLOCK, NM_KM as NM, REACH_KM, T24_KM as T24, T200_KM as T200, Baseline, block_of, block_window, km_to_chord,
+    local_radius_km, unit,
 )
 
 GRID = 16
 COAST_TOL = 0.005
 ISLET_SIDE = 0.02  # raw land parts smaller than this (degrees) also get a point
-REL_MARGIN = 0.007
-ABS_MARGIN = 0.1
+ABS_MARGIN = 0.1  # km, on top of the cell's half-diagonal
+K = 4  # states tracked per cell
+SUB = 4  # sub-cells per side in exact cells over water
 KM_PER_DEG = 111.7  # upper bound of a degree of latitude or of longitude at the equator
 EXCLUDED = {"ATA"}
 BOUNDARY = 0xFFFF
@@ -182,18 +184,18 @@ def build_baseline(data: Path, src: Path, cache: Path) -> dict[str, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- distances
-def nearest_three(base: Baseline, ocean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sphere distance (km) to the three nearest states, for the centre of every ocean cell.
+def nearest_states(base: Baseline, ocean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance (km, local sphere as at query time) to the K nearest states, for every cell centre.
 
-    Returns D (n_cells, 3) float32 sorted ascending (inf beyond reach) and C (n_cells, 3)
+    Returns D (n_cells, K) float32 sorted ascending (inf beyond reach) and C (n_cells, K)
     int32 state ids (-1 where none).
     """
     from scipy.spatial import cKDTree
 
     nrow, ncol = 180 * GRID, 360 * GRID
-    D = np.full((nrow * ncol, 3), np.inf, dtype=np.float32)
-    C = np.full((nrow * ncol, 3), -1, dtype=np.int32)
-    bound = km_to_chord(REACH_KM)
+    D = np.full((nrow * ncol, K), np.inf, dtype=np.float32)
+    C = np.full((nrow * ncol, K), -1, dtype=np.int32)
+    bound = km_to_chord(REACH_KM * 1.01)
     blocks = base.block_ids()
     log(f"distances: {len(blocks)} baseline blocks")
     t0 = time.time()
@@ -211,38 +213,48 @@ def nearest_three(base: Baseline, ocean: np.ndarray) -> tuple[np.ndarray, np.nda
             continue
         rr, cc = rows[rr], cols[cc]
         flat = rr * ncol + cc
-        xyz = unit(-180 + (cc + 0.5) / GRID, -90 + (rr + 0.5) / GRID)
+        clat = -90 + (rr + 0.5) / GRID
+        xyz = unit(-180 + (cc + 0.5) / GRID, clat)
+        radius = local_radius_km(clat)
         for c in np.unique(cid):
             v = xy[cid == c]
             ch, _ = cKDTree(unit(v[:, 0], v[:, 1])).query(xyz, k=1, distance_upper_bound=bound, workers=2)
             hit = np.isfinite(ch)
             if hit.any():
-                _merge(D, C, flat[hit], chord_to_km(ch[hit]).astype(np.float32), int(c))
+                km = 2.0 * np.arcsin(np.minimum(ch[hit], 2.0) / 2.0) * radius[hit]
+                _merge(D, C, flat[hit], km.astype(np.float32), int(c))
         if k % 200 == 0:
             log(f"  block {k}/{len(blocks)} ({time.time() - t0:.0f} s)")
     return D, C
 
 
 def _merge(D: np.ndarray, C: np.ndarray, idx: np.ndarray, d: np.ndarray, c: int) -> None:
-    """Insert (d, c) into the sorted three-best lists of cells ``idx`` (one entry per state)."""
+    """Insert (d, c) into the sorted K-best lists of cells ``idx`` (one entry per state)."""
     Dd, Cc = D[idx], C[idx]
     same = Cc == c
     Dd = np.where(same, np.minimum(Dd, d[:, None]), Dd)
     newd = np.where(same.any(axis=1), np.inf, d).astype(np.float32)
     cd = np.concatenate([Dd, newd[:, None]], axis=1)
     cc = np.concatenate([Cc, np.full((len(idx), 1), c, dtype=np.int32)], axis=1)
-    order = np.argsort(cd, axis=1, kind="stable")[:, :3]
+    order = np.argsort(cd, axis=1, kind="stable")[:, :K]
     D[idx] = np.take_along_axis(cd, order, axis=1)
     C[idx] = np.take_along_axis(cc, order, axis=1)
 
 
-def margin(d: np.ndarray) -> np.ndarray:
-    """Sphere-versus-ellipsoid allowance (km) for a distance ``d`` (finite even if ``d`` is not)."""
-    return REL_MARGIN * np.minimum(d, REACH_KM) + ABS_MARGIN
+def margin(d) -> float:
+    """Allowance (km) beyond the cell's half-diagonal: float32 rounding and quantisation."""
+    return ABS_MARGIN
 
 
 def classify_cells(D: np.ndarray, C: np.ndarray, ocean: np.ndarray, codes: np.ndarray):
-    """Outer grid classes from the three nearest states of each cell centre."""
+    """Outer grid classes from the nearest states of each cell centre.
+
+    The query side computes the same distance (local sphere) as here, and a distance
+    changes by at most the cell's half-diagonal inside the cell, so a cell is uniform
+    when every line (24 nm, 200 nm, median, overlap) stays farther than that plus
+    ABS_MARGIN. An exact cell records the states that can be nearest or second
+    nearest anywhere in it (within the second distance + a diagonal + margin).
+    """
     nrow, ncol = ocean.shape
     lat_edge = np.minimum(np.abs(-90 + np.arange(nrow) / GRID), np.abs(-90 + (np.arange(nrow) + 1) / GRID))
     step = KM_PER_DEG / GRID
@@ -279,8 +291,72 @@ def classify_cells(D: np.ndarray, C: np.ndarray, ocean: np.ndarray, codes: np.nd
     grid[flat] = np.where(ok, cls, BOUNDARY).astype(np.uint16)
     centre = np.zeros(nrow * ncol, dtype=np.int32)  # the centre's class, for display
     centre[flat] = cls
-    log(f"outer grid: {len(classes)} classes, {int((~ok).sum()):,} exact cells of {len(flat):,} ocean cells")
-    return grid.reshape(nrow, ncol), classes, centre.reshape(nrow, ncol)
+    # candidates of the exact cells: states within d2 + 2 half-diagonals + margin
+    ex = ~ok
+    Dk = D[flat[ex]].astype(np.float64)
+    Ck = C[flat[ex]].astype(np.int64)
+    limit = (np.where(np.isfinite(Dk[:, 1]), Dk[:, 1], REACH_KM) + 2 * hd[ex] + 2 * ABS_MARGIN)[:, None]
+    Ck = np.where(np.isfinite(Dk) & (Dk <= limit), Ck, -1)
+    Ck[:, :2] = C[flat[ex]][:, :2]  # the two nearest always
+    sets, set_id = np.unique(Ck, axis=0, return_inverse=True)
+    if len(sets) >= 0xFFFF:
+        raise RuntimeError(f"{len(sets)} candidate sets do not fit a uint16 grid")
+    cand_grid = np.zeros(nrow * ncol, dtype=np.uint16)
+    cand_grid[flat[ex]] = set_id.ravel().astype(np.uint16)
+    n_full = int(((Ck >= 0).sum(axis=1) == K).sum())
+    log(f"outer grid: {len(classes)} classes, {int(ex.sum()):,} exact cells of {len(flat):,} cells, {len(sets):,} candidate sets ({n_full} cells with {K} candidates)")
+    return grid.reshape(nrow, ncol), classes, centre.reshape(nrow, ncol), cand_grid.reshape(nrow, ncol), sets.astype(np.int16)
+
+
+def subdivide(base: Baseline, grid, cand_grid, cand_states, ocean, classes: list) -> tuple[np.ndarray, np.ndarray]:
+    """SUB x SUB sub-cells for the exact cells over water: a class, or 0xFFFF (still exact).
+
+    Distances at the sub-cell centres come from the query's own code
+    (:meth:`Baseline.nearest` with the cell's candidate states), so the grid and the
+    exact answer agree by construction. ``classes`` gains any new class.
+    """
+    nrow, ncol = grid.shape
+    cells = np.flatnonzero((grid == BOUNDARY).ravel() & ocean.ravel())
+    r, c = cells // ncol, cells % ncol
+    step = 1.0 / GRID
+    sy, sx = np.divmod(np.arange(SUB * SUB), SUB)
+    lat = (-90 + (r[:, None] + (sy[None, :] + 0.5) / SUB) * step).ravel()
+    lon = (-180 + (c[:, None] + (sx[None, :] + 0.5) / SUB) * step).ravel()
+    cand = np.repeat(cand_states[cand_grid.ravel()[cells]].astype(np.int64), SUB * SUB, axis=0)
+    log(f"sub-cells: {len(cells):,} exact water cells, {len(lon):,} sub-cell centres")
+    D = np.empty((len(lon), 3))
+    Cc = np.empty((len(lon), 3), dtype=np.int64)
+    chunk = 500_000
+    for s in range(0, len(lon), chunk):
+        D[s:s + chunk], Cc[s:s + chunk] = base.nearest(lon[s:s + chunk], lat[s:s + chunk], candidates=cand[s:s + chunk], keep=3)
+    half = step / SUB / 2
+    lat_edge = np.minimum(np.abs(lat - half), np.abs(lat + half))
+    hd = 0.5 * np.sqrt((KM_PER_DEG * step / SUB) ** 2 + (KM_PER_DEG * step / SUB * np.cos(np.radians(lat_edge))) ** 2)
+    d1, d2, d3 = D[:, 0], D[:, 1], D[:, 2]
+    m = ABS_MARGIN
+    band = np.where(d1 <= T24, 1, np.where(d1 <= T200, 2, 0))
+    ok = (np.abs(d1 - T24) > hd + m) & (np.abs(d1 - T200) > hd + m)
+    ok &= (band == 0) | (d2 - d1 > 2 * hd + 2 * m)
+    ov = (band > 0) & (d2 <= T200)
+    ok &= (band == 0) | (np.abs(d2 - T200) > hd + m)
+    ok &= ~ov | (d3 - d2 > 2 * hd + 2 * m)
+    codes = np.append(base.codes, "")
+    zone_names = np.array(["none", "contiguous_zone", "eez"])
+    index = {k: i for i, k in enumerate(classes)}
+    out = np.full(len(lon), BOUNDARY, dtype=np.uint16)
+    keys = [
+        ("", "none", "") if b == 0 else (str(codes[c1]), str(zone_names[b]), str(codes[c2]) if o else "")
+        for b, c1, c2, o in zip(band[ok], Cc[ok, 0], Cc[ok, 1], ov[ok])
+    ]
+    ids = []
+    for k in keys:
+        if k not in index:
+            index[k] = len(classes)
+            classes.append(k)
+        ids.append(index[k])
+    out[ok] = np.array(ids, dtype=np.uint16)
+    log(f"sub-cells: {int(ok.sum()):,} of {len(ok):,} uniform")
+    return cells.astype(np.int64), out.reshape(-1, SUB * SUB)
 
 
 # --------------------------------------------------------------------------- display
@@ -363,11 +439,14 @@ def main(argv: list[str] | None = None) -> int:
     # every cell gets an outer class, land included, so the outer grid does not depend on
     # which zone index it is paired with (the query only asks for points the index calls none)
     ocean = np.ones(inner.shape, dtype=bool)
-    D, C = nearest_three(base, ocean)
-    grid, classes, centre = classify_cells(D, C, ocean, base.codes)
+    D, C = nearest_states(base, ocean)
+    grid, classes, centre, cand_grid, cand_states = classify_cells(D, C, ocean, base.codes)
+    d_first = D[:, 0].copy()
+    del D, C
+    sub_cells, sub_grid = subdivide(base, grid, cand_grid, cand_states, (inner == 0) | (inner == BOUNDARY), classes)
     # display: a coastal cell crossed by the territorial sea's edge shows the zone only
     # if its centre lies beyond 12 nm of the baseline (the territorial sea is drawn on top)
-    centre[((inner != 0) & (inner != BOUNDARY)) | ((inner == BOUNDARY) & (D[:, 0].reshape(inner.shape) < 12 * NM))] = 0
+    centre[((inner != 0) & (inner != BOUNDARY)) | ((inner == BOUNDARY) & (d_first.reshape(inner.shape) < 12 * NM))] = 0
     np.savez_compressed(
         args.out / "outer.npz",
         grid=grid,
@@ -375,6 +454,11 @@ def main(argv: list[str] | None = None) -> int:
         class_country=np.array([c for c, _, _ in classes]),
         class_zone=np.array([z for _, z, _ in classes]),
         class_overlap=np.array([o for _, _, o in classes]),
+        cand_grid=cand_grid,
+        cand_states=cand_states,
+        sub_cells=sub_cells,
+        sub_grid=sub_grid,
+        sub_res=np.array([SUB], dtype=np.int32),
         reach_km=np.array([REACH_KM]),
     )
     log(f"wrote outer.npz: {(args.out / 'outer.npz').stat().st_size / 1e6:.1f} MB")

@@ -119,6 +119,21 @@ def test_first_rungs_unchanged():
     assert one(39.0392, 125.7625)[1] in ("land", "inland_water")  # Pyongyang is not sea
 
 
+def test_local_sphere_error_against_the_ellipsoid_is_under_half_a_percent():
+    """The distance model (chord x local Gaussian radius) against pyproj geodesics, 1-400 km."""
+    g = Geod(ellps="WGS84")
+    rng = np.random.default_rng(11)
+    n = 20000
+    lat = rng.uniform(-85, 85, n)
+    lon = rng.uniform(-180, 180, n)
+    metres = rng.uniform(1e3, 400e3, n)
+    lon2, lat2, _ = g.fwd(lon, lat, rng.uniform(0, 360, n), metres)
+    chord = np.linalg.norm(seazones.unit(lon, lat) - seazones.unit(np.asarray(lon2), np.asarray(lat2)), axis=1)
+    km = seazones.chord_to_km(chord) / seazones.R_KM * seazones.local_radius_km(lat)
+    err = np.abs(km - metres / 1000) / (metres / 1000)
+    assert err.max() < 0.005
+
+
 def test_grid_agrees_with_exact_computation():
     """Points answered by the outer grid agree with the exact baseline computation."""
     rng = np.random.default_rng(3)
