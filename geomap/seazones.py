@@ -49,7 +49,8 @@ _WORKERS = 2  # threads per k-d tree query
 
 NOTE = (
     "contiguous zone and EEZ are approximate: derived by geomap from OpenStreetMap coastlines "
-    "(24 nm and 200 nm on the WGS 84 ellipsoid, median lines by equidistance), not the official limits"
+    "(24 nm and 200 nm from the coast, within 0.34% of WGS 84 geodesic distance; overlaps split "
+    "by equidistance), not the official limits"
 )
 
 
