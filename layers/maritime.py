@@ -9,10 +9,7 @@ from geomap.layers.base import Layer
 __all__ = ["maritime_layers", "ZONES"]
 
 #: attribution of the derived outer zones (see geomap.seazones)
-DERIVED = (
-    "contiguous zone and EEZ approximate, derived by geomap: 24 nm and 200 nm geodesic "
-    "distance from OSM coastlines, overlaps split by equidistance; not official limits"
-)
+DERIVED = "contiguous zone and EEZ: approximate, derived by geomap"
 
 #: data layer name -> (display name, style), bottom to top.
 ZONES: dict[str, tuple[str, dict]] = {
