@@ -298,13 +298,14 @@ def classify_cells(D: np.ndarray, C: np.ndarray, ocean: np.ndarray, codes: np.nd
     limit = (np.where(np.isfinite(Dk[:, 1]), Dk[:, 1], REACH_KM) + 2 * hd[ex] + 2 * ABS_MARGIN)[:, None]
     Ck = np.where(np.isfinite(Dk) & (Dk <= limit), Ck, -1)
     Ck[:, :2] = C[flat[ex]][:, :2]  # the two nearest always
+    full = (Ck >= 0).sum(axis=1) == K  # a state beyond the K tracked might matter: consider all
+    Ck[full] = [-2] + [-1] * (K - 1)
     sets, set_id = np.unique(Ck, axis=0, return_inverse=True)
     if len(sets) >= 0xFFFF:
         raise RuntimeError(f"{len(sets)} candidate sets do not fit a uint16 grid")
     cand_grid = np.zeros(nrow * ncol, dtype=np.uint16)
     cand_grid[flat[ex]] = set_id.ravel().astype(np.uint16)
-    n_full = int(((Ck >= 0).sum(axis=1) == K).sum())
-    log(f"outer grid: {len(classes)} classes, {int(ex.sum()):,} exact cells of {len(flat):,} cells, {len(sets):,} candidate sets ({n_full} cells with {K} candidates)")
+    log(f"outer grid: {len(classes)} classes, {int(ex.sum()):,} exact cells of {len(flat):,} cells, {len(sets):,} candidate sets ({int(full.sum())} cells consider every state)")
     return grid.reshape(nrow, ncol), classes, centre.reshape(nrow, ncol), cand_grid.reshape(nrow, ncol), sets.astype(np.int16)
 
 

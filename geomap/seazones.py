@@ -46,6 +46,7 @@ R_KM = 6371.0088
 _BOUNDARY = 0xFFFF
 _NB = 360 // BLOCK
 _WORKERS = 2  # threads per k-d tree query
+_ALL = -2  # candidate marker: every state within reach
 
 NOTE = (
     "contiguous zone and EEZ are approximate: derived by geomap from OpenStreetMap coastlines "
@@ -238,8 +239,9 @@ class Baseline:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Distance (km) to the ``keep`` nearest states (sorted) and their ids (-1: none in reach).
 
-        ``candidates`` (n, k) limits each point to those state ids (-1 pads); by
-        default every state within reach of the point's block is considered.
+        ``candidates`` (n, k) limits each point to those state ids (-1 pads; a row
+        holding -2 means every state); by default every state within reach of the
+        point's block is considered.
         """
         n = lon.size
         D = np.full((n, keep), np.inf)
@@ -266,6 +268,10 @@ class Baseline:
                         continue
                     pts = np.flatnonzero((cand == c).any(axis=1))
                     S[pts, j], _ = trees[j][1].query(P[pts], k=1, distance_upper_bound=bound, workers=_WORKERS)
+                every = np.flatnonzero((cand == _ALL).any(axis=1))  # too many states to list
+                if every.size:
+                    for j, (_, tree, _) in enumerate(trees):
+                        S[every, j], _ = tree.query(P[every], k=1, distance_upper_bound=bound, workers=_WORKERS)
             km = 2.0 * np.arcsin(np.minimum(S, 2.0) / 2.0) * radius[sel][:, None]
             km[km > REACH_KM] = np.inf
             if km.shape[1] < keep:  # fewer states in reach
