@@ -451,7 +451,7 @@ def holes_of(geom: shapely.Geometry) -> shapely.Geometry:
     return polygonal(shapely.make_valid(shapely.MultiPolygon([shapely.Polygon(r) for r in rings])))
 
 
-def write_layer(name: str, geoms: list, columns: dict[str, list]) -> Path:
+def write_layer(name: str, geoms: list, columns: dict[str, list], *, out: Path | None = None) -> Path:
     """Write a layer store: one compressed geometry blob per feature, plus columns."""
     blobs, offsets, bboxes = [], [0], []
     # snap to the stored grid here, where it can be done validly (GEOS precision reducer),
@@ -469,7 +469,7 @@ def write_layer(name: str, geoms: list, columns: dict[str, list]) -> Path:
     }
     for col, values in columns.items():
         arrays[f"col_{col}"] = np.array(values, dtype=str)
-    path = OUT / f"{name}.npz"
+    path = (out or OUT) / f"{name}.npz"
     np.savez(path, **arrays)
     log(f"wrote {path.name}: {len(geoms)} features, {path.stat().st_size / 1e6:.1f} MB")
     return path

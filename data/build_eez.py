@@ -399,26 +399,6 @@ def _polygonal(g):
     return shapely.union_all(parts) if len(parts) != 1 else parts[0]
 
 
-def write_layer(out: Path, name: str, geoms: list, columns: dict[str, list]) -> Path:
-    blobs, offsets, bboxes = [], [0], []
-    for g in geoms:
-        b = encode_geoms(np.array([g], dtype=object))
-        blobs.append(b)
-        offsets.append(offsets[-1] + len(b))
-        bboxes.append(g.bounds)
-    arrays = {
-        "blob": np.frombuffer(b"".join(blobs), dtype=np.uint8),
-        "offsets": np.array(offsets, dtype=np.int64),
-        "bbox": np.array(bboxes, dtype=np.float64).reshape(-1, 4),
-    }
-    for col, values in columns.items():
-        arrays[f"col_{col}"] = np.array(values, dtype=str)
-    path = out / f"{name}.npz"
-    np.savez(path, **arrays)
-    log(f"wrote {path.name}: {len(geoms)} features, {path.stat().st_size / 1e6:.1f} MB")
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     import os
 
@@ -430,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ["GEOMAP_DATA_DIR"] = str(args.data)  # the zone index the baseline states come from
     sys.path.insert(0, str(HERE))
-    from build import fetch_sources
+    from build import fetch_sources, write_layer
 
     args.src = fetch_sources(args.src)
     cache = args.cache or args.src / "cache" / "eez"
@@ -475,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"wrote outer.npz: {(args.out / 'outer.npz').stat().st_size / 1e6:.1f} MB")
     for zone in ("contiguous_zone", "eez"):
         geoms, country, overlap = polygons(centre, classes, zone)
-        write_layer(args.out, zone, geoms, {"country": country, "overlap_with": overlap})
+        write_layer(zone, geoms, {"country": country, "overlap_with": overlap}, out=args.out)
     return 0
 
 
