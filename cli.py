@@ -41,9 +41,14 @@ def main() -> None:
 
     \b
     Examples:
-      geomap zone 26.68,119.72
-      geomap zone --points positions.csv --format csv -o zones.csv
-      geomap distance 40.12,124.39 40.10,124.40
+      geomap render examples/article.txt -o map.html --png map.png
+      geomap places examples/article.txt --format json
+      geomap zone 26.68,119.72 39.0392,125.7625
+      geomap zone --points positions.csv --distances --format csv -o zones.csv
+      geomap distance 40.1292,124.3947 39.0392,125.7625
+      geomap vessels ais.csv --zone CHN:territorial_sea --events
+
+    Every command takes --help, with examples.
     """
 
 
