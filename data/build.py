@@ -470,9 +470,24 @@ def write_layer(name: str, geoms: list, columns: dict[str, list], *, out: Path |
     for col, values in columns.items():
         arrays[f"col_{col}"] = np.array(values, dtype=str)
     path = (out or OUT) / f"{name}.npz"
-    np.savez(path, **arrays)
+    save_npz(path, arrays)
     log(f"wrote {path.name}: {len(geoms)} features, {path.stat().st_size / 1e6:.1f} MB")
     return path
+
+
+def save_npz(path: Path, arrays: dict[str, np.ndarray], *, compress: bool = False) -> None:
+    """``numpy.savez`` with fixed zip timestamps, so the same data gives the same bytes."""
+    import io
+    import zipfile
+
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(path, "w", compression=method) as zf:
+        for key, value in arrays.items():
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.asanyarray(value), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = method
+            zf.writestr(info, buf.getvalue())
 
 
 def write_sources_table() -> None:
@@ -537,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
                 tiles.setdefault(tile, []).append((a3, "lake", piece))
         log("zone index")
         index = build_zone_index(tiles, pool)
-    np.savez_compressed(OUT / "zones.npz", **index)
+    save_npz(OUT / "zones.npz", index, compress=True)
     log(f"wrote zones.npz: {(OUT / 'zones.npz').stat().st_size / 1e6:.1f} MB")
     inland = {c: polygonal(shapely.union_all([holes_of(land.get(c, shapely.MultiPolygon())), lakes.get(c, shapely.MultiPolygon())])) for c in sorted(set(land) | set(lakes))}
     write_layer("land", [land[c] for c in sorted(land)], {"country": sorted(land)})

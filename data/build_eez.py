@@ -410,13 +410,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ["GEOMAP_DATA_DIR"] = str(args.data)  # the zone index the baseline states come from
     sys.path.insert(0, str(HERE))
-    from build import fetch_sources, write_layer
+    from build import fetch_sources, save_npz, write_layer
 
     args.src = fetch_sources(args.src)
     cache = args.cache or args.src / "cache" / "eez"
     cache.mkdir(parents=True, exist_ok=True)
     base = build_baseline(args.data, args.src, cache)
-    np.savez(args.out / "baseline.npz", **base)
+    save_npz(args.out / "baseline.npz", base)
     log(f"wrote baseline.npz: {(args.out / 'baseline.npz').stat().st_size / 1e6:.1f} MB")
     base = Baseline(args.out / "baseline.npz")
     with np.load(args.data / "zones.npz") as z:
@@ -438,19 +438,22 @@ def main(argv: list[str] | None = None) -> int:
     rows, cols = np.nonzero((inner == BOUNDARY) & (centre != 0))
     centre_ids = _ZoneIndex(args.data / "zones.npz").class_ids(-180 + (cols + 0.5) / GRID, -90 + (rows + 0.5) / GRID)
     centre[rows[centre_ids != 0], cols[centre_ids != 0]] = 0
-    np.savez_compressed(
+    save_npz(
         args.out / "outer.npz",
-        grid=grid,
-        grid_res=np.array([GRID], dtype=np.int32),
-        class_country=np.array([c for c, _, _ in classes]),
-        class_zone=np.array([z for _, z, _ in classes]),
-        class_overlap=np.array([o for _, _, o in classes]),
-        cand_grid=cand_grid,
-        cand_states=cand_states,
-        sub_cells=sub_cells,
-        sub_grid=sub_grid,
-        sub_res=np.array([SUB], dtype=np.int32),
-        reach_km=np.array([REACH_KM]),
+        dict(
+            grid=grid,
+            grid_res=np.array([GRID], dtype=np.int32),
+            class_country=np.array([c for c, _, _ in classes]),
+            class_zone=np.array([z for _, z, _ in classes]),
+            class_overlap=np.array([o for _, _, o in classes]),
+            cand_grid=cand_grid,
+            cand_states=cand_states,
+            sub_cells=sub_cells,
+            sub_grid=sub_grid,
+            sub_res=np.array([SUB], dtype=np.int32),
+            reach_km=np.array([REACH_KM]),
+        ),
+        compress=True,
     )
     log(f"wrote outer.npz: {(args.out / 'outer.npz').stat().st_size / 1e6:.1f} MB")
     for zone in ("contiguous_zone", "eez"):
