@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import IO, Iterator
@@ -100,7 +101,10 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o644)
+        existed = p.exists()
         os.replace(tmp, p)
+        if existed:  # never clobber silently
+            sys.stderr.write(f"geomap: replaced the existing {p}\n")
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
