@@ -457,6 +457,9 @@ def write_layer(name: str, geoms: list, columns: dict[str, list], *, out: Path |
     # snap to the stored grid here, where it can be done validly (GEOS precision reducer),
     # so that decoded geometries are valid and decoding is lossless
     geoms = [shapely.set_precision(g, 1.0 / SCALE) for g in geoms]
+    keep = [i for i, g in enumerate(geoms) if not g.is_empty]  # pieces that vanished on the grid
+    geoms = [geoms[i] for i in keep]
+    columns = {col: [values[i] for i in keep] for col, values in columns.items()}
     for g in geoms:
         b = encode_geoms(np.array([g], dtype=object))
         blobs.append(b)

@@ -80,9 +80,9 @@ def load_layer(name: str, *, bbox: tuple[float, float, float, float] | None = No
     if name not in LAYERS:
         raise InputError(f"unknown layer {name!r}; valid layers: {', '.join(LAYERS)}")
     store = _store(name)
-    keep = np.arange(len(store["offsets"]) - 1)
+    keep = np.flatnonzero(np.isfinite(store["bbox"]).all(axis=1))  # empty features have no box
     if bbox is not None:
-        keep = keep[_bbox_hits(store["bbox"], bbox)]
+        keep = keep[_bbox_hits(store["bbox"][keep], bbox)]
     blob, offsets = store["blob"], store["offsets"]
     geoms = [decode_geoms(blob[offsets[i]:offsets[i + 1]].tobytes())[0] for i in keep]
     columns = {col: store[col][keep] for col in store if col.startswith("col_")}
