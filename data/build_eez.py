@@ -126,7 +126,7 @@ def build_baseline(data: Path, src: Path, cache: Path) -> dict[str, np.ndarray]:
     in (so an islet in French Polynesia counts for ``PYF``, not ``FRA``), else the
     state of the feature it comes from.
     """
-    from geomap.zones import classify_arrays
+    from geomap.zones import _ZoneIndex
 
     geoms, countries = read_layer(data / "coastline.npz")
     islets = islet_points(src, cache, geoms)
@@ -145,7 +145,8 @@ def build_baseline(data: Path, src: Path, cache: Path) -> dict[str, np.ndarray]:
         line.append(n_lines + np.repeat(np.arange(len(xy)), 2))
         n_lines += len(xy)
     xy, name, line = np.concatenate(xs), np.concatenate(names), np.concatenate(line)
-    inner, _ = classify_arrays(xy[:, 0], xy[:, 1])
+    index = _ZoneIndex(data / "zones.npz")  # first rungs only, whatever outer files lie beside it
+    inner = index.class_country[index.class_ids(xy[:, 0], xy[:, 1])]
     name = np.where(inner != "", inner, name)
     keep = ~np.isin(name, list(EXCLUDED))
     xy, name, line = xy[keep], name[keep], line[keep]
