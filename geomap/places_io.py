@@ -85,21 +85,12 @@ def format_places(records: list[dict], fmt: str) -> str:
             w.writerow({c: r[c] for c in COLUMNS})
         return buf.getvalue()
     if fmt == "table":
-        cols = ("name", "kind", "country", "admin1", "lat", "lon", "score", "mentions", "gazetteer_id")
-        rows = [[_cell(r[c]) for c in cols] for r in records]
-        widths = [max([len(c)] + [len(row[i]) for row in rows]) for i, c in enumerate(cols)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths))]
-        lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in rows]
-        if not rows:
-            lines.append("(no places found)")
-        return "\n".join(line.rstrip() for line in lines) + "\n"
+        from .tables import format_rows
+
+        cols = ["name", "kind", "country", "admin1", "lat", "lon", "score", "mentions", "gazetteer_id"]
+        text = format_rows(cols, ([r[c] for c in cols] for r in records), digits=4, rule=False)
+        return text if records else text + "(no places found)\n"
     raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-
-
-def _cell(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.4f}"
-    return " ".join(str(v).split())
 
 
 def parse_batch_line(line: str, *, where: str, lineno: int) -> tuple[str, str]:

@@ -194,20 +194,46 @@ def format_table(frame: "pd.DataFrame") -> str:
     return format_rows([str(c) for c in frame.columns], frame.itertuples(index=False))
 
 
-def format_rows(cols: list[str], rows) -> str:
-    """Render rows (sequences of values) under ``cols`` as an aligned plain-text table."""
-    cells = [[_cell(v) for v in row] for row in rows]
+def format_rows(cols: list[str], rows, *, digits: int | None = 3, rule: bool = True) -> str:
+    """Render rows (sequences of values) under ``cols`` as an aligned plain-text table.
+
+    Parameters
+    ----------
+    cols : list of str
+        Column headings.
+    rows : iterable of sequences
+        The values; ``None`` and NaN print empty.
+    digits : int or None
+        Decimals for floats; ``None`` prints them as they are.
+    rule : bool
+        Draw a line of dashes under the headings.
+
+    Returns
+    -------
+    str
+        The table. Control characters in values (from untrusted files) are shown
+        as ``?`` so they cannot move the terminal's cursor; line breaks and tabs
+        become spaces.
+    """
+    cells = [[_cell(v, digits) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
+    if rule:
+        lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
     return "\n".join(lines) + "\n"
 
 
-def _cell(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}" if np.isfinite(value) else ""
-    return str(value).replace("\n", " ")
+def _cell(value, digits: int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):
+            return ""
+        if digits is not None:
+            return f"{value:.{digits}f}"
+    text = " ".join(str(value).replace("\t", " ").splitlines())
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 def write_table(

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .ais import Positions
 from .errors import InputError
+from .tables import format_rows
 
 __all__ = ["FORMATS", "format_report", "summary_lines"]
 
@@ -151,18 +152,7 @@ def _table(vrec: list[dict], erec: list[dict] | None, summary: dict) -> str:
 def _text_table(rec: list[dict], cols: list[str]) -> list[str]:
     if not rec:
         return ["(none)"]
-    cells = [[_cell(r.get(c)) for c in cols] for r in rec]
-    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
-    return lines
-
-
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    # control characters in vessel names must not move the terminal's cursor
-    return "".join(ch if ch.isprintable() else "?" for ch in str(v))
+    return format_rows(cols, ([r.get(c) for c in cols] for r in rec), digits=None, rule=False).splitlines()
 
 
 def _geojson(visits: pd.DataFrame, vrec, erec, summary, positions: Positions | None) -> str:

@@ -148,3 +148,12 @@ def test_existing_output_not_clobbered(tmp_path):
 def test_unwritable_output_dir(tmp_path):
     r = run("zone", "26.68,119.72", "-o", str(tmp_path / "no" / "such" / "dir.csv"))
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_table_output_neutralises_control_characters(tmp_path):
+    src = tmp_path / "ctl.csv"
+    src.write_text('name,lat,lon\n"a\x1b[2Jb\tc",26.68,119.72\n', encoding="utf-8")
+    r = run("zone", "--points", str(src))
+    assert r.exit_code == 0, r.output
+    assert "\x1b" not in r.output and "\t" not in r.output
+    assert "a?[2Jb c" in r.output
