@@ -231,9 +231,11 @@ def render_cmd(article: str | None, **opts: Any) -> None:
               "its entries win over shipped ones.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Minimum probability that a span is a place name.")
+@click.option("--no-demonyms", "no_demonyms", is_flag=True,
+              help='Do not count adjectives and demonyms ("Canadian") as mentions of their country.')
 @_user_errors
 def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: bool, gazetteer: str | None,
-               threshold: float) -> None:
+               threshold: float, no_demonyms: bool) -> None:
     """Find, geocode and explain the places in an article (FILE, or - for stdin).
 
     \b
@@ -245,17 +247,18 @@ def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: boo
     from geomap.io import atomic_write
     from geomap.places_io import format_places, place_records, read_article, write_batch
 
+    opts = {"gazetteer": gazetteer, "threshold": threshold, "demonyms": not no_demonyms}
     if jsonl:
         if output:
             with atomic_write(output) as fh:
-                done, bad = write_batch(file, fh, gazetteer=gazetteer, threshold=threshold, strict=strict)
+                done, bad = write_batch(file, fh, strict=strict, **opts)
         else:
-            done, bad = write_batch(file, sys.stdout, gazetteer=gazetteer, threshold=threshold, strict=strict)
+            done, bad = write_batch(file, sys.stdout, strict=strict, **opts)
         if bad:
             click.echo(f"geomap: {done} line(s) parsed, {bad} bad line(s) skipped", err=True)
         return
     text = read_article(file)
-    out = format_places(place_records(text, gazetteer=gazetteer, threshold=threshold), fmt)
+    out = format_places(place_records(text, **opts), fmt)
     if output:
         with atomic_write(output) as fh:
             fh.write(out)

@@ -43,7 +43,9 @@ from geomap.gazetteer import load_gazetteer  # noqa: E402
 PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"), ("lower_in_doc", "k_city"),
          ("alias_only", "k_city"), ("all_caps", "k_country"), ("short", "k_country"), ("doc_locprep", "k_city"),
          ("prev_title", "k_city"), ("sent_start", "doc_count"), ("next_org", "k_city"), ("log_pop", "k_city"),
-         ("prev_locprep", "k_city"), ("k_admin2", "primary"), ("k_street", "n_tokens")]
+         ("prev_locprep", "k_city"), ("k_admin2", "primary"), ("k_street", "n_tokens"),
+         ("given_name", "next_cap"), ("given_name", "k_country"), ("given_name", "k_admin1"),
+         ("person_in_doc", "k_city"), ("person_in_doc", "k_country"), ("surname", "prev_cap")]
 
 
 RANKER_KIND = ["linear"]

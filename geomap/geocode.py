@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 
-__all__ = ["resolve", "places", "mentions_table"]
+__all__ = ["resolve", "places", "mentions_table", "mention_records", "COLUMNS"]
 
 _KIND_PRIOR = {
     "continent": 6.0, "country": 7.0, "admin1": 4.5, "admin2": 2.5, "capital": 2.5, "city": 0.0,
@@ -198,6 +198,8 @@ def resolve(mentions: list, text: str, gaz) -> None:
         if not batch:
             return
         scores = model.score_many([x for _, _, x in batch]) if model else [x[25] * 10 for _, _, x in batch]
+        # an explicit region qualifier ("London, Ontario", "Paris, Texas") decides between namesakes
+        scores = [sc + _QUALIFIED * x[16] for sc, (_, _, x) in zip(scores, batch)]
         per_key: dict[str, list] = defaultdict(list)
         for (key, r, x), sc in zip(batch, scores):
             per_key[key].append((float(sc), r, x))
@@ -302,6 +304,7 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
     return {(keys[i], rows[i]): (float(sup100[i]), float(supa[i])) for i in range(n)}
 _COLLECT: dict = {}  # data/train_geoparser.py sets "rows" here to collect candidate features
 _MAX_RANKED = 12  # candidates per name scored by the learned model
+_QUALIFIED = 8.0  # score added to a candidate that lies in the region named right after it
 
 
 def _reasons(p, x, n, dem, user) -> list[str]:
@@ -462,8 +465,48 @@ def ranker():
 # tables
 
 
+COLUMNS = ("start", "end", "text", "name", "gazetteer_id", "kind", "country", "country_alpha3", "admin1",
+           "population", "lat", "lon", "score", "mentions", "sentence", "reasons")
+"""Fields of a place record, in every output format (``start``/``end``: the first mention's offsets)."""
+
+
+def mention_records(mentions: list) -> list[dict]:
+    """Return one record (fields ``COLUMNS``) per mention, in text order.
+
+    ``mentions`` counts the mentions of the same place in the text; a name with no
+    gazetteer entry has empty place fields.
+
+    Parameters
+    ----------
+    mentions : list of Mention
+        Output of :func:`geomap.geoparse`.
+    """
+    counts = Counter(_place_key(m.place) for m in mentions if m.place is not None)
+    out = []
+    for m in mentions:
+        p = m.place
+        rec = dict.fromkeys(COLUMNS)
+        rec.update(start=m.start, end=m.end, text=m.text, score=m.score, sentence=m.sentence,
+                   reasons="; ".join(m.reasons), mentions=1)
+        if p is not None:
+            rec.update(name=p.name, gazetteer_id=p.id, kind=p.kind, country=p.country,
+                       country_alpha3=p.country_alpha3, admin1=p.admin1, population=p.population, lat=p.lat,
+                       lon=p.lon, mentions=counts[_place_key(p)])
+        elif m.kind_hint:
+            rec["kind"] = m.kind_hint
+        out.append(rec)
+    return out
+
+
+def _place_key(p) -> tuple:
+    return p.id, p.name, p.lat, p.lon
+
+
 def mentions_table(mentions: list) -> list[dict]:
-    """Return one record per distinct place (rows in order of first mention).
+    """Return one record per distinct place (fields ``COLUMNS``), in order of first mention.
+
+    ``start``, ``end``, ``text`` and ``sentence`` are those of the first mention; ``score``
+    is the best of its mentions.
 
     Parameters
     ----------
@@ -471,26 +514,18 @@ def mentions_table(mentions: list) -> list[dict]:
         Output of :func:`geomap.geoparse`.
     """
     recs: dict[tuple, dict] = {}
-    for m in mentions:
-        p = m.place
-        if p is None:
+    for m, rec in zip(mentions, mention_records(mentions)):
+        if m.place is None:
             continue
-        k = (p.id, p.name, p.lat, p.lon)
+        k = _place_key(m.place)
         if k not in recs:
-            recs[k] = {
-                "name": p.name, "gazetteer_id": p.id, "kind": p.kind, "country": p.country,
-                "admin1": p.admin1, "population": p.population, "lat": p.lat, "lon": p.lon,
-                "score": m.score, "mentions": 1, "text": m.text, "sentence": m.sentence,
-                "reasons": "; ".join(m.reasons),
-            }
+            recs[k] = rec
         else:
-            r = recs[k]
-            r["mentions"] += 1
-            r["score"] = max(r["score"], m.score)
+            recs[k]["score"] = max(recs[k]["score"], rec["score"])
     return list(recs.values())
 
 
-def places(text: str, *, gazetteer: str | None = None, threshold: float = 0.5):
+def places(text: str, *, gazetteer: str | None = None, threshold: float = 0.5, demonyms: bool = True):
     """Return the distinct places of ``text`` as a GeoDataFrame (EPSG:4326).
 
     Parameters
@@ -501,21 +536,20 @@ def places(text: str, *, gazetteer: str | None = None, threshold: float = 0.5):
         User gazetteer CSV whose entries win over shipped ones.
     threshold : float
         Minimum toponym probability.
+    demonyms : bool
+        Count adjectives and demonyms ("Canadian") as mentions of their country.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns name, gazetteer_id, kind, country, admin1, population, lat, lon, score,
-        mentions, text, sentence, reasons, geometry (points); one row per place, in order
-        of first mention.
+        Columns ``COLUMNS`` and geometry (points); one row per place, in order of first
+        mention.
     """
     import geopandas as gpd
     import pandas as pd
 
     from .toponyms import geoparse
 
-    recs = mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold))
-    cols = ["name", "gazetteer_id", "kind", "country", "admin1", "population", "lat", "lon", "score",
-            "mentions", "text", "sentence", "reasons"]
-    df = pd.DataFrame.from_records(recs, columns=cols)
+    recs = mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms))
+    df = pd.DataFrame.from_records(recs, columns=list(COLUMNS))
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")

@@ -13,12 +13,13 @@ import sys
 from typing import IO, Iterator, TextIO
 
 from .errors import InputError
+from .geocode import COLUMNS
 
-__all__ = ["read_article", "place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS"]
+__all__ = ["read_article", "place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS", "COLUMNS"]
 
 FORMATS = ("table", "json", "csv", "geojson")
-COLUMNS = ("name", "gazetteer_id", "kind", "country", "admin1", "population", "lat", "lon", "score",
-           "mentions", "text", "sentence", "reasons")
+TABLE_COLUMNS = ("name", "kind", "country", "country_alpha3", "admin1", "lat", "lon", "score", "mentions", "start",
+                 "end", "gazetteer_id")  # the fields of COLUMNS that fit a terminal
 
 
 def _decode(data: bytes, where: str) -> str:
@@ -59,12 +60,13 @@ def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> 
     return text
 
 
-def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5) -> list[dict]:
+def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
+                  demonyms: bool = True) -> list[dict]:
     """Return one evidence record per distinct place of ``text`` (see :data:`COLUMNS`)."""
     from .geocode import mentions_table
     from .toponyms import geoparse
 
-    return mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold))
+    return mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms))
 
 
 def format_places(records: list[dict], fmt: str) -> str:
@@ -87,8 +89,8 @@ def format_places(records: list[dict], fmt: str) -> str:
     if fmt == "table":
         from .tables import format_rows
 
-        cols = ["name", "kind", "country", "admin1", "lat", "lon", "score", "mentions", "gazetteer_id"]
-        text = format_rows(cols, ([r[c] for c in cols] for r in records), digits=4, rule=False)
+        text = format_rows(list(TABLE_COLUMNS), ([r[c] for c in TABLE_COLUMNS] for r in records), digits=4,
+                           rule=False)
         return text if records else text + "(no places found)\n"
     raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
@@ -153,8 +155,10 @@ def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> It
 
 
 def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None = None, threshold: float = 0.5,
-                strict: bool = False, err: TextIO | None = None) -> tuple[int, int]:
+                strict: bool = False, err: TextIO | None = None, demonyms: bool = True) -> tuple[int, int]:
     """Geoparse a JSON Lines batch: one ``{"id","mentions":[...]}`` line out per good line in.
+
+    Each mention is a record with the fields of :data:`COLUMNS`, one per mention in text order.
 
     Returns
     -------
@@ -166,6 +170,7 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
     InputError
         On the first bad line when ``strict``.
     """
+    from .geocode import mention_records
     from .toponyms import geoparse
 
     err = err or sys.stderr
@@ -177,7 +182,7 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
             bad += 1
             print(f"geomap: skipped {exc}", file=err)
             continue
-        ms = geoparse(text, gazetteer=gazetteer, threshold=threshold)
-        out.write(json.dumps({"id": doc_id, "mentions": [m.as_dict() for m in ms]}, ensure_ascii=False) + "\n")
+        ms = geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms)
+        out.write(json.dumps({"id": doc_id, "mentions": mention_records(ms)}, ensure_ascii=False) + "\n")
         done += 1
     return done, bad

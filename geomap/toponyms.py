@@ -59,6 +59,7 @@ _STREET = frozenset({"street", "st", "avenue", "ave", "road", "rd", "drive", "dr
                      "county", "province", "region", "village", "borough", "parish", "sea", "gulf",
                      "strait", "peninsula", "desert", "coast", "port", "airport"})
 _MAX_TOKENS = 6
+_REGION_WORDS = frozenset({"state", "province"})  # lower-case words that may end a region's name
 _CLITICS = frozenset({"s", "t", "ll", "re", "d", "ve", "m"})
 
 _FUNCTION_WORDS = frozenset("the a an in on at of for from to by with and but or as if then when while after before "
@@ -82,7 +83,25 @@ FEATURES = (
     "prev_comma_place", "lower_in_doc", "next_person", "possessive", "next_org", "doc_count",
     "doc_locprep", "short", "has_context_country", "in_quotes_caps", "prev_the", "big_pop",
     "next_local", "month_day", "hyphen_join", "word_zipf", "common_word",
+    "given_name", "surname", "person_pair", "prev_given", "person_in_doc", "appos_person", "pronoun_after",
+    "next_cap_plural",
 )
+# a person named in apposition: "Georgia, a driver from Ohio", "Paris, 32,", "Jordan, who said"
+_ROLES = frozenset("""driver nurse student teacher mother father son daughter wife husband man woman boy girl
+resident spokesman spokeswoman spokesperson officer doctor lawyer attorney worker veteran teenager farmer
+singer actor actress player coach manager owner director executive chief senator mayor governor president
+minister friend neighbour neighbor victim suspect pastor priest author writer reporter journalist artist
+engineer nurse sergeant captain soldier pilot chef striker defender goalkeeper midfielder forward guard
+rapper star founder partner member leader candidate official analyst professor researcher scientist""".split())
+_APPOSITION = re.compile(r",\s+(?:(\d{1,3}),|(who)\b|(?:a|an|the)\s+((?:[a-z-]+\s+){0,2}[a-z]+))")
+_PRONOUNS = frozenset({"he", "she", "his", "her", "him", "himself", "herself"})
+_GIVEN_RANK = 1000  # a given name at least this common somewhere starts a person's name
+_GIVEN_MAX_ZIPF = 5.8  # everyday words ("The", "Will", "May") are not taken for given names
+_LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "across", "outside", "inside", "via", "through",
+                       "throughout", "toward", "towards", "around", "within", "off", "visit", "visited", "visiting"})
+_NOT_NAMES = _FUNCTION_WORDS | _LOC_PREP | _TITLES
+_NOT_SURNAMES = _STREET | _ORG_NEXT | _LOCAL_NEXT | _TITLES  # "Taylor Street", "Jordan Valley", "Florida Attorney"
+_PERSON_VETO = [0.25]  # a span read as part of a person's name keeps this share of its probability
 _MONTHS = frozenset("January February March April May June July August September October November December "
                     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 
@@ -113,6 +132,10 @@ class Mention:
         The sentence holding the span.
     kind_hint : str
         ``"street"`` for a street-like name found without a gazetteer entry.
+    person : bool
+        The span reads as a person's name: part of a full name ("Georgia Smith"), a name
+        in apposition ("Georgia, a driver from Ohio"), or a word that names a person
+        elsewhere in the text with no locative word ("in", "near") before it here.
     """
 
     start: int
@@ -126,6 +149,7 @@ class Mention:
     reasons: list[str] = field(default_factory=list)
     sentence: str = ""
     kind_hint: str = ""
+    person: bool = False
 
     def as_dict(self) -> dict:
         """Return a JSON-ready dict (start, end, text, lat, lon, score, place fields, reasons)."""
@@ -133,15 +157,16 @@ class Mention:
         d = {"start": self.start, "end": self.end, "text": self.text,
              "lat": getattr(p, "lat", None), "lon": getattr(p, "lon", None), "score": round(self.score, 4)}
         if p is not None:
-            d.update(name=p.name, id=p.id, kind=p.kind, country=p.country, admin1=p.admin1,
-                     population=p.population)
+            d.update(name=p.name, id=p.id, kind=p.kind, country=p.country, country_alpha3=p.country_alpha3,
+                     admin1=p.admin1, population=p.population)
         elif self.kind_hint:
             d["kind"] = self.kind_hint
         d["reasons"] = list(self.reasons)
         return d
 
 
-def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5) -> list[Mention]:
+def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
+             demonyms: bool = True) -> list[Mention]:
     """Find and geocode the place names in ``text``.
 
     Parameters
@@ -152,6 +177,9 @@ def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5)
         User gazetteer CSV (``name,lat,lon[,type,country,aliases]``) whose entries win.
     threshold : float
         Minimum toponym probability for a span to be kept.
+    demonyms : bool
+        Count adjectives and demonyms ("Canadian", "Americans") as mentions of their
+        country; False leaves them out.
 
     Returns
     -------
@@ -180,8 +208,8 @@ def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5)
     if not 0.0 <= threshold <= 1.0:
         raise InputError(f"geoparse: threshold={threshold!r} is outside [0, 1]; use e.g. 0.5")
     gaz = load_gazetteer(user=gazetteer)
-    cands, feats = find_candidates(text, gaz)
-    probs = _consistent(cands, _model().predict(feats))
+    cands, feats = find_candidates(text, gaz, demonyms=demonyms)
+    probs = _person_veto(cands, _consistent(cands, _model().predict(feats)))
     kept = []
     for m, p in zip(cands, probs):
         if m.rows and max(m.rows) >= gaz.n_shipped:  # a user entry is a deliberate place name
@@ -206,6 +234,11 @@ def _consistent(cands: list[Mention], probs: list[float]) -> list[float]:
 _CONSISTENCY = [0.3]  # weight of the best use of the same name (chosen by cross-validation)
 
 
+def _person_veto(cands: list[Mention], probs: list[float]) -> list[float]:
+    """Lower the probability of spans read as a person's name (``Mention.person``)."""
+    return [p * _PERSON_VETO[0] if m.person else p for m, p in zip(cands, probs)]
+
+
 # ---------------------------------------------------------------------------------------
 # candidates
 
@@ -223,7 +256,7 @@ def _joinable(text: str, a_end: int, b_start: int) -> bool:
     return gap in (" ", "-", ". ", ".", "'", "’") or (gap.isspace() and "\n" not in gap and len(gap) <= 2)
 
 
-def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
+def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Mention], list[list[float]]]:
     """Return candidate spans and their feature vectors (see ``FEATURES``).
 
     Parameters
@@ -232,7 +265,11 @@ def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
         The article.
     gaz : Gazetteer
         Names to match.
+    demonyms : bool
+        Match adjectives and demonyms of countries ("Canadian") too.
     """
+    from .gazetteer import DEMONYM
+
     toks = _tokens(text)
     n = len(toks)
     # all n-grams that start at a capitalised token
@@ -248,12 +285,14 @@ def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
                 if not _joinable(text, toks[j - 1][1], toks[j][0]):
                     break
                 after_apostrophe = text[toks[j - 1][1]:toks[j][0]] in ("'", "’")
-                if not _is_cap(toks[j][2]) and toks[j][2].lower() not in _CONNECT and not after_apostrophe:
+                suffix = toks[j][2] in _REGION_WORDS  # "Washington state", "New York state"
+                if (not _is_cap(toks[j][2]) and toks[j][2].lower() not in _CONNECT and not after_apostrophe
+                        and not suffix):
                     break
                 if after_apostrophe and toks[j][2] in _CLITICS and not (
                         j + 1 < n and _is_cap(toks[j + 1][2]) and _joinable(text, toks[j][1], toks[j + 1][0])):
                     break  # "Tunisia's" ends here; "People's Republic" goes on
-            if _is_cap(toks[j][2]) or toks[j][2].isupper() or (
+            if _is_cap(toks[j][2]) or toks[j][2].isupper() or (j > i and toks[j][2] in _REGION_WORDS) or (
                     text[toks[j - 1][1]:toks[j][0]] in ("'", "’") and toks[j][2] not in _CLITICS):
                 seg = text[s:toks[j][1]]
                 grams.append((i, j, 0))
@@ -262,8 +301,12 @@ def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
                     grams.append((i, j, 1))
                     hashes.append(key_hash(name_key(seg) + "."))
                 # abbreviations such as "Ga." or "Calif." keep their full stop
+            if j > i and toks[j][2] in _REGION_WORDS:
+                break
             j += 1
     found = gaz.lookup_hashes(hashes)
+    if not demonyms:
+        found = [[(r, f) for r, f in hits if f != DEMONYM] for hits in found]
     best: dict[int, tuple[int, list, int]] = {}
     for (i, j, dot), hits in zip(grams, found):
         if hits and (i not in best or j > best[i][0] or (j == best[i][0] and dot)):
@@ -335,6 +378,11 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
         info["kinds"] = kinds
         infos.append(info)
     zipf = _word_zipf([m.text if infos[k]["j"] == infos[k]["i"] else "" for k, m in enumerate(mentions)])
+    ranks = _name_ranks([t[2] for t in toks])
+    ranks = [(g if w < _GIVEN_MAX_ZIPF and t[2].lower() not in _NOT_NAMES else 65535, s)
+             for (g, s), w, t in zip(ranks, _word_zipf([t[2] for t in toks]), toks)]
+    persons = _person_tokens(text, toks, ranks, mention_at)
+    person_keys = {name_key(toks[k][2]) for k in persons}
     out = []
     for m, info, wz in zip(mentions, infos, zipf):
         i, j = info["i"], info["j"]
@@ -397,32 +445,130 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
             float(gap_after == "-" or gap_before == "-"),
             wz / 7,
             float(wz >= 4.0),
+            *_person_features(text, toks, i, j, m, ranks, persons, person_keys, mention_at),
         ]
         out.append(f)
     return out
 
 
+def _rank_score(rank: int) -> float:
+    """1 for the most common name, falling to 0 at rank 3000 and beyond."""
+    return max(0.0, 1.0 - math.log10(max(rank, 1)) / 3.5) if rank < 3000 else 0.0
+
+
+def _joined(text: str, toks, k: int) -> bool:
+    """Is token ``k`` separated from token ``k + 1`` by a single space?"""
+    return k + 1 < len(toks) and text[toks[k][1]:toks[k + 1][0]] == " "
+
+
+def _person_tokens(text: str, toks, ranks: list[tuple[int, int]], mention_at: dict) -> set[int]:
+    """Indices of tokens that belong to a person's name written in full.
+
+    A full name is a common given name followed by a capitalised surname ("Georgia Smith"),
+    or a title followed by capitalised words ("Mayor Paris Hilton", "Mr. Henderson").
+    """
+    out: set[int] = set()
+    n = len(toks)
+    for k in range(n - 1):
+        a, b = toks[k][2], toks[k + 1][2]
+        if not (_is_cap(a) and _is_cap(b)) or b.isupper():
+            continue
+        gap = text[toks[k][1]:toks[k + 1][0]]
+        if a.lower().rstrip(".") in _TITLES and gap in (" ", ". "):
+            j = k + 1
+            while j < n and _is_cap(toks[j][2]) and (j == k + 1 or _joined(text, toks, j - 1)) and j - k <= 3:
+                out.add(j)
+                j += 1
+        elif (gap == " " and ranks[k][0] <= _GIVEN_RANK and ranks[k + 1][1] < 3000
+              and b.lower() not in _NOT_SURNAMES and not _sentence_initial(text, toks, k + 1)):
+            hit = mention_at.get(toks[k][0])
+            if hit is not None and hit.end > toks[k][1]:  # "Santa Cruz", "Costa Rica": one place name
+                continue
+            out.update((k, k + 1))
+    return out
+
+
+def _person_features(text: str, toks, i: int, j: int, m: Mention, ranks, persons: set[int],
+                     person_keys: set[str], mention_at: dict) -> list[float]:
+    """Person cues of the span ``toks[i..j]`` (see the last entries of ``FEATURES``)."""
+    one = i == j
+    given, surname = (ranks[i] if one else (65535, 65535))
+    nxt = toks[j + 1][2] if j + 1 < len(toks) else ""
+    appos = _APPOSITION.match(text, m.end, m.end + 60)
+    is_appos = bool(appos) and (appos.group(1) is not None or appos.group(2) is not None
+                                or any(w in _ROLES for w in (appos.group(3) or "").split()))
+    pron = False
+    for k in range(j + 1, min(len(toks), j + 4)):
+        if re.search(r"[.,;:!?]", text[toks[k - 1][1]:toks[k][0]]):
+            break
+        if toks[k][2].lower() in _PRONOUNS:
+            pron = True
+            break
+    nm = mention_at.get(toks[j + 1][0]) if j + 1 < len(toks) else None
+    in_full_name = any(k in persons for k in range(i, j + 1))
+    named_elsewhere = one and name_key(m.text) in person_keys and i not in persons
+    m.person = in_full_name or is_appos or (named_elsewhere and not (
+        i > 0 and toks[i - 1][2].lower() in _LOCATIVE and not _sentence_initial(text, toks, i)))
+    return [
+        _rank_score(given),
+        _rank_score(surname),
+        float(in_full_name),
+        float(i > 0 and _joined(text, toks, i - 1) and ranks[i - 1][0] <= _GIVEN_RANK and _is_cap(toks[i - 1][2])
+              and not _sentence_initial(text, toks, i)),
+        float(named_elsewhere),
+        float(is_appos),
+        float(pron),
+        float(_is_cap(nxt) and nxt.endswith("s") and len(nxt) > 3 and _joined(text, toks, j) and nm is None),
+    ]
+
+
 @lru_cache(maxsize=1)
 def _words():
+    return _load_npz("wordfreq_en.npz", ("key_hash", "centibels"), "data/build_gazetteer.py")
+
+
+@lru_cache(maxsize=1)
+def _names():
+    return _load_npz("names.npz", ("key_hash", "first_rank", "last_rank"), "data/build_names.py")
+
+
+def _load_npz(name: str, keys: tuple[str, ...], script: str):
+    """Return the arrays ``keys`` of shipped file ``name``; a missing or damaged file is a DataError."""
     import numpy as np
 
     from ._data import data_path
+    from .errors import DataError
 
+    path = data_path(name)
     try:
-        with np.load(data_path("wordfreq_en.npz")) as z:
-            return z["key_hash"], z["centibels"]
-    except Exception:
-        return None
+        with np.load(path) as z:
+            return tuple(z[k] for k in keys)
+    except (OSError, ValueError, KeyError, EOFError) as exc:
+        raise DataError(f"{path}: cannot read ({exc}); rebuild it with {script}") from None
+
+
+def _name_ranks(words: list[str]) -> list[tuple[int, int]]:
+    """``(given-name rank, surname rank)`` of each word; 65535 when it is neither."""
+    import numpy as np
+
+    if not words:
+        return []
+    kh, first, last = _names()
+    hs = np.array([key_hash(name_key(w)) for w in words], dtype=np.uint64)
+    idx = np.clip(np.searchsorted(kh, hs), 0, len(kh) - 1)
+    found = kh[idx] == hs
+    f = np.where(found, first[idx], 65535).tolist()
+    la = np.where(found, last[idx], 65535).tolist()
+    return list(zip(f, la))
 
 
 def _word_zipf(words: list[str]) -> list[float]:
     """Zipf frequency (log10 per billion words) of each single English word; 0 for "" or unknown."""
     import numpy as np
 
-    table = _words()
-    if table is None or not words:
-        return [0.0] * len(words)
-    kh, cb = table
+    if not words:
+        return []
+    kh, cb = _words()
     hs = np.array([key_hash(name_key(w)) if w else 0 for w in words], dtype=np.uint64)
     idx = np.clip(np.searchsorted(kh, hs), 0, len(kh) - 1)
     found = (kh[idx] == hs) & (hs != 0)
