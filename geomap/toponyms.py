@@ -272,12 +272,13 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
 
     toks = _tokens(text)
     n = len(toks)
+    cap = [t[2][:1].isupper() for t in toks]
     # all n-grams that start at a capitalised token
     grams: list[tuple[int, int]] = []
     hashes: list[int] = []
     for i in range(n):
         s, e, t = toks[i]
-        if not _is_cap(t):
+        if not cap[i]:
             continue
         j = i
         while j < n and j - i < _MAX_TOKENS:
@@ -286,13 +287,13 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
                     break
                 after_apostrophe = text[toks[j - 1][1]:toks[j][0]] in ("'", "’")
                 suffix = toks[j][2] in _REGION_WORDS  # "Washington state", "New York state"
-                if (not _is_cap(toks[j][2]) and toks[j][2].lower() not in _CONNECT and not after_apostrophe
+                if (not cap[j] and toks[j][2].lower() not in _CONNECT and not after_apostrophe
                         and not suffix):
                     break
                 if after_apostrophe and toks[j][2] in _CLITICS and not (
-                        j + 1 < n and _is_cap(toks[j + 1][2]) and _joinable(text, toks[j][1], toks[j + 1][0])):
+                        j + 1 < n and cap[j + 1] and _joinable(text, toks[j][1], toks[j + 1][0])):
                     break  # "Tunisia's" ends here; "People's Republic" goes on
-            if _is_cap(toks[j][2]) or toks[j][2].isupper() or (j > i and toks[j][2] in _REGION_WORDS) or (
+            if cap[j] or toks[j][2].isupper() or (j > i and toks[j][2] in _REGION_WORDS) or (
                     text[toks[j - 1][1]:toks[j][0]] in ("'", "’") and toks[j][2] not in _CLITICS):
                 seg = text[s:toks[j][1]]
                 grams.append((i, j, 0))
@@ -324,9 +325,9 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
             continue
         # street-like names: Capitalised words + a place-type word ("Darby Street", "Lake Lanier")
         s, e, t = toks[i]
-        if _is_cap(t):
+        if cap[i]:
             j = i
-            while j + 1 < n and j - i < 4 and _is_cap(toks[j + 1][2]) and _joinable(text, toks[j][1], toks[j + 1][0]):
+            while j + 1 < n and j - i < 4 and cap[j + 1] and _joinable(text, toks[j][1], toks[j + 1][0]):
                 j += 1
             if (j > i and toks[j][2].lower().rstrip(".") in _STREET and toks[i][2].lower() not in _TITLES
                     and toks[i][2].lower() not in ("the", "a", "an", "this", "that")
@@ -378,9 +379,7 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
         info["kinds"] = kinds
         infos.append(info)
     zipf = _word_zipf([m.text if infos[k]["j"] == infos[k]["i"] else "" for k, m in enumerate(mentions)])
-    ranks = _name_ranks([t[2] for t in toks])
-    ranks = [(g if w < _GIVEN_MAX_ZIPF and t[2].lower() not in _NOT_NAMES else 65535, s)
-             for (g, s), w, t in zip(ranks, _word_zipf([t[2] for t in toks]), toks)]
+    ranks = _token_name_ranks(toks)
     persons = _person_tokens(text, toks, ranks, mention_at)
     person_keys = {name_key(toks[k][2]) for k in persons}
     out = []
@@ -451,6 +450,19 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
     return out
 
 
+def _token_name_ranks(toks) -> list[tuple[int, int]]:
+    """``(given-name rank, surname rank)`` of each capitalised token; 65535 for none.
+
+    Everyday words ("The", "Will") and function words are not given names.
+    """
+    caps = [k for k, t in enumerate(toks) if t[2][:1].isupper()]
+    words = [toks[k][2] for k in caps]
+    ranks = [(65535, 65535)] * len(toks)
+    for k, w, (g, s), z in zip(caps, words, _name_ranks(words), _word_zipf(words)):
+        ranks[k] = (g if z < _GIVEN_MAX_ZIPF and w.lower() not in _NOT_NAMES else 65535, s)
+    return ranks
+
+
 def _rank_score(rank: int) -> float:
     """1 for the most common name, falling to 0 at rank 3000 and beyond."""
     return max(0.0, 1.0 - math.log10(max(rank, 1)) / 3.5) if rank < 3000 else 0.0
@@ -469,14 +481,15 @@ def _person_tokens(text: str, toks, ranks: list[tuple[int, int]], mention_at: di
     """
     out: set[int] = set()
     n = len(toks)
-    for k in range(n - 1):
+    cap = [t[2][:1].isupper() for t in toks]
+    for k in [k for k in range(n - 1) if cap[k] and cap[k + 1]]:
         a, b = toks[k][2], toks[k + 1][2]
-        if not (_is_cap(a) and _is_cap(b)) or b.isupper():
+        if b.isupper():
             continue
         gap = text[toks[k][1]:toks[k + 1][0]]
         if a.lower().rstrip(".") in _TITLES and gap in (" ", ". "):
             j = k + 1
-            while j < n and _is_cap(toks[j][2]) and (j == k + 1 or _joined(text, toks, j - 1)) and j - k <= 3:
+            while j < n and cap[j] and (j == k + 1 or _joined(text, toks, j - 1)) and j - k <= 3:
                 out.add(j)
                 j += 1
         elif (gap == " " and ranks[k][0] <= _GIVEN_RANK and ranks[k + 1][1] < 3000
@@ -588,12 +601,16 @@ class _Logistic:
         self.pairs = pairs
 
     def predict(self, feats: list[list[float]]) -> list[float]:
-        out = []
-        for f in feats:
-            x = expand(f, self.pairs)
-            z = self.intercept + sum(c * v for c, v in zip(self.coef, x))
-            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
-        return out
+        import numpy as np
+
+        if not feats:
+            return []
+        X = np.asarray(feats, dtype=float)
+        if self.pairs:
+            a, b = np.array(self.pairs).T
+            X = np.hstack([X, X[:, a] * X[:, b]])
+        z = np.clip(self.intercept + X @ np.asarray(self.coef, dtype=float), -30.0, 30.0)
+        return (1.0 / (1.0 + np.exp(-z))).tolist()
 
 
 class _TreeTagger:
