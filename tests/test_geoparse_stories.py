@@ -16,12 +16,12 @@ from geomap.toponyms import geoparse
 
 # (story, names that are people or organisations here, places that must be found)
 STORIES = [
-    ("Georgia Bennett, 34, a nurse from Leeds, said she had waited four hours. Bennett told the inquiry "
-     "that the ward in Leeds was full.", ["Georgia", "Bennett"], ["Leeds"]),
+    (("Georgia Bennett, 34, a nurse from Leeds, said she had waited four hours. Bennett told the inquiry "
+     "that the ward in Leeds was full."), ["Georgia", "Bennett"], ["Leeds"]),
     ("Coach Austin Rivers said his team would travel to Denver next week for the final.",
      ["Austin", "Rivers"], ["Denver"]),
-    ("Jordan Henderson scored twice on Saturday. Henderson said the win mattered, and Jordan thanked "
-     "the fans who had travelled from Dublin.", ["Jordan", "Henderson"], ["Dublin"]),
+    (("Jordan Henderson scored twice on Saturday. Henderson said the win mattered, and Jordan thanked "
+     "the fans who had travelled from Dublin."), ["Jordan", "Henderson"], ["Dublin"]),
     ("Mayor Chelsea Clarkson opened the new library in Akron, Ohio, on Tuesday.", ["Chelsea"], ["Akron", "Ohio"]),
     ("Victoria Mendes, the company's chief executive, told investors in Lisbon that sales had grown.",
      ["Victoria"], ["Lisbon"]),
@@ -37,10 +37,10 @@ STORIES = [
      ["Devon"], ["Exeter"]),
     ("Asked about the merger, Mr. Houston said he was hopeful that the plant in Toledo would stay open.",
      ["Houston"], ["Toledo"]),
-    ("India Ramsey and her brother Dallas flew to Cairo to see the pyramids. Dallas Ramsey said it was "
-     "the trip of a lifetime.", ["India", "Dallas"], ["Cairo"]),
-    ("Madison Keys beat her opponent in straight sets in Melbourne. Keys, a former finalist, said she "
-     "felt at home.", ["Madison"], ["Melbourne"]),
+    (("India Ramsey and her brother Dallas flew to Cairo to see the pyramids. Dallas Ramsey said it was "
+     "the trip of a lifetime."), ["India", "Dallas"], ["Cairo"]),
+    (("Madison Keys beat her opponent in straight sets in Melbourne. Keys, a former finalist, said she "
+     "felt at home."), ["Madison"], ["Melbourne"]),
     ("Lincoln Riley, the coach, said his players had trained hard in Norman all week.",
      ["Lincoln"], ["Norman"]),
     ("Senator Virginia Foxx visited a factory in Raleigh, North Carolina.", ["Virginia"], ["Raleigh"]),
