@@ -53,10 +53,13 @@ class GeoMap(folium.Map):
 
     Folium elements added with ``m.add_child(...)`` (or ``element.add_to(m)``) are the
     caller's own code. Folium renders them with its templates, as for any folium map,
-    into a separate part of the page after geomap's data script, between
-    ``<!-- folium elements added with add_child -->`` comments. That part is rendered
-    from those elements alone and never contains geomap's spec or text; their scripts
-    see the Leaflet map as the variable named ``m.get_name()``. Text put into such
+    into a separate part of the page after geomap's data script, between the
+    :data:`geomap.embed.FOLIUM_START` and :data:`~geomap.embed.FOLIUM_END` comments.
+    That part is rendered from those elements alone and never contains geomap's spec or
+    text; their scripts see the Leaflet map as the variable named ``m.get_name()`` (and
+    ``$``, unless jQuery is on the page, as an HTML parser for folium's popups; the
+    libraries folium's own maps link from CDNs are not linked, a plugin's links are kept
+    and need the network). Text put into such
     elements is the caller's to trust: folium evaluates ``{{ }}`` in it. A GeoMap cannot
     be placed inside another folium figure or element: rendering it there raises
     :class:`TypeError` (use :func:`geomap.embed.fragment_html` to put it in a page).
