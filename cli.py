@@ -141,8 +141,8 @@ def vessels(file: str, **opts: Any) -> None:
 @click.option("--basemap", type=click.Choice(["vector", "none", "osm"]), default="vector", show_default=True, help="vector: offline land and sea; osm: OpenStreetMap tiles (need the network to view).")
 @click.option("--fragment", is_flag=True, help="Write a <div> plus scripts to paste into a larger HTML page.")
 @click.option("--iframe", is_flag=True, help="Write a responsive <iframe> embed snippet holding the whole map.")
-@click.option("--id", "element_id", metavar="ID", help="With --fragment: id of the map element (letters, digits, - and _; "
-              "default: a hash of the content), so one map can be pasted twice on a page.")
+@click.option("--id", "element_id", metavar="ID", help="With --fragment: id of the map element (letters, digits, "
+              "- and _; default: a hash of the content), so one map can be pasted twice on a page.")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium).")
 @click.option("--ais", "ais_file", type=click.Path(path_type=str), help="AIS positions file (CSV/Parquet): draw vessel tracks, loitering and encounters.")
 @click.option("--ais-zone", metavar="COUNTRY:ZONE", help="With --ais: also draw visits to this zone, e.g. CHN:territorial_sea.")

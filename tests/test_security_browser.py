@@ -239,7 +239,8 @@ def test_one_map_pasted_twice_with_two_ids_draws_twice(in_tmp):
                                            fragment_html(m, height=250, element_id="second"), frag.read_text()])
     with Chromium(width=1200, height=900, extra_args=OFFLINE) as b:
         _open(b, page)
-        ids = b.evaluate("Array.from(document.querySelectorAll('.geomap[data-geomap-ready]')).map(function(e){return e.id})")
+        ids = b.evaluate("Array.from(document.querySelectorAll('.geomap[data-geomap-ready]'))"
+                         ".map(function(e){return e.id})")
         assert ids == ["first", "second", "third"]
         counts = b.evaluate("['first','second','third'].map(function(k){return geomap.maps[k].markers.length})")
         assert counts == [2, 2, 1]
