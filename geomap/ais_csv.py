@@ -10,8 +10,9 @@ text, so that the rest of the file is analysed:
 
 - a row with more or fewer fields than the header is malformed;
 - a line whose quotes do not close (AIS values never hold line breaks) is
-  malformed; it is taken out before Arrow sees the block, so that the open
-  quote cannot swallow the lines after it;
+  malformed; when Arrow's rows do not add up to the block's lines, such lines
+  are taken out and the block parsed again, so that an open quote cannot
+  swallow the lines after it;
 - bytes that are not UTF-8 are replaced by U+FFFD;
 - blank lines are not rows: they are skipped and counted.
 
@@ -287,9 +288,38 @@ def _parse(buf: bytes, *, line0: int, names: list[str], wanted: list[str], path:
             buf.decode("utf-8")
         except UnicodeDecodeError:
             buf = buf.decode("utf-8", "replace").encode("utf-8")
+    n_lines = buf.count(b"\n") + (0 if buf.endswith(b"\n") else 1)
+    batch, bad_texts = _arrow_parse(buf, names=names, wanted=wanted, where=f"{path}: after line {line0}")
+    if batch.num_rows == n_lines:  # the usual case: every line a row
+        return RowBlock(batch, np.arange(line0, line0 + n_lines, dtype=np.int64), [], 0, None)
+    lines = buf.split(b"\n")[:n_lines]
+    n_blank = sum(1 for line in lines if not line)
     quoted_bad: dict[int, tuple[str, str]] = {}
-    if b'"' in buf:
+    if batch.num_rows + len(bad_texts) + n_blank != n_lines or any("\n" in t for t in bad_texts):
+        # an open quote ran over line ends: take its line out and parse again
         buf, quoted_bad = _take_out_bad_quotes(buf)
+        batch, bad_texts = _arrow_parse(buf, names=names, wanted=wanted, where=f"{path}: after line {line0}")
+        lines = buf.split(b"\n")[:n_lines]
+    located = _locate(lines, bad_texts, quoted_bad, parsed=batch.num_rows)
+    if located is None:  # Arrow and the line split disagree: parse this block line by line
+        return _parse_by_line(lines, line0=line0, names=names, wanted=wanted, quoted_bad=quoted_bad)
+    skipped, blank = located
+    keep = np.ones(n_lines, bool)
+    keep[skipped] = False
+    keep[blank] = False
+    malformed = []
+    for i in skipped:
+        if i in quoted_bad:
+            detail, text = quoted_bad[i]
+        else:
+            text = lines[i].decode("utf-8", "replace")
+            detail = f"{_field_count(text)} fields where the header has {len(names)}"
+        malformed.append((line0 + i, detail, text[:MAX_REJECT_TEXT]))
+    return RowBlock(batch, line0 + np.flatnonzero(keep).astype(np.int64), malformed, len(blank), None)
+
+
+def _arrow_parse(buf: bytes, *, names: list[str], wanted: list[str], where: str) -> tuple[pa.RecordBatch, list[str]]:
+    """Arrow's parse of a block (wanted columns as text) and the texts of the rows it skipped."""
     bad_texts: list[str] = []
 
     def on_invalid(row) -> str:
@@ -306,27 +336,8 @@ def _parse(buf: bytes, *, line0: int, names: list[str], wanted: list[str], path:
             ),
         )
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"{path}: cannot be read as CSV after line {line0} ({exc})") from None
-    batch = _one_batch(table)
-    n_lines = buf.count(b"\n") + (0 if buf.endswith(b"\n") else 1)
-    if batch.num_rows == n_lines:
-        return RowBlock(batch, np.arange(line0, line0 + n_lines, dtype=np.int64), [], 0, None)
-    skipped, blank = _locate(buf, bad_texts, quoted_bad, n_lines=n_lines, parsed=batch.num_rows)
-    if skipped is None:  # Arrow and the line split disagree: parse this block line by line
-        return _parse_by_line(buf, line0=line0, names=names, wanted=wanted, quoted_bad=quoted_bad)
-    keep = np.ones(n_lines, bool)
-    keep[skipped] = False
-    keep[blank] = False
-    lines = buf.split(b"\n")
-    malformed = []
-    for i in skipped:
-        if i in quoted_bad:
-            detail, text = quoted_bad[i]
-        else:
-            text = lines[i].decode("utf-8", "replace")
-            detail = f"{_field_count(text)} fields where the header has {len(names)}"
-        malformed.append((line0 + i, detail, text[:MAX_REJECT_TEXT]))
-    return RowBlock(batch, line0 + np.flatnonzero(keep).astype(np.int64), malformed, len(blank), None)
+        raise InputError(f"{where}: cannot be read as CSV ({exc})") from None
+    return _one_batch(table), bad_texts
 
 
 def _one_batch(table: pa.Table) -> pa.RecordBatch:
@@ -366,26 +377,25 @@ def _take_out_bad_quotes(buf: bytes) -> tuple[bytes, dict[int, tuple[str, str]]]
     return b"".join(pieces), bad
 
 
-def _locate(buf: bytes, bad_texts: list[str], quoted_bad: dict, *, n_lines: int, parsed: int):
-    """Line indices of the rows Arrow skipped: (malformed, blank), or (None, None) if unsure."""
+def _locate(lines: list[bytes], bad_texts: list[str], quoted_bad: dict, *, parsed: int):
+    """Line indices of the rows Arrow skipped, as (malformed, blank), or None if they do not add up."""
     wanted = {t.encode("utf-8") for t in bad_texts if t}
-    lines = buf.split(b"\n")[:n_lines]
     skipped, blank = [], []
     for i, line in enumerate(lines):
         if not line:
             (skipped if i in quoted_bad else blank).append(i)
         elif line in wanted:
             skipped.append(i)
-    if len(skipped) + len(blank) != n_lines - parsed:
-        return None, None
+    if len(skipped) + len(blank) != len(lines) - parsed:
+        return None
     return np.array(skipped, np.int64), np.array(blank, np.int64)
 
 
-def _parse_by_line(buf: bytes, *, line0: int, names: list[str], wanted: list[str], quoted_bad: dict) -> RowBlock:
+def _parse_by_line(lines: list[bytes], *, line0: int, names: list[str], wanted: list[str], quoted_bad: dict) -> RowBlock:
     """The slow, exact path: each line read by Python's csv module."""
     keep_rows, values, malformed, blank = [], [], [], 0
     index = [names.index(c) for c in wanted]
-    for i, raw in enumerate(buf.split(b"\n")[: buf.count(b"\n") + (0 if buf.endswith(b"\n") else 1)]):
+    for i, raw in enumerate(lines):
         if i in quoted_bad:
             malformed.append((line0 + i, *quoted_bad[i]))
             continue
@@ -400,8 +410,7 @@ def _parse_by_line(buf: bytes, *, line0: int, names: list[str], wanted: list[str
         keep_rows.append(line0 + i)
         values.append([fields[j] for j in index])
     cols = {c: pa.array([v[k] for v in values], pa.string()) for k, c in enumerate(wanted)}
-    batch = pa.RecordBatch.from_pydict(cols) if cols else pa.RecordBatch.from_pydict({})
-    return RowBlock(batch, np.array(keep_rows, np.int64), malformed, blank, None)
+    return RowBlock(pa.RecordBatch.from_pydict(cols), np.array(keep_rows, np.int64), malformed, blank, None)
 
 
 def _field_count(text: str) -> int:
