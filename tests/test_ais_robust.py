@@ -197,6 +197,13 @@ def test_the_dask_engine_agrees_on_broken_files(tmp_path):
     assert dask.pop("engine") == "dask"
     assert dask == default
     pd.testing.assert_frame_equal(rej_default, rej_dask)
+    times = pa.array([1704067200 * 10**6, 32503680000 * 10**6, -10000000000 * 10**6, 1704067800 * 10**6], pa.timestamp("us", tz="UTC"))
+    table = pa.table({"mmsi": [1, 1, 1, 1], "timestamp": times, "lat": [26.6] * 4, "lon": [119.5, 119.5, 119.5, 119.51]})
+    pq.write_table(table, tmp_path / "far.parquet")
+    default, rej_default = _json_run(tmp_path / "far.parquet", tmp_path)
+    dask, rej_dask = _json_run(tmp_path / "far.parquet", tmp_path, "--engine", "dask")
+    assert dask.pop("engine") == "dask" and dask == default and default["rejected"]["bad_time"] == 2
+    pd.testing.assert_frame_equal(rej_default, rej_dask)
 
 
 # --------------------------------------------------------------------------- property-based
