@@ -87,10 +87,10 @@ def vessels(file: str, **opts: Any) -> None:
       geomap vessels ais.csv --zone CHN:territorial_sea
       geomap vessels ais.parquet --area sansha_bay.geojson --events --format json -o out.json
     """
-    from geomap.ais import parse_columns_option, write_rejects
+    from geomap.ais import parse_columns_option
     from geomap.io import check_writable
     from geomap.vessel_analysis import analyse, resolve_area
-    from geomap.vessel_report import format_report, summary_lines
+    from geomap.vessel_report import format_report, summary_lines, write_rejects
 
     for target in (opts["output"], opts["rejects_path"]):
         if target:
