@@ -19,7 +19,7 @@ _LAZY = {
     "classify": "geomap.zones:classify",
     "geodesic": "geomap.distance:geodesic",
     "load_layer": "geomap.geodata:load_layer",
-    "geoparse": "geomap.toponyms:geoparse",
+    "geoparse": "geomap.geocode:geoparse",
     "places": "geomap.geocode:places",
     "render": "geomap.maps:render",
 }

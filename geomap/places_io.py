@@ -13,7 +13,7 @@ import sys
 from typing import IO, Iterator, TextIO
 
 from .errors import InputError
-from .geocode import COLUMNS
+from .toponyms import COLUMNS
 
 __all__ = ["read_article", "place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS", "COLUMNS"]
 
@@ -63,8 +63,7 @@ def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> 
 def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
                   demonyms: bool = True) -> list[dict]:
     """Return one evidence record per distinct place of ``text`` (see :data:`COLUMNS`)."""
-    from .geocode import mentions_table
-    from .toponyms import geoparse
+    from .geocode import geoparse, mentions_table
 
     return mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms))
 
@@ -170,8 +169,7 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
     InputError
         On the first bad line when ``strict``.
     """
-    from .geocode import mention_records
-    from .toponyms import geoparse
+    from .geocode import geoparse, mention_records
 
     err = err or sys.stderr
     done = bad = 0

@@ -1,9 +1,9 @@
 """Find the place names in a text: candidate spans, features, and the toponym decision.
 
 Pipeline (one direction): tokens → gazetteer matches (longest first) plus street-like
-names → a feature vector per span → a small logistic model (``tagger.json``, trained by
-``data/train_geoparser.py``) keeps the spans that are place names → :mod:`geomap.geocode`
-chooses a referent per kept span.
+names → a feature vector per span → the learned tagger (``tagger.json``, trained by
+``data/train_geoparser.py``; see :mod:`geomap.models`) keeps the spans that are place
+names. :mod:`geomap.geocode` then chooses a referent per kept span.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ._names import key_hash, name_key
-from .errors import InputError
+from .models import load_model
 
 if TYPE_CHECKING:
     from .gazetteer import Place
 
-__all__ = ["Mention", "geoparse", "find_candidates"]
+__all__ = ["Mention", "tag", "find_candidates", "FEATURES", "COLUMNS"]
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w&]*\w)?|\d+(?:st|nd|rd|th)?")
 _CONNECT = frozenset({"of", "de", "del", "la", "le", "du", "des", "da", "do", "dos", "el", "al", "and", "upon",
@@ -102,7 +102,7 @@ _LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "across", "outs
                        "throughout", "toward", "towards", "around", "within", "off", "visit", "visited", "visiting"})
 _NOT_NAMES = _FUNCTION_WORDS | _LOC_PREP | _TITLES
 _NOT_SURNAMES = _STREET | _ORG_NEXT | _LOCAL_NEXT | _TITLES  # "Taylor Street", "Jordan Valley", "Florida Attorney"
-_PERSON_VETO = [0.25]  # a span read as part of a person's name keeps this share of its probability
+PERSON_VETO = 0.25  # a span read as part of a person's name keeps this share of its probability
 _MONTHS = frozenset("January February March April May June July August September October November December "
                     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 
@@ -152,65 +152,53 @@ class Mention:
     kind_hint: str = ""
     person: bool = False
 
-    def as_dict(self) -> dict:
-        """Return a JSON-ready dict (start, end, text, lat, lon, score, place fields, reasons)."""
+    def as_dict(self, *, mentions: int = 1) -> dict:
+        """Return the mention as a record with the fields of ``COLUMNS`` (JSON-ready).
+
+        ``mentions`` is the number of mentions of the same place in the text.
+        """
         p = self.place
-        d = {"start": self.start, "end": self.end, "text": self.text,
-             "lat": getattr(p, "lat", None), "lon": getattr(p, "lon", None), "score": round(self.score, 4)}
+        rec = dict.fromkeys(COLUMNS)
+        rec.update(start=self.start, end=self.end, text=self.text, score=round(self.score, 4),
+                   sentence=self.sentence, reasons="; ".join(self.reasons), mentions=mentions)
         if p is not None:
-            d.update(name=p.name, id=p.id, kind=p.kind, country=p.country, country_alpha3=p.country_alpha3,
-                     admin1=p.admin1, population=p.population)
+            rec.update(name=p.name, gazetteer_id=p.id, kind=p.kind, country=p.country,
+                       country_alpha3=p.country_alpha3, admin1=p.admin1, population=p.population, lat=p.lat,
+                       lon=p.lon)
         elif self.kind_hint:
-            d["kind"] = self.kind_hint
-        d["reasons"] = list(self.reasons)
-        return d
+            rec["kind"] = self.kind_hint
+        return rec
 
 
-def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
-             demonyms: bool = True) -> list[Mention]:
-    """Find and geocode the place names in ``text``.
+COLUMNS = ("start", "end", "text", "name", "gazetteer_id", "kind", "country", "country_alpha3", "admin1",
+           "population", "lat", "lon", "score", "mentions", "sentence", "reasons")
+"""Fields of a place record, in every output format (a place's ``start``/``end``: its first mention)."""
+
+
+def tag(text: str, gaz, *, threshold: float = 0.5, demonyms: bool = True, model=None) -> list[Mention]:
+    """Return the spans of ``text`` that are place names (``tag_prob`` set, no referent yet).
 
     Parameters
     ----------
     text : str
-        Article text.
-    gazetteer : str or PathLike, optional
-        User gazetteer CSV (``name,lat,lon[,type,country,aliases]``) whose entries win.
+        The article.
+    gaz : Gazetteer
+        Names to match.
     threshold : float
-        Minimum toponym probability for a span to be kept.
+        Minimum probability for a span to be kept.
     demonyms : bool
-        Count adjectives and demonyms ("Canadian", "Americans") as mentions of their
-        country; False leaves them out.
-
-    Returns
-    -------
-    list of Mention
-        In text order; each has ``place`` (or None when the name is not in the gazetteer),
-        ``score``, ``reasons`` and ``sentence``.
+        Keep adjectives and demonyms of countries ("Canadian") too.
+    model : Logistic or TreeTagger, optional
+        The span scorer; default: the shipped ``tagger.json``.
 
     Raises
     ------
-    InputError
-        If ``text`` is not a string or is empty, ``threshold`` is outside [0, 1], or the
-        user gazetteer cannot be read (the message names its file and line).
-
-    Examples
-    --------
-    >>> [(m.text, m.place.country) for m in geoparse("Trains crossed from Dandong to Sinuiju.")]
-    [('Dandong', 'CN'), ('Sinuiju', 'KP')]
+    DataError
+        If the shipped tagger is needed and missing, damaged or outdated.
     """
-    from .gazetteer import load_gazetteer
-    from .geocode import resolve
-
-    if not isinstance(text, str):
-        raise InputError(f"geoparse: expected article text as str, got {type(text).__name__}")
-    if not text.strip():
-        raise InputError("geoparse: the text is empty; give an article to parse")
-    if not 0.0 <= threshold <= 1.0:
-        raise InputError(f"geoparse: threshold={threshold!r} is outside [0, 1]; use e.g. 0.5")
-    gaz = load_gazetteer(user=gazetteer)
+    model = model if model is not None else load_model("tagger.json", FEATURES)
     cands, feats = find_candidates(text, gaz, demonyms=demonyms)
-    probs = _person_veto(cands, _consistent(cands, _model().predict(feats)))
+    probs = _person_veto(cands, _consistent(cands, model.predict(feats)))
     kept = []
     for m, p in zip(cands, probs):
         if m.rows and max(m.rows) >= gaz.n_shipped:  # a user entry is a deliberate place name
@@ -218,7 +206,6 @@ def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
         m.tag_prob = p
         if p >= threshold:
             kept.append(m)
-    resolve(kept, text, gaz)
     return kept
 
 
@@ -228,16 +215,16 @@ def _consistent(cands: list[Mention], probs: list[float]) -> list[float]:
     for m, p in zip(cands, probs):
         k = name_key(m.text)
         best[k] = max(best.get(k, 0.0), p)
-    w = _CONSISTENCY[0]
+    w = CONSISTENCY
     return [(1 - w) * p + w * best[name_key(m.text)] for m, p in zip(cands, probs)]
 
 
-_CONSISTENCY = [0.3]  # weight of the best use of the same name (chosen by cross-validation)
+CONSISTENCY = 0.3  # weight of the best use of the same name (chosen by cross-validation)
 
 
 def _person_veto(cands: list[Mention], probs: list[float]) -> list[float]:
     """Lower the probability of spans read as a person's name (``Mention.person``)."""
-    return [p * _PERSON_VETO[0] if m.person else p for m, p in zip(cands, probs)]
+    return [p * PERSON_VETO if m.person else p for m, p in zip(cands, probs)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -604,79 +591,3 @@ def _word_zipf(words: list[str]) -> list[float]:
     idx = np.clip(np.searchsorted(kh, hs), 0, len(kh) - 1)
     found = (kh[idx] == hs) & (hs != 0)
     return np.where(found, 9.0 - cb[idx] / 100.0, 0.0).tolist()
-
-
-# ---------------------------------------------------------------------------------------
-# model
-
-
-class _Logistic:
-    """Logistic scorer over ``FEATURES`` plus pairwise products of named features."""
-
-    def __init__(self, coef, intercept: float, pairs: list[tuple[int, int]]) -> None:
-        self.coef = list(coef)
-        self.intercept = float(intercept)
-        self.pairs = pairs
-
-    def predict(self, feats: list[list[float]]) -> list[float]:
-        import numpy as np
-
-        if not feats:
-            return []
-        X = np.asarray(feats, dtype=float)
-        if self.pairs:
-            a, b = np.array(self.pairs).T
-            X = np.hstack([X, X[:, a] * X[:, b]])
-        z = np.clip(self.intercept + X @ np.asarray(self.coef, dtype=float), -30.0, 30.0)
-        return (1.0 / (1.0 + np.exp(-z))).tolist()
-
-
-class _TreeTagger:
-    """Boosted trees over the expanded features; probability = logistic(score)."""
-
-    def __init__(self, trees, pairs: list[tuple[int, int]]) -> None:
-        self.trees = trees
-        self.pairs = pairs
-
-    def predict(self, feats: list[list[float]]) -> list[float]:
-        out = []
-        for f in feats:
-            z = self.trees.score(expand(f, self.pairs))
-            out.append(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))))
-        return out
-
-
-def expand(f: list[float], pairs: list[tuple[int, int]]) -> list[float]:
-    """Return the feature vector ``f`` followed by the products named in ``pairs``."""
-    return list(f) + [f[a] * f[b] for a, b in pairs]
-
-
-@lru_cache(maxsize=1)
-def _model() -> _Logistic:
-    import json
-
-    from ._data import data_path
-
-    try:
-        p = data_path("tagger.json")
-    except Exception:
-        return _default_model()
-    d = json.loads(p.read_text(encoding="utf-8"))
-    if d.get("features") != list(FEATURES):
-        return _default_model()
-    pairs = [tuple(x) for x in d["pairs"]]
-    if "trees" in d:
-        from .geocode import _Trees
-
-        return _TreeTagger(_Trees.from_json(d["trees"]), pairs)
-    return _Logistic(d["coef"], d["intercept"], pairs)
-
-
-def _default_model() -> _Logistic:
-    """Hand-set weights, used before a trained model exists."""
-    w = dict.fromkeys(FEATURES, 0.0)
-    w.update(k_country=3, k_demonym=2.5, k_admin1=2.5, k_admin2=3, k_capital=2, k_city=0.5, k_water=3,
-             k_other=2, k_street=1.5, primary=0.8, alias_only=-1.5, log_pop=3, prev_locprep=2, prev_title=-4,
-             prev_cap=-2.5, next_cap=-1.5, next_comma_place=1.5, prev_comma_place=2, lower_in_doc=-2.5,
-             next_person=-2.5, possessive=-0.5, next_org=-0.5, doc_locprep=1, sent_start=-0.5)
-    return _Logistic([w[k] for k in FEATURES], -3.0, [])
