@@ -27,27 +27,39 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def load_json(text: str, *, where: str) -> Any:
+def load_json(text: str, *, where: str, hint: str = "check the file", allow_nan: bool = False) -> Any:
     """Parse JSON text strictly, or raise :class:`InputError` naming ``where``.
 
     ``NaN``/``Infinity``, numbers too large for a float, integers of more than
     4300 digits, nesting deeper than Python's recursion limit and lone UTF-16
     surrogates (which cannot be written back as UTF-8) are all refused.
+
+    Parameters
+    ----------
+    text : str
+        The JSON text.
+    where : str
+        What to call it in messages (file name, and line).
+    hint : str
+        How to fix malformed JSON, ending the message.
+    allow_nan : bool
+        Read ``NaN``/``Infinity`` (and overflowing numbers) as floats, for a caller
+        that checks them itself and can say where they are.
     """
     try:
-        obj = json.loads(text, parse_constant=_reject_constant)
+        obj = json.loads(text, parse_constant=float if allow_nan else _reject_constant)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: cannot read it as JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
-                         "check the file") from None
+        raise InputError(f"{where}: malformed JSON, cannot read it ({exc.msg} at line {exc.lineno} "
+                         f"column {exc.colno}); {hint}") from None
     except RecursionError:
         raise InputError(f"{where}: JSON nested too deeply; flatten the data") from None
     except ValueError as exc:  # NaN/Infinity, or an integer of too many digits
         raise InputError(f"{where}: unusable JSON value ({str(exc).split(';')[0]})") from None
-    _check_values(obj, where)
+    _check_values(obj, where, finite=not allow_nan)
     return obj
 
 
-def _check_values(obj: Any, where: str) -> None:
+def _check_values(obj: Any, where: str, *, finite: bool) -> None:
     """Refuse infinite floats and lone surrogates anywhere in a parsed document."""
     stack = [obj]
     while stack:
@@ -57,7 +69,7 @@ def _check_values(obj: Any, where: str) -> None:
             stack.extend(v.values())
         elif isinstance(v, list):
             stack.extend(v)
-        elif isinstance(v, float) and not math.isfinite(v):
+        elif finite and isinstance(v, float) and not math.isfinite(v):
             raise InputError(f"{where}: a number is too large for a float ({v}); give numbers within ±1e308")
         elif isinstance(v, str):
             try:
@@ -96,7 +108,7 @@ def parse_geojson(raw: bytes, name: str) -> tuple[list[dict], list[dict | None],
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save the GeoJSON as UTF-8") from None
-    doc = load_json(text, where=name)
+    doc = load_json(text, where=name, allow_nan=True)  # NaN positions are reported with their feature
     if not isinstance(doc, dict):
         raise InputError(f"{name}: GeoJSON must be an object (a FeatureCollection), not {_kind(doc)}")
     if doc.get("type") == "Feature":
@@ -181,11 +193,14 @@ def _position(c: Any, kind: str, where: str) -> tuple[float, float]:
     """The longitude and latitude of a GeoJSON position, or raise naming what is wrong."""
     if isinstance(c, list) and 2 <= len(c) <= 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in c):
         try:
-            return float(c[0]), float(c[1])
+            lon, lat = float(c[0]), float(c[1])
         except OverflowError:
             pass
+        else:
+            if math.isfinite(lon) and math.isfinite(lat):
+                return lon, lat
     nested = isinstance(c, list) and bool(c) and isinstance(c[0], list)
-    raise InputError(f"{where}: {kind} position {_short(c)} is not [longitude, latitude] numbers"
+    raise InputError(f"{where}: {kind} position {_short(c)} is not [longitude, latitude] as finite numbers"
                      + (f" (coordinates nested too deeply for a {kind})" if nested else ""))
 
 
