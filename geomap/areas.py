@@ -161,8 +161,9 @@ def _read_area_file(p: Path):
         except OSError as exc:
             raise InputError(f"--area {p}: cannot read ({exc.strerror})") from None
         _, geoms, crs = parse_geojson(raw, f"--area {p}")
+        shapes = to_shapes(geoms, f"--area {p}")
         try:
-            return gpd.GeoDataFrame(geometry=gpd.GeoSeries(to_shapes(geoms), crs=crs or 4326))
+            return gpd.GeoDataFrame(geometry=gpd.GeoSeries(shapes, crs=crs or 4326))
         except Exception as exc:  # pyproj: an unknown CRS name
             raise InputError(f"--area {p}: unusable crs {crs!r} ({first_line(exc)}); give WGS 84 GeoJSON") from None
     with warnings.catch_warnings():

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, first_line
 
 __all__ = ["load_json", "parse_geojson", "is_wgs84", "to_shapes", "check_lonlat", "DEPTHS"]
 
@@ -111,9 +111,10 @@ def parse_geojson(raw: bytes, name: str) -> tuple[list[dict], list[dict | None],
     doc = load_json(text, where=name, allow_nan=True)  # NaN positions are reported with their feature
     if not isinstance(doc, dict):
         raise InputError(f"{name}: GeoJSON must be an object (a FeatureCollection), not {_kind(doc)}")
-    if doc.get("type") == "Feature":
+    kind = doc.get("type")
+    if kind == "Feature":
         feats = [doc]
-    elif doc.get("type") in DEPTHS or doc.get("type") == "GeometryCollection":
+    elif isinstance(kind, str) and (kind in DEPTHS or kind == "GeometryCollection"):
         feats = [{"type": "Feature", "geometry": doc, "properties": {}}]
     else:
         feats = doc.get("features")
@@ -147,8 +148,9 @@ def _crs_name(doc: dict, name: str) -> str | None:
     crs = doc.get("crs")
     if crs is None:
         return None
-    crs_name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
-    if not isinstance(crs_name, str) or not isinstance(crs.get("properties"), dict):
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    crs_name = props.get("name") if isinstance(props, dict) else None
+    if not isinstance(crs_name, str):
         raise InputError(f'{name}: the "crs" member has no name; remove it (GeoJSON is WGS 84 longitude, latitude)')
     return crs_name
 
@@ -157,6 +159,8 @@ def _check_geometry(g: Any, where: str, *, lonlat: bool, depth: int = 0) -> None
     if not isinstance(g, dict):
         raise InputError(f"{where}: geometry is {_kind(g)}, not a GeoJSON geometry object")
     kind = g.get("type")
+    if not isinstance(kind, str):
+        raise InputError(f'{where}: geometry "type" is {_kind(kind)}; give a geometry type such as "Point"')
     if kind == "GeometryCollection":
         parts = g.get("geometries")
         if not isinstance(parts, list) or depth > 8:
@@ -204,13 +208,34 @@ def _position(c: Any, kind: str, where: str) -> tuple[float, float]:
                      + (f" (coordinates nested too deeply for a {kind})" if nested else ""))
 
 
-def to_shapes(geoms: list[dict | None]) -> np.ndarray:
-    """Shapely geometries (``None`` kept) from geometries that :func:`parse_geojson` validated."""
+def to_shapes(geoms: list[dict | None], name: str) -> np.ndarray:
+    """Shapely geometries (``None`` kept) from geometries that :func:`parse_geojson` validated.
+
+    Heights and measures are dropped: positions become ``[longitude, latitude]``, so a
+    file mixing 2-D and 3-D positions still reads.
+    """
     import shapely.geometry
 
     out = np.empty(len(geoms), dtype=object)
-    out[:] = [None if g is None else shapely.geometry.shape(g) for g in geoms]
+    for i, g in enumerate(geoms):
+        try:
+            out[i] = None if g is None else shapely.geometry.shape(_flat(g))
+        except (ValueError, TypeError, shapely.errors.ShapelyError) as exc:
+            raise InputError(f"{name}: feature {i + 1}: unusable {g['type']} ({first_line(exc)})") from None
     return out
+
+
+def _flat(g: dict) -> dict:
+    """A validated geometry with 2-D positions only."""
+    if g["type"] == "GeometryCollection":
+        return {"type": g["type"], "geometries": [_flat(part) for part in g["geometries"]]}
+    return {"type": g["type"], "coordinates": _xy(g["coordinates"], DEPTHS[g["type"]])}
+
+
+def _xy(c: list, depth: int) -> list:
+    if not c:
+        return c
+    return [c[0], c[1]] if depth == 1 else [_xy(part, depth - 1) for part in c]
 
 
 def check_lonlat(geoms: Any, name: str, *, unit: str = "feature") -> None:

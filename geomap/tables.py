@@ -104,15 +104,42 @@ def _read_csv(raw: bytes, name: str) -> "pd.DataFrame":
     except csv.Error as exc:
         raise InputError(f"{name}: line 1: the header is not CSV ({exc})") from None
     _check_unique(columns, name)
+    convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in columns}, strings_can_be_null=False)
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(raw),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in columns}, strings_can_be_null=False),
-        )
+        table = pacsv.read_csv(io.BytesIO(raw), convert_options=convert)
     except (pa.ArrowException, UnicodeDecodeError) as exc:
-        raise InputError(f"{name}: not a readable CSV file ({first_line(exc)})") from None
+        raise _csv_error(raw, name, convert, exc) from None
     _check_unique(table.column_names, name)
     return table.to_pandas()
+
+
+def _csv_error(raw: bytes, name: str, convert, exc: BaseException) -> InputError:
+    """The error of an unreadable CSV, naming the first ragged row's line when there is one."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = raw[: bad.start].count(b"\n") + 1
+        return InputError(f"{name}: line {line} is not UTF-8 text (byte {bad.start}); save the CSV as UTF-8")
+    ragged = []
+
+    def keep(row) -> str:
+        ragged.append(row)
+        return "error"
+
+    try:  # again, on one thread, which numbers the rows
+        pacsv.read_csv(io.BytesIO(raw), convert_options=convert, read_options=pacsv.ReadOptions(use_threads=False),
+                       parse_options=pacsv.ParseOptions(invalid_row_handler=keep))
+    except (pa.ArrowException, UnicodeDecodeError):
+        pass
+    if ragged:
+        row = ragged[0]
+        line = f"line {row.number}" if row.number is not None else "a row"
+        return InputError(f"{name}: {line} has {row.actual_columns} field(s) where the header has {row.expected_columns} "
+                          f"({_show(row.text)}); quote values that contain commas and close every quote")
+    return InputError(f"{name}: not a readable CSV file ({first_line(exc)})")
 
 
 def _check_unique(columns: list[str], name: str) -> None:

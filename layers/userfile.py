@@ -127,8 +127,9 @@ def _read_geojson(p: Path) -> gpd.GeoDataFrame:
     geom_col = "geometry"
     while geom_col in frame.columns:  # a property may be called "geometry"
         geom_col = "_" + geom_col
+    shapes = to_shapes(geoms, f"layer {p}")
     try:
-        shapes = gpd.GeoSeries(to_shapes(geoms), index=frame.index, crs=crs or 4326)
+        shapes = gpd.GeoSeries(shapes, index=frame.index, crs=crs or 4326)
     except Exception as exc:  # pyproj: an unknown CRS name
         raise InputError(f"layer {p}: unusable crs {crs!r} ({first_line(exc)}); give WGS 84 GeoJSON") from None
     return gpd.GeoDataFrame(frame.assign(**{geom_col: shapes}), geometry=geom_col)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import warnings
 
 import geopandas as gpd
@@ -25,10 +26,20 @@ AIS = ("MMSI,BaseDateTime,LAT,LON,SOG,COG,VesselName\n"
 
 
 def run(*args: str):
-    """Run the command with every warning recorded; return the result and the warnings."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = CliRunner().invoke(main, [str(a) for a in args])
+    """Run the command with every warning recorded; return the result and the warnings.
+
+    An exception that Python could only report as "Exception ignored in ..." (a traceback
+    on a real stderr) fails the test.
+    """
+    unraisable = []
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = CliRunner().invoke(main, [str(a) for a in args])
+    finally:
+        sys.unraisablehook = hook
+    assert not unraisable, [repr(u.exc_value) for u in unraisable]
     return result, caught
 
 
@@ -257,3 +268,33 @@ def test_layer_properties_reach_the_popup_as_json_text_without_warnings(tmp_path
     assert not caught, [str(w.message) for w in caught]
     cells = {title: layer.gdf[col].tolist() for title, col in layer.popup}
     assert cells["a"] == ['{"b":[1,2]}', "x"] and cells["c"] == ["1", "str"] and cells["d"] == ["", '[{"z":"ü"}]']
+
+
+@pytest.mark.parametrize("body", ["26.6,119.7\n26.7\n", '26.6,119.7\n"26.7,119.8\n', "26.6,119.7\n26.7,119.8,5\n"])
+def test_ragged_csv_row_names_its_line(tmp_path, body):
+    src = tmp_path / "pos.csv"
+    src.write_text("lat,lon\n" + body)
+    result, _ = run("zone", "--points", src, "-o", tmp_path / "out.csv")
+    assert_one_line_error(result, str(src), "line 3", "field(s) where the header has 2")
+    result, _ = run("render", "--layer", src, "--point", "1,2", *RENDER_FAST, "-o", tmp_path / "m.html")
+    assert_one_line_error(result, f"layer {src}", "line 3")
+    assert not (tmp_path / "out.csv").exists() and not (tmp_path / "m.html").exists()
+
+
+def test_layer_positions_with_heights_and_measures_read_as_2d(tmp_path):
+    from geomap.layers.userfile import read_layer
+
+    src = tmp_path / "mixed_dims.geojson"
+    src.write_text(_fc({"type": "Feature", "properties": {"name": "line"},
+                        "geometry": {"type": "LineString", "coordinates": [[119, 26], [120, 27, 5.0]]}},
+                       {"type": "Feature", "properties": {"name": "pt"},
+                        "geometry": {"type": "Point", "coordinates": [119.5, 26.5, 1.0, 2.0]}}))
+    layer = read_layer(src)
+    assert [g.wkt for g in layer.gdf.geometry] == ["LINESTRING (119 26, 120 27)", "POINT (119.5 26.5)"]
+
+
+def test_ragged_row_that_is_not_utf8_names_its_line(tmp_path):
+    src = tmp_path / "pos.csv"
+    src.write_bytes(b"lat,lon\n26.6,119.7\n\xff\xfe,1,2\n")
+    result, _ = run("zone", "--points", src)
+    assert_one_line_error(result, str(src), "line 3", "not UTF-8")
