@@ -1,4 +1,4 @@
-"""Property-based fuzzing of every reader but the AIS one, through the command line.
+"""Property-based fuzzing of every reader but the AIS one (points, layers, areas, JSON Lines, gazetteers).
 
 Inputs are structured but broken: valid files whose values, types and nesting are
 mutated, then sometimes truncated or sprinkled with random bytes. Whatever the input,
@@ -271,5 +271,22 @@ def test_places_gazetteer(raw):
         story.write_text("Tankers sheltered in Sansha Bay near Foo.\n", encoding="utf-8")
         gaz.write_bytes(raw)
         result = _check_run(["places", str(story), "--gazetteer", str(gaz), "--format", "json", "-o", str(out)], out)
+        if result.exit_code == 0:
+            _strict_json(out.read_text(encoding="utf-8"))
+
+
+AIS = ("MMSI,BaseDateTime,LAT,LON,SOG,COG,VesselName\n"
+       "1,2024-01-01T00:00:00,26.6,119.7,1,1,A\n1,2024-01-01T01:00:00,26.61,119.71,1,1,A\n")
+
+
+@SLOW_FUZZ
+@given(raw=geojson_files(kinds=("Polygon", "Point", "LineString")))
+def test_vessels_area_files(raw):
+    with tempfile.TemporaryDirectory() as d:
+        ais, area, out = Path(d, "ais.csv"), Path(d, "area.geojson"), Path(d, "out", "visits.json")
+        out.parent.mkdir()
+        ais.write_text(AIS, encoding="utf-8")
+        area.write_bytes(raw)
+        result = _check_run(["vessels", str(ais), "--area", str(area), "--format", "json", "-o", str(out)], out)
         if result.exit_code == 0:
             _strict_json(out.read_text(encoding="utf-8"))
