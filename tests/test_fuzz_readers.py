@@ -199,19 +199,31 @@ def _strict_json(text: str):
     return json.loads(text, parse_constant=refuse)
 
 
+def _run_on(files: dict[str, bytes], args: list[str], out_name: str, *, json_out: bool = False):
+    """Write ``files`` to a fresh folder, run ``args`` (``{d}`` is the folder) with ``-o``, check the run.
+
+    Returns the result and the output text (None when the run failed).
+    """
+    with tempfile.TemporaryDirectory() as d:
+        for name, data in files.items():
+            Path(d, name).write_bytes(data)
+        out = Path(d, "out", out_name)
+        out.parent.mkdir()
+        result = _check_run([a.format(d=d) for a in args] + ["-o", str(out)], out)
+        text = out.read_text(encoding="utf-8") if result.exit_code == 0 else None
+    if text is not None and json_out:
+        _strict_json(text)
+    return result, text
+
+
 @pytest.mark.parametrize("kind", ["csv", "geojson"])
 @FUZZ
 @given(data=st.data())
 def test_zone_points_text_files(kind, data):
     raw = data.draw(csv_files() if kind == "csv" else geojson_files())
     fmt = data.draw(st.sampled_from(["csv", "json", "geojson", "table"]))
-    with tempfile.TemporaryDirectory() as d:
-        src, out = Path(d, f"in.{kind}"), Path(d, "out", f"result.{fmt}")
-        out.parent.mkdir()
-        src.write_bytes(raw)
-        result = _check_run(["zone", "--points", str(src), "--format", fmt, "-o", str(out)], out)
-        if result.exit_code == 0 and fmt in ("json", "geojson"):
-            _strict_json(out.read_text(encoding="utf-8"))
+    _run_on({f"in.{kind}": raw}, ["zone", "--points", f"{{d}}/in.{kind}", "--format", fmt], f"result.{fmt}",
+            json_out=fmt in ("json", "geojson"))
 
 
 @pytest.mark.parametrize("geo", [True, False])
@@ -219,13 +231,8 @@ def test_zone_points_text_files(kind, data):
 @given(data=st.data())
 def test_zone_points_parquet(geo, data):
     raw = data.draw(parquet_files(geo=geo))
-    with tempfile.TemporaryDirectory() as d:
-        src, out = Path(d, "in.parquet"), Path(d, "out", "result.json")
-        out.parent.mkdir()
-        src.write_bytes(raw)
-        result = _check_run(["zone", "--points", str(src), "--format", "json", "-o", str(out)], out)
-        if result.exit_code == 0:
-            _strict_json(out.read_text(encoding="utf-8"))
+    _run_on({"in.parquet": raw}, ["zone", "--points", "{d}/in.parquet", "--format", "json"], "result.json",
+            json_out=True)
 
 
 @pytest.mark.parametrize("kind", ["geojson", "parquet", "csv"])
@@ -238,55 +245,37 @@ def test_render_layer_files(kind, data):
         raw = data.draw(parquet_files(geo=True))
     else:
         raw = data.draw(csv_files())
-    with tempfile.TemporaryDirectory() as d:
-        src, out = Path(d, f"layer.{kind}"), Path(d, "out", "map.html")
-        out.parent.mkdir()
-        src.write_bytes(raw)
-        _check_run(["render", "--layer", str(src), *RENDER_FAST, "-o", str(out)], out)
+    _run_on({f"layer.{kind}": raw}, ["render", "--layer", f"{{d}}/layer.{kind}", *RENDER_FAST], "map.html")
 
 
 @SLOW_FUZZ
 @given(raw=jsonl_files(), strict=st.booleans())
 def test_places_jsonl(raw, strict):
-    with tempfile.TemporaryDirectory() as d:
-        src, out = Path(d, "batch.jsonl"), Path(d, "out", "mentions.jsonl")
-        out.parent.mkdir()
-        src.write_bytes(raw)
-        result = _check_run(["places", "--jsonl", *(["--strict"] if strict else []), str(src), "-o", str(out)], out)
-        if result.exit_code == 0:
-            lines = out.read_text(encoding="utf-8").splitlines()
-            for line in lines:
-                _strict_json(line)
-            nonblank = [chunk for chunk in raw.split(b"\n") if chunk.strip()]
-            bad = sum(1 for line in result.stderr.splitlines() if line.startswith("geomap: skipped "))
-            assert len(lines) + bad == len(nonblank)  # every line is either answered or counted
+    result, text = _run_on({"batch.jsonl": raw}, ["places", "--jsonl", *(["--strict"] if strict else []),
+                                                  "{d}/batch.jsonl"], "mentions.jsonl")
+    if text is not None:
+        lines = text.splitlines()
+        for line in lines:
+            _strict_json(line)
+        nonblank = [chunk for chunk in raw.split(b"\n") if chunk.strip()]
+        bad = sum(1 for line in result.stderr.splitlines() if line.startswith("geomap: skipped "))
+        assert len(lines) + bad == len(nonblank)  # every line is either answered or counted
 
 
 @SLOW_FUZZ
 @given(raw=csv_files(required=("name", "lat", "lon")))
 def test_places_gazetteer(raw):
-    with tempfile.TemporaryDirectory() as d:
-        story, gaz, out = Path(d, "story.txt"), Path(d, "gaz.csv"), Path(d, "out", "places.json")
-        out.parent.mkdir()
-        story.write_text("Tankers sheltered in Sansha Bay near Foo.\n", encoding="utf-8")
-        gaz.write_bytes(raw)
-        result = _check_run(["places", str(story), "--gazetteer", str(gaz), "--format", "json", "-o", str(out)], out)
-        if result.exit_code == 0:
-            _strict_json(out.read_text(encoding="utf-8"))
+    story = b"Tankers sheltered in Sansha Bay near Foo.\n"
+    _run_on({"story.txt": story, "gaz.csv": raw},
+            ["places", "{d}/story.txt", "--gazetteer", "{d}/gaz.csv", "--format", "json"], "places.json", json_out=True)
 
 
-AIS = ("MMSI,BaseDateTime,LAT,LON,SOG,COG,VesselName\n"
-       "1,2024-01-01T00:00:00,26.6,119.7,1,1,A\n1,2024-01-01T01:00:00,26.61,119.71,1,1,A\n")
+AIS = (b"MMSI,BaseDateTime,LAT,LON,SOG,COG,VesselName\n"
+       b"1,2024-01-01T00:00:00,26.6,119.7,1,1,A\n1,2024-01-01T01:00:00,26.61,119.71,1,1,A\n")
 
 
 @SLOW_FUZZ
 @given(raw=geojson_files(kinds=("Polygon", "Point", "LineString")))
 def test_vessels_area_files(raw):
-    with tempfile.TemporaryDirectory() as d:
-        ais, area, out = Path(d, "ais.csv"), Path(d, "area.geojson"), Path(d, "out", "visits.json")
-        out.parent.mkdir()
-        ais.write_text(AIS, encoding="utf-8")
-        area.write_bytes(raw)
-        result = _check_run(["vessels", str(ais), "--area", str(area), "--format", "json", "-o", str(out)], out)
-        if result.exit_code == 0:
-            _strict_json(out.read_text(encoding="utf-8"))
+    _run_on({"ais.csv": AIS, "area.geojson": raw},
+            ["vessels", "{d}/ais.csv", "--area", "{d}/area.geojson", "--format", "json"], "visits.json", json_out=True)
