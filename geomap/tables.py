@@ -315,7 +315,7 @@ def write_table(
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
     if fmt == "csv":
-        data = _csv_bytes(_plain_columns(frame, cell_text))
+        data = _csv_bytes(frame)
     elif fmt == "table":
         data = format_table(frame).encode("utf-8")
     elif fmt == "json":
@@ -391,7 +391,14 @@ def _csv_bytes(frame: "pd.DataFrame") -> bytes:
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    try:  # text and numbers convert in one pass; anything else goes through cell_text first
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        flat = all(_flat_type(col.type) for col in table.columns)
+    except pa.ArrowException:
+        flat = False
+    if not flat:
+        frame = _plain_columns(frame, cell_text)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
     needs_quotes = any(
         pc.any(pc.match_substring_regex(col, r'[,"\r\n]')).as_py()
         for col in table.columns
@@ -403,6 +410,14 @@ def _csv_bytes(frame: "pd.DataFrame") -> bytes:
     sink.write((",".join(table.column_names) + "\n").encode("utf-8"))
     pacsv.write_csv(table, sink, write_options=pacsv.WriteOptions(quoting_style="none", include_header=False))
     return sink.getvalue()
+
+
+def _flat_type(t) -> bool:
+    """Whether the CSV writer prints an Arrow type as plain text (not nested, not raw bytes)."""
+    import pyarrow as pa
+
+    return (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t) or pa.types.is_floating(t)
+            or pa.types.is_boolean(t) or pa.types.is_null(t) or pa.types.is_timestamp(t) or pa.types.is_date(t))
 
 
 def _geojson_bytes(frame: "pd.DataFrame", lon: np.ndarray, lat: np.ndarray) -> bytes:
