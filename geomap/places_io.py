@@ -95,11 +95,9 @@ def format_places(records: list[dict], fmt: str) -> str:
 
 def parse_batch_line(line: str, *, where: str, lineno: int) -> tuple[str, str]:
     """Return ``(id, text)`` of one JSON Lines record, or raise :class:`InputError` naming the line."""
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where}:{lineno}: malformed JSON ({exc.msg}); each line must be "
-                         '{"id": ..., "text": ...}') from None
+    from .features import load_json
+
+    obj = load_json(line, where=f"{where}:{lineno}", hint='each line must be {"id": ..., "text": ...}')
     if not isinstance(obj, dict) or "text" not in obj:
         raise InputError(f'{where}:{lineno}: expected an object with "id" and "text"')
     text = obj["text"]
@@ -108,6 +106,9 @@ def parse_batch_line(line: str, *, where: str, lineno: int) -> tuple[str, str]:
     if not text.strip():
         raise InputError(f"{where}:{lineno}: the text is empty")
     doc_id = obj.get("id", lineno)
+    if isinstance(doc_id, (dict, list)):
+        raise InputError(f'{where}:{lineno}: "id" must be a string, a number or null, not a JSON '
+                         f'{"object" if isinstance(doc_id, dict) else "list"}')
     return doc_id, text
 
 

@@ -195,7 +195,7 @@ def check_coordinates(lon, lat, *, source: str = "input") -> tuple[np.ndarray, n
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{source}: point {i + 1} has latitude {y[i]!r}, longitude {x[i]!r}; "
+            f"{source}: point {i + 1} has latitude {float(y[i])}, longitude {float(x[i])}; "
             "latitude must be within -90..90 and longitude within -180..180"
         )
     return x, y
