@@ -20,6 +20,7 @@ import numpy as np
 
 from ._names import key_hash, name_key
 from .errors import DataError, InputError
+from .io import MAX_TABLE_BYTES, read_bounded
 
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "KINDS"]
 
@@ -207,7 +208,9 @@ def read_user_gazetteer(path: str | os.PathLike) -> tuple[list[Place], list[list
     """
     p = Path(path)
     try:
-        text = p.read_bytes().decode("utf-8-sig")
+        with open(p, "rb") as fh:
+            text = read_bounded(fh, limit=MAX_TABLE_BYTES, where=str(p),
+                                hint="split the gazetteer or keep only the places you need").decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 text (byte {exc.start}); save the gazetteer as UTF-8 CSV") from None
     except OSError as exc:

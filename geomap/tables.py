@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import InputError
-from .io import atomic_write
+from .io import MAX_TABLE_BYTES, atomic_write, read_bounded
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -54,7 +54,7 @@ def read_points(source: str) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
     """
     name = "<stdin>" if source == "-" else source
     if source == "-":
-        raw = sys.stdin.buffer.read()
+        raw = read_bounded(sys.stdin.buffer, limit=MAX_TABLE_BYTES, where=name, hint="give the points as a file path")
         kind = "geojson" if raw.lstrip()[:1] == b"{" else "csv"
     else:
         path = Path(source)
@@ -128,8 +128,8 @@ def _coords_from_columns(frame: "pd.DataFrame", name: str) -> tuple[np.ndarray, 
         i = int(rows[0])
         more = f" (and {rows.size - 1} more bad rows)" if rows.size > 1 else ""
         raise InputError(
-            f"{name}: row {i + 1} (line {i + 2}) has {lat_col}={frame[lat_col].iloc[i]!r}, "
-            f"{lon_col}={frame[lon_col].iloc[i]!r}; latitude must be a number within -90..90 "
+            f"{name}: row {i + 1} (line {i + 2}) has {lat_col}={frame[lat_col].iloc[i:i + 1].tolist()[0]!r}, "
+            f"{lon_col}={frame[lon_col].iloc[i:i + 1].tolist()[0]!r}; latitude must be a number within -90..90 "
             f"and longitude within -180..180{more}"
         )
     return lon, lat
