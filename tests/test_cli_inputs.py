@@ -241,3 +241,14 @@ def test_parquet_coordinate_messages_show_plain_numbers(tmp_path, one_line_error
     pd.DataFrame({"lat": [95.0], "lon": [10.0]}).to_parquet(src)
     line = one_line_error(run("zone", "--points", str(src)))
     assert "lat=95.0, lon=10.0" in line and "np." not in line
+
+
+def test_coast_distances_ignore_the_cut_lines_of_the_source_data():
+    """The South Pole is about 1,300 km from the Ross Ice Shelf front (about 78.5 S), not 550 km
+    from the line where the source data is cut at the web-Mercator limit."""
+    from geomap.zones import classify
+
+    got = classify([0.0, 100.0, 180.0, 119.72], [-90.0, -89.0, -80.0, 26.68], distances=True)["coast_km"].tolist()
+    assert 1150 < got[0] < 1400 and 1150 < got[1] < 1400
+    assert 150 < got[2] < 300  # on the Ross Ice Shelf, south of its front: not 0 at the antimeridian cut
+    assert got[3] < 5
