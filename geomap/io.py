@@ -4,8 +4,9 @@ Outputs are written to a temporary file beside the target, then renamed: an
 interrupted or failed write (full disk, read-only file system, SIGTERM, Ctrl-C)
 never leaves a half-written file, and an existing output is replaced only when the
 new one is complete. The new file gets the mode of the file it replaces, or the
-umask's default for a new file. ``-`` names standard output; an existing device or
-FIFO (``/dev/null``, ``/dev/stdout``) is written in place.
+umask's default for a new file; a symlink stays and its target is replaced. ``-``
+names standard output; an existing device, FIFO or file under /dev or /proc
+(``/dev/null``, ``/dev/stdout``) is written in place.
 
 Inputs are read with a stated limit, so an endless or oversized stream
 (``/dev/zero``) stops with a message instead of filling memory.
@@ -79,7 +80,7 @@ def check_writable(path: str | os.PathLike, *, overwrite: bool = True) -> Path:
         directory, or if it exists and ``overwrite`` is False.
     """
     p = Path(path)
-    if is_stdout(path) or _is_special(p):
+    if is_stdout(path) or _in_place(p):
         return p
     if p.is_dir():
         raise OutputError(f"{p}: is a directory; give a file name for the output")
@@ -127,6 +128,14 @@ def _identity(path: str | os.PathLike) -> tuple:
     except OSError:
         return ("path", os.path.realpath(os.path.abspath(path)))
     return ("inode", st.st_dev, st.st_ino)
+
+
+def _in_place(p: Path) -> bool:
+    """True for an output written in place: a device, a FIFO, or an existing file under /dev or /proc
+    (``/dev/stdout`` redirected to a file), where a temporary file and a rename would replace the name."""
+    if _is_special(p):
+        return True
+    return p.exists() and os.path.abspath(p).startswith(("/dev/", "/proc/"))
 
 
 def _is_special(p: Path) -> bool:
@@ -192,11 +201,13 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
         SIGTERM, SIGHUP and SIGINT while it is open remove it (exit status 128 + signal).
     """
     p = check_writable(path, overwrite=overwrite)
-    if not is_stdout(path) and _is_special(p):  # a device or FIFO: there is nothing to rename over
+    if not is_stdout(path) and _in_place(p):  # a device, FIFO or /dev/stdout: nothing to rename over
         with _output_errors(p, folder=None):
             yield p
         return
-    folder = tempfile.gettempdir() if is_stdout(path) else os.fspath(p.parent if str(p.parent) else ".")
+    if not is_stdout(path):  # through symlinks: the link stays, its target is replaced
+        p = Path(os.path.realpath(p))
+    folder = tempfile.gettempdir() if is_stdout(path) else os.fspath(p.parent)
     with _signals_exit(), _output_errors(p, folder=folder):
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part" + p.suffix, dir=folder)
         os.close(fd)

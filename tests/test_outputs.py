@@ -276,3 +276,26 @@ def test_json_dumps_writes_null_for_non_finite_numbers():
 
     doc = {"a": float("nan"), "b": [np.float64("inf"), -np.inf, 1.5, np.int64(3)], "c": (np.float32("nan"),)}
     assert strict_json(dumps(doc)) == {"a": None, "b": [None, None, 1.5, 3], "c": [None]}
+
+
+def test_symlinked_output_keeps_the_link(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    r = run("zone", "26.68,119.72", "--format", "csv", "-o", str(link), "--force")
+    assert r.exit_code == 0, r.output
+    assert link.is_symlink() and real.read_text().startswith("lat,lon")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv"]
+
+
+def test_dev_stdout_redirected_to_a_file_is_written_in_place(tmp_path):
+    out = tmp_path / "out.csv"
+    was_link = os.path.islink("/dev/stdout")
+    with open(out, "w") as fh:
+        r = subprocess.run(CLI + ["zone", "26.68,119.72", "--format", "csv", "-o", "/dev/stdout", "--force"],
+                           stdout=fh, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    assert r.returncode == 0, r.stderr
+    assert out.read_text().startswith("lat,lon,country")
+    assert os.path.islink("/dev/stdout") == was_link  # the name is never replaced by a file
+    assert not [p for p in os.listdir("/dev") if p.startswith(".stdout.")]
