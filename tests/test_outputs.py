@@ -101,7 +101,8 @@ def test_dash_is_stdout_for_zone_and_vessels(ais, tmp_path):
     r = run("vessels", str(path), "--area", str(bay), "--format", "json", "-o", "-", "--rejects", str(rejects))
     assert r.exit_code == 0, r.output
     assert "visits" in strict_json(r.stdout)
-    assert rejects.read_text().splitlines()[1:] == ["11,position_missing,412000002,2024-01-01T09:00:00,abc,119.6"]
+    (reject,) = rejects.read_text().splitlines()[1:]
+    assert reject.startswith("11,position_missing,412000002,2024-01-01T09:00:00,abc,119.6")
     r = run("vessels", str(path), "--area", str(bay), "--format", "csv", "--rejects", "-", "-o", str(tmp_path / "v.csv"))
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("row,reason")
