@@ -22,6 +22,7 @@ import numpy as np
 
 from ._names import key_hash, name_key
 from .errors import DataError, InputError
+from .io import MAX_TABLE_BYTES, read_bounded
 
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "KINDS"]
 
@@ -209,7 +210,9 @@ def read_user_gazetteer(path: str | os.PathLike) -> tuple[list[Place], list[list
     """
     p = Path(path)
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = read_bounded(fh, limit=MAX_TABLE_BYTES, where=str(p),
+                                hint="split the gazetteer or keep only the places you need")
         if b"\x00" in data:
             raise InputError(f"{p}: binary file, not a CSV; give a CSV with columns name,lat,lon")
         text = data.decode("utf-8-sig")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import InputError, first_line
-from .io import atomic_write
+from .io import MAX_TABLE_BYTES, atomic_write, read_bounded
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -56,7 +56,7 @@ def read_points(source: str) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
     """
     name = "<stdin>" if source == "-" else source
     if source == "-":
-        raw = sys.stdin.buffer.read()
+        raw = read_bounded(sys.stdin.buffer, limit=MAX_TABLE_BYTES, where=name, hint="give the points as a file path")
         kind = "geojson" if raw.lstrip()[:1] == b"{" else "csv"
     else:
         path = Path(source)
