@@ -12,7 +12,7 @@ import click
 
 import geomap
 from geomap.errors import GeomapError
-from geomap.io import MAX_ARTICLE_BYTES, STDOUT
+from geomap.files import MAX_ARTICLE_BYTES, STDOUT
 
 
 class UserError(click.ClickException):
@@ -178,9 +178,9 @@ def vessels(file: str, **opts: Any) -> None:
       geomap vessels ais.csv --zone CHN:territorial_sea
       geomap vessels ais.parquet --area sansha_bay.geojson --events --format json -o out.json
     """
-    from geomap.ais import parse_columns_option
-    from geomap.vessel_analysis import analyse, resolve_area
-    from geomap.vessel_report import format_report, summary_lines, write_rejects
+    from geomap.vessels.read import parse_columns_option
+    from geomap.vessels.analysis import analyse, resolve_area
+    from geomap.vessels.report import format_report, summary_lines, write_rejects
 
     _check_outputs({"-o": opts["output"] or STDOUT, "--rejects": opts["rejects_path"]})
     area = resolve_area(zone=opts["zone"], area=opts["area"])
@@ -248,11 +248,11 @@ def render_cmd(article: str | None, **opts: Any) -> None:
       geomap render article.txt --fragment -o map-fragment.html
       geomap render article.txt --fragment --id second-map -o map-fragment-2.html
     """
-    from geomap.embed import write_fragment, write_html, write_iframe
-    from geomap.escape import html_id
-    from geomap.io import atomic_write
-    from geomap.maps import parse_bounds, read_article, render
-    from geomap.screenshot import png_bytes
+    from geomap.render.embed import write_fragment, write_html, write_iframe
+    from geomap.render.escape import html_id
+    from geomap.files import atomic_write
+    from geomap.render.map import parse_bounds, read_article, render
+    from geomap.render.screenshot import png_bytes
 
     if not opts["output"] and not opts["png"]:
         raise UserError("give an output: -o map.html and/or --png map.png")
@@ -332,8 +332,8 @@ def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: boo
       geomap places story.txt --format geojson -o places.geojson
       geomap places --jsonl articles.jsonl -o mentions.jsonl
     """
-    from geomap.io import atomic_write
-    from geomap.places_io import format_places, place_records, read_article, write_batch
+    from geomap.files import atomic_write
+    from geomap.text.output import format_places, place_records, read_article, write_batch
 
     if jsonl:
         with atomic_write(output or STDOUT) as fh:
@@ -409,8 +409,8 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
       geomap zone --points positions.csv --zone-type CHN:eez
       cat positions.csv | geomap zone --points - --format json
     """
-    from geomap.io import check_writable
-    from geomap.zones import parse_zone_type
+    from geomap.files import check_writable
+    from geomap.zones.grid import parse_zone_type
 
     if bool(coords) == bool(points_file):
         raise click.UsageError("give LAT,LON points or --points FILE (one of the two)")
@@ -421,7 +421,7 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
         import numpy as np
 
         from geomap.tables import format_rows
-        from geomap.zones import APPROXIMATE_NOTE, classify_arrays
+        from geomap.zones.grid import APPROXIMATE_NOTE, classify_arrays
 
         lat = np.array([c[0] for c in coords])
         lon = np.array([c[1] for c in coords])
@@ -434,7 +434,7 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
         _emit(text, output, force)
         return
     from geomap.tables import read_points, write_table
-    from geomap.zones import classify
+    from geomap.zones.grid import classify
 
     if coords:
         import pandas as pd
@@ -452,7 +452,7 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
         frame, lon, lat, result = frame[keep].reset_index(drop=True), lon[keep], lat[keep], result[keep]
     write_table(frame, lon, lat, fmt=fmt, out=output)
     if result["zone"].isin(["contiguous_zone", "eez"]).any():
-        from geomap.zones import APPROXIMATE_NOTE
+        from geomap.zones.grid import APPROXIMATE_NOTE
 
         click.echo("note: " + APPROXIMATE_NOTE, err=True)
 
@@ -490,7 +490,7 @@ def distance(start: tuple[float, float], end: tuple[float, float]) -> None:
     Example:
       geomap distance 40.12,124.39 39.03,125.75
     """
-    from geomap.distance import NM_KM, geodesic
+    from geomap.zones.distance import NM_KM, geodesic
 
     km = float(geodesic(start[0], start[1], end[0], end[1]))
     click.echo(f"{km:.3f} km  {km / NM_KM:.3f} nm")
@@ -501,7 +501,7 @@ def _emit(text: str, output: str | None, force: bool = True) -> None:
     if not output or output == STDOUT:
         click.echo(text, nl=False)
         return
-    from geomap.io import atomic_write
+    from geomap.files import atomic_write
 
     with atomic_write(output, overwrite=force) as fh:
         fh.write(text)
@@ -509,7 +509,7 @@ def _emit(text: str, output: str | None, force: bool = True) -> None:
 
 def _check_outputs(outputs: dict[str, str | None]) -> None:
     """Check, before any work, that each output can be written and that no two name the same file."""
-    from geomap.io import check_distinct, check_writable
+    from geomap.files import check_distinct, check_writable
 
     check_distinct(outputs)
     for target in outputs.values():

@@ -3,7 +3,7 @@
 The public API is loaded lazily so that ``import geomap`` does no work:
 
 - :func:`geomap.zones.classify` — which country's land or water each point is in;
-- :func:`geomap.distance.geodesic` — distances on the ellipsoid;
+- :func:`geomap.zones.geodesic` — distances on the ellipsoid;
 - :func:`geomap.geodata.load_layer` — shipped land, borders, coastline and maritime layers.
 """
 
@@ -12,16 +12,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ._version import __version__
+from geomap._version import __version__
 
 # public name -> "module:attribute"; modules are imported on first use.
 _LAZY = {
     "classify": "geomap.zones:classify",
-    "geodesic": "geomap.distance:geodesic",
+    "geodesic": "geomap.zones:geodesic",
     "load_layer": "geomap.geodata:load_layer",
-    "geoparse": "geomap.toponyms:geoparse",
-    "places": "geomap.geocode:places",
-    "render": "geomap.maps:render",
+    "geoparse": "geomap.text:geoparse",
+    "places": "geomap.text:places",
+    "render": "geomap.render:render",
 }
 
 __all__ = ["__version__", *_LAZY]

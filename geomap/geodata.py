@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._codec import decode_geoms
-from ._data import _data_dir, data_path
-from .errors import DataError, InputError
+from geomap.codec import decode_geoms
+from geomap.datafiles import _data_dir, data_path
+from geomap.errors import DataError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd

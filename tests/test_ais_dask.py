@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import distributed
 import pytest
 
-from geomap.vessel_analysis import analyse, resolve_area
+from geomap.vessels.analysis import analyse, resolve_area
 
 # dask's own Parquet reader still uses a pandas keyword that pandas 3 deprecates
 pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword")

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geomap.ais import read_positions
-from geomap.areas import file_area, parse_zone_spec
+from geomap.vessels.read import read_positions
+from geomap.vessels.areas import file_area, parse_zone_spec
 from geomap.errors import InputError
-from geomap.visits import crossings, find_visits
+from geomap.vessels.visits import crossings, find_visits
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 # a square "bay": lon 119.5 .. 119.7, lat 26.5 .. 26.7
@@ -128,8 +128,8 @@ def test_area_file_errors(tmp_path):
 
 def test_visits_to_a_zone_of_the_zone_engine(tmp_path):
     """A tanker from the East China Sea into Sansha Bay enters CHN:territorial_sea once."""
-    from geomap.areas import zone_area
-    from geomap.zones import classify_arrays
+    from geomap.vessels.areas import zone_area
+    from geomap.zones.grid import classify_arrays
 
     area = zone_area("CHN:territorial_sea")
     n = 200  # about 1.6 km per fix, 10 min apart: 5 kn

@@ -12,7 +12,7 @@ Dirty rows are never dropped silently. Each is counted by reason
 ``malformed_row``
     a CSV row that cannot be split into the header's fields: too many or too
     few, a quote that does not close, a last line cut short
-    (:mod:`geomap.ais_csv`);
+    (:mod:`geomap.vessels.csv_blocks`);
 ``bad_mmsi``
     the MMSI is empty or not a whole number;
 ``bad_time``
@@ -50,8 +50,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .ais_csv import BLOCK_BYTES, RowBlock, csv_blocks
-from .errors import InputError
+from geomap.vessels.csv_blocks import BLOCK_BYTES, RowBlock, csv_blocks
+from geomap.errors import InputError
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -126,7 +126,7 @@ class Positions:
     breaks : ndarray of int8
         0 inside a track; 1 first fix of a vessel; 3 after a kept impossible
         jump. (Reporting gaps depend on ``max_gap`` and are found by
-        :func:`geomap.visits.track_pieces`, which codes them 2.)
+        :func:`geomap.vessels.visits.track_pieces`, which codes them 2.)
     rejects : pandas.DataFrame
         One row per rejected input row (:data:`REJECT_COLUMNS`): row, reason,
         mmsi, time, lat, lon (text), line (CSV), text (of a malformed row).
@@ -379,7 +379,7 @@ def haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.n
     """Great-circle distance in metres on the mean-radius sphere (vectorised).
 
     Used for implied speeds, where its 0.5 % error against the ellipsoid does not
-    matter; event distances use the ellipsoid (:mod:`geomap.events`).
+    matter; event distances use the ellipsoid (:mod:`geomap.vessels.events`).
     """
     la1, la2 = np.radians(lat1), np.radians(lat2)
     dlat = la2 - la1
@@ -404,7 +404,7 @@ def row_blocks(
 ) -> Iterator[tuple[dict[str, str], RowBlock]]:
     """Yield (column map, block of rows) for a CSV or Parquet file, streaming.
 
-    CSV blocks come from :func:`geomap.ais_csv.csv_blocks` (malformed rows set
+    CSV blocks come from :func:`geomap.vessels.csv_blocks.csv_blocks` (malformed rows set
     aside); Parquet row batches are numbered from 1.
     """
     if is_parquet(p):

@@ -12,9 +12,9 @@ import os
 import sys
 from typing import IO, Iterator, TextIO
 
-from .errors import InputError
-from .io import MAX_ARTICLE_BYTES, iter_lines, read_bounded
-from .jsontext import dumps
+from geomap.errors import InputError
+from geomap.files import MAX_ARTICLE_BYTES, iter_lines, read_bounded
+from geomap.jsontext import dumps
 
 __all__ = ["read_article", "place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS"]
 
@@ -76,8 +76,8 @@ def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None, max
 
 def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5) -> list[dict]:
     """Return one evidence record per distinct place of ``text`` (see :data:`COLUMNS`)."""
-    from .geocode import mentions_table
-    from .toponyms import geoparse
+    from geomap.text.resolver import mentions_table
+    from geomap.text.tagger import geoparse
 
     return mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold))
 
@@ -100,7 +100,7 @@ def format_places(records: list[dict], fmt: str) -> str:
             w.writerow({c: r[c] for c in COLUMNS})
         return buf.getvalue()
     if fmt == "table":
-        from .tables import format_rows
+        from geomap.tables import format_rows
 
         cols = ["name", "kind", "country", "admin1", "lat", "lon", "score", "mentions", "gazetteer_id"]
         text = format_rows(cols, ([r[c] for c in cols] for r in records), digits=4, rule=False)
@@ -110,7 +110,7 @@ def format_places(records: list[dict], fmt: str) -> str:
 
 def parse_batch_line(line: str, *, where: str, lineno: int) -> tuple[str, str]:
     """Return ``(id, text)`` of one JSON Lines record, or raise :class:`InputError` naming the line."""
-    from .features import load_json
+    from geomap.geojson import load_json
 
     obj = load_json(line, where=f"{where}:{lineno}", hint='each line must be {"id": ..., "text": ...}')
     if not isinstance(obj, dict) or "text" not in obj:
@@ -191,7 +191,7 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
     InputError
         On the first bad line when ``strict``.
     """
-    from .toponyms import geoparse
+    from geomap.text.tagger import geoparse
 
     err = err or sys.stderr
     done = bad = 0

@@ -55,8 +55,8 @@ def resolve(mentions: list, text: str, gaz) -> None:
     gaz : Gazetteer
         Where the mention rows point.
     """
-    from ._names import name_key
-    from .gazetteer import ALIAS, DEMONYM, WATER_KINDS
+    from geomap.text.names import name_key
+    from geomap.text.gazetteer import ALIAS, DEMONYM, WATER_KINDS
 
     feats = {}
 
@@ -445,7 +445,7 @@ def ranker():
         return _RANKER[0]
     import json
 
-    from ._data import data_path
+    from geomap.datafiles import data_path
 
     model = None
     try:
@@ -512,7 +512,7 @@ def places(text: str, *, gazetteer: str | None = None, threshold: float = 0.5):
     import geopandas as gpd
     import pandas as pd
 
-    from .toponyms import geoparse
+    from geomap.text.tagger import geoparse
 
     recs = mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold))
     cols = ["name", "gazetteer_id", "kind", "country", "admin1", "population", "lat", "lon", "score",

@@ -2,7 +2,7 @@
 
 No WebDriver and no port: Chromium is started with ``--remote-debugging-pipe`` and
 reads JSON commands on file descriptor 3 and writes replies and events on 4. That is
-all :mod:`geomap.screenshot` (and the browser tests) need: open a page, wait for the
+all :mod:`geomap.render.screenshot` (and the browser tests) need: open a page, wait for the
 map, evaluate JavaScript, dispatch mouse events, capture a PNG, and watch the
 network and console.
 """
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
+from geomap.errors import OutputError
 
 __all__ = ["Chromium", "find_chromium", "BrowserError"]
 

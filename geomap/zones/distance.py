@@ -100,7 +100,7 @@ def _line_index(layer: str):
     import shapely
     from scipy.spatial import cKDTree
 
-    from .geodata import load_layer
+    from geomap.geodata import load_layer
 
     geoms = load_layer(layer).geometry.values
     lines = shapely.get_parts(shapely.get_parts(np.asarray(geoms, dtype=object)))

@@ -2,7 +2,7 @@
 
 Pipeline (one direction): tokens → gazetteer matches (longest first) plus street-like
 names → a feature vector per span → a small logistic model (``tagger.json``, trained by
-``data/train_geoparser.py``) keeps the spans that are place names → :mod:`geomap.geocode`
+``data/train_geoparser.py``) keeps the spans that are place names → :mod:`geomap.text.resolver`
 chooses a referent per kept span.
 """
 
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ._names import key_hash, name_key
-from .errors import InputError
+from geomap.text.names import key_hash, name_key
+from geomap.errors import InputError
 
 if TYPE_CHECKING:
-    from .gazetteer import Place
+    from geomap.text.gazetteer import Place
 
 __all__ = ["Mention", "geoparse", "find_candidates"]
 
@@ -104,7 +104,7 @@ class Mention:
     tag_prob : float
         Probability that the span is a place name.
     place : Place or None
-        The chosen referent (set by :mod:`geomap.geocode`).
+        The chosen referent (set by :mod:`geomap.text.resolver`).
     score : float
         Confidence in [0, 1] for span and referent together.
     reasons : list of str
@@ -170,8 +170,8 @@ def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5)
     >>> [(m.text, m.place.country) for m in geoparse("Trains crossed from Dandong to Sinuiju.")]
     [('Dandong', 'CN'), ('Sinuiju', 'KP')]
     """
-    from .gazetteer import load_gazetteer
-    from .geocode import resolve
+    from geomap.text.gazetteer import load_gazetteer
+    from geomap.text.resolver import resolve
 
     if not isinstance(text, str):
         raise InputError(f"geoparse: expected article text as str, got {type(text).__name__}")
@@ -305,7 +305,7 @@ def find_candidates(text: str, gaz) -> tuple[list[Mention], list[list[float]]]:
 
 
 def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]]:
-    from .gazetteer import DEMONYM, PRIMARY, WATER_KINDS
+    from geomap.text.gazetteer import DEMONYM, PRIMARY, WATER_KINDS
 
     starts = {t[0]: k for k, t in enumerate(toks)}
     ends = {t[1]: k for k, t in enumerate(toks)}
@@ -406,7 +406,7 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
 def _words():
     import numpy as np
 
-    from ._data import data_path
+    from geomap.datafiles import data_path
 
     try:
         with np.load(data_path("wordfreq_en.npz")) as z:
@@ -474,7 +474,7 @@ def expand(f: list[float], pairs: list[tuple[int, int]]) -> list[float]:
 def _model() -> _Logistic:
     import json
 
-    from ._data import data_path
+    from geomap.datafiles import data_path
 
     try:
         p = data_path("tagger.json")
@@ -485,7 +485,7 @@ def _model() -> _Logistic:
         return _default_model()
     pairs = [tuple(x) for x in d["pairs"]]
     if "trees" in d:
-        from .geocode import _Trees
+        from geomap.text.resolver import _Trees
 
         return _TreeTagger(_Trees.from_json(d["trees"]), pairs)
     return _Logistic(d["coef"], d["intercept"], pairs)

@@ -30,9 +30,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._codec import decode_geoms
-from ._data import _data_dir, data_path
-from .errors import DataError
+from geomap.codec import decode_geoms
+from geomap.datafiles import _data_dir, data_path
+from geomap.errors import DataError
 
 __all__ = ["NOTE", "NM_KM", "available", "outer_zones", "nearest_states"]
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .ais import KNOT, Positions, haversine_m
-from .visits import DEFAULT_MAX_GAP_H, track_pieces
+from geomap.vessels.read import KNOT, Positions, haversine_m
+from geomap.vessels.visits import DEFAULT_MAX_GAP_H, track_pieces
 
 __all__ = ["loitering", "encounters", "encounter_samples", "encounters_from_samples", "EVENT_COLUMNS", "find_events", "combine_events"]
 
@@ -89,7 +89,7 @@ def find_events(
 
 def combine_events(loiter: pd.DataFrame, meet: pd.DataFrame, *, area=None) -> pd.DataFrame:
     """Concatenate loitering and encounters, sort them and add ``zone`` and ``in_area``."""
-    from .areas import zone_labels
+    from geomap.vessels.areas import zone_labels
 
     frames = [f for f in (loiter, meet) if len(f)]
     ev = pd.concat(frames, ignore_index=True) if frames else _empty()

@@ -11,7 +11,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import DataError
+from geomap.errors import DataError
 
 __all__ = ["data_path"]
 

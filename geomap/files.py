@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
-from .errors import GeomapError, InputError, OutputError
+from geomap.errors import GeomapError, InputError, OutputError
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
