@@ -490,7 +490,8 @@ def distance(start: tuple[float, float], end: tuple[float, float]) -> None:
     Example:
       geomap distance 40.12,124.39 39.03,125.75
     """
-    from geomap.zones.distance import NM_KM, geodesic
+    from geomap.units import NM_KM
+    from geomap.zones import geodesic
 
     km = float(geodesic(start[0], start[1], end[0], end[1]))
     click.echo(f"{km:.3f} km  {km / NM_KM:.3f} nm")

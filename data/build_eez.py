@@ -56,8 +56,9 @@ import shapely
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from geomap.codec import decode_geoms, encode_geoms  # noqa: E402
+from geomap.units import NM_KM as NM  # noqa: E402
 from geomap.zones.outer import (  # noqa: E402
-    BLOCK, NM_KM as NM, REACH_KM, T24_KM as T24, T200_KM as T200, Baseline, block_of, block_window, km_to_chord,
+    BLOCK, REACH_KM, T24_KM as T24, T200_KM as T200, Baseline, block_of, block_window, km_to_chord,
     local_radius_km, unit,
 )
 

@@ -8,24 +8,16 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from geomap.console.cli import main
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
-BAY = [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]
 HOSTILE = "<script>alert('x')</script>\x1b[2J&amp;"
 
 
 
 
-@pytest.fixture(scope="module")
-def cli():
-    return main
-
-
 @pytest.fixture
-def files(tmp_path):
-    bay = tmp_path / "bay.geojson"
-    bay.write_text(json.dumps({"type": "Polygon", "coordinates": [BAY]}))
+def files(tmp_path, bay_file):
+    bay = bay_file
     rows = []
     # a hostile-named vessel sails through the bay (in at 17.5 min, out at 67.5 min)
     for i in range(10):

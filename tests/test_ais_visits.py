@@ -14,15 +14,11 @@ from geomap.errors import InputError
 from geomap.vessels.visits import crossings, find_visits
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
-# a square "bay": lon 119.5 .. 119.7, lat 26.5 .. 26.7
-BAY = [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]
 
 
 @pytest.fixture
-def bay(tmp_path):
-    f = tmp_path / "bay.geojson"
-    f.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [BAY]}}))
-    return file_area(f)
+def bay(bay_file):
+    return file_area(bay_file)
 
 
 def _write(tmp_path, fixes, name="track.csv"):
@@ -156,11 +152,11 @@ def test_visits_to_a_zone_of_the_zone_engine(tmp_path):
     assert not back[0] and on[0]
 
 
-def test_geoparquet_area_in_another_crs_gives_the_same_visits(tmp_path, bay):
+def test_geoparquet_area_in_another_crs_gives_the_same_visits(tmp_path, bay, bay_ring):
     import geopandas as gpd
     from shapely.geometry import Polygon
 
-    gdf = gpd.GeoDataFrame({"name": ["bay"]}, geometry=[Polygon(BAY)], crs=4326).to_crs(3857)
+    gdf = gpd.GeoDataFrame({"name": ["bay"]}, geometry=[Polygon(bay_ring)], crs=4326).to_crs(3857)
     gdf.to_parquet(tmp_path / "bay.parquet")
     other = file_area(tmp_path / "bay.parquet")
     lons = 119.43 + 0.04 * np.arange(10)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import struct
 from pathlib import Path
 
@@ -25,8 +24,7 @@ from geomap.layers.places import places_layer
 from geomap.render.map import render
 from geomap.render.screenshot import write_png
 
-# Chromium is required (Debian: apt-get install chromium); set GEOMAP_SKIP_BROWSER=1 to skip these
-pytestmark = pytest.mark.skipif(os.environ.get("GEOMAP_SKIP_BROWSER") == "1", reason="GEOMAP_SKIP_BROWSER=1")
+pytestmark = pytest.mark.browser
 
 OFFLINE = ("--host-resolver-rules=MAP * ~NOTFOUND",)
 BARE = {"zones": False, "borders": False, "basemap": "none"}

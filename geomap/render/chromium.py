@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from geomap.errors import OutputError
+from geomap.errors import BrowserError
 
-__all__ = ["Chromium", "find_chromium", "BrowserError"]
+__all__ = ["Chromium", "find_chromium"]
 
 #: The flags every run uses (quiet, sandbox-free for containers, no phoning home).
 BASE_FLAGS = (
@@ -43,10 +43,6 @@ BASE_FLAGS = (
     "--remote-debugging-pipe",
 )
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
-
-
-class BrowserError(OutputError):
-    """Chromium is missing, failed to start, or did not finish in time."""
 
 
 def find_chromium() -> str:

@@ -16,6 +16,8 @@ import math
 import re
 from collections import Counter, defaultdict
 
+from geomap.units import EARTH_RADIUS_KM
+
 __all__ = ["resolve", "places", "mentions_table"]
 
 _KIND_PRIOR = {
@@ -185,7 +187,7 @@ def resolve(mentions: list, text: str, gaz) -> None:
                 lo = np.radians([F(r)[1] for r in rl])[:, None]
                 h = np.sin((a_lat[None, :] - la) / 2) ** 2 + np.cos(la) * np.cos(a_lat)[None, :] * np.sin(
                     (a_lon[None, :] - lo) / 2) ** 2
-                dist = 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+                dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
                 dist[:, a_key == key] = 20000.0
                 dmin = dist.min(axis=1).tolist()
             else:
@@ -295,7 +297,7 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
         dlat = la[a:b, None] - la[None, :]
         dlon = lo[a:b, None] - lo[None, :]
         h = np.sin(dlat / 2) ** 2 + np.cos(la[a:b])[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
-        d = 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+        d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
         other = kv[a:b, None] != kv[None, :]
         sup100[a:b] = (((d < radius_km) & other) * w[None, :]).sum(axis=1)
         supa[a:b] = (((av[a:b, None] == av[None, :]) & other) * w[None, :]).sum(axis=1)

@@ -52,6 +52,7 @@ import pyarrow.compute as pc
 
 from geomap.vessels.csv_blocks import BLOCK_BYTES, RowBlock, csv_blocks
 from geomap.errors import InputError
+from geomap.units import KNOT_M_S, haversine_m
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -68,7 +69,6 @@ __all__ = [
     "build_positions",
     "parse_columns_option",
     "recognise_columns",
-    "haversine_m",
 ]
 
 #: canonical column -> accepted names (compared case-insensitively).
@@ -95,8 +95,6 @@ REJECT_REASONS = (
 _ROW_REASONS = ("bad_mmsi", "bad_time", "position_missing", "position_out_of_range")
 #: default speed (knots) above which a jump between fixes is impossible for a ship.
 MAX_SPEED_KN = 50.0
-KNOT = 1852.0 / 3600.0  # m/s
-EARTH_RADIUS_M = 6_371_008.8
 _NOT_AVAILABLE_SOG = 102.2  # AIS: 102.3 means "speed not available"
 _EPOCH_RE = r"^\s*-?\d+(\.\d+)?\s*$"
 _ZONED_RE = r"\d\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)$"
@@ -373,19 +371,6 @@ def build_positions(
         rows_read=rows_read,
         naive_times=int(np.count_nonzero(data.pop("naive"))),
     )
-
-
-def haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in metres on the mean-radius sphere (vectorised).
-
-    Used for implied speeds, where its 0.5 % error against the ellipsoid does not
-    matter; event distances use the ellipsoid (:mod:`geomap.vessels.events`).
-    """
-    la1, la2 = np.radians(lat1), np.radians(lat2)
-    dlat = la2 - la1
-    dlon = np.radians(lon2 - lon1)
-    a = np.sin(dlat / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 # --------------------------------------------------------------------------- reading
@@ -861,7 +846,7 @@ def _fast_edges(d: Mapping[str, np.ndarray], nxt: np.ndarray, max_speed_kn: floa
         ok = j >= 0
         jj = np.where(ok, j, np.arange(s, e))
         dt = np.maximum((t[jj] - t[s:e]) / 1e9, 1.0)
-        speed = haversine_m(lon[s:e], lat[s:e], lon[jj], lat[jj]) / dt / KNOT
+        speed = haversine_m(lon[s:e], lat[s:e], lon[jj], lat[jj]) / dt / KNOT_M_S
         out[s:e] = ok & (speed > max_speed_kn)
     return out
 

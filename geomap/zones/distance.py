@@ -13,9 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["NM_KM", "geodesic", "distance_to_layer"]
+__all__ = ["geodesic", "distance_to_layer"]
 
-NM_KM = 1.852  # kilometres per international nautical mile
 _DENSIFY_DEG = 0.01
 _NO_COAST_SOUTH_OF = -85.0  # degrees; the southernmost sea (Ross Sea) ends near 78.5 S
 

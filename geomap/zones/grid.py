@@ -30,6 +30,7 @@ from geomap.zones import outer as seazones
 from geomap.codec import decode_geoms
 from geomap.datafiles import data_path
 from geomap.errors import DataError, InputError
+from geomap.units import NM_KM
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -87,7 +88,7 @@ def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarra
         for name, prefix in (("coastline", "coast"), ("borders", "border")):
             km = distance_to_layer(x, y, layer=name)
             frame[f"{prefix}_km"] = km
-            frame[f"{prefix}_nm"] = km / 1.852
+            frame[f"{prefix}_nm"] = km / NM_KM
     return frame
 
 
