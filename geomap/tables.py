@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["FORMATS", "LAT_NAMES", "LON_NAMES", "coordinate_columns", "cell_text", "read_points", "format_rows", "format_table", "write_table"]
 
+#: output formats of every command that writes a table
 FORMATS = ("table", "csv", "json", "geojson")
 LAT_NAMES = ("lat", "latitude", "y")
 LON_NAMES = ("lon", "longitude", "lng", "long", "x")

@@ -15,10 +15,10 @@ from typing import IO, Iterator, TextIO
 from geomap.errors import InputError
 from geomap.files import MAX_ARTICLE_BYTES, iter_lines, read_bounded
 from geomap.jsontext import dumps
+from geomap.tables import FORMATS
 
 __all__ = ["read_article", "place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS"]
 
-FORMATS = ("table", "json", "csv", "geojson")
 COLUMNS = ("name", "gazetteer_id", "kind", "country", "admin1", "population", "lat", "lon", "score",
            "mentions", "text", "sentence", "reasons")
 

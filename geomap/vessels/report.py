@@ -19,11 +19,10 @@ import pandas as pd
 
 from geomap.vessels.read import Positions
 from geomap.errors import InputError
-from geomap.tables import format_rows
+from geomap.tables import FORMATS, format_rows
 
 __all__ = ["FORMATS", "format_report", "summary_lines", "csv_text", "write_rejects"]
 
-FORMATS = ("table", "csv", "json", "geojson")
 _ROUND = {"duration_h": 4, "avg_speed_kn": 3, "min_distance_m": 1}
 _COORD_DIGITS = 6
 
