@@ -22,6 +22,17 @@ _LAZY = {
     "geoparse": "geomap.text:geoparse",
     "places": "geomap.text:places",
     "render": "geomap.render:render",
+    # the shared base: reading and writing files, tables and units
+    "read_article": "geomap.files:read_article",
+    "read_points": "geomap.tables:read_points",
+    "write_table": "geomap.tables:write_table",
+    "atomic_write": "geomap.files:atomic_write",
+    "check_writable": "geomap.files:check_writable",
+    "check_distinct": "geomap.files:check_distinct",
+    "STDOUT": "geomap.files:STDOUT",
+    "MAX_ARTICLE_BYTES": "geomap.files:MAX_ARTICLE_BYTES",
+    "FORMATS": "geomap.tables:FORMATS",
+    "NM_KM": "geomap.units:NM_KM",
 }
 
 __all__ = ["__version__", *_LAZY]

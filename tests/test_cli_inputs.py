@@ -212,16 +212,17 @@ def test_long_jsonl_line_is_a_bad_line_and_the_batch_goes_on(tmp_path):
 
 
 def test_read_article_in_python_takes_max_bytes(tmp_path):
-    from geomap.render.map import read_article
-    from geomap.text.output import read_article as read_text
+    from geomap import read_article
 
     art = tmp_path / "a.txt"
     art.write_text("x" * 50)
     assert read_article(str(art), max_bytes=50) == "x" * 50
     with pytest.raises(InputError, match="max_bytes"):
-        read_text(art, max_bytes=49)
+        read_article(art, max_bytes=49)
     art.write_text("")
-    assert read_article(str(art)) == ""  # a map of an empty article shows a notice
+    assert read_article(str(art), allow_empty=True) == ""  # a map of an empty article shows a notice
+    with pytest.raises(InputError, match="empty"):
+        read_article(str(art))
 
 
 # ---- messages show values ---------------------------------------------------------------------

@@ -9,7 +9,8 @@
 """
 
 from geomap.render.embed import fragment_html, iframe_html, page_html, write_fragment, write_html, write_iframe
-from geomap.render.map import BASEMAPS, GeoMap, build_spec, render
+from geomap.render.escape import html_id
+from geomap.render.map import BASEMAPS, GeoMap, build_spec, parse_bounds, render
 from geomap.render.screenshot import png_bytes, write_png
 
 __all__ = [
@@ -17,8 +18,10 @@ __all__ = [
     "GeoMap",
     "build_spec",
     "fragment_html",
+    "html_id",
     "iframe_html",
     "page_html",
+    "parse_bounds",
     "png_bytes",
     "render",
     "write_fragment",

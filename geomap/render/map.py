@@ -26,7 +26,7 @@ from geomap.render.assets import assets
 from geomap.render.view import View, encode_lines, encode_points, encode_polygons, fit_view
 from geomap.errors import InputError
 
-__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec", "read_article", "parse_bounds"]
+__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec", "parse_bounds"]
 
 #: Accepted ``basemap`` values.
 BASEMAPS = ("vector", "none", "osm")
@@ -487,24 +487,6 @@ def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:
         )
     df = pd.DataFrame(rows)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
-
-
-def read_article(source: str, *, max_bytes: int | None = None) -> str:
-    """Read an article from a UTF-8 text file, or from stdin when ``source`` is ``"-"``.
-
-    The same reader as :func:`geomap.text.output.read_article`, except that an empty
-    article is accepted (the map then shows a notice); ``max_bytes`` defaults to
-    :data:`geomap.files.MAX_ARTICLE_BYTES`.
-
-    Raises
-    ------
-    InputError
-        If the file is missing, unreadable, not UTF-8 text or too large.
-    """
-    from geomap.files import MAX_ARTICLE_BYTES
-    from geomap.text.output import read_article as read_text
-
-    return read_text(source, max_bytes=max_bytes or MAX_ARTICLE_BYTES, allow_empty=True)
 
 
 def parse_bounds(text: str) -> tuple[float, float, float, float]:

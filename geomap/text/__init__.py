@@ -8,7 +8,20 @@
 """
 
 from geomap.text.gazetteer import Gazetteer, Place, load_gazetteer
+from geomap.text.output import format_places, place_records, write_batch
 from geomap.text.resolver import mentions_table, places, resolve
 from geomap.text.tagger import Mention, geoparse
 
-__all__ = ["Gazetteer", "Mention", "Place", "geoparse", "load_gazetteer", "mentions_table", "places", "resolve"]
+__all__ = [
+    "Gazetteer",
+    "Mention",
+    "Place",
+    "format_places",
+    "geoparse",
+    "load_gazetteer",
+    "mentions_table",
+    "place_records",
+    "places",
+    "resolve",
+    "write_batch",
+]

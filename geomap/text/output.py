@@ -13,65 +13,14 @@ import sys
 from typing import IO, Iterator, TextIO
 
 from geomap.errors import InputError
-from geomap.files import MAX_ARTICLE_BYTES, iter_lines, read_bounded
+from geomap.files import MAX_ARTICLE_BYTES, iter_lines
 from geomap.jsontext import dumps
 from geomap.tables import FORMATS
 
-__all__ = ["read_article", "place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS"]
+__all__ = ["place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS"]
 
 COLUMNS = ("name", "gazetteer_id", "kind", "country", "admin1", "population", "lat", "lon", "score",
            "mentions", "text", "sentence", "reasons")
-
-
-def _decode(data: bytes, where: str) -> str:
-    if b"\x00" in data:
-        raise InputError(f"{where}: binary data, not text; give a UTF-8 text file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{where}:{line}: not UTF-8 text (byte {exc.start}); convert the file to UTF-8 "
-                         "(e.g. iconv -t UTF-8)") from None
-
-
-def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None, max_bytes: int = MAX_ARTICLE_BYTES,
-                 allow_empty: bool = False) -> str:
-    """Read one article from a file (``"-"`` for standard input) as text.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        A UTF-8 text file, or ``"-"``.
-    stdin : binary file, optional
-        Read instead of standard input.
-    max_bytes : int
-        Largest article accepted; reading stops just past it (``/dev/zero`` is refused).
-    allow_empty : bool
-        Accept an empty or blank text.
-
-    Raises
-    ------
-    InputError
-        If the file is missing, binary, not UTF-8, larger than ``max_bytes`` or empty.
-    """
-    where = "<stdin>" if str(path) == "-" else str(path)
-    hint = "give a shorter article or raise the limit with --max-bytes (max_bytes= in Python)"
-    if str(path) == "-":
-        data = read_bounded(stdin or sys.stdin.buffer, limit=max_bytes, where=where, hint=hint)
-    else:
-        try:
-            with open(path, "rb") as fh:
-                data = read_bounded(fh, limit=max_bytes, where=where, hint=hint)
-        except FileNotFoundError:
-            raise InputError(f"{where}: file not found; give a text file or - for standard input") from None
-        except IsADirectoryError:
-            raise InputError(f"{where}: is a directory; give a text file") from None
-        except OSError as exc:
-            raise InputError(f"{where}: cannot read ({exc.strerror})") from None
-    text = _decode(data, where)
-    if not text.strip() and not allow_empty:
-        raise InputError(f"{where}: the text is empty; give an article to parse")
-    return text
 
 
 def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5) -> list[dict]:

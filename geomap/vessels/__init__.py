@@ -9,6 +9,21 @@
 
 from geomap.vessels.analysis import ENGINES, VesselAnalysis, analyse, resolve_area
 from geomap.vessels.areas import Area, file_area, zone_area
-from geomap.vessels.read import Positions, read_positions
+from geomap.vessels.read import Positions, parse_columns_option, read_positions
+from geomap.vessels.report import format_report, summary_lines, write_rejects
 
-__all__ = ["ENGINES", "Area", "Positions", "VesselAnalysis", "analyse", "file_area", "read_positions", "resolve_area", "zone_area"]
+__all__ = [
+    "ENGINES",
+    "Area",
+    "Positions",
+    "VesselAnalysis",
+    "analyse",
+    "file_area",
+    "format_report",
+    "parse_columns_option",
+    "read_positions",
+    "resolve_area",
+    "summary_lines",
+    "write_rejects",
+    "zone_area",
+]

@@ -2,7 +2,8 @@
 
 - :mod:`geomap.zones.grid` answers land, inland water and territorial sea from the cell index;
 - :mod:`geomap.zones.outer` answers the (approximate) contiguous zone, EEZ and high seas;
-- :mod:`geomap.zones.distance` measures geodesic distances to points, coasts and borders.
+- :mod:`geomap.zones.distance` measures geodesic distances to points, coasts and borders;
+- :mod:`geomap.zones.table` adds zone columns to point tables and filters them by zone.
 """
 
 from geomap.zones.distance import distance_to_layer, geodesic
@@ -15,9 +16,11 @@ from geomap.zones.grid import (
     parse_zone_type,
     zone_mask,
 )
+from geomap.zones.table import APPROXIMATE_ZONES, quick_table, zone_filter, zone_table
 
 __all__ = [
     "APPROXIMATE_NOTE",
+    "APPROXIMATE_ZONES",
     "ZONES",
     "check_coordinates",
     "classify",
@@ -25,5 +28,8 @@ __all__ = [
     "distance_to_layer",
     "geodesic",
     "parse_zone_type",
+    "quick_table",
+    "zone_filter",
     "zone_mask",
+    "zone_table",
 ]
