@@ -5,7 +5,7 @@ Source: the PyPI package ``names-dataset`` (``names_dataset/v3/first_names.pkl.g
 ``last_names.pkl.gz``), which ranks first and last names by country. For each name we keep
 its best rank in any country (1 = the most common name there) when that rank is at most
 ``MAX_RANK``; the file holds the 64-bit hashes of the names' matching keys
-(:func:`geomap._names.name_key`) and the two ranks, no text. The tagger reads it so that
+(:func:`geomap.text.names.name_key`) and the two ranks, no text. The tagger reads it so that
 "Georgia" in "Georgia Smith said" reads as a person.
 
 Usage::
@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 from packages import pip_download, run_build
 
-from geomap._names import key_hash, name_key
+from geomap.text.names import key_hash, name_key
 
 PACKAGE, VERSION = "names-dataset", "3.3.1"
 MAX_RANK = 3000  # names rarer than this everywhere are left out

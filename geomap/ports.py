@@ -9,7 +9,7 @@ import csv
 from functools import lru_cache
 from typing import NamedTuple
 
-from .errors import DataError
+from geomap.errors import DataError
 
 __all__ = ["Port", "load_ports"]
 
@@ -33,7 +33,7 @@ def load_ports() -> tuple[Port, ...]:
     DataError
         If ``ports.csv`` is missing or has a damaged row (the message names the line).
     """
-    from ._data import data_path
+    from geomap.datafiles import data_path
 
     path = data_path("ports.csv")
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geomap.errors import InputError
-from geomap.geocode import geoparse, places
+from geomap.text import geoparse, places
 
 # Written for these tests; every place name and person is deliberate.
 ARTICLE = (
@@ -213,7 +213,7 @@ def test_text_must_be_str():
 
 def test_public_api_names():
     import geomap
-    import geomap.geocode  # noqa: F401  (importing the module does not hide the function)
+    import geomap.text.resolver  # noqa: F401  (importing the module does not hide the function)
 
     ms = geomap.geoparse("Trucks queued at the bridge into Sinuiju.")
     assert [m.text for m in ms] == ["Sinuiju"]
@@ -240,7 +240,7 @@ def test_text_without_places():
 
 def _data_with(tmp_path, name: str, content: str):
     """A data folder like the shipped one, with file ``name`` replaced by ``content``."""
-    from geomap._data import data_path
+    from geomap.datafiles import data_path
 
     shipped = data_path("SOURCES.md").parent
     folder = tmp_path / "data"
@@ -262,7 +262,7 @@ def test_a_damaged_model_file_is_a_data_error(tmp_path, name, content):
     import subprocess
     import sys
 
-    from geomap.geocode import RANK_FEATURES
+    from geomap.text.resolver import RANK_FEATURES
 
     if content is None:
         content = json.dumps({"features": list(RANK_FEATURES), "trees": {"init": 0.0, "rate": 0.1, "trees": [

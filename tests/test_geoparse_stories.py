@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from geomap.geocode import geoparse
+from geomap.text import geoparse
 
 # (story, names that are people or organisations here, places that must be found)
 STORIES = [

@@ -183,7 +183,7 @@ def test_no_places_table(cli, tmp_path):
 
 
 def test_every_format_has_one_schema_with_offsets(cli, story, tmp_path):
-    from geomap.places_io import COLUMNS
+    from geomap.text import COLUMNS
 
     recs = json.loads(run(cli, [str(story), "--format", "json"]).stdout)
     rows = list(csv.DictReader(io.StringIO(run(cli, [str(story), "--format", "csv"]).stdout)))

@@ -17,13 +17,12 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .ais import Positions
-from .errors import InputError
-from .tables import format_rows
+from geomap.vessels.read import Positions
+from geomap.errors import InputError
+from geomap.tables import FORMATS, format_rows
 
 __all__ = ["FORMATS", "format_report", "summary_lines", "csv_text", "write_rejects"]
 
-FORMATS = ("table", "csv", "json", "geojson")
 _ROUND = {"duration_h": 4, "avg_speed_kn": 3, "min_distance_m": 1}
 _COORD_DIGITS = 6
 
@@ -41,9 +40,9 @@ def format_report(
     Parameters
     ----------
     visits : pandas.DataFrame
-        From :func:`geomap.visits.find_visits`.
+        From :func:`geomap.vessels.visits.find_visits`.
     events : pandas.DataFrame or None
-        From :func:`geomap.events.find_events`, or None without ``--events``.
+        From :func:`geomap.vessels.events.find_events`, or None without ``--events``.
     fmt : {"table", "csv", "json", "geojson"}
     summary : dict
         The cleaning and analysis summary.
@@ -119,12 +118,12 @@ def _column_values(s: pd.Series, name: str) -> list:
 
 
 def write_rejects(rejects: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write rejected rows (:data:`geomap.ais.REJECT_COLUMNS`) to a CSV file atomically.
+    """Write rejected rows (:data:`geomap.vessels.read.REJECT_COLUMNS`) to a CSV file atomically.
 
     ``row`` is the data row number: 1 is the first row after the header;
     ``line`` the line of the input file (the header is line 1).
     """
-    from .io import atomic_write
+    from geomap.files import atomic_write
 
     cols = list(rejects.columns)
     values = [["" if pd.isna(v) else v for v in rejects[c].tolist()] for c in cols]

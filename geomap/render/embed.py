@@ -2,10 +2,10 @@
 
 Pages and fragments are assembled here with plain string code, never through a
 template engine (folium's and branca's Jinja2 templates included): the map's data is
-script-safe JSON and its text is escaped HTML (see :mod:`geomap.escape`), so text
+script-safe JSON and its text is escaped HTML (see :mod:`geomap.render.escape`), so text
 from an article or a file is shown, never evaluated.
 
-Every writer goes through :func:`geomap.io.atomic_write`: the output appears only when
+Every writer goes through :func:`geomap.files.atomic_write`: the output appears only when
 complete, and an existing file is replaced only on success.
 """
 
@@ -15,8 +15,8 @@ import html
 import os
 from pathlib import Path
 
-from . import escape
-from .io import atomic_write
+from geomap.render import escape
+from geomap.files import atomic_write
 
 __all__ = [
     "FOLIUM_START", "FOLIUM_END", "page_html", "fragment_html", "iframe_html", "write_html", "write_fragment",
@@ -34,7 +34,7 @@ def page_html(m) -> str:
 
     The page is assembled here with plain string code, never through a template
     engine: untrusted text reaches it only escaped, inside the script-safe JSON spec
-    (see :mod:`geomap.escape`), and the title as escaped text.
+    (see :mod:`geomap.render.escape`), and the title as escaped text.
     """
     name = m.get_name()
     head, body, script = m.folium_parts()
@@ -65,7 +65,7 @@ def fragment_html(m, *, height: int = 500, element_id: str | None = None) -> str
     Parameters
     ----------
     m : GeoMap
-        A map from :func:`geomap.maps.render`.
+        A map from :func:`geomap.render.map.render`.
     height : int
         Height of the map in CSS pixels (its width follows the page).
     element_id : str, optional

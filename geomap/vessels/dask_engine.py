@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .ais import (
+from geomap.vessels.read import (
     REJECT_REASONS,
     build_positions,
     clean_batch,
@@ -35,8 +35,8 @@ from .ais import (
     recognise_columns,
     row_blocks,
 )
-from .areas import Area
-from .errors import InputError
+from geomap.vessels.areas import Area
+from geomap.errors import InputError
 
 __all__ = ["analyse_dask"]
 
@@ -63,7 +63,7 @@ def analyse_dask(
     event_options: Mapping[str, float] | None = None,
     scheduler: str | None = None,
 ):
-    """Find visits (and events) with dask; see :func:`geomap.vessel_analysis.analyse`.
+    """Find visits (and events) with dask; see :func:`geomap.vessels.analysis.analyse`.
 
     Parameters
     ----------
@@ -228,8 +228,8 @@ def _with_inside(gdf, area: Area) -> pd.DataFrame:
 
 def _analyse_partition(df: pd.DataFrame, zone_name: str, area: Area, max_gap_h, max_speed_kn, events, event_options):
     """Visits, late rejects, loitering and encounter samples of the vessels of one partition."""
-    from .events import encounter_samples, loitering
-    from .visits import find_visits
+    from geomap.vessels.events import encounter_samples, loitering
+    from geomap.vessels.visits import find_visits
 
     codes, uniques = pd.factorize(df["name"].where(df["name"] != "", None), use_na_sentinel=True)
     data = {
@@ -270,7 +270,7 @@ def _analyse_partition(df: pd.DataFrame, zone_name: str, area: Area, max_gap_h, 
 
 
 def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines: int, path: str, lines: bool, area: Area, events: bool, event_options):
-    from .visits import empty_visits
+    from geomap.vessels.visits import empty_visits
 
     frames = [r["visits"] for r in results if len(r["visits"])]
     visits = pd.concat(frames, ignore_index=True) if frames else empty_visits().drop(columns=["_first", "_last"])
@@ -296,7 +296,7 @@ def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines:
     }
     ev = None
     if events:
-        from .events import combine_events, encounters_from_samples
+        from geomap.vessels.events import combine_events, encounters_from_samples
 
         names: dict[int, str] = {}
         for r in results:

@@ -6,9 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from .embed import page_html
-from .io import atomic_write, check_writable
-from ._chromium import Chromium
+from geomap.render.embed import page_html
+from geomap.files import atomic_write, check_writable
+from geomap.render.chromium import Chromium
 
 __all__ = ["write_png", "png_bytes"]
 

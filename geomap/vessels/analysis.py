@@ -1,8 +1,8 @@
 """One call from an AIS file to visits, events and a summary (the ``geomap vessels`` verb).
 
-The default engine streams the file (:mod:`geomap.ais`) and works on numpy
+The default engine streams the file (:mod:`geomap.vessels.read`) and works on numpy
 arrays in one process; ``engine="dask"`` runs the same functions on the
-partitions of a dask-geopandas frame (:mod:`geomap.ais_dask`).
+partitions of a dask-geopandas frame (:mod:`geomap.vessels.dask_engine`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Mapping
 
 import pandas as pd
 
-from .ais import MAX_SPEED_KN, Positions, read_positions
-from .areas import Area, file_area, zone_area
-from .errors import InputError
-from .visits import DEFAULT_MAX_GAP_H, find_visits
+from geomap.vessels.read import MAX_SPEED_KN, Positions, read_positions
+from geomap.vessels.areas import Area, file_area, zone_area
+from geomap.errors import InputError
+from geomap.vessels.visits import DEFAULT_MAX_GAP_H, find_visits
 
 __all__ = ["VesselAnalysis", "analyse", "resolve_area", "ENGINES"]
 
@@ -83,7 +83,7 @@ def analyse(
     events : bool
         Also find loitering and encounters.
     event_options : mapping, optional
-        Keyword options of :func:`geomap.events.find_events`.
+        Keyword options of :func:`geomap.vessels.events.find_events`.
     engine : {"default", "dask"}
     scheduler : str, optional
         Dask scheduler address; a local cluster when None.
@@ -97,7 +97,7 @@ def analyse(
     if max_gap_h <= 0:
         raise InputError(f"--max-gap {max_gap_h}: must be a positive number of hours")
     if engine == "dask":
-        from .ais_dask import analyse_dask
+        from geomap.vessels.dask_engine import analyse_dask
 
         visits, ev, summary, rejects = analyse_dask(
             path, area=area, columns=columns, max_gap_h=max_gap_h, max_speed_kn=max_speed_kn,
@@ -109,7 +109,7 @@ def analyse(
         visits = find_visits(pos, area, zone_name=area.name, max_gap_h=max_gap_h)
         ev = None
         if events:
-            from .events import find_events
+            from geomap.vessels.events import find_events
 
             ev = find_events(pos, area=area, max_gap_h=max_gap_h, **dict(event_options or {}))
         summary = pos.summary()

@@ -30,19 +30,19 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._codec import decode_geoms
-from ._data import _data_dir, data_path
-from .errors import DataError
+from geomap.codec import decode_geoms
+from geomap.datafiles import data_dir, data_path
+from geomap.errors import DataError
+from geomap.units import EARTH_RADIUS_KM, NM_KM
 
-__all__ = ["NOTE", "NM_KM", "available", "outer_zones", "nearest_states"]
+__all__ = ["NOTE", "available", "outer_zones", "nearest_states"]
 
-NM_KM = 1.852
 T24_KM = 24 * NM_KM
 T200_KM = 200 * NM_KM
 REACH_KM = T200_KM + 15.0  # farthest distance that can matter (200 nm + cell + margin)
 BLOCK = 5  # degrees per baseline block
 DENSIFY_DEG = 0.02
-R_KM = 6371.0088
+R_KM = EARTH_RADIUS_KM
 _BOUNDARY = 0xFFFF
 _NB = 360 // BLOCK
 _WORKERS = 2  # threads per k-d tree query
@@ -57,7 +57,7 @@ NOTE = (
 
 def available() -> bool:
     """True if the outer-zone data (``outer.npz`` and ``baseline.npz``) is installed."""
-    folder = _data_dir()
+    folder = data_dir()
     return (folder / "outer.npz").is_file() and (folder / "baseline.npz").is_file()
 
 

@@ -14,7 +14,7 @@ The source data stops at the web-Mercator limit (85.05 degrees S); points south 
 are Antarctic land (``ATA``, ``land``).
 
 Points the first rungs leave at ``none`` are looked up in the outer grid
-(:mod:`geomap.seazones`): ``contiguous_zone`` (24 nm) and ``eez`` (200 nm) are
+(:mod:`geomap.zones.outer`): ``contiguous_zone`` (24 nm) and ``eez`` (200 nm) are
 **approximate**, derived from the coastline by geomap, with ``overlap_with`` naming
 a second state whose 200 nm reach covers the water; beyond is ``none`` (high seas).
 """
@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from . import seazones
-from ._codec import decode_geoms
-from ._data import data_path
-from .errors import DataError, InputError
+from geomap.zones import outer as seazones
+from geomap.codec import decode_geoms
+from geomap.datafiles import data_path
+from geomap.errors import DataError, InputError
+from geomap.units import NM_KM
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -81,13 +82,13 @@ def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarra
     country, zone, overlap = classify_arrays(lon, lat, overlap=True)
     frame = pd.DataFrame({"country": country, "zone": zone, "overlap_with": overlap})
     if distances:
-        from .distance import distance_to_layer
+        from geomap.zones.distance import distance_to_layer
 
         x, y = check_coordinates(lon, lat)
         for name, prefix in (("coastline", "coast"), ("borders", "border")):
             km = distance_to_layer(x, y, layer=name)
             frame[f"{prefix}_km"] = km
-            frame[f"{prefix}_nm"] = km / 1.852
+            frame[f"{prefix}_nm"] = km / NM_KM
     return frame
 
 

@@ -13,9 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["NM_KM", "geodesic", "distance_to_layer"]
+__all__ = ["geodesic", "distance_to_layer"]
 
-NM_KM = 1.852  # kilometres per international nautical mile
 _DENSIFY_DEG = 0.01
 _NO_COAST_SOUTH_OF = -85.0  # degrees; the southernmost sea (Ross Sea) ends near 78.5 S
 
@@ -100,7 +99,7 @@ def _line_index(layer: str):
     import shapely
     from scipy.spatial import cKDTree
 
-    from .geodata import load_layer
+    from geomap.geodata import load_layer
 
     geoms = load_layer(layer).geometry.values
     lines = shapely.get_parts(shapely.get_parts(np.asarray(geoms, dtype=object)))

@@ -7,7 +7,7 @@ fixes (all crossings of a file at once, with the area's vectorised test), and it
 time is interpolated linearly along the segment. Exits likewise. A fix-to-fix
 interval longer than ``max_gap`` splits the track: a visit that meets such a gap
 ends (or starts) at its last (first) fix and is marked ``gap``; the same for an
-impossible jump the track continues from (``jump``, see :mod:`geomap.ais`).
+impossible jump the track continues from (``jump``, see :mod:`geomap.vessels.read`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .ais import Positions
+from geomap.vessels.read import Positions
 
 __all__ = ["find_visits", "track_pieces", "crossings", "empty_visits", "VISIT_COLUMNS", "DEFAULT_MAX_GAP_H"]
 
@@ -81,7 +81,7 @@ def find_visits(
         Clean positions sorted by (MMSI, time); ``pos.inside`` is used when set,
         otherwise ``area`` is evaluated on all fixes.
     area : callable
-        ``area(lon, lat) -> bool array`` (an :class:`geomap.areas.Area`).
+        ``area(lon, lat) -> bool array`` (an :class:`geomap.vessels.areas.Area`).
     zone_name : str
         Written in the ``zone`` column.
     max_gap_h : float

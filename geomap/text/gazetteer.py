@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._names import key_hash, name_key
-from .errors import DataError, InputError
-from .io import MAX_TABLE_BYTES, read_bounded
+from geomap.text.names import key_hash, name_key
+from geomap.errors import DataError, InputError
+from geomap.files import MAX_TABLE_BYTES, read_bounded
 
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "KINDS"]
 
@@ -165,7 +165,7 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def _shipped() -> Gazetteer:
-    from ._data import data_path
+    from geomap.datafiles import data_path
 
     path = data_path("gazetteer.npz")
     try:

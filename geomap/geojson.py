@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, first_line
+from geomap.errors import InputError, first_line
 
 __all__ = ["load_json", "parse_geojson", "is_wgs84", "to_shapes", "check_lonlat", "DEPTHS"]
 

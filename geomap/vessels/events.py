@@ -25,8 +25,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .ais import KNOT, Positions, haversine_m
-from .visits import DEFAULT_MAX_GAP_H, track_pieces
+from geomap.units import EARTH_RADIUS_M, KNOT_M_S, haversine_m
+from geomap.vessels.read import Positions
+from geomap.vessels.visits import DEFAULT_MAX_GAP_H, track_pieces
 
 __all__ = ["loitering", "encounters", "encounter_samples", "encounters_from_samples", "EVENT_COLUMNS", "find_events", "combine_events"]
 
@@ -36,7 +37,6 @@ ENCOUNTER_DISTANCE_M = 500.0
 ENCOUNTER_SPEED_KN = 2.0
 ENCOUNTER_HOURS = 2.0
 STEP_MIN = 10.0
-_R = 6_371_008.8
 
 EVENT_COLUMNS = [
     "event",
@@ -89,7 +89,7 @@ def find_events(
 
 def combine_events(loiter: pd.DataFrame, meet: pd.DataFrame, *, area=None) -> pd.DataFrame:
     """Concatenate loitering and encounters, sort them and add ``zone`` and ``in_area``."""
-    from .areas import zone_labels
+    from geomap.vessels.areas import zone_labels
 
     frames = [f for f in (loiter, meet) if len(f)]
     ev = pd.concat(frames, ignore_index=True) if frames else _empty()
@@ -110,7 +110,7 @@ def segment_speeds_kn(pos: Positions) -> np.ndarray:
         return out
     same = pos.mmsi[1:] == pos.mmsi[:-1]
     dt = np.maximum((pos.t[1:] - pos.t[:-1]) / 1e9, 1.0)
-    implied = haversine_m(pos.lon[:-1], pos.lat[:-1], pos.lon[1:], pos.lat[1:]) / dt / KNOT
+    implied = haversine_m(pos.lon[:-1], pos.lat[:-1], pos.lon[1:], pos.lat[1:]) / dt / KNOT_M_S
     sog = pos.sog.astype(np.float64)
     reported = (sog[:-1] + sog[1:]) / 2
     out[:-1] = np.where(same, np.where(np.isfinite(reported), reported, implied), np.nan)
@@ -262,7 +262,7 @@ def encounters_from_samples(
     # earth-centred metres plus the grid index far apart in a fourth dimension
     la, lo = np.radians(lat), np.radians(lon)
     xyz = np.column_stack(
-        [_R * np.cos(la) * np.cos(lo), _R * np.cos(la) * np.sin(lo), _R * np.sin(la), (k - k.min()).astype(np.float64) * 1e8]
+        [EARTH_RADIUS_M * np.cos(la) * np.cos(lo), EARTH_RADIUS_M * np.cos(la) * np.sin(lo), EARTH_RADIUS_M * np.sin(la), (k - k.min()).astype(np.float64) * 1e8]
     )
     pairs = cKDTree(xyz).query_pairs(r=distance_m * 1.01, output_type="ndarray")
     if len(pairs) == 0:

@@ -12,7 +12,7 @@ Dirty rows are never dropped silently. Each is counted by reason
 ``malformed_row``
     a CSV row that cannot be split into the header's fields: too many or too
     few, a quote that does not close, a last line cut short
-    (:mod:`geomap.ais_csv`);
+    (:mod:`geomap.vessels.csv_blocks`);
 ``bad_mmsi``
     the MMSI is empty or not a whole number;
 ``bad_time``
@@ -50,8 +50,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .ais_csv import BLOCK_BYTES, RowBlock, csv_blocks
-from .errors import InputError
+from geomap.vessels.csv_blocks import BLOCK_BYTES, RowBlock, csv_blocks
+from geomap.errors import InputError
+from geomap.units import KNOT_M_S, haversine_m
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -68,7 +69,6 @@ __all__ = [
     "build_positions",
     "parse_columns_option",
     "recognise_columns",
-    "haversine_m",
 ]
 
 #: canonical column -> accepted names (compared case-insensitively).
@@ -95,8 +95,6 @@ REJECT_REASONS = (
 _ROW_REASONS = ("bad_mmsi", "bad_time", "position_missing", "position_out_of_range")
 #: default speed (knots) above which a jump between fixes is impossible for a ship.
 MAX_SPEED_KN = 50.0
-KNOT = 1852.0 / 3600.0  # m/s
-EARTH_RADIUS_M = 6_371_008.8
 _NOT_AVAILABLE_SOG = 102.2  # AIS: 102.3 means "speed not available"
 _EPOCH_RE = r"^\s*-?\d+(\.\d+)?\s*$"
 _ZONED_RE = r"\d\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)$"
@@ -126,7 +124,7 @@ class Positions:
     breaks : ndarray of int8
         0 inside a track; 1 first fix of a vessel; 3 after a kept impossible
         jump. (Reporting gaps depend on ``max_gap`` and are found by
-        :func:`geomap.visits.track_pieces`, which codes them 2.)
+        :func:`geomap.vessels.visits.track_pieces`, which codes them 2.)
     rejects : pandas.DataFrame
         One row per rejected input row (:data:`REJECT_COLUMNS`): row, reason,
         mmsi, time, lat, lon (text), line (CSV), text (of a malformed row).
@@ -375,19 +373,6 @@ def build_positions(
     )
 
 
-def haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in metres on the mean-radius sphere (vectorised).
-
-    Used for implied speeds, where its 0.5 % error against the ellipsoid does not
-    matter; event distances use the ellipsoid (:mod:`geomap.events`).
-    """
-    la1, la2 = np.radians(lat1), np.radians(lat2)
-    dlat = la2 - la1
-    dlon = np.radians(lon2 - lon1)
-    a = np.sin(dlat / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -404,7 +389,7 @@ def row_blocks(
 ) -> Iterator[tuple[dict[str, str], RowBlock]]:
     """Yield (column map, block of rows) for a CSV or Parquet file, streaming.
 
-    CSV blocks come from :func:`geomap.ais_csv.csv_blocks` (malformed rows set
+    CSV blocks come from :func:`geomap.vessels.csv_blocks.csv_blocks` (malformed rows set
     aside); Parquet row batches are numbered from 1.
     """
     if is_parquet(p):
@@ -861,7 +846,7 @@ def _fast_edges(d: Mapping[str, np.ndarray], nxt: np.ndarray, max_speed_kn: floa
         ok = j >= 0
         jj = np.where(ok, j, np.arange(s, e))
         dt = np.maximum((t[jj] - t[s:e]) / 1e9, 1.0)
-        speed = haversine_m(lon[s:e], lat[s:e], lon[jj], lat[jj]) / dt / KNOT
+        speed = haversine_m(lon[s:e], lat[s:e], lon[jj], lat[jj]) / dt / KNOT_M_S
         out[s:e] = ok & (speed > max_speed_kn)
     return out
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .errors import DataError
+from geomap.errors import DataError
 
 __all__ = ["Logistic", "TreeTagger", "Linear", "Trees", "expand", "load_model"]
 
@@ -179,7 +179,7 @@ class Trees:
 
 def _read(name: str, features: Sequence[str]) -> dict:
     """Return the JSON of model file ``name``, checked against the code's ``features``."""
-    from ._data import data_path
+    from geomap.datafiles import data_path
 
     path = data_path(name)
     fix = "retrain with data/train_geoparser.py"
@@ -238,7 +238,7 @@ def _load(name: str, features: tuple[str, ...]):
     try:
         return _BUILDERS[name](d)
     except (KeyError, TypeError, ValueError, IndexError) as exc:
-        from ._data import data_path
+        from geomap.datafiles import data_path
 
         raise DataError(f"{data_path(name)}: damaged model ({type(exc).__name__}: {exc}); "
                         "retrain with data/train_geoparser.py") from None

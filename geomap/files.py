@@ -1,4 +1,4 @@
-"""Safe file output and bounded input.
+"""Safe file output and bounded input: atomic writes, articles, bounded reads.
 
 Outputs are written to a temporary file beside the target, then renamed: an
 interrupted or failed write (full disk, read-only file system, SIGTERM, Ctrl-C)
@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
-from .errors import GeomapError, InputError, OutputError
+from geomap.errors import GeomapError, InputError, OutputError
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
@@ -40,6 +40,7 @@ __all__ = [
     "check_writable",
     "is_stdout",
     "iter_lines",
+    "read_article",
     "read_bounded",
 ]
 
@@ -352,3 +353,54 @@ def iter_lines(fh: IO[bytes], *, limit: int) -> Iterator[tuple[bytes, bool]]:
 
 def _size(n: int) -> str:
     return f"{n / 1024 / 1024:g} MiB ({n} bytes)" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+def _decode(data: bytes, where: str) -> str:
+    if b"\x00" in data:
+        raise InputError(f"{where}: binary data, not text; give a UTF-8 text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{where}:{line}: not UTF-8 text (byte {exc.start}); convert the file to UTF-8 "
+                         "(e.g. iconv -t UTF-8)") from None
+
+
+def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None, max_bytes: int = MAX_ARTICLE_BYTES,
+                 allow_empty: bool = False) -> str:
+    """Read one article from a file (``"-"`` for standard input) as text.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        A UTF-8 text file, or ``"-"``.
+    stdin : binary file, optional
+        Read instead of standard input.
+    max_bytes : int
+        Largest article accepted; reading stops just past it (``/dev/zero`` is refused).
+    allow_empty : bool
+        Accept an empty or blank text.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, binary, not UTF-8, larger than ``max_bytes`` or empty.
+    """
+    where = "<stdin>" if str(path) == "-" else str(path)
+    hint = "give a shorter article or raise the limit with --max-bytes (max_bytes= in Python)"
+    if str(path) == "-":
+        data = read_bounded(stdin or sys.stdin.buffer, limit=max_bytes, where=where, hint=hint)
+    else:
+        try:
+            with open(path, "rb") as fh:
+                data = read_bounded(fh, limit=max_bytes, where=where, hint=hint)
+        except FileNotFoundError:
+            raise InputError(f"{where}: file not found; give a text file or - for standard input") from None
+        except IsADirectoryError:
+            raise InputError(f"{where}: is a directory; give a text file") from None
+        except OSError as exc:
+            raise InputError(f"{where}: cannot read ({exc.strerror})") from None
+    text = _decode(data, where)
+    if not text.strip() and not allow_empty:
+        raise InputError(f"{where}: the text is empty; give an article to parse")
+    return text

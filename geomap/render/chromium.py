@@ -2,7 +2,7 @@
 
 No WebDriver and no port: Chromium is started with ``--remote-debugging-pipe`` and
 reads JSON commands on file descriptor 3 and writes replies and events on 4. That is
-all :mod:`geomap.screenshot` (and the browser tests) need: open a page, wait for the
+all :mod:`geomap.render.screenshot` (and the browser tests) need: open a page, wait for the
 map, evaluate JavaScript, dispatch mouse events, capture a PNG, and watch the
 network and console.
 """
@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
+from geomap.errors import BrowserError
 
-__all__ = ["Chromium", "find_chromium", "BrowserError"]
+__all__ = ["Chromium", "find_chromium"]
 
 #: The flags every run uses (quiet, sandbox-free for containers, no phoning home).
 BASE_FLAGS = (
@@ -43,10 +43,6 @@ BASE_FLAGS = (
     "--remote-debugging-pipe",
 )
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
-
-
-class BrowserError(OutputError):
-    """Chromium is missing, failed to start, or did not finish in time."""
 
 
 def find_chromium() -> str:

@@ -41,7 +41,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from .errors import InputError
+from geomap.errors import InputError
 
 __all__ = ["RowBlock", "csv_blocks", "read_header", "MAX_LINE_BYTES", "BLOCK_BYTES"]
 

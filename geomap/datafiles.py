@@ -11,13 +11,20 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import DataError
+from geomap.errors import DataError
 
-__all__ = ["data_path"]
+__all__ = ["data_dir", "data_path"]
 
 
 @lru_cache(maxsize=None)
-def _data_dir() -> Path:
+def data_dir() -> Path:
+    """Return the folder of the shipped data files (see the module docstring).
+
+    Raises
+    ------
+    DataError
+        If no data folder is found.
+    """
     here = Path(__file__).resolve().parent
     override = os.environ.get("GEOMAP_DATA_DIR")
     candidates = [Path(override)] if override else [here / "data", here.parent / "data"]
@@ -43,7 +50,7 @@ def data_path(name: str) -> Path:
     DataError
         If the file is missing (the data was not built or installed).
     """
-    p = _data_dir() / name
+    p = data_dir() / name
     if not p.is_file():
         raise DataError(f"shipped data file {name} is missing from {p.parent}; rebuild it with data/build.py")
     return p

@@ -2,7 +2,7 @@
 
 Article text, place names, layer properties, file names and vessel names come from
 outside. No template engine ever sees them: the map's page is assembled with plain
-string code (see :mod:`geomap.embed`). Every string that reaches a map goes through
+string code (see :mod:`geomap.render.embed`). Every string that reaches a map goes through
 one of these functions: HTML is escaped with :func:`html.escape` (quotes included,
 and ``{ }`` as character references), and data embedded in a ``<script>`` element is
 JSON with ``< > &``, the JavaScript line separators and, inside strings, ``{ }``
@@ -18,7 +18,7 @@ import math
 import re
 from typing import Any
 
-from .errors import InputError
+from geomap.errors import InputError
 
 __all__ = ["text", "script_json", "attr", "html_id"]
 

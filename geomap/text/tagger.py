@@ -2,8 +2,8 @@
 
 Pipeline (one direction): tokens → gazetteer matches (longest first) plus street-like
 names → a feature vector per span → the learned tagger (``tagger.json``, trained by
-``data/train_geoparser.py``; see :mod:`geomap.models`) keeps the spans that are place
-names. :mod:`geomap.geocode` then chooses a referent per kept span.
+``data/train_geoparser.py``; see :mod:`geomap.text.models`) keeps the spans that are place
+names. :mod:`geomap.text.resolver` then chooses a referent per kept span.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ._names import key_hash, name_key
-from .models import load_model
+from geomap.text.names import key_hash, name_key
+from geomap.text.models import load_model
 
 if TYPE_CHECKING:
-    from .gazetteer import Place
+    from geomap.text.gazetteer import Place
 
 __all__ = ["Mention", "tag", "find_candidates", "FEATURES", "COLUMNS"]
 
@@ -124,7 +124,7 @@ class Mention:
     tag_prob : float
         Probability that the span is a place name.
     place : Place or None
-        The chosen referent (set by :mod:`geomap.geocode`).
+        The chosen referent (set by :mod:`geomap.text.resolver`).
     score : float
         Confidence in [0, 1] for span and referent together.
     reasons : list of str
@@ -256,7 +256,7 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
     demonyms : bool
         Match adjectives and demonyms of countries ("Canadian") too.
     """
-    from .gazetteer import DEMONYM
+    from geomap.text.gazetteer import DEMONYM
 
     toks = _tokens(text)
     n = len(toks)
@@ -337,7 +337,7 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
 
 
 def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]]:
-    from .gazetteer import DEMONYM, PRIMARY, WATER_KINDS
+    from geomap.text.gazetteer import DEMONYM, PRIMARY, WATER_KINDS
 
     starts = {t[0]: k for k, t in enumerate(toks)}
     ends = {t[1]: k for k, t in enumerate(toks)}
@@ -554,8 +554,8 @@ def _load_npz(name: str, keys: tuple[str, ...], script: str):
     """Return the arrays ``keys`` of shipped file ``name``; a missing or damaged file is a DataError."""
     import numpy as np
 
-    from ._data import data_path
-    from .errors import DataError
+    from geomap.datafiles import data_path
+    from geomap.errors import DataError
 
     path = data_path(name)
     try:

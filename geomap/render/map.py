@@ -3,9 +3,9 @@
 :func:`render` returns a :class:`GeoMap`, a :class:`folium.Map` whose page carries
 Leaflet and geomap's small runtime inline: it shows in Jupyter, saves with
 ``m.save("map.html")`` and opens with the network off. Its page is assembled with
-plain string code (:mod:`geomap.embed`), never through a template engine, so no text
+plain string code (:mod:`geomap.render.embed`), never through a template engine, so no text
 from an article or a file is ever evaluated. The data is prepared for the
-view (see :mod:`geomap._viewgeom`), so a regional map stays well under 1 MB, and
+view (see :mod:`geomap.render.view`), so a regional map stays well under 1 MB, and
 element ids come from a hash of the content, so the same inputs give the same bytes.
 """
 
@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 from branca.element import Figure
 
-from . import escape
-from ._assets import assets
-from ._viewgeom import View, encode_lines, encode_points, encode_polygons, fit_view
-from .errors import InputError
+from geomap.render import escape
+from geomap.render.assets import assets
+from geomap.render.view import View, encode_lines, encode_points, encode_polygons, fit_view
+from geomap.errors import InputError
 
-__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec", "read_article", "parse_bounds"]
+__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec", "parse_bounds"]
 
 #: Accepted ``basemap`` values.
 BASEMAPS = ("vector", "none", "osm")
@@ -46,7 +46,7 @@ class GeoMap(folium.Map):
     """A :class:`folium.Map` drawn by geomap's inline runtime from a data spec.
 
     Build it with :func:`render`. Its page (Leaflet's JS and CSS inline, no CDN links,
-    stable element ids) is assembled by :func:`geomap.embed.page_html` with plain string
+    stable element ids) is assembled by :func:`geomap.render.embed.page_html` with plain string
     code: no template engine (Jinja2, branca) ever sees the spec or any of its text.
     ``m.save(path)``, ``m.render()``, ``m.get_root().render()`` and ``m._repr_html_()``
     (Jupyter: the page in a sandboxed ``<iframe srcdoc>``) all give that page.
@@ -54,7 +54,7 @@ class GeoMap(folium.Map):
     Folium elements added with ``m.add_child(...)`` (or ``element.add_to(m)``) are the
     caller's own code. Folium renders them with its templates, as for any folium map,
     into a separate part of the page after geomap's data script, between the
-    :data:`geomap.embed.FOLIUM_START` and :data:`~geomap.embed.FOLIUM_END` comments.
+    :data:`geomap.render.embed.FOLIUM_START` and :data:`~geomap.render.embed.FOLIUM_END` comments.
     That part is rendered from those elements alone and never contains geomap's spec or
     text; their scripts see the Leaflet map as the variable named ``m.get_name()`` (and
     ``$``, unless jQuery is on the page, as an HTML parser for folium's popups; the
@@ -62,14 +62,14 @@ class GeoMap(folium.Map):
     and need the network). Text put into such
     elements is the caller's to trust: folium evaluates ``{{ }}`` in it. A GeoMap cannot
     be placed inside another folium figure or element: rendering it there raises
-    :class:`TypeError` (use :func:`geomap.embed.fragment_html` to put it in a page).
+    :class:`TypeError` (use :func:`geomap.render.embed.fragment_html` to put it in a page).
 
     Attributes
     ----------
     spec : dict
         What the runtime draws: view bounds, layers (encoded geometries, escaped text).
     spec_json : str
-        ``spec`` as script-safe JSON (see :func:`geomap.escape.script_json`).
+        ``spec`` as script-safe JSON (see :func:`geomap.render.escape.script_json`).
     title : str or None
         Plain-text title of the page (escaped when written).
     size : tuple of int
@@ -108,15 +108,15 @@ class GeoMap(folium.Map):
         _Page(self)
 
     def render(self, **kwargs) -> str:
-        """Return the map's self-contained page (see :func:`geomap.embed.page_html`)."""
-        from .embed import page_html
+        """Return the map's self-contained page (see :func:`geomap.render.embed.page_html`)."""
+        from geomap.render.embed import page_html
 
         self._page()
         return page_html(self)
 
     def _repr_html_(self, **kwargs) -> str:
         """Jupyter's view: the page in a sandboxed ``<iframe srcdoc>`` of the map's aspect."""
-        from .embed import iframe_html
+        from geomap.render.embed import iframe_html
 
         self._page()
         return iframe_html(self, aspect=self.size[1] / self.size[0], title=self.title)
@@ -152,7 +152,7 @@ class GeoMap(folium.Map):
         if not isinstance(root, _Page) or root.geomap is not self:
             raise TypeError(
                 "a GeoMap builds its own page and cannot be rendered inside another folium figure or element; "
-                "use geomap.embed.fragment_html(m) or iframe_html(m) to place it in a larger page"
+                "use geomap.render.embed.fragment_html(m) or iframe_html(m) to place it in a larger page"
             )
         return root
 
@@ -167,7 +167,7 @@ class _Page(Figure):
         self.add_child(m, name=m.get_name())
 
     def render(self, **kwargs) -> str:
-        """Return the page of the map (see :func:`geomap.embed.page_html`)."""
+        """Return the page of the map (see :func:`geomap.render.embed.page_html`)."""
         return self.geomap.render()
 
     def _repr_html_(self, **kwargs) -> str:
@@ -217,7 +217,7 @@ def render(
     Returns
     -------
     GeoMap
-        A :class:`folium.Map`; ``m.save(path)`` or :func:`geomap.embed.write_html`.
+        A :class:`folium.Map`; ``m.save(path)`` or :func:`geomap.render.embed.write_html`.
 
     Raises
     ------
@@ -452,7 +452,7 @@ def _empty_places() -> gpd.GeoDataFrame:
 
 
 def _article_places(text: str) -> gpd.GeoDataFrame:
-    from geomap.geocode import places
+    from geomap.text.resolver import places
 
     found = places(text)
     if found.crs is None:
@@ -462,7 +462,7 @@ def _article_places(text: str) -> gpd.GeoDataFrame:
 
 def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:
     """Look each name up in the gazetteer (most populous match); unknown names raise InputError."""
-    from geomap.gazetteer import load_gazetteer
+    from geomap.text.gazetteer import load_gazetteer
 
     gaz = load_gazetteer()
     rows = []
@@ -487,24 +487,6 @@ def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:
         )
     df = pd.DataFrame(rows)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
-
-
-def read_article(source: str, *, max_bytes: int | None = None) -> str:
-    """Read an article from a UTF-8 text file, or from stdin when ``source`` is ``"-"``.
-
-    The same reader as :func:`geomap.places_io.read_article`, except that an empty
-    article is accepted (the map then shows a notice); ``max_bytes`` defaults to
-    :data:`geomap.io.MAX_ARTICLE_BYTES`.
-
-    Raises
-    ------
-    InputError
-        If the file is missing, unreadable, not UTF-8 text or too large.
-    """
-    from .io import MAX_ARTICLE_BYTES
-    from .places_io import read_article as read_text
-
-    return read_text(source, max_bytes=max_bytes or MAX_ARTICLE_BYTES, allow_empty=True)
 
 
 def parse_bounds(text: str) -> tuple[float, float, float, float]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import DataError
+from geomap.errors import DataError
 
 __all__ = ["Assets", "assets"]
 

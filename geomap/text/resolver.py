@@ -18,11 +18,12 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from ._names import name_key
-from .errors import InputError
-from .gazetteer import ALIAS, DEMONYM, WATER_KINDS, load_gazetteer
-from .models import load_model
-from .toponyms import COLUMNS, Mention, tag
+from geomap.errors import InputError
+from geomap.text.gazetteer import ALIAS, DEMONYM, WATER_KINDS, load_gazetteer
+from geomap.text.models import load_model
+from geomap.text.names import name_key
+from geomap.text.tagger import COLUMNS, Mention, tag
+from geomap.units import EARTH_RADIUS_KM
 
 __all__ = ["geoparse", "parse", "resolve", "places", "mentions_table", "mention_records", "COLUMNS"]
 
@@ -307,7 +308,7 @@ class _Ranking:
         lo = np.radians([self.F(r)[1] for r in rl])[:, None]
         h = np.sin((a_lat[None, :] - la) / 2) ** 2 + np.cos(la) * np.cos(a_lat)[None, :] * np.sin(
             (a_lon[None, :] - lo) / 2) ** 2
-        dist = 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+        dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
         dist[:, np.array(anchor_keys, dtype=object) == key] = 20000.0
         return dist.min(axis=1).tolist()
 
@@ -395,7 +396,7 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
         dlat = la[a:b, None] - la[None, :]
         dlon = lo[a:b, None] - lo[None, :]
         h = np.sin(dlat / 2) ** 2 + np.cos(la[a:b])[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
-        d = 12742.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+        d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
         other = kv[a:b, None] != kv[None, :]
         sup100[a:b] = (((d < radius_km) & other) * w[None, :]).sum(axis=1)
         supa[a:b] = (((av[a:b, None] == av[None, :]) & other) * w[None, :]).sum(axis=1)

@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import DataError, InputError, first_line
+from geomap.errors import DataError, InputError, first_line
 
 __all__ = ["Area", "zone_area", "file_area", "parse_zone_spec", "zone_labels"]
 
@@ -82,13 +82,13 @@ def zone_area(spec: str) -> Area:
     """Return the :class:`Area` of a zone of the zone engine, e.g. ``CHN:territorial_sea``.
 
     Membership of a point is ``country == COUNTRY and zone in zones``, from
-    :func:`geomap.zones.zone_mask` (one zone) or :func:`geomap.zones.classify_arrays`,
+    :func:`geomap.zones.grid.zone_mask` (one zone) or :func:`geomap.zones.grid.classify_arrays`,
     the fast path of ``geomap zone``. The zone engine answers ``territorial_sea``
     for internal waters too (its source data does not separate them).
     """
     country, zones = parse_zone_spec(spec)
     try:
-        from . import zones as zmod
+        from geomap.zones import grid as zmod
     except ImportError as exc:
         raise DataError(f"--zone {spec}: the zone engine is not available ({exc}); use --area FILE with a polygon file") from None
 
@@ -121,7 +121,7 @@ def file_area(path: str | os.PathLike) -> Area:
     """
     import shapely
 
-    from .features import check_lonlat
+    from geomap.geojson import check_lonlat
 
     p = Path(path)
     if not p.is_file():
@@ -154,7 +154,7 @@ def _read_area_file(p: Path):
         raise InputError(f"--area {p}: a {suffix} table holds no polygons; give a GeoJSON or GeoParquet file of "
                          "polygons (or use --zone COUNTRY:ZONE)")
     if suffix in (".geojson", ".json"):
-        from .features import parse_geojson, to_shapes
+        from geomap.geojson import parse_geojson, to_shapes
 
         try:
             raw = p.read_bytes()
@@ -190,7 +190,7 @@ def zone_labels(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     if lon.size == 0:
         return np.array([], dtype=object)
     try:
-        from .zones import classify_arrays
+        from geomap.zones.grid import classify_arrays
     except ImportError:
         return np.full(lon.shape, "", dtype=object)
     c, z = classify_arrays(lon, lat)
@@ -204,7 +204,7 @@ def zone_labels(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 def _zone_names() -> tuple[str, ...]:
     try:
-        from .zones import ZONES
+        from geomap.zones.grid import ZONES
     except ImportError:
         return _FALLBACK_ZONES
     return tuple(ZONES)

@@ -11,73 +11,22 @@ import os
 import sys
 from typing import IO, Iterator, TextIO
 
-from .errors import InputError
-from .io import MAX_ARTICLE_BYTES, iter_lines, read_bounded
-from .jsontext import dumps
-from .toponyms import COLUMNS
+from geomap.errors import InputError
+from geomap.files import MAX_ARTICLE_BYTES, iter_lines
+from geomap.jsontext import dumps
+from geomap.tables import FORMATS
+from geomap.text.tagger import COLUMNS
 
-__all__ = ["read_article", "place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS", "COLUMNS"]
+__all__ = ["place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS", "COLUMNS"]
 
-FORMATS = ("table", "json", "csv", "geojson")
 TABLE_COLUMNS = ("name", "kind", "country", "country_alpha3", "admin1", "lat", "lon", "score", "mentions", "start",
                  "end", "gazetteer_id")  # the fields of COLUMNS that fit a terminal
-
-
-def _decode(data: bytes, where: str) -> str:
-    if b"\x00" in data:
-        raise InputError(f"{where}: binary data, not text; give a UTF-8 text file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{where}:{line}: not UTF-8 text (byte {exc.start}); convert the file to UTF-8 "
-                         "(e.g. iconv -t UTF-8)") from None
-
-
-def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None, max_bytes: int = MAX_ARTICLE_BYTES,
-                 allow_empty: bool = False) -> str:
-    """Read one article from a file (``"-"`` for standard input) as text.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        A UTF-8 text file, or ``"-"``.
-    stdin : binary file, optional
-        Read instead of standard input.
-    max_bytes : int
-        Largest article accepted; reading stops just past it (``/dev/zero`` is refused).
-    allow_empty : bool
-        Accept an empty or blank text.
-
-    Raises
-    ------
-    InputError
-        If the file is missing, binary, not UTF-8, larger than ``max_bytes`` or empty.
-    """
-    where = "<stdin>" if str(path) == "-" else str(path)
-    hint = "give a shorter article or raise the limit with --max-bytes (max_bytes= in Python)"
-    if str(path) == "-":
-        data = read_bounded(stdin or sys.stdin.buffer, limit=max_bytes, where=where, hint=hint)
-    else:
-        try:
-            with open(path, "rb") as fh:
-                data = read_bounded(fh, limit=max_bytes, where=where, hint=hint)
-        except FileNotFoundError:
-            raise InputError(f"{where}: file not found; give a text file or - for standard input") from None
-        except IsADirectoryError:
-            raise InputError(f"{where}: is a directory; give a text file") from None
-        except OSError as exc:
-            raise InputError(f"{where}: cannot read ({exc.strerror})") from None
-    text = _decode(data, where)
-    if not text.strip() and not allow_empty:
-        raise InputError(f"{where}: the text is empty; give an article to parse")
-    return text
 
 
 def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
                   demonyms: bool = True) -> list[dict]:
     """Return one evidence record per distinct place of ``text`` (see :data:`COLUMNS`)."""
-    from .geocode import geoparse, mentions_table
+    from geomap.text.resolver import geoparse, mentions_table
 
     return mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms))
 
@@ -100,7 +49,7 @@ def format_places(records: list[dict], fmt: str) -> str:
             w.writerow({c: r[c] for c in COLUMNS})
         return buf.getvalue()
     if fmt == "table":
-        from .tables import format_rows
+        from geomap.tables import format_rows
 
         text = format_rows(list(TABLE_COLUMNS), ([r[c] for c in TABLE_COLUMNS] for r in records), digits=4,
                            rule=False)
@@ -110,7 +59,7 @@ def format_places(records: list[dict], fmt: str) -> str:
 
 def parse_batch_line(line: str, *, where: str, lineno: int) -> tuple[str, str]:
     """Return ``(id, text)`` of one JSON Lines record, or raise :class:`InputError` naming the line."""
-    from .features import load_json
+    from geomap.geojson import load_json
 
     obj = load_json(line, where=f"{where}:{lineno}", hint='each line must be {"id": ..., "text": ...}')
     if not isinstance(obj, dict) or "text" not in obj:
@@ -194,7 +143,7 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
     InputError
         On the first bad line when ``strict``.
     """
-    from .geocode import geoparse, mention_records
+    from geomap.text.resolver import geoparse, mention_records
 
     err = err or sys.stderr
     done = bad = 0
