@@ -157,3 +157,13 @@ def test_every_public_function_of_a_room_has_a_docstring(room):
                 if ast.get_docstring(node) is None:
                     missing.append(f"{name}.{node.name}")
     assert missing == []
+
+
+def test_a_source_checkout_imports_geomap_layers_and_data(tmp_path):
+    import subprocess
+    import sys
+
+    code = "import geomap, geomap.layers, geomap.data; print(geomap.__file__); print(geomap.layers.__file__)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == [str(ROOT / "geomap" / "__init__.py"), str(ROOT / "layers" / "__init__.py")]
