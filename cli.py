@@ -9,6 +9,7 @@ import click
 
 import geomap
 from geomap.errors import GeomapError
+from geomap.event_options import EventOptions
 
 
 class UserError(click.ClickException):
@@ -55,6 +56,8 @@ def main() -> None:
 _POSITIVE = click.FloatRange(min=0, min_open=True)
 
 
+
+
 @main.command("vessels")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--zone", "zone", metavar="COUNTRY:ZONE", help="Zone of the zone engine, e.g. CHN:territorial_sea.")
@@ -62,29 +65,32 @@ _POSITIVE = click.FloatRange(min=0, min_open=True)
 @click.option("--columns", metavar="NAME=COLUMN,...", help="Name columns that are not recognised, e.g. mmsi=ShipId,time=ts,lat=Y,lon=X.")
 @click.option("--max-gap", "max_gap", type=_POSITIVE, default=6.0, show_default=True, help="Reporting gap (hours) that splits a visit.")
 @click.option("--max-speed", "max_speed", type=_POSITIVE, default=50.0, show_default=True, help="Implied speed (knots) above which a jump is impossible.")
-@click.option("--events", is_flag=True, help="Also find loitering and encounters.")
-@click.option("--loiter-speed", type=_POSITIVE, default=2.0, show_default=True, help="Loitering: average speed under (knots).")
-@click.option("--loiter-hours", type=_POSITIVE, default=2.0, show_default=True, help="Loitering: for at least (hours).")
-@click.option("--encounter-distance", type=_POSITIVE, default=500.0, show_default=True, help="Encounter: vessels within (metres).")
-@click.option("--encounter-speed", type=_POSITIVE, default=2.0, show_default=True, help="Encounter: both under (knots).")
-@click.option("--encounter-hours", type=_POSITIVE, default=2.0, show_default=True, help="Encounter: for at least (hours).")
+@click.option("--events", is_flag=True, help="Also find going dark, loitering and encounters (works without --zone/--area).")
+@click.option("--dark-hours", type=_POSITIVE, default=EventOptions.dark_hours, show_default=True, help="Going dark: silent for at least (hours).")
+@click.option("--loiter-speed", type=_POSITIVE, default=EventOptions.loiter_speed_kn, show_default=True, help="Loitering: average speed under (knots).")
+@click.option("--loiter-hours", type=_POSITIVE, default=EventOptions.loiter_hours, show_default=True, help="Loitering: for at least (hours).")
+@click.option("--encounter-distance", type=_POSITIVE, default=EventOptions.encounter_distance_m, show_default=True, help="Encounter: vessels within (metres).")
+@click.option("--encounter-speed", type=_POSITIVE, default=EventOptions.encounter_speed_kn, show_default=True, help="Encounter: both under (knots).")
+@click.option("--encounter-hours", type=_POSITIVE, default=EventOptions.encounter_hours, show_default=True, help="Encounter: for at least (hours).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file (atomically) instead of stdout.")
-@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons, to this CSV file.")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons and line numbers, to this CSV file.")
 @click.option("--engine", type=click.Choice(["default", "dask"]), default="default", show_default=True, help="dask: dask-geopandas over partitioned Parquet.")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
 @_user_errors
 def vessels(file: str, **opts: Any) -> None:
-    """Vessel visits to a zone (and loitering, encounters) from an AIS file.
+    """Vessel visits to a zone, and going dark, loitering and encounters, from an AIS file.
 
-    FILE is CSV or Parquet (or a folder of Parquet files) with the US AIS archive
-    columns (MMSI, BaseDateTime, LAT, LON, SOG, ..., VesselName) or mmsi,
-    timestamp, lat, lon, sog, cog, name. Times without a zone are read as UTC.
-    Rejected rows are counted by reason on stderr.
+    FILE is CSV (plain or gzip) or Parquet (or a folder of Parquet files) with the
+    US AIS archive columns (MMSI, BaseDateTime, LAT, LON, SOG, ..., VesselName) or
+    mmsi, timestamp, lat, lon, sog, cog, name. Times without a zone are read as
+    UTC. Rejected rows (malformed, bad values, duplicates, impossible jumps) are
+    counted by reason on stderr.
 
     \b
     Examples:
       geomap vessels ais.csv --zone CHN:territorial_sea
+      geomap vessels ais.csv.gz --events --format json -o events.json
       geomap vessels ais.parquet --area sansha_bay.geojson --events --format json -o out.json
     """
     from geomap.ais import parse_columns_option
@@ -96,13 +102,14 @@ def vessels(file: str, **opts: Any) -> None:
         if target:
             check_writable(target)
     area = resolve_area(zone=opts["zone"], area=opts["area"])
-    event_options = {
-        "loiter_speed_kn": opts["loiter_speed"],
-        "loiter_hours": opts["loiter_hours"],
-        "encounter_distance_m": opts["encounter_distance"],
-        "encounter_speed_kn": opts["encounter_speed"],
-        "encounter_hours": opts["encounter_hours"],
-    }
+    options = EventOptions(
+        dark_hours=opts["dark_hours"],
+        loiter_speed_kn=opts["loiter_speed"],
+        loiter_hours=opts["loiter_hours"],
+        encounter_distance_m=opts["encounter_distance"],
+        encounter_speed_kn=opts["encounter_speed"],
+        encounter_hours=opts["encounter_hours"],
+    )
     result = analyse(
         file,
         area=area,
@@ -110,7 +117,7 @@ def vessels(file: str, **opts: Any) -> None:
         max_gap_h=opts["max_gap"],
         max_speed_kn=opts["max_speed"],
         events=opts["events"],
-        event_options=event_options if opts["events"] else None,
+        event_options=options,
         engine=opts["engine"],
         scheduler=opts["scheduler"],
     )

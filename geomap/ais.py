@@ -523,8 +523,9 @@ def clean_batch(
     mmsi, mmsi_ok = _to_int(get("mmsi"), cols["mmsi"])
     t, t_ok, naive_mask = _to_time(get("time"), cols["time"])
     lat, lon = _to_float(get("lat"), cols["lat"]), _to_float(get("lon"), cols["lon"])
-    sog = _to_float(get("sog"), cols["sog"]).astype(np.float32) if "sog" in cols else np.full(n, np.nan, np.float32)
-    sog[(sog < 0) | (sog > _NOT_AVAILABLE_SOG)] = np.nan
+    sog = _to_float(get("sog"), cols["sog"]) if "sog" in cols else np.full(n, np.nan)
+    with np.errstate(invalid="ignore"):
+        sog = np.where((sog >= 0) & (sog <= _NOT_AVAILABLE_SOG), sog, np.nan).astype(np.float32)
     code = _name_codes(get("name"), names) if "name" in cols else np.full(n, -1, np.int32)
 
     reason = np.full(n, -1, np.int8)

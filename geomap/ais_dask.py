@@ -37,6 +37,7 @@ from .ais import (
 )
 from .areas import Area
 from .errors import InputError
+from .events import EventOptions
 
 __all__ = ["analyse_dask"]
 
@@ -55,12 +56,12 @@ _CLEAN_META = {
 def analyse_dask(
     path: str | os.PathLike,
     *,
-    area: Area,
+    area: Area | None,
     columns: Mapping[str, str] | None = None,
     max_gap_h: float,
     max_speed_kn: float,
     events: bool = False,
-    event_options: Mapping[str, float] | None = None,
+    event_options: EventOptions | None = None,
     scheduler: str | None = None,
 ):
     """Find visits (and events) with dask; see :func:`geomap.vessel_analysis.analyse`.
@@ -89,6 +90,7 @@ def analyse_dask(
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file; give a Parquet file, a folder of Parquet files or a CSV file")
+    options = event_options or EventOptions()
 
     cluster = None
     if scheduler:
@@ -107,14 +109,17 @@ def analyse_dask(
         parsed = parsed.persist()
         rejects1 = parsed[parsed["reason"] != ""][["row", "reason", *_RAW]]
         clean = parsed[parsed["reason"] == ""][list(_CLEAN_META)]
-        points = dask_geopandas.from_dask_dataframe(
-            clean, geometry=dask_geopandas.points_from_xy(clean, x="lon", y="lat", crs="EPSG:4326")
-        )
         meta = _parsed_meta()[list(_CLEAN_META)].assign(inside=pd.Series(dtype=bool))
-        clean = points.map_partitions(_with_inside, area, meta=meta)
+        if area is not None:
+            points = dask_geopandas.from_dask_dataframe(
+                clean, geometry=dask_geopandas.points_from_xy(clean, x="lon", y="lat", crs="EPSG:4326")
+            )
+            clean = points.map_partitions(_with_inside, area, meta=meta)
+        else:
+            clean = clean.assign(inside=False)
         by_vessel = clean.shuffle(on="mmsi", shuffle_method="tasks")
         parts = [
-            dask.delayed(_analyse_partition)(part, area.name, area, max_gap_h, max_speed_kn, events, dict(event_options or {}))
+            dask.delayed(_analyse_partition)(part, area, max_gap_h, max_speed_kn, events, options)
             for part in by_vessel.to_delayed()
         ]
         rejects_first = rejects1.compute()
@@ -125,7 +130,7 @@ def analyse_dask(
             cluster.close()
     return _merge(
         results, rejects_first, rows_read=rows_read, blank_lines=blank, path=str(p), lines=not is_parquet(p),
-        area=area, events=events, event_options=event_options,
+        area=area, events=events, options=options,
     )
 
 
@@ -226,10 +231,10 @@ def _with_inside(gdf, area: Area) -> pd.DataFrame:
 # --------------------------------------------------------------------------- per vessel group
 
 
-def _analyse_partition(df: pd.DataFrame, zone_name: str, area: Area, max_gap_h, max_speed_kn, events, event_options):
-    """Visits, late rejects, loitering and encounter samples of the vessels of one partition."""
-    from .events import encounter_samples, loitering
-    from .visits import find_visits
+def _analyse_partition(df: pd.DataFrame, area: Area | None, max_gap_h: float, max_speed_kn: float, events: bool, options: EventOptions):
+    """Visits, late rejects, going-dark and loitering events and encounter samples of one partition's vessels."""
+    from .events import encounter_samples, going_dark, loitering
+    from .visits import empty_visits, find_visits, track_pieces
 
     codes, uniques = pd.factorize(df["name"].where(df["name"] != "", None), use_na_sentinel=True)
     data = {
@@ -246,7 +251,8 @@ def _analyse_partition(df: pd.DataFrame, zone_name: str, area: Area, max_gap_h, 
     pos = build_positions(
         data, names=[str(u) for u in uniques], rejects=[], path="", columns={}, rows_read=len(df), max_speed_kn=max_speed_kn
     )
-    visits = find_visits(pos, area, zone_name=zone_name, max_gap_h=max_gap_h)
+    pieces = track_pieces(pos, max_gap_h=max_gap_h)
+    visits = find_visits(pos, area, zone_name=area.name, pieces=pieces) if area is not None else empty_visits()
     out = {
         "visits": visits.drop(columns=["_first", "_last"]),
         "rejects": pos.rejects,
@@ -256,20 +262,15 @@ def _analyse_partition(df: pd.DataFrame, zone_name: str, area: Area, max_gap_h, 
         "names": pos.vessel_names(),
     }
     if events:
-        lo_opts = {k: event_options[k] for k in ("loiter_speed_kn", "loiter_hours") if k in event_options}
-        out["loitering"] = loitering(
-            pos, speed_kn=lo_opts.get("loiter_speed_kn", 2.0), min_hours=lo_opts.get("loiter_hours", 2.0), max_gap_h=max_gap_h
-        )
-        out["samples"] = encounter_samples(
-            pos,
-            speed_kn=event_options.get("encounter_speed_kn", 2.0),
-            step_min=event_options.get("step_min", 10.0),
-            max_gap_h=max_gap_h,
-        )
+        out["dark"] = going_dark(pos, min_hours=options.dark_hours)
+        out["loitering"] = loitering(pos, speed_kn=options.loiter_speed_kn, min_hours=options.loiter_hours, pieces=pieces)
+        out["samples"] = encounter_samples(pos, speed_kn=options.encounter_speed_kn, step_min=options.step_min, pieces=pieces)
     return out
 
 
-def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines: int, path: str, lines: bool, area: Area, events: bool, event_options):
+def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines: int, path: str, lines: bool,
+           area: Area | None, events: bool, options: EventOptions):
+    """One result from the partitions' results: visits, events, summary and rejects as the default engine gives them."""
     from .visits import empty_visits
 
     frames = [r["visits"] for r in results if len(r["visits"])]
@@ -302,14 +303,12 @@ def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines:
         for r in results:
             names.update(r["names"])
         samples = [r["samples"] for r in results if len(r["samples"])]
-        opts = dict(event_options or {})
         meet = encounters_from_samples(
-            pd.concat(samples, ignore_index=True) if samples else results[0]["samples"] if results else pd.DataFrame(),
+            pd.concat(samples, ignore_index=True) if samples else pd.DataFrame(columns=["mmsi", "k", "lon", "lat"]),
             names,
-            distance_m=opts.get("encounter_distance_m", 500.0),
-            min_hours=opts.get("encounter_hours", 2.0),
-            step_min=opts.get("step_min", 10.0),
+            distance_m=options.encounter_distance_m,
+            min_hours=options.encounter_hours,
+            step_min=options.step_min,
         )
-        lo = [r["loitering"] for r in results if len(r["loitering"])]
-        ev = combine_events(pd.concat(lo, ignore_index=True) if lo else results[0]["loitering"], meet, area=area)
+        ev = combine_events([*(r["dark"] for r in results), *(r["loitering"] for r in results), meet], area=area)
     return visits, ev, summary, rejects

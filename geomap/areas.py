@@ -60,7 +60,7 @@ def parse_zone_spec(spec: str) -> tuple[str, tuple[str, ...]]:
     Raises
     ------
     InputError
-        If the text is not ``COUNTRY:zone`` or names an unknown zone.
+        If the text is not ``COUNTRY:zone`` or names an unknown country or zone.
     """
     zones = _zone_names()
     country, sep, zone = (spec or "").partition(":")
@@ -73,6 +73,11 @@ def parse_zone_spec(spec: str) -> tuple[str, tuple[str, ...]]:
     for z in parts:
         if z not in zones:
             raise InputError(f"--zone {spec!r}: unknown zone {z!r}; valid zones are {', '.join(zones)}")
+    from .zones import countries
+
+    known = countries()
+    if country not in known:
+        raise InputError(f"--zone {spec!r}: no zones for country code {country!r}; valid codes are {', '.join(known)}")
     return country, parts
 
 

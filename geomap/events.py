@@ -1,5 +1,16 @@
-"""Loitering and encounters, with Global Fishing Watch's published default thresholds.
+"""Vessel events: going dark, loitering and encounters, with published default thresholds.
 
+Going dark
+    a vessel silent for at least ``dark_hours`` (12 h): the event runs from
+    the last fix before the silence to the first fix after it, with both
+    positions, the distance between them (WGS84) and the speed it implies,
+    the zone at each end and whether the silence began inside the area. 12 h
+    is the shortest gap of Global Fishing Watch's published AIS gap events
+    (GFW technical documentation, "Gaps": published gap events are 12 hours
+    or longer; its candidate table starts at 6 hours, geomap's default
+    ``max_gap`` that splits visits). GFW also counts a gap as suspected
+    intentional disabling only more than 50 nm from shore; geomap reports
+    every gap and gives its distance from the coast (``shore_nm``) instead.
 Loitering
     one vessel whose speed stays under ``loiter_speed_kn`` (2 kn) for at least
     ``loiter_hours`` (2 h). The speed of a fix-to-fix segment is the mean of the
@@ -9,15 +20,15 @@ Loitering
     time-weighted mean of its segments.
 Encounter
     two vessels within ``encounter_distance_m`` (500 m) of each other, both
-    under ``encounter_speed_kn`` (2 kn), for at least ``encounter_hours`` (2 h).
-    Each vessel's slow segments are sampled on a common time grid
-    (``step_min``, 10 min) by linear interpolation; close pairs at each grid time
-    are found with a k-d tree on Earth-centred coordinates and checked on the
-    WGS84 ellipsoid; runs of consecutive close grid times form the events.
+    under ``encounter_speed_kn`` (2 kn), for at least ``encounter_hours`` (2 h),
+    reported once per pair. Each vessel's slow segments are sampled on a
+    common time grid (``step_min``, 10 min) by linear interpolation; close
+    pairs at each grid time are found with a k-d tree on Earth-centred
+    coordinates and checked on the WGS84 ellipsoid; runs of consecutive close
+    grid times form the events.
 
-Global Fishing Watch also requires events to be away from shore or anchorages;
-geomap does not apply that filter but reports the zone each event is in. All
-work is vectorised over fixes and grid samples.
+The loitering and encounter thresholds are Global Fishing Watch's published
+defaults. All work is vectorised over fixes and grid samples.
 """
 
 from __future__ import annotations
@@ -26,17 +37,37 @@ import numpy as np
 import pandas as pd
 
 from .ais import KNOT, Positions, haversine_m
+from .event_options import (
+    DARK_HOURS,
+    ENCOUNTER_DISTANCE_M,
+    ENCOUNTER_HOURS,
+    ENCOUNTER_SPEED_KN,
+    LOITER_HOURS,
+    LOITER_SPEED_KN,
+    STEP_MIN,
+    EventOptions,
+)
 from .visits import DEFAULT_MAX_GAP_H, track_pieces
 
-__all__ = ["loitering", "encounters", "encounter_samples", "encounters_from_samples", "EVENT_COLUMNS", "find_events", "combine_events"]
+__all__ = [
+    "EventOptions",
+    "going_dark",
+    "loitering",
+    "encounters",
+    "encounter_samples",
+    "encounters_from_samples",
+    "EVENT_COLUMNS",
+    "EVENT_KINDS",
+    "find_events",
+    "combine_events",
+]
 
-LOITER_SPEED_KN = 2.0
-LOITER_HOURS = 2.0
-ENCOUNTER_DISTANCE_M = 500.0
-ENCOUNTER_SPEED_KN = 2.0
-ENCOUNTER_HOURS = 2.0
-STEP_MIN = 10.0
 _R = 6_371_008.8
+_NM_M = 1852.0
+
+
+#: event kinds, in the order they are counted
+EVENT_KINDS = ("going_dark", "loitering", "encounter")
 
 EVENT_COLUMNS = [
     "event",
@@ -54,6 +85,12 @@ EVENT_COLUMNS = [
     "avg_speed_kn",
     "min_distance_m",
     "positions",
+    "end_lon",
+    "end_lat",
+    "end_zone",
+    "distance_m",
+    "implied_speed_kn",
+    "shore_nm",
 ]
 
 
@@ -61,45 +98,114 @@ def find_events(
     pos: Positions,
     *,
     area=None,
-    loiter_speed_kn: float = LOITER_SPEED_KN,
-    loiter_hours: float = LOITER_HOURS,
-    encounter_distance_m: float = ENCOUNTER_DISTANCE_M,
-    encounter_speed_kn: float = ENCOUNTER_SPEED_KN,
-    encounter_hours: float = ENCOUNTER_HOURS,
-    step_min: float = STEP_MIN,
+    options: EventOptions | None = None,
     max_gap_h: float = DEFAULT_MAX_GAP_H,
+    pieces: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Loitering events and encounters in one frame (:data:`EVENT_COLUMNS`).
+    """Going-dark, loitering and encounter events in one frame (:data:`EVENT_COLUMNS`).
 
-    ``zone`` is the zone engine's ``COUNTRY:zone`` at the event's position (empty
-    when the zone data is not installed); ``in_area`` says whether the position is
-    inside ``area`` (None without an area).
+    Parameters
+    ----------
+    pos : Positions
+    area : Area, optional
+        ``in_area`` says whether each event (a going-dark event: its start)
+        is inside it; None without an area.
+    options : EventOptions, optional
+    max_gap_h : float
+        Reporting gap (hours) that ends a loitering run or a vessel's samples.
+    pieces : ndarray, optional
+        :func:`geomap.visits.track_pieces` of ``pos`` (computed when None).
+
+    ``zone`` is the zone engine's ``COUNTRY:zone`` at the event's position.
     """
-    lo = loitering(pos, speed_kn=loiter_speed_kn, min_hours=loiter_hours, max_gap_h=max_gap_h)
-    en = encounters(
-        pos,
-        distance_m=encounter_distance_m,
-        speed_kn=encounter_speed_kn,
-        min_hours=encounter_hours,
-        step_min=step_min,
-        max_gap_h=max_gap_h,
+    opt = options or EventOptions()
+    if pieces is None:
+        pieces = track_pieces(pos, max_gap_h=max_gap_h)
+    dark = going_dark(pos, min_hours=opt.dark_hours)
+    lo = loitering(pos, speed_kn=opt.loiter_speed_kn, min_hours=opt.loiter_hours, pieces=pieces)
+    samples = encounter_samples(pos, speed_kn=opt.encounter_speed_kn, step_min=opt.step_min, pieces=pieces)
+    en = encounters_from_samples(
+        samples, pos.vessel_names(), distance_m=opt.encounter_distance_m, min_hours=opt.encounter_hours, step_min=opt.step_min
     )
-    return combine_events(lo, en, area=area)
+    return combine_events([dark, lo, en], area=area)
 
 
-def combine_events(loiter: pd.DataFrame, meet: pd.DataFrame, *, area=None) -> pd.DataFrame:
-    """Concatenate loitering and encounters, sort them and add ``zone`` and ``in_area``."""
+def combine_events(frames: list[pd.DataFrame], *, area=None) -> pd.DataFrame:
+    """Concatenate event frames, sort them and add zones, ``in_area`` and the distance from shore."""
     from .areas import zone_labels
 
-    frames = [f for f in (loiter, meet) if len(f)]
-    ev = pd.concat(frames, ignore_index=True) if frames else _empty()
+    frames = [f for f in frames if len(f)]
+    ev = pd.concat([f.reindex(columns=EVENT_COLUMNS) for f in frames], ignore_index=True) if frames else _empty()
     ev = ev.sort_values(["start_time", "event", "mmsi", "other_mmsi"], kind="stable", ignore_index=True)
-    ev["zone"] = zone_labels(ev["lon"].to_numpy(np.float64), ev["lat"].to_numpy(np.float64))
+    lon, lat = ev["lon"].to_numpy(np.float64), ev["lat"].to_numpy(np.float64)
+    ev["zone"] = zone_labels(lon, lat)
+    ends = ev["end_lon"].notna().to_numpy()
+    end_zone = np.full(len(ev), None, dtype=object)
+    if ends.any():
+        end_zone[ends] = zone_labels(ev["end_lon"].to_numpy(np.float64)[ends], ev["end_lat"].to_numpy(np.float64)[ends])
+    ev["end_zone"] = end_zone
+    ev["shore_nm"] = _shore_nm(lon, lat)
     if area is not None and len(ev):
-        ev["in_area"] = area(ev["lon"].to_numpy(np.float64), ev["lat"].to_numpy(np.float64))
+        ev["in_area"] = area(lon, lat)
     else:
         ev["in_area"] = None
-    return ev[EVENT_COLUMNS]
+    return _typed(ev[EVENT_COLUMNS])
+
+
+def _shore_nm(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Distance (nm) from each point to the nearest coastline; NaN without coastline data."""
+    if lon.size == 0:
+        return np.zeros(0)
+    from .distance import NM_KM, distance_to_layer
+
+    try:
+        return distance_to_layer(lon, lat, layer="coastline") / NM_KM
+    except (OSError, KeyError, ValueError):
+        return np.full(lon.shape, np.nan)
+
+
+def going_dark(pos: Positions, *, min_hours: float = DARK_HOURS) -> pd.DataFrame:
+    """Going-dark events: a vessel silent for at least ``min_hours`` between two of its fixes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`EVENT_COLUMNS` with ``event == "going_dark"``: ``lon``/``lat`` and
+        ``start_time`` where the vessel went silent, ``end_lon``/``end_lat`` and
+        ``end_time`` where it reappeared, ``distance_m`` between the two (WGS84)
+        and ``implied_speed_kn``.
+    """
+    n = len(pos)
+    if n < 2:
+        return _empty()
+    dt = np.diff(pos.t)
+    i = np.flatnonzero((pos.mmsi[1:] == pos.mmsi[:-1]) & (dt >= min_hours * 3600e9))
+    if i.size == 0:
+        return _empty()
+    from pyproj import Geod
+
+    j = i + 1
+    _, _, dist = Geod(ellps="WGS84").inv(pos.lon[i], pos.lat[i], pos.lon[j], pos.lat[j])
+    hours = dt[i] / 3600e9
+    names = pos.vessel_names()
+    mmsi = pos.mmsi[i]
+    return pd.DataFrame(
+        {
+            "event": "going_dark",
+            "mmsi": mmsi,
+            "name": np.array([names.get(int(m), "") for m in mmsi], dtype=object),
+            "start_time": pd.to_datetime(pos.t[i], unit="ns", utc=True),
+            "end_time": pd.to_datetime(pos.t[j], unit="ns", utc=True),
+            "duration_h": hours,
+            "lon": pos.lon[i],
+            "lat": pos.lat[i],
+            "positions": 2,
+            "end_lon": pos.lon[j],
+            "end_lat": pos.lat[j],
+            "distance_m": dist,
+            "implied_speed_kn": dist / _NM_M / hours,
+        }
+    )
 
 
 def segment_speeds_kn(pos: Positions) -> np.ndarray:
@@ -118,7 +224,12 @@ def segment_speeds_kn(pos: Positions) -> np.ndarray:
 
 
 def loitering(
-    pos: Positions, *, speed_kn: float = LOITER_SPEED_KN, min_hours: float = LOITER_HOURS, max_gap_h: float = DEFAULT_MAX_GAP_H
+    pos: Positions,
+    *,
+    speed_kn: float = LOITER_SPEED_KN,
+    min_hours: float = LOITER_HOURS,
+    max_gap_h: float = DEFAULT_MAX_GAP_H,
+    pieces: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Loitering events: runs of slow segments lasting at least ``min_hours``.
 
@@ -131,7 +242,7 @@ def loitering(
     n = len(pos)
     if n < 2:
         return _empty()
-    piece = track_pieces(pos, max_gap_h=max_gap_h)
+    piece = track_pieces(pos, max_gap_h=max_gap_h) if pieces is None else pieces
     speed = segment_speeds_kn(pos)
     # a segment i -> i+1 is usable when i+1 continues the same piece
     cont = np.r_[piece[1:] == 0, False]
@@ -195,7 +306,12 @@ def encounters(
 
 
 def encounter_samples(
-    pos: Positions, *, speed_kn: float = ENCOUNTER_SPEED_KN, step_min: float = STEP_MIN, max_gap_h: float = DEFAULT_MAX_GAP_H
+    pos: Positions,
+    *,
+    speed_kn: float = ENCOUNTER_SPEED_KN,
+    step_min: float = STEP_MIN,
+    max_gap_h: float = DEFAULT_MAX_GAP_H,
+    pieces: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Positions of slow vessels on the common time grid (one row per vessel and grid time).
 
@@ -210,7 +326,7 @@ def encounter_samples(
     if len(pos) < 2:
         return empty
     step = int(step_min * 60e9)
-    piece = track_pieces(pos, max_gap_h=max_gap_h)
+    piece = track_pieces(pos, max_gap_h=max_gap_h) if pieces is None else pieces
     speed = segment_speeds_kn(pos)
     cont = np.r_[piece[1:] == 0, False]
     seg = np.flatnonzero(cont & (speed < speed_kn))  # slow segments i -> i+1
@@ -326,23 +442,38 @@ def _range_sums(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> np
     return c[stops] - c[starts]
 
 
+_DTYPES = {
+    "event": object,
+    "mmsi": np.int64,
+    "name": object,
+    "other_mmsi": "Int64",
+    "other_name": object,
+    "start_time": "datetime64[ns, UTC]",
+    "end_time": "datetime64[ns, UTC]",
+    "duration_h": np.float64,
+    "lon": np.float64,
+    "lat": np.float64,
+    "zone": object,
+    "in_area": object,
+    "avg_speed_kn": np.float64,
+    "min_distance_m": np.float64,
+    "positions": np.int64,
+    "end_lon": np.float64,
+    "end_lat": np.float64,
+    "end_zone": object,
+    "distance_m": np.float64,
+    "implied_speed_kn": np.float64,
+    "shore_nm": np.float64,
+}
+
+
+def _typed(ev: pd.DataFrame) -> pd.DataFrame:
+    """Events with the column types of :data:`_DTYPES` (text columns None where empty)."""
+    out = ev.astype({c: t for c, t in _DTYPES.items() if c in ev and t not in (object,)})
+    for c in ("name", "other_name"):
+        out[c] = out[c].where(out[c].notna(), "")
+    return out
+
+
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "event": pd.Series(dtype=object),
-            "mmsi": pd.Series(dtype=np.int64),
-            "name": pd.Series(dtype=object),
-            "other_mmsi": pd.Series(dtype="Int64"),
-            "other_name": pd.Series(dtype=object),
-            "start_time": pd.Series(dtype="datetime64[ns, UTC]"),
-            "end_time": pd.Series(dtype="datetime64[ns, UTC]"),
-            "duration_h": pd.Series(dtype=np.float64),
-            "lon": pd.Series(dtype=np.float64),
-            "lat": pd.Series(dtype=np.float64),
-            "zone": pd.Series(dtype=object),
-            "in_area": pd.Series(dtype=object),
-            "avg_speed_kn": pd.Series(dtype=np.float64),
-            "min_distance_m": pd.Series(dtype=np.float64),
-            "positions": pd.Series(dtype=np.int64),
-        }
-    )
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _DTYPES.items()})

@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 
 from .ais import Positions
+from .events import EVENT_COLUMNS
 from .errors import InputError
 from .tables import format_rows
 
 __all__ = ["FORMATS", "format_report", "summary_lines", "csv_text", "write_rejects"]
 
 FORMATS = ("table", "csv", "json", "geojson")
-_ROUND = {"duration_h": 4, "avg_speed_kn": 3, "min_distance_m": 1}
+_ROUND = {"duration_h": 4, "avg_speed_kn": 3, "implied_speed_kn": 3, "min_distance_m": 1, "distance_m": 1, "shore_nm": 2}
 _COORD_DIGITS = 6
 
 
@@ -80,10 +81,11 @@ def summary_lines(summary: dict) -> list[str]:
         f"{summary['rows_rejected']} rejected ({bad})",
         f"note: {summary['time_note']}",
     ]
-    if "visits" in summary:
+    if summary.get("zone"):
         lines.append(f"{summary['visits']} visits to {summary['zone']} ({summary['split_visits']} split by gaps or jumps)")
     if "events" in summary:
-        lines.append(f"{summary['events']} events ({summary['loitering']} loitering, {summary['encounters']} encounters)")
+        kinds = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.get("event_counts", {}).items())
+        lines.append(f"{summary['events']} events ({kinds})")
     return lines
 
 
@@ -164,13 +166,16 @@ def _keys(rec: list[dict], default: list[str]) -> list[str]:
 
 
 def _table(vrec: list[dict], erec: list[dict] | None, summary: dict) -> str:
-    out = [f"Visits to {summary.get('zone', '')} (times UTC; {summary['time_note']})"]
-    out += _text_table(vrec, ["mmsi", "name", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind"])
+    out = []
+    if summary.get("zone"):
+        out.append(f"Visits to {summary['zone']} (times UTC; {summary['time_note']})")
+        out += _text_table(vrec, ["mmsi", "name", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind"])
     if erec is not None:
-        out.append("")
+        if out:
+            out.append("")
         out.append("Events (times UTC)")
         out += _text_table(
-            erec, ["event", "mmsi", "name", "other_mmsi", "other_name", "start_time", "end_time", "duration_h", "lon", "lat", "zone"]
+            erec, ["event", "mmsi", "name", "other_mmsi", "other_name", "start_time", "end_time", "duration_h", "lon", "lat", "zone", "end_zone"]
         )
     return "\n".join(out) + "\n"
 
@@ -204,7 +209,4 @@ _VISIT_KEYS = [
     "mmsi", "name", "zone", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind", "split",
     "entry_lon", "entry_lat", "exit_lon", "exit_lat",
 ]
-_EVENT_KEYS = [
-    "event", "mmsi", "name", "other_mmsi", "other_name", "start_time", "end_time", "duration_h", "lon", "lat", "zone",
-    "in_area", "avg_speed_kn", "min_distance_m", "positions",
-]
+_EVENT_KEYS = list(EVENT_COLUMNS)
