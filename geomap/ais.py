@@ -38,9 +38,10 @@ Times without a zone are read as UTC; the number of such times is reported.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import os
+import queue
+import threading
 
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
@@ -320,7 +321,7 @@ def read_positions(
     names: dict[str, int] = {}
     rows_read = blank = 0
     cols: dict[str, str] = {}
-    for cols, block in row_blocks(p, columns=columns, chunk_bytes=chunk_bytes):
+    for cols, block in prefetch(row_blocks(p, columns=columns, chunk_bytes=chunk_bytes)):
         arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names, mask=mask)
         rows_read += block.rows.size + len(block.malformed)
         blank += block.blank_lines
@@ -418,6 +419,51 @@ def row_blocks(
 
     for block in csv_blocks(p, block_bytes=chunk_bytes, header_check=check):
         yield found, block
+
+
+_DONE = object()
+
+
+def prefetch(items: Iterator, *, depth: int = 1) -> Iterator:
+    """Yield the items of ``items``, produced by a thread up to ``depth`` items ahead.
+
+    Reading and Arrow's parse release the GIL, so the next block is read while
+    the current one is cleaned. An exception in the thread is raised here.
+    """
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((True, _DONE))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((False, exc))
+
+    thread = threading.Thread(target=work, daemon=True, name="geomap-read")
+    thread.start()
+    try:
+        while True:
+            ok, item = q.get()
+            if not ok:
+                raise item
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _parquet_blocks(p: Path, *, columns, chunk_bytes: int):
@@ -751,17 +797,17 @@ def _sort_and_check(data: dict[str, np.ndarray], *, max_speed_kn: float):
     if dup.any():
         rejects.append(_rejects_from(data, dup, "duplicate"))
         _take(data, ~dup)
-    jump = _spikes(data, max_speed_kn=max_speed_kn)
+    jump, fast_out = _spikes(data, max_speed_kn=max_speed_kn)
     if jump.any():
         rejects.append(_rejects_from(data, jump, "impossible_jump"))
         _take(data, ~jump)
+        fast_out = fast_out[~jump]
     n = len(data["mmsi"])
     breaks = np.zeros(n, np.int8)
     if n:
         first = np.r_[True, data["mmsi"][1:] != data["mmsi"][:-1]]
         breaks[first] = 1
-        nxt = np.where(np.r_[~first[1:], False], np.arange(1, n + 1), -1)
-        too_fast = np.r_[False, _fast_edges(data, nxt, max_speed_kn)[:-1]]
+        too_fast = np.r_[False, fast_out[:-1]]  # the edge into each fix, from the fix kept before it
         breaks[too_fast & ~first] = 3
     data["breaks"] = breaks
     return data, rejects
@@ -798,26 +844,38 @@ def _duplicates(d: dict[str, np.ndarray]) -> np.ndarray:
     return dup
 
 
-def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -> np.ndarray:
+def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """Fixes that are impossible jumps from both neighbours (iterated a few passes).
 
     Works on the kept fixes through next/previous-kept indices rather than
     compacted copies, and computes speeds in blocks, so the extra memory is a few
-    index arrays whatever the file's size.
+    index arrays whatever the file's size. The speed of each fix-to-next-fix
+    edge is computed once; a later pass recomputes only the edges that skip a
+    rejected fix.
+
+    Returns
+    -------
+    (ndarray of bool, ndarray of bool)
+        The impossible jumps, and for every kept fix whether the edge to the
+        next kept fix of its vessel is too fast.
     """
     mmsi = d["mmsi"]
     n = len(mmsi)
     bad = np.zeros(n, bool)
-    if n < 3:
-        return bad
     ar = np.arange(n)
+    same_next = np.r_[mmsi[1:] == mmsi[:-1], False]
+    plain = np.where(same_next, ar + 1, -1)
+    base = _fast_edges(d, plain, max_speed_kn)
+    if n < 3:
+        return bad, base
     change = np.flatnonzero(np.r_[True, mmsi[1:] != mmsi[:-1], True])
     many = np.repeat(np.diff(change) >= 3, np.diff(change))  # vessels with 3 fixes or more
+    fast_out = base
     for _ in range(passes):
         keep = ~bad
-        nxt = _next_kept(keep, mmsi, ar)
+        nxt = _next_kept(keep, mmsi, ar) if bad.any() else plain
         prv = _prev_kept(keep, mmsi, ar)
-        fast_out = _fast_edges(d, nxt, max_speed_kn) & keep
+        fast_out = _refresh(d, base, plain, nxt, max_speed_kn) & keep
         has_prev, has_next = prv >= 0, nxt >= 0
         fast_in = has_prev & fast_out[np.where(has_prev, prv, 0)]
         first, last = keep & ~has_prev, keep & ~has_next
@@ -825,11 +883,22 @@ def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -
         next_ok = has_next & ~fast_out[np.where(has_next, nxt, 0)]
         prev_ok = has_prev & ~fast_in[np.where(has_prev, prv, 0)]
         flag = keep & many & ((fast_in & fast_out) | (first & fast_out & next_ok) | (last & fast_in & prev_ok))
-        del nxt, prv, fast_in, next_ok, prev_ok
+        del prv, fast_in, next_ok, prev_ok
         if not flag.any():
-            break
+            return bad, fast_out
         bad |= flag
-    return bad
+    keep = ~bad
+    return bad, _refresh(d, base, plain, _next_kept(keep, mmsi, ar), max_speed_kn) & keep
+
+
+def _refresh(d: Mapping[str, np.ndarray], base: np.ndarray, plain: np.ndarray, nxt: np.ndarray, max_speed_kn: float) -> np.ndarray:
+    """Too-fast flags for the edges ``i -> nxt[i]``: ``base`` where ``nxt`` is the plain next fix, recomputed elsewhere."""
+    changed = np.flatnonzero(nxt != plain)
+    if changed.size == 0:
+        return base
+    out = base.copy()
+    out[changed] = _fast_edges(d, nxt[changed], max_speed_kn, start=changed)
+    return out
 
 
 def _next_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray:
@@ -851,18 +920,21 @@ def _prev_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray
     return np.where(ok, out, -1)
 
 
-def _fast_edges(d: Mapping[str, np.ndarray], nxt: np.ndarray, max_speed_kn: float, block: int = 1 << 20) -> np.ndarray:
-    """True where the implied speed from fix i to fix ``nxt[i]`` exceeds ``max_speed_kn``."""
+def _fast_edges(
+    d: Mapping[str, np.ndarray], nxt: np.ndarray, max_speed_kn: float, *, start: np.ndarray | None = None, block: int = 1 << 20
+) -> np.ndarray:
+    """True where the implied speed from fix ``start[k]`` (default: k) to fix ``nxt[k]`` exceeds ``max_speed_kn``."""
     n = len(nxt)
     out = np.zeros(n, bool)
     t, lat, lon = d["t"], d["lat"], d["lon"]
     for s in range(0, n, block):
         e = min(n, s + block)
+        i = np.arange(s, e) if start is None else start[s:e]
         j = nxt[s:e]
         ok = j >= 0
-        jj = np.where(ok, j, np.arange(s, e))
-        dt = np.maximum((t[jj] - t[s:e]) / 1e9, 1.0)
-        speed = haversine_m(lon[s:e], lat[s:e], lon[jj], lat[jj]) / dt / KNOT
+        jj = np.where(ok, j, i)
+        dt = np.maximum((t[jj] - t[i]) / 1e9, 1.0)
+        speed = haversine_m(lon[i], lat[i], lon[jj], lat[jj]) / dt / KNOT
         out[s:e] = ok & (speed > max_speed_kn)
     return out
 

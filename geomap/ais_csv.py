@@ -133,12 +133,10 @@ def csv_blocks(
         wanted = list(dict.fromkeys(columns)) if columns is not None else names
         size = reader.size
         hint = None
-        for buf, line0 in reader.blocks(block_bytes):
-            block = _parse(buf, line0=line0, names=names, wanted=wanted, path=reader.name)
-            if hint is None and size and block.rows.size:
-                hint = int(block.rows.size * max(size / max(len(buf), 1), 1.0) * 1.02) + 1
-            block.size_hint = hint
-            yield block
+        for buf, line0, n_lines in reader.blocks(block_bytes):
+            if hint is None and size:
+                hint = int(n_lines * max(size / max(len(buf), 1), 1.0) * 1.02) + 1
+            yield _parse(buf, line0=line0, n_lines=n_lines, names=names, wanted=wanted, path=reader.name, hint=hint)
 
 
 # --------------------------------------------------------------------------- raw reading
@@ -218,8 +216,8 @@ class _Reader:
             raise InputError(f"{self.name}: line 1 (the header) is not valid CSV ({exc})") from None
         self._lines = 1
 
-    def blocks(self, block_bytes: int) -> Iterator[tuple[bytes, int]]:
-        """Yield (block of whole lines ending in ``\\n``, lines before it)."""
+    def blocks(self, block_bytes: int) -> Iterator[tuple[bytes, int, int]]:
+        """Yield (block of whole lines ending in ``\\n``, lines before it, lines in it)."""
         carry = self._rest
         self._rest = b""
         eof = self._eof
@@ -250,8 +248,9 @@ class _Reader:
             if not data:
                 continue
             line0 = self._lines
-            self._lines += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-            yield data, line0
+            n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+            self._lines += n_lines
+            yield data, line0, n_lines
 
 
 def _describe(source) -> tuple[str, int | None]:
@@ -281,17 +280,16 @@ def _unique(names: Sequence[str]) -> list[str]:
 # --------------------------------------------------------------------------- parsing a block
 
 
-def _parse(buf: bytes, *, line0: int, names: list[str], wanted: list[str], path: str) -> RowBlock:
-    """Parse one block of whole lines; set aside rows Arrow cannot parse."""
+def _parse(buf: bytes, *, line0: int, n_lines: int, names: list[str], wanted: list[str], path: str, hint: int | None) -> RowBlock:
+    """Parse one block of ``n_lines`` whole lines; set aside rows Arrow cannot parse."""
     if not buf.isascii():
         try:
             buf.decode("utf-8")
         except UnicodeDecodeError:
             buf = buf.decode("utf-8", "replace").encode("utf-8")
-    n_lines = buf.count(b"\n") + (0 if buf.endswith(b"\n") else 1)
     batch, bad_texts = _arrow_parse(buf, names=names, wanted=wanted, where=f"{path}: after line {line0}")
     if batch.num_rows == n_lines:  # the usual case: every line a row
-        return RowBlock(batch, np.arange(line0, line0 + n_lines, dtype=np.int64), [], 0, None)
+        return RowBlock(batch, np.arange(line0, line0 + n_lines, dtype=np.int64), [], 0, hint)
     lines = buf.split(b"\n")[:n_lines]
     n_blank = sum(1 for line in lines if not line)
     quoted_bad: dict[int, tuple[str, str]] = {}
@@ -302,7 +300,9 @@ def _parse(buf: bytes, *, line0: int, names: list[str], wanted: list[str], path:
         lines = buf.split(b"\n")[:n_lines]
     located = _locate(lines, bad_texts, quoted_bad, parsed=batch.num_rows)
     if located is None:  # Arrow and the line split disagree: parse this block line by line
-        return _parse_by_line(lines, line0=line0, names=names, wanted=wanted, quoted_bad=quoted_bad)
+        block = _parse_by_line(lines, line0=line0, names=names, wanted=wanted, quoted_bad=quoted_bad)
+        block.size_hint = hint
+        return block
     skipped, blank = located
     keep = np.ones(n_lines, bool)
     keep[skipped] = False
@@ -315,7 +315,7 @@ def _parse(buf: bytes, *, line0: int, names: list[str], wanted: list[str], path:
             text = lines[i].decode("utf-8", "replace")
             detail = f"{_field_count(text)} fields where the header has {len(names)}"
         malformed.append((line0 + i, detail, text[:MAX_REJECT_TEXT]))
-    return RowBlock(batch, line0 + np.flatnonzero(keep).astype(np.int64), malformed, len(blank), None)
+    return RowBlock(batch, line0 + np.flatnonzero(keep).astype(np.int64), malformed, len(blank), hint)
 
 
 def _arrow_parse(buf: bytes, *, names: list[str], wanted: list[str], where: str) -> tuple[pa.RecordBatch, list[str]]:
