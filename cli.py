@@ -148,6 +148,8 @@ def vessels(file: str, **opts: Any) -> None:
 @click.option("--basemap", type=click.Choice(["vector", "none", "osm"]), default="vector", show_default=True, help="vector: offline land and sea; osm: OpenStreetMap tiles (need the network to view).")
 @click.option("--fragment", is_flag=True, help="Write a <div> plus scripts to paste into a larger HTML page.")
 @click.option("--iframe", is_flag=True, help="Write a responsive <iframe> embed snippet holding the whole map.")
+@click.option("--id", "element_id", metavar="ID", help="With --fragment: id of the map element (letters, digits, "
+              "- and _; default: a hash of the content), so one map can be pasted twice on a page.")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium).")
 @click.option("--ais", "ais_file", type=click.Path(path_type=str), help="AIS positions file (CSV/Parquet): draw vessel tracks, loitering and encounters.")
 @click.option("--ais-zone", metavar="COUNTRY:ZONE", help="With --ais: also draw visits to this zone, e.g. CHN:territorial_sea.")
@@ -168,8 +170,10 @@ def render_cmd(article: str | None, **opts: Any) -> None:
       geomap render article.txt -o map.html --png map.png --title "Sansha Bay"
       geomap render --point 26.68,119.72,"Sansha Bay" --layer tracks.geojson -o map.html
       geomap render article.txt --fragment -o map-fragment.html
+      geomap render article.txt --fragment --id second-map -o map-fragment-2.html
     """
     from geomap.embed import write_fragment, write_html, write_iframe
+    from geomap.escape import html_id
     from geomap.io import atomic_write, check_writable
     from geomap.maps import parse_bounds, read_article, render
     from geomap.screenshot import png_bytes
@@ -180,6 +184,10 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         raise UserError("--fragment and --iframe exclude each other; choose one")
     if (opts["fragment"] or opts["iframe"]) and not opts["output"]:
         raise UserError("--fragment/--iframe write to the -o file; give -o")
+    if opts["element_id"] is not None:
+        if not opts["fragment"]:
+            raise UserError("--id names the map element of a --fragment; give --fragment too")
+        html_id(opts["element_id"])
     for target in (opts["output"], opts["png"]):
         if target:
             check_writable(target)
@@ -208,7 +216,7 @@ def render_cmd(article: str | None, **opts: Any) -> None:
     png = png_bytes(m, width=opts["width"], height=opts["height"]) if opts["png"] else None
     if opts["output"]:
         if opts["fragment"]:
-            write_fragment(m, opts["output"], height=opts["height"])
+            write_fragment(m, opts["output"], height=opts["height"], element_id=opts["element_id"])
         elif opts["iframe"]:
             write_iframe(m, opts["output"], aspect=opts["height"] / opts["width"], title=opts["title"])
         else:
