@@ -125,7 +125,9 @@ def vessels(file: str, **opts: Any) -> None:
         click.echo(line, err=True)
     if opts["rejects_path"]:
         write_rejects(result.rejects, opts["rejects_path"])
-    text = format_report(result.visits, result.events, fmt=opts["fmt"], summary=result.summary, positions=result.positions)
+    text = format_report(
+        result.visits, result.events, fmt=opts["fmt"], summary=result.summary, positions=result.positions, vessels=result.vessels
+    )
     if opts["output"]:
         from geomap.io import atomic_write
 

@@ -74,7 +74,7 @@ def analyse_dask(
 
     Returns
     -------
-    (visits, events or None, summary, rejects)
+    (visits, events or None, summary, rejects, vessels or None)
     """
     try:
         import dask
@@ -232,8 +232,9 @@ def _with_inside(gdf, area: Area) -> pd.DataFrame:
 
 
 def _analyse_partition(df: pd.DataFrame, area: Area | None, max_gap_h: float, max_speed_kn: float, events: bool, options: EventOptions):
-    """Visits, late rejects, going-dark and loitering events and encounter samples of one partition's vessels."""
-    from .events import encounter_samples, going_dark, loitering
+    """Visits, late rejects, single-vessel events and encounter samples of one partition's vessels."""
+    from .events import encounter_samples, vessel_events
+    from .identity import vessel_table
     from .visits import empty_visits, find_visits, track_pieces
 
     codes, uniques = pd.factorize(df["name"].where(df["name"] != "", None), use_na_sentinel=True)
@@ -262,8 +263,8 @@ def _analyse_partition(df: pd.DataFrame, area: Area | None, max_gap_h: float, ma
         "names": pos.vessel_names(),
     }
     if events:
-        out["dark"] = going_dark(pos, min_hours=options.dark_hours)
-        out["loitering"] = loitering(pos, speed_kn=options.loiter_speed_kn, min_hours=options.loiter_hours, pieces=pieces)
+        out["events"] = vessel_events(pos, options=options, pieces=pieces, max_speed_kn=max_speed_kn)
+        out["vessel_table"] = vessel_table(pos)
         out["samples"] = encounter_samples(pos, speed_kn=options.encounter_speed_kn, step_min=options.step_min, pieces=pieces)
     return out
 
@@ -295,10 +296,12 @@ def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines:
         "time_note": f"{naive} times had no time zone and were read as UTC" if naive else "all times carried a time zone",
         "engine": "dask",
     }
-    ev = None
+    ev = table = None
     if events:
         from .events import combine_events, encounters_from_samples
 
+        tables = [r["vessel_table"] for r in results if len(r["vessel_table"])]
+        table = pd.concat(tables, ignore_index=True).sort_values("mmsi", ignore_index=True) if tables else results[0]["vessel_table"]
         names: dict[int, str] = {}
         for r in results:
             names.update(r["names"])
@@ -310,5 +313,5 @@ def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines:
             min_hours=options.encounter_hours,
             step_min=options.step_min,
         )
-        ev = combine_events([*(r["dark"] for r in results), *(r["loitering"] for r in results), meet], area=area)
-    return visits, ev, summary, rejects
+        ev = combine_events([*(f for r in results for f in r["events"]), meet], area=area, options=options)
+    return visits, ev, summary, rejects, table

@@ -44,7 +44,10 @@ from .event_options import (
     ENCOUNTER_SPEED_KN,
     LOITER_HOURS,
     LOITER_SPEED_KN,
+    PORT_RADIUS_KM,
     STEP_MIN,
+    STOP_HOURS,
+    STOP_SPEED_KN,
     EventOptions,
 )
 from .visits import DEFAULT_MAX_GAP_H, track_pieces
@@ -60,6 +63,8 @@ __all__ = [
     "EVENT_KINDS",
     "find_events",
     "combine_events",
+    "vessel_events",
+    "stops",
 ]
 
 _R = 6_371_008.8
@@ -67,7 +72,7 @@ _NM_M = 1852.0
 
 
 #: event kinds, in the order they are counted
-EVENT_KINDS = ("going_dark", "loitering", "encounter")
+EVENT_KINDS = ("going_dark", "loitering", "encounter", "port_call", "anchorage", "name_change", "identity_conflict")
 
 EVENT_COLUMNS = [
     "event",
@@ -91,6 +96,11 @@ EVENT_COLUMNS = [
     "distance_m",
     "implied_speed_kn",
     "shore_nm",
+    "flag",
+    "other_flag",
+    "port",
+    "sts_candidate",
+    "previous_name",
 ]
 
 
@@ -100,9 +110,10 @@ def find_events(
     area=None,
     options: EventOptions | None = None,
     max_gap_h: float = DEFAULT_MAX_GAP_H,
+    max_speed_kn: float | None = None,
     pieces: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Going-dark, loitering and encounter events in one frame (:data:`EVENT_COLUMNS`).
+    """Every kind of event (:data:`EVENT_KINDS`) in one frame (:data:`EVENT_COLUMNS`).
 
     Parameters
     ----------
@@ -113,6 +124,9 @@ def find_events(
     options : EventOptions, optional
     max_gap_h : float
         Reporting gap (hours) that ends a loitering run or a vessel's samples.
+    max_speed_kn : float, optional
+        Implied speed of an impossible jump, for identity conflicts (the
+        reader's default when None).
     pieces : ndarray, optional
         :func:`geomap.visits.track_pieces` of ``pos`` (computed when None).
 
@@ -121,19 +135,39 @@ def find_events(
     opt = options or EventOptions()
     if pieces is None:
         pieces = track_pieces(pos, max_gap_h=max_gap_h)
-    dark = going_dark(pos, min_hours=opt.dark_hours)
-    lo = loitering(pos, speed_kn=opt.loiter_speed_kn, min_hours=opt.loiter_hours, pieces=pieces)
     samples = encounter_samples(pos, speed_kn=opt.encounter_speed_kn, step_min=opt.step_min, pieces=pieces)
-    en = encounters_from_samples(
-        samples, pos.vessel_names(), distance_m=opt.encounter_distance_m, min_hours=opt.encounter_hours, step_min=opt.step_min
+    return combine_events(
+        [
+            *vessel_events(pos, options=opt, pieces=pieces, max_speed_kn=max_speed_kn),
+            encounters_from_samples(
+                samples, pos.vessel_names(), distance_m=opt.encounter_distance_m, min_hours=opt.encounter_hours, step_min=opt.step_min
+            ),
+        ],
+        area=area,
+        options=opt,
     )
-    return combine_events([dark, lo, en], area=area)
 
 
-def combine_events(frames: list[pd.DataFrame], *, area=None) -> pd.DataFrame:
-    """Concatenate event frames, sort them and add zones, ``in_area`` and the distance from shore."""
+def vessel_events(pos: Positions, *, options: EventOptions, pieces: np.ndarray, max_speed_kn: float | None = None) -> list[pd.DataFrame]:
+    """The events that need one vessel's fixes only: going dark, loitering, stops, name changes, identity conflicts."""
+    from .ais import MAX_SPEED_KN
+    from .identity import identity_conflicts, name_changes
+
+    return [
+        going_dark(pos, min_hours=options.dark_hours),
+        loitering(pos, speed_kn=options.loiter_speed_kn, min_hours=options.loiter_hours, pieces=pieces),
+        stops(pos, speed_kn=options.stop_speed_kn, min_hours=options.stop_hours, port_radius_km=options.port_radius_km, pieces=pieces),
+        name_changes(pos),
+        identity_conflicts(pos, max_speed_kn=max_speed_kn or MAX_SPEED_KN, extra=pos.rejects),
+    ]
+
+
+def combine_events(frames: list[pd.DataFrame], *, area=None, options: EventOptions | None = None) -> pd.DataFrame:
+    """Concatenate event frames, sort them, and add zones, ``in_area``, distance from shore, flags and transfer candidates."""
     from .areas import zone_labels
+    from .identity import flag_states
 
+    opt = options or EventOptions()
     frames = [f for f in frames if len(f)]
     ev = pd.concat([f.reindex(columns=EVENT_COLUMNS) for f in frames], ignore_index=True) if frames else _empty()
     ev = ev.sort_values(["start_time", "event", "mmsi", "other_mmsi"], kind="stable", ignore_index=True)
@@ -145,10 +179,21 @@ def combine_events(frames: list[pd.DataFrame], *, area=None) -> pd.DataFrame:
         end_zone[ends] = zone_labels(ev["end_lon"].to_numpy(np.float64)[ends], ev["end_lat"].to_numpy(np.float64)[ends])
     ev["end_zone"] = end_zone
     ev["shore_nm"] = _shore_nm(lon, lat)
-    if area is not None and len(ev):
-        ev["in_area"] = area(lon, lat)
-    else:
-        ev["in_area"] = None
+    ev["in_area"] = area(lon, lat) if area is not None and len(ev) else None
+    ev["flag"] = flag_states(ev["mmsi"].to_numpy(np.int64))[0] if len(ev) else []
+    other = ev["other_mmsi"].notna().to_numpy()
+    other_flag = np.full(len(ev), None, dtype=object)
+    if other.any():
+        other_flag[other] = flag_states(ev["other_mmsi"].to_numpy()[other].astype(np.int64))[0]
+    ev["other_flag"] = other_flag
+    meet = (ev["event"] == "encounter").to_numpy()
+    sts = np.full(len(ev), None, dtype=object)
+    if meet.any():
+        from .ports import nearest_ports
+
+        port, _ = nearest_ports(lon[meet], lat[meet], radius_km=opt.port_radius_km)
+        sts[meet] = (port < 0) & (ev["shore_nm"].to_numpy(np.float64)[meet] >= opt.sts_shore_nm)
+    ev["sts_candidate"] = sts
     return _typed(ev[EVENT_COLUMNS])
 
 
@@ -208,6 +253,39 @@ def going_dark(pos: Positions, *, min_hours: float = DARK_HOURS) -> pd.DataFrame
     )
 
 
+def stops(
+    pos: Positions,
+    *,
+    speed_kn: float = STOP_SPEED_KN,
+    min_hours: float = STOP_HOURS,
+    port_radius_km: float = PORT_RADIUS_KM,
+    pieces: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Stops: port calls (within ``port_radius_km`` of a port) and anchorage stops (outside every port).
+
+    A stop is a run of segments under ``speed_kn`` lasting at least
+    ``min_hours``, within one track piece; its position is the mean of its fixes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Event columns with ``event`` ``"port_call"`` (``port`` names the port:
+        ``LOCODE Name``) or ``"anchorage"``.
+    """
+    runs = _slow_runs(pos, speed_kn=speed_kn, min_hours=min_hours, pieces=pieces)
+    if runs is None:
+        return _empty()
+    ev = _run_events(pos, *runs, kind="stop")
+    from .ports import load_ports, nearest_ports
+
+    idx, _ = nearest_ports(ev["lon"].to_numpy(), ev["lat"].to_numpy(), radius_km=port_radius_km)
+    ports = load_ports()
+    found = idx >= 0
+    ev["event"] = np.where(found, "port_call", "anchorage")
+    ev["port"] = [f"{ports.locode[i]} {ports.name[i]}" if i >= 0 else None for i in idx]
+    return ev
+
+
 def segment_speeds_kn(pos: Positions) -> np.ndarray:
     """Speed (knots) of each segment from fix i to fix i+1 (NaN at a vessel's last fix)."""
     n = len(pos)
@@ -239,46 +317,48 @@ def loitering(
         :data:`EVENT_COLUMNS` with ``event == "loitering"``; position is the mean
         of the event's fixes.
     """
-    n = len(pos)
-    if n < 2:
-        return _empty()
+    runs = _slow_runs(pos, speed_kn=speed_kn, min_hours=min_hours, pieces=pieces, max_gap_h=max_gap_h)
+    return _empty() if runs is None else _run_events(pos, *runs, kind="loitering")
+
+
+def _slow_runs(pos: Positions, *, speed_kn: float, min_hours: float, pieces: np.ndarray | None, max_gap_h: float = DEFAULT_MAX_GAP_H):
+    """Maximal runs of segments under ``speed_kn`` within a track piece lasting ``min_hours``: (starts, stops, slow, speed) or None."""
+    if len(pos) < 2:
+        return None
     piece = track_pieces(pos, max_gap_h=max_gap_h) if pieces is None else pieces
     speed = segment_speeds_kn(pos)
     # a segment i -> i+1 is usable when i+1 continues the same piece
     cont = np.r_[piece[1:] == 0, False]
-    slow = cont & (speed < speed_kn)
-    starts, stops = _runs(slow)  # segments [s, e): fixes s .. e
-    if starts.size == 0:
-        return _empty()
-    dur = (pos.t[stops] - pos.t[starts]) / 3600e9
-    ok = dur >= min_hours
-    starts, stops, dur = starts[ok], stops[ok], dur[ok]
-    if starts.size == 0:
-        return _empty()
+    with np.errstate(invalid="ignore"):
+        slow = cont & (speed < speed_kn)
+    starts, stops_ = _runs(slow)  # segments [s, e): fixes s .. e
+    ok = (pos.t[stops_] - pos.t[starts]) / 3600e9 >= min_hours
+    if not ok.any():
+        return None
+    return starts[ok], stops_[ok], slow, speed
+
+
+def _run_events(pos: Positions, starts: np.ndarray, stops_: np.ndarray, slow: np.ndarray, speed: np.ndarray, *, kind: str) -> pd.DataFrame:
+    """Events of the slow runs ``[starts, stops_]``: times, mean position, time-weighted average speed."""
     dt = np.r_[np.diff(pos.t), 0].astype(np.float64)
-    wsum = _range_sums(np.where(slow, speed * dt, 0.0), starts, stops)
-    tsum = _range_sums(np.where(slow, dt, 0.0), starts, stops)
-    lon = _range_sums(pos.lon, starts, stops + 1) / (stops - starts + 1)
-    lat = _range_sums(pos.lat, starts, stops + 1) / (stops - starts + 1)
+    wsum = _range_sums(np.where(slow, speed * dt, 0.0), starts, stops_)
+    tsum = _range_sums(np.where(slow, dt, 0.0), starts, stops_)
+    lon = _range_sums(pos.lon, starts, stops_ + 1) / (stops_ - starts + 1)
+    lat = _range_sums(pos.lat, starts, stops_ + 1) / (stops_ - starts + 1)
     names = pos.vessel_names()
     mmsi = pos.mmsi[starts]
     return pd.DataFrame(
         {
-            "event": "loitering",
+            "event": kind,
             "mmsi": mmsi,
             "name": np.array([names.get(int(m), "") for m in mmsi], dtype=object),
-            "other_mmsi": pd.array([None] * len(mmsi), dtype="Int64"),
-            "other_name": "",
             "start_time": pd.to_datetime(pos.t[starts], unit="ns", utc=True),
-            "end_time": pd.to_datetime(pos.t[stops], unit="ns", utc=True),
-            "duration_h": dur,
+            "end_time": pd.to_datetime(pos.t[stops_], unit="ns", utc=True),
+            "duration_h": (pos.t[stops_] - pos.t[starts]) / 3600e9,
             "lon": lon,
             "lat": lat,
-            "zone": "",
-            "in_area": None,
             "avg_speed_kn": wsum / np.where(tsum > 0, tsum, 1.0),
-            "min_distance_m": np.nan,
-            "positions": stops - starts + 1,
+            "positions": stops_ - starts + 1,
         }
     )
 
@@ -464,6 +544,11 @@ _DTYPES = {
     "distance_m": np.float64,
     "implied_speed_kn": np.float64,
     "shore_nm": np.float64,
+    "flag": object,
+    "other_flag": object,
+    "port": object,
+    "sts_candidate": object,
+    "previous_name": object,
 }
 
 

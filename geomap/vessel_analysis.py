@@ -17,6 +17,7 @@ from .ais import MAX_SPEED_KN, Positions, read_positions
 from .areas import Area, file_area, zone_area
 from .errors import InputError
 from .events import EVENT_KINDS, EventOptions, find_events
+from .identity import vessel_table
 from .visits import DEFAULT_MAX_GAP_H, empty_visits, find_visits, track_pieces
 
 __all__ = ["VesselAnalysis", "analyse", "resolve_area", "ENGINES"]
@@ -37,6 +38,9 @@ class VesselAnalysis:
     rejects : pandas.DataFrame
     positions : Positions or None
         The clean positions (default engine only).
+    vessels : pandas.DataFrame or None
+        One row per vessel with its names, flag and MMSI validity
+        (:func:`geomap.identity.vessel_table`), with ``events``.
     area : Area or None
     """
 
@@ -46,6 +50,7 @@ class VesselAnalysis:
     rejects: pd.DataFrame
     positions: Positions | None
     area: Area | None
+    vessels: pd.DataFrame | None = None
 
 
 def resolve_area(*, zone: str | None = None, area: str | os.PathLike | None = None) -> Area | None:
@@ -105,7 +110,7 @@ def analyse(
     if engine == "dask":
         from .ais_dask import analyse_dask
 
-        visits, ev, summary, rejects = analyse_dask(
+        visits, ev, summary, rejects, vessels = analyse_dask(
             path, area=area, columns=columns, max_gap_h=max_gap_h, max_speed_kn=max_speed_kn,
             events=events, event_options=options, scheduler=scheduler,
         )
@@ -114,12 +119,13 @@ def analyse(
         pos = read_positions(path, columns=columns, mask=area, max_speed_kn=max_speed_kn)
         pieces = track_pieces(pos, max_gap_h=max_gap_h)
         visits = find_visits(pos, area, zone_name=area.name, pieces=pieces) if area is not None else empty_visits()
-        ev = find_events(pos, area=area, options=options, pieces=pieces) if events else None
+        ev = find_events(pos, area=area, options=options, pieces=pieces, max_speed_kn=max_speed_kn) if events else None
+        vessels = vessel_table(pos) if events else None
         summary = pos.summary()
         rejects = pos.rejects
     return VesselAnalysis(
         visits=visits, events=ev, summary=_summary(summary, visits, ev, area, max_gap_h, max_speed_kn, options),
-        rejects=rejects, positions=pos, area=area,
+        rejects=rejects, positions=pos, area=area, vessels=vessels,
     )
 
 
@@ -150,6 +156,7 @@ def _summary(summary: dict, visits: pd.DataFrame, ev: pd.DataFrame | None, area:
                 "loitering": int(counts.get("loitering", 0)),
                 "encounters": int(counts.get("encounter", 0)),
                 "going_dark": int(counts.get("going_dark", 0)),
+                "port_calls": int(counts.get("port_call", 0)),
                 "event_options": options.as_dict(),
             }
         )

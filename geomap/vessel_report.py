@@ -36,6 +36,7 @@ def format_report(
     fmt: str,
     summary: dict,
     positions: Positions | None = None,
+    vessels: pd.DataFrame | None = None,
 ) -> str:
     """Render visits (and events) in ``fmt``.
 
@@ -51,6 +52,9 @@ def format_report(
     positions : Positions, optional
         For GeoJSON visit lines through the fixes inside the area; without it
         (the dask engine) a visit's line joins its entry and exit points.
+    vessels : pandas.DataFrame, optional
+        One row per vessel (names, flag, MMSI validity), shown in the table
+        and JSON formats.
 
     Returns
     -------
@@ -60,16 +64,19 @@ def format_report(
         raise InputError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
     vrec = _records(visits.drop(columns=[c for c in visits.columns if c.startswith("_")]))
     erec = _records(events) if events is not None else None
+    srec = _records(vessels) if vessels is not None else None
     if fmt == "json":
         doc: dict[str, Any] = {"summary": summary, "visits": vrec}
         if erec is not None:
             doc["events"] = erec
+        if srec is not None:
+            doc["vessels"] = srec
         return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "geojson":
         return _geojson(visits, vrec, erec, summary, positions)
     if fmt == "csv":
         return _csv(vrec, erec)
-    return _table(vrec, erec, summary)
+    return _table(vrec, erec, summary, srec)
 
 
 def summary_lines(summary: dict) -> list[str]:
@@ -165,7 +172,7 @@ def _keys(rec: list[dict], default: list[str]) -> list[str]:
     return list(rec[0]) if rec else default
 
 
-def _table(vrec: list[dict], erec: list[dict] | None, summary: dict) -> str:
+def _table(vrec: list[dict], erec: list[dict] | None, summary: dict, srec: list[dict] | None = None) -> str:
     out = []
     if summary.get("zone"):
         out.append(f"Visits to {summary['zone']} (times UTC; {summary['time_note']})")
@@ -177,6 +184,9 @@ def _table(vrec: list[dict], erec: list[dict] | None, summary: dict) -> str:
         out += _text_table(
             erec, ["event", "mmsi", "name", "other_mmsi", "other_name", "start_time", "end_time", "duration_h", "lon", "lat", "zone", "end_zone"]
         )
+    if srec is not None:
+        out += ["", "Vessels"]
+        out += _text_table(srec, ["mmsi", "names", "flag", "flag_country", "mmsi_valid", "mmsi_note", "positions", "first_time", "last_time"])
     return "\n".join(out) + "\n"
 
 
