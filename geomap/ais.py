@@ -13,6 +13,9 @@ Dirty rows are never dropped silently. Each is counted by reason
     a CSV row that cannot be split into the header's fields: too many or too
     few, a quote that does not close, a last line cut short
     (:mod:`geomap.ais_csv`);
+``bad_sentence``
+    an NMEA sentence that cannot be decoded, or a fragment whose companions
+    are missing (:mod:`geomap.ais_nmea`);
 ``bad_mmsi``
     the MMSI is empty or not a whole number;
 ``bad_time``
@@ -32,7 +35,11 @@ Dirty rows are never dropped silently. Each is counted by reason
     continues from (both sides consistent) cannot be blamed on either fix; it is
     kept and splits the track like a reporting gap.
 
-Times without a zone are read as UTC; the number of such times is reported.
+Column layouts recognised: the US archive (MarineCadastre: MMSI, BaseDateTime,
+LAT, LON, SOG, ..., VesselName), the Danish Maritime Authority's (``# Timestamp``
+as ``DD/MM/YYYY HH:MM:SS``, MMSI, Latitude, Longitude, SOG, ..., Name) and
+plain mmsi, timestamp, lat, lon, sog, name. Times without a zone are read as
+UTC; the number of such times is reported.
 ``rows_read = rows_kept + rows_rejected`` always holds.
 """
 
@@ -42,6 +49,7 @@ import dataclasses
 import os
 import queue
 import threading
+import zlib
 
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
@@ -51,7 +59,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .ais_csv import BLOCK_BYTES, RowBlock, csv_blocks
+from .ais_csv import BLOCK_BYTES, RowBlock, csv_blocks, open_input
 from .errors import InputError
 
 __all__ = [
@@ -75,7 +83,7 @@ __all__ = [
 #: canonical column -> accepted names (compared case-insensitively).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "mmsi": ("mmsi", "ssvid", "mmsi_number"),
-    "time": ("basedatetime", "timestamp", "time", "datetime", "date_time", "timestamp_utc", "ts", "time_utc"),
+    "time": ("basedatetime", "timestamp", "# timestamp", "time", "datetime", "date_time", "timestamp_utc", "ts", "time_utc"),
     "lat": ("lat", "latitude", "y"),
     "lon": ("lon", "lng", "long", "longitude", "x"),
     "sog": ("sog", "speed", "speed_kn", "speed_knots"),
@@ -85,6 +93,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("mmsi", "time", "lat", "lon")
 REJECT_REASONS = (
     "malformed_row",
+    "bad_sentence",
     "bad_mmsi",
     "bad_time",
     "position_missing",
@@ -139,6 +148,8 @@ class Positions:
         Times of kept rows that had no zone and were read as UTC.
     blank_lines : int
         Blank lines of a CSV file (not rows, so not in ``rows_read``).
+    other_messages : int
+        NMEA messages that are neither positions nor names (not rows).
     """
 
     row: np.ndarray
@@ -157,6 +168,7 @@ class Positions:
     rows_read: int
     naive_times: int
     blank_lines: int = 0
+    other_messages: int = 0
 
     def __len__(self) -> int:
         return len(self.mmsi)
@@ -187,6 +199,7 @@ class Positions:
             "vessels": int(np.count_nonzero(self.mmsi[1:] != self.mmsi[:-1]) + 1) if len(self) else 0,
             "naive_times": self.naive_times,
             "blank_lines": self.blank_lines,
+            "other_messages": self.other_messages,
             "time_note": (
                 f"{self.naive_times} times had no time zone and were read as UTC"
                 if self.naive_times
@@ -313,20 +326,23 @@ def read_positions(
         If the file is missing, unreadable or lacks a required column.
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file; give a CSV or Parquet file of AIS positions")
+    if str(path) != "-" and not p.exists():
+        raise InputError(f"{p}: no such file; give a CSV, NMEA or Parquet file of AIS positions")
     keys = ("row", "mmsi", "t", "lat", "lon", "sog", "name_code", "naive") + (("inside",) if mask is not None else ())
     store = _Columns(keys)
     rejects: list[pd.DataFrame] = []
     names: dict[str, int] = {}
-    rows_read = blank = 0
+    rows_read = blank = other = 0
+    line_offset: int | None = None if is_parquet(p) else 1
     cols: dict[str, str] = {}
     for cols, block in prefetch(row_blocks(p, columns=columns, chunk_bytes=chunk_bytes)):
         arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names, mask=mask)
         rows_read += block.rows.size + len(block.malformed)
         blank += block.blank_lines
+        other += block.other_messages
+        line_offset = block.line_offset
         store.append(arrays, hint=block.size_hint)
-        rejects += [r for r in (bad, malformed_rejects(block.malformed)) if len(r)]
+        rejects += [r for r in (bad, malformed_rejects(block.malformed, reason=block.malformed_reason)) if len(r)]
         del block, arrays
         pa.default_memory_pool().release_unused()  # give freed chunk buffers back to the OS
     data = store.finish()
@@ -334,8 +350,8 @@ def read_positions(
     pos = build_positions(
         data, names=list(names), rejects=rejects, path=str(p), columns=cols, rows_read=rows_read, max_speed_kn=max_speed_kn
     )
-    pos.blank_lines = blank
-    pos.rejects = normalise_rejects(pos.rejects, lines=not is_parquet(p))
+    pos.blank_lines, pos.other_messages = blank, other
+    pos.rejects = normalise_rejects(pos.rejects, line_offset=line_offset)
     return pos
 
 
@@ -403,22 +419,33 @@ def is_parquet(p: Path) -> bool:
 def row_blocks(
     p: Path, *, columns: Mapping[str, str] | None, chunk_bytes: int = BLOCK_BYTES
 ) -> Iterator[tuple[dict[str, str], RowBlock]]:
-    """Yield (column map, block of rows) for a CSV or Parquet file, streaming.
+    """Yield (column map, block of rows) for a CSV, NMEA or Parquet file (``-``: standard input), streaming.
 
     CSV blocks come from :func:`geomap.ais_csv.csv_blocks` (malformed rows set
-    aside); Parquet row batches are numbered from 1.
+    aside), NMEA logs from :func:`geomap.ais_nmea.nmea_blocks`; Parquet row
+    batches are numbered from 1.
     """
-    if is_parquet(p):
+    if str(p) != "-" and is_parquet(p):
         yield from _parquet_blocks(p, columns=columns, chunk_bytes=chunk_bytes)
         return
-    found: dict[str, str] = {}
+    from .ais_nmea import looks_like_nmea, nmea_blocks
 
-    def check(header: list[str]) -> list[str]:
-        found.update(recognise_columns(header, override=columns, path=str(p)))
-        return list(found.values())
+    with open_input(str(p)) as (name, size, stream):
+        try:
+            nmea = looks_like_nmea(stream)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"{name}: gzip data is broken or cut short ({exc}); the file may be incomplete, download it again") from None
+        if nmea:
+            yield from nmea_blocks(stream, name=name)
+            return
+        found: dict[str, str] = {}
 
-    for block in csv_blocks(p, block_bytes=chunk_bytes, header_check=check):
-        yield found, block
+        def check(header: list[str]) -> list[str]:
+            found.update(recognise_columns(header, override=columns, path=name))
+            return list(found.values())
+
+        for block in csv_blocks(stream, block_bytes=chunk_bytes, header_check=check, name=name, size=size):
+            yield found, block
 
 
 _DONE = object()
@@ -485,7 +512,7 @@ def _parquet_blocks(p: Path, *, columns, chunk_bytes: int):
             if batch.num_rows:
                 rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
                 first += batch.num_rows
-                yield cols, RowBlock(batch, rows, [], 0, hint)
+                yield cols, RowBlock(batch, rows, [], 0, hint, line_offset=None)
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"{p}: cannot be read as Parquet after row {first - 1} ({_first_line(exc)}); the file may be damaged") from None
 
@@ -606,15 +633,15 @@ def clean_batch(
     return out, rejects
 
 
-def malformed_rejects(malformed: Sequence[tuple[int, str, str]]) -> pd.DataFrame:
-    """Rejects of malformed CSV rows, from (row, what is wrong, text) triples."""
+def malformed_rejects(malformed: Sequence[tuple[int, str, str]], *, reason: str = "malformed_row") -> pd.DataFrame:
+    """Rejects of rows that could not be read, from (row, what is wrong, text) triples."""
     if not malformed:
         return empty_rejects()
     row, detail, text = zip(*malformed)
     return pd.DataFrame(
         {
             "row": np.array(row, np.int64),
-            "reason": "malformed_row",
+            "reason": reason,
             **{k: "" for k in ("mmsi", "time", "lat", "lon")},
             "text": [f"{d}: {t}" for d, t in zip(detail, text)],
         }
@@ -734,6 +761,15 @@ def _to_time(arr: pa.Array, column: str = "") -> tuple[np.ndarray, np.ndarray, n
     out[good], ok[good] = ns[good], True
     naive = good.copy()
     rest = np.flatnonzero(~fast_ok)
+    if rest.size:  # the Danish Maritime Authority's "DD/MM/YYYY HH:MM:SS" (UTC)
+        dma = pc.strptime(s.take(pa.array(rest)), format="%d/%m/%Y %H:%M:%S", unit="s", error_is_null=True)
+        dma_ok = ~np.asarray(dma.is_null().to_numpy(zero_copy_only=False))
+        if dma_ok.any():
+            sec = dma.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+            ns, good = _seconds_to_ns(sec, dma_ok)
+            hit = rest[good]
+            out[hit], ok[hit], naive[hit] = ns[good], True, True
+            rest = rest[~dma_ok]
     if rest.size:
         sub = s.take(pa.array(rest))
         epoch = np.asarray(pc.match_substring_regex(sub, _EPOCH_RE).to_numpy(zero_copy_only=False), dtype=bool)
@@ -958,12 +994,13 @@ def _rejects_from(d: dict[str, np.ndarray], sel: np.ndarray, reason: str) -> pd.
 REJECT_COLUMNS = ("row", "reason", "mmsi", "time", "lat", "lon", "line", "text")
 
 
-def normalise_rejects(rejects: pd.DataFrame, *, lines: bool = False) -> pd.DataFrame:
+def normalise_rejects(rejects: pd.DataFrame, *, line_offset: int | None = None) -> pd.DataFrame:
     """Rejects with fixed columns (:data:`REJECT_COLUMNS`) and types, sorted by row.
 
-    ``row`` is the data row number (int64); ``line`` the line of the file
-    (``row + 1``, the header being line 1) when ``lines`` is true (CSV
-    input), else empty; ``text`` the line of a malformed row; the rest text.
+    ``row`` is the data row number (int64); ``line`` the line of the file,
+    ``row + line_offset`` (1 for CSV, whose header is line 1; 0 for NMEA), or
+    empty when ``line_offset`` is None (Parquet); ``text`` the line of a
+    malformed row; the rest text.
     """
     out = rejects.copy()
     if "text" not in out:
@@ -972,7 +1009,8 @@ def normalise_rejects(rejects: pd.DataFrame, *, lines: bool = False) -> pd.DataF
     out = out[[c for c in REJECT_COLUMNS if c != "line"]].astype(
         {"row": np.int64, **{c: object for c in ("reason", "mmsi", "time", "lat", "lon", "text")}}
     )
-    out.insert(6, "line", (out["row"] + 1).astype("Int64") if lines else pd.array([None] * len(out), dtype="Int64"))
+    line = (out["row"] + line_offset).astype("Int64") if line_offset is not None else pd.array([None] * len(out), dtype="Int64")
+    out.insert(6, "line", line)
     return out.sort_values("row", kind="stable", ignore_index=True)
 
 

@@ -27,6 +27,7 @@ bytes, whatever their name.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import gzip
@@ -43,7 +44,7 @@ import pyarrow.csv as pacsv
 
 from .errors import InputError
 
-__all__ = ["RowBlock", "csv_blocks", "read_header", "MAX_LINE_BYTES", "BLOCK_BYTES"]
+__all__ = ["RowBlock", "csv_blocks", "read_header", "open_input", "MAX_LINE_BYTES", "BLOCK_BYTES"]
 
 #: raw bytes read per block; each block is parsed by Arrow's threads
 BLOCK_BYTES = 16 << 20
@@ -71,6 +72,13 @@ class RowBlock:
         Blank lines in the block (not rows).
     size_hint : int or None
         Estimated number of rows in the whole file (None when unknown).
+    line_offset : int or None
+        Line number minus row number (1 for CSV, whose header is line 1; 0
+        for NMEA logs; None for Parquet, which has no lines).
+    other_messages : int
+        NMEA messages that are neither positions nor names (not rows).
+    malformed_reason : str
+        The reject reason of the ``malformed`` rows.
     """
 
     batch: pa.RecordBatch
@@ -78,6 +86,41 @@ class RowBlock:
     malformed: list[tuple[int, str, str]]
     blank_lines: int
     size_hint: int | None
+    line_offset: int | None = 1
+    other_messages: int = 0
+    malformed_reason: str = "malformed_row"
+
+
+@contextlib.contextmanager
+def open_input(source: str | os.PathLike) -> Iterator[tuple[str, int | None, IO[bytes]]]:
+    """Open a file (or ``"-"``, standard input) for reading, gzip decompressed when its first bytes say so.
+
+    Yields
+    ------
+    (str, int or None, binary stream)
+        The input's name for messages, its size in bytes when known
+        (plain files), and a buffered stream with ``peek``.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be opened.
+    """
+    name, size = _describe(source)
+    own = source != "-"
+    try:
+        raw = sys.stdin.buffer if not own else open(source, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be opened ({exc.strerror or exc}); give a CSV, NMEA or Parquet file") from None
+    try:
+        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
+        if buffered.peek(2)[:2] == _GZIP_MAGIC:
+            yield name, None, io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"), buffer_size=1 << 20)
+        else:
+            yield name, size, buffered
+    finally:
+        if own:
+            raw.close()
 
 
 def read_header(source: str | os.PathLike | IO[bytes]) -> list[str]:
@@ -98,6 +141,8 @@ def csv_blocks(
     columns: Sequence[str] | None = None,
     block_bytes: int = BLOCK_BYTES,
     header_check=None,
+    name: str | None = None,
+    size: int | None = None,
 ) -> Iterator[RowBlock]:
     """Yield the parsed blocks of a CSV file, malformed rows set aside.
 
@@ -113,6 +158,8 @@ def csv_blocks(
         Called with the header's column names before any row is read; may
         raise (e.g. when required columns are missing) and may return the
         columns to keep, replacing ``columns``.
+    name, size : optional
+        The input's name and size, when ``source`` is an open stream.
 
     Yields
     ------
@@ -125,6 +172,8 @@ def csv_blocks(
         longer than :data:`MAX_LINE_BYTES`).
     """
     with _Reader(source) as reader:
+        reader.name = name or reader.name
+        reader.size = size if size is not None else reader.size
         header = reader.header
         if header_check is not None:
             chosen = header_check(header)
@@ -181,7 +230,8 @@ class _Reader:
         try:
             return self._stream.read(n)  # type: ignore[union-attr]
         except (OSError, EOFError, zlib.error) as exc:
-            what = "gzip data is broken or cut short" if isinstance(self._stream, gzip.GzipFile) else "read failed"
+            gz = isinstance(self._stream, gzip.GzipFile) or isinstance(getattr(self._stream, "raw", None), gzip.GzipFile)
+            what = "gzip data is broken or cut short" if gz else "read failed"
             raise InputError(
                 f"{self.name}: {what} after line {self._lines} ({exc}); the file may be incomplete, download it again"
             ) from None

@@ -88,8 +88,8 @@ def analyse_dask(
         ) from None
 
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file; give a Parquet file, a folder of Parquet files or a CSV file")
+    if str(path) != "-" and not p.exists():
+        raise InputError(f"{p}: no such file; give a Parquet file, a folder of Parquet files, a CSV file or an NMEA log")
     options = event_options or EventOptions()
 
     cluster = None
@@ -102,10 +102,10 @@ def analyse_dask(
         cluster = LocalCluster(processes=False, dashboard_address=None)
         client = Client(cluster)
     try:  # the client is the default scheduler until it is closed
-        if is_parquet(p):
-            parsed, rows_read, blank = _parse_parquet(p, columns=columns, dd=dd)
+        if str(path) != "-" and is_parquet(p):
+            parsed, counts = _parse_parquet(p, columns=columns, dd=dd)
         else:
-            parsed, rows_read, blank = _parse_csv(p, columns=columns, dd=dd)
+            parsed, counts = _parse_text(p, columns=columns, dd=dd)
         parsed = parsed.persist()
         rejects1 = parsed[parsed["reason"] != ""][["row", "reason", *_RAW]]
         clean = parsed[parsed["reason"] == ""][list(_CLEAN_META)]
@@ -129,7 +129,7 @@ def analyse_dask(
         if cluster is not None:
             cluster.close()
     return _merge(
-        results, rejects_first, rows_read=rows_read, blank_lines=blank, path=str(p), lines=not is_parquet(p),
+        results, rejects_first, read_counts=counts, path=str(p),
         area=area, events=events, options=options,
     )
 
@@ -153,21 +153,24 @@ def _parse_parquet(p: Path, *, columns, dd):
     lengths = ddf.map_partitions(len).compute()
     offsets = [int(o) for o in np.r_[0, np.cumsum(lengths)[:-1]] + 1]
     parsed = ddf.map_partitions(_parse_partition, cols, offsets, meta=_parsed_meta(), align_dataframes=False)
-    return parsed, int(sum(lengths)), 0
+    return parsed, {"rows_read": int(sum(lengths)), "blank_lines": 0, "other_messages": 0, "line_offset": None}
 
 
-def _parse_csv(p: Path, *, columns, dd):
-    """CSV blocks read and parsed by the default engine's reader (malformed rows and all), as partitions."""
-    frames, rows_read, blank = [], 0, 0
+def _parse_text(p: Path, *, columns, dd):
+    """CSV or NMEA blocks read and parsed by the default engine's reader (malformed rows and all), as partitions."""
+    frames = []
+    counts = {"rows_read": 0, "blank_lines": 0, "other_messages": 0, "line_offset": 1}
     for cols, block in row_blocks(p, columns=columns):
         names: dict[str, int] = {}
         arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names)
-        frames.append(_parsed_frame(arrays, [bad, malformed_rejects(block.malformed)], names))
-        rows_read += block.rows.size + len(block.malformed)
-        blank += block.blank_lines
+        frames.append(_parsed_frame(arrays, [bad, malformed_rejects(block.malformed, reason=block.malformed_reason)], names))
+        counts["rows_read"] += block.rows.size + len(block.malformed)
+        counts["blank_lines"] += block.blank_lines
+        counts["other_messages"] += block.other_messages
+        counts["line_offset"] = block.line_offset
     if not frames:
         frames = [_parsed_meta()]
-    return dd.from_pandas(pd.concat(frames, ignore_index=True), npartitions=max(len(frames), 1)), rows_read, blank
+    return dd.from_pandas(pd.concat(frames, ignore_index=True), npartitions=max(len(frames), 1)), counts
 
 
 def _parsed_meta() -> pd.DataFrame:
@@ -269,8 +272,7 @@ def _analyse_partition(df: pd.DataFrame, area: Area | None, max_gap_h: float, ma
     return out
 
 
-def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines: int, path: str, lines: bool,
-           area: Area | None, events: bool, options: EventOptions):
+def _merge(results, rejects_first: pd.DataFrame, *, read_counts: dict, path: str, area: Area | None, events: bool, options: EventOptions):
     """One result from the partitions' results: visits, events, summary and rejects as the default engine gives them."""
     from .visits import empty_visits
 
@@ -280,19 +282,20 @@ def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines:
     first = rejects_first.rename(columns=_RAW)
     rej_frames = [f for f in [first, *(r["rejects"] for r in results)] if len(f)]
     rejects = pd.concat(rej_frames, ignore_index=True) if rej_frames else empty_rejects()
-    rejects = normalise_rejects(rejects, lines=lines)
+    rejects = normalise_rejects(rejects, line_offset=read_counts["line_offset"])
     counts = rejects["reason"].value_counts()
     rejected = {r: int(counts.get(r, 0)) for r in REJECT_REASONS}
     naive = sum(r["naive"] for r in results)
     summary = {
         "file": path,
-        "rows_read": rows_read,
+        "rows_read": int(read_counts["rows_read"]),
         "rows_kept": int(sum(r["kept"] for r in results)),
         "rows_rejected": sum(rejected.values()),
         "rejected": rejected,
         "vessels": int(sum(r["vessels"] for r in results)),
         "naive_times": int(naive),
-        "blank_lines": int(blank_lines),
+        "blank_lines": int(read_counts["blank_lines"]),
+        "other_messages": int(read_counts["other_messages"]),
         "time_note": f"{naive} times had no time zone and were read as UTC" if naive else "all times carried a time zone",
         "engine": "dask",
     }
