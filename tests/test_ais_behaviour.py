@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
-from geomap.ais import read_positions
 from geomap.console.cli import main
-from geomap.events import find_events
-from geomap.identity import flag_states, mmsi_notes, vessel_table
+
+from geomap.vessels.events import find_events
+from geomap.vessels.identity import flag_states, mmsi_notes, vessel_table
+from geomap.vessels.read import read_positions
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 SHANGHAI = (121.497113, 31.400091)  # CNSHA in data/ports.csv

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geomap.ais import read_positions
-from geomap.events import encounters, find_events, loitering
+from geomap.vessels.events import encounters, find_events, loitering
+from geomap.vessels.read import read_positions
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 DEG_LAT_M = 111_195.0  # metres per degree of latitude on the mean sphere (close enough to place tracks)
@@ -109,7 +109,7 @@ def _later(track, hours):
 
 
 def test_a_vessel_that_falls_silent_goes_dark(tmp_path):
-    from geomap.events import going_dark
+    from geomap.vessels.events import going_dark
 
     before = _track(3, "DARK", lat=26.0, lon=122.0, hours=2, kn=10)
     after = _later(_track(3, "DARK", lat=26.5, lon=122.5, hours=2, kn=10), 16)
@@ -123,7 +123,7 @@ def test_a_vessel_that_falls_silent_goes_dark(tmp_path):
     assert e["duration_h"] == pytest.approx(14.0)
     assert (e["lon"], e["lat"]) == pytest.approx((before["lon"].iloc[-1], 26.0))
     assert (e["end_lon"], e["end_lat"]) == pytest.approx((122.5, 26.5))
-    from geomap.distance import geodesic
+    from geomap.zones import geodesic
 
     assert e["distance_m"] == pytest.approx(1000 * float(geodesic(26.0, before["lon"].iloc[-1], 26.5, 122.5)), rel=1e-6)
     assert e["implied_speed_kn"] == pytest.approx(e["distance_m"] / 1852 / 14.0)
@@ -134,7 +134,6 @@ def test_events_without_zone_from_the_command_line(tmp_path):
     import json
 
     from click.testing import CliRunner
-
     from geomap.console.cli import main
 
     before = _track(3, "DARK", lat=26.0, lon=122.0, hours=2, kn=10)

@@ -16,12 +16,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from geomap.console.cli import main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.ais import read_positions
-from geomap.console.cli import main
 from geomap.errors import InputError
+from geomap.vessels.read import read_positions
 
 HEADER = "MMSI,BaseDateTime,LAT,LON,SOG,VesselName"
 GOOD = [f"412000001,2024-01-01T00:{10 * i:02d}:00,26.6,{119.40 + 0.01 * i:.2f},9.0,ALPHA" for i in range(6)]
