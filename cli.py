@@ -147,6 +147,22 @@ _MAX_BYTES = click.option("--max-bytes", "max_bytes", type=Count(min=1), default
 
 
 
+def _progress(after_s: float = 2.0):
+    """A ``progress(rows)`` callback that shows rows read and their rate on a terminal's stderr, or None."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    start = time.monotonic()
+
+    def show(rows: int) -> None:
+        elapsed = time.monotonic() - start
+        if elapsed >= after_s:
+            click.echo(f"\r{rows:,} rows read, {rows / elapsed:,.0f} rows/s", err=True, nl=False)
+
+    return show
+
+
 @main.command("vessels")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--zone", "zone", metavar="COUNTRY:ZONE", help="Zone of the zone engine, e.g. CHN:territorial_sea.")
@@ -166,6 +182,7 @@ _MAX_BYTES = click.option("--max-bytes", "max_bytes", type=Count(min=1), default
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons and line numbers, to this CSV file (- is stdout).")
 @click.option("--engine", type=click.Choice(["default", "dask"]), default="default", show_default=True, help="dask: dask-geopandas over partitioned Parquet.")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
+@click.option("--workers", type=Count(min=1), default=None, help="With --engine dask and no --scheduler: worker threads of the local cluster (default: one per core).")
 @_user_errors
 def vessels(file: str, **opts: Any) -> None:
     """Vessel visits to a zone, and going dark, loitering and encounters, from an AIS file.
@@ -204,7 +221,11 @@ def vessels(file: str, **opts: Any) -> None:
         event_options=options,
         engine=opts["engine"],
         scheduler=opts["scheduler"],
+        workers=opts["workers"],
+        progress=_progress(),
     )
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
     for line in summary_lines(result.summary):
         click.echo(line, err=True)
     if opts["rejects_path"]:

@@ -79,6 +79,8 @@ def analyse(
     event_options: EventOptions | None = None,
     engine: str = "default",
     scheduler: str | None = None,
+    workers: int | None = None,
+    progress=None,
 ) -> VesselAnalysis:
     """Read an AIS file and find visits to ``area`` (and events).
 
@@ -101,6 +103,10 @@ def analyse(
     engine : {"default", "dask"}
     scheduler : str, optional
         Dask scheduler address; a local cluster when None.
+    workers : int, optional
+        Worker threads of the local dask cluster (one per core when None).
+    progress : callable, optional
+        ``progress(rows_read)`` while the default engine reads the file.
 
     Returns
     -------
@@ -118,11 +124,11 @@ def analyse(
 
         visits, ev, summary, rejects, vessels = analyse_dask(
             path, area=area, columns=columns, max_gap_h=max_gap_h, max_speed_kn=max_speed_kn,
-            events=events, event_options=options, scheduler=scheduler,
+            events=events, event_options=options, scheduler=scheduler, workers=workers,
         )
         pos = pieces = None
     else:
-        pos = read_positions(path, columns=columns, mask=area, max_speed_kn=max_speed_kn)
+        pos = read_positions(path, columns=columns, mask=area, max_speed_kn=max_speed_kn, progress=progress)
         pieces = track_pieces(pos, max_gap_h=max_gap_h)
         visits = find_visits(pos, area, zone_name=area.name, pieces=pieces) if area is not None else empty_visits()
         ev = find_events(pos, area=area, options=options, pieces=pieces, max_speed_kn=max_speed_kn) if events else None

@@ -63,6 +63,7 @@ def analyse_dask(
     events: bool = False,
     event_options: EventOptions | None = None,
     scheduler: str | None = None,
+    workers: int | None = None,
 ):
     """Find visits (and events) with dask; see :func:`geomap.vessels.analysis.analyse`.
 
@@ -71,6 +72,9 @@ def analyse_dask(
     scheduler : str, optional
         Address of a running dask scheduler (``tcp://host:8786``); a local
         cluster is started (and closed) when None.
+    workers : int, optional
+        Worker threads of the local cluster (dask's default, one per core,
+        when None); ignored with ``scheduler``.
 
     Returns
     -------
@@ -99,7 +103,8 @@ def analyse_dask(
         except OSError as exc:
             raise InputError(f"--scheduler {scheduler}: cannot connect ({exc}); check the address") from None
     else:
-        cluster = LocalCluster(processes=False, dashboard_address=None)
+        kw = {} if workers is None else {"n_workers": 1, "threads_per_worker": int(workers)}
+        cluster = LocalCluster(processes=False, dashboard_address=None, **kw)
         client = Client(cluster)
     try:  # the client is the default scheduler until it is closed
         if str(path) != "-" and is_parquet(p):

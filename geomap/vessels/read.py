@@ -295,6 +295,7 @@ def read_positions(
     mask=None,
     max_speed_kn: float = MAX_SPEED_KN,
     chunk_bytes: int = BLOCK_BYTES,
+    progress=None,
 ) -> Positions:
     """Read, clean and sort the AIS positions of a CSV or Parquet file.
 
@@ -312,6 +313,8 @@ def read_positions(
         Implied speed (knots) above which a jump between fixes is impossible.
     chunk_bytes : int
         CSV block size; Parquet is read in row batches of a similar size.
+    progress : callable, optional
+        ``progress(rows_read)``, called after each block.
 
     Returns
     -------
@@ -338,6 +341,8 @@ def read_positions(
         blank += block.blank_lines
         other += block.other_messages
         line_offset = block.line_offset
+        if progress is not None:
+            progress(rows_read)
         store.append(arrays, hint=block.size_hint)
         rejects += [r for r in (bad, malformed_rejects(block.malformed, reason=block.malformed_reason)) if len(r)]
         del block, arrays
