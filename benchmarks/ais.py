@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shlex
 import subprocess
 import sys
@@ -134,6 +133,15 @@ def arrow_read_seconds(path: Path) -> float:
     return float(out.stdout.strip())
 
 
+#: runs one command and prints, last on stderr, the peak resident memory (KiB) of that command alone
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "rc = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(rc)\n"
+)
+
+
 def run(path: Path, out: Path, *, zone: str | None, area: str | None, engine: str, command: str = "geomap",
         workers: int | None = None) -> tuple[float, float, str]:
     """Run ``geomap vessels`` in a child process; return (seconds, peak MiB, command)."""
@@ -143,12 +151,12 @@ def run(path: Path, out: Path, *, zone: str | None, area: str | None, engine: st
         cmd += ["--engine", engine]
     if workers:
         cmd += ["--workers", str(workers)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True)
     seconds = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far
-    peak_mib = (after if after > before else before) / 1024
+    lines = proc.stderr.rstrip("\n").split("\n")
+    peak_mib = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else float("nan")
+    proc.stderr = "\n".join(lines[:-1]) + "\n"
     if proc.returncode:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
     print(proc.stderr, end="", flush=True)
