@@ -345,10 +345,12 @@ def render_cmd(article: str | None, **opts: Any) -> None:
               "its entries win over shipped ones.")
 @click.option("--threshold", type=Number(0, 1), default=0.5, show_default=True,
               help="Minimum probability that a span is a place name.")
+@click.option("--no-demonyms", "no_demonyms", is_flag=True,
+              help='Do not count adjectives and demonyms ("Canadian") as mentions of their country.')
 @_MAX_BYTES
 @_user_errors
 def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: bool, gazetteer: str | None,
-               threshold: float, max_bytes: int) -> None:
+               threshold: float, no_demonyms: bool, max_bytes: int) -> None:
     """Find, geocode and explain the places in an article (FILE, or - for stdin).
 
     \b
@@ -360,15 +362,15 @@ def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: boo
     from geomap import atomic_write, read_article
     from geomap.text import format_places, place_records, write_batch
 
+    opts = {"gazetteer": gazetteer, "threshold": threshold, "demonyms": not no_demonyms}
     if jsonl:
         with atomic_write(output or geomap.STDOUT) as fh:
-            done, bad = write_batch(file, fh, gazetteer=gazetteer, threshold=threshold, strict=strict,
-                                    max_bytes=max_bytes)
+            done, bad = write_batch(file, fh, strict=strict, max_bytes=max_bytes, **opts)
         if bad:
             click.echo(f"geomap: {done} line(s) parsed, {bad} bad line(s) skipped", err=True)
         return
     text = read_article(file, max_bytes=max_bytes)
-    _emit(format_places(place_records(text, gazetteer=gazetteer, threshold=threshold), fmt), output)
+    _emit(format_places(place_records(text, **opts), fmt), output)
 
 
 class LatLon(click.ParamType):

@@ -25,26 +25,10 @@ import csv
 import hashlib
 import importlib.metadata
 import io
-import json
 import re
-from importlib import resources
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def ports_rows() -> list[tuple[str, str, str, float, float]]:
-    """(locode, name, country, lon, lat) of every searoute port with a locode, sorted."""
-    doc = json.loads(resources.files("searoute").joinpath("data/ports.geojson").read_text(encoding="utf-8"))
-    rows = {}
-    for f in doc["features"]:
-        p = f["properties"]
-        code = str(p.get("port") or "").strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}[A-Z0-9]{3}", code):
-            continue
-        lon, lat = (round(float(c), 6) for c in f["geometry"]["coordinates"][:2])
-        rows.setdefault(code, (code, str(p.get("name") or "").strip(), code[:2], lon, lat))
-    return sorted(rows.values())
 
 
 def mid_rows() -> list[tuple[int, str, str]]:
@@ -74,14 +58,11 @@ def update_sources(hashes: dict[str, str]) -> None:
 
 
 def main() -> None:
-    hashes = {
-        "ports.csv": write("ports.csv", ["locode", "name", "country", "lon", "lat"], ports_rows()),
-        "mid.csv": write("mid.csv", ["mid", "iso2", "country"], mid_rows()),
-    }
+    hashes = {"mid.csv": write("mid.csv", ["mid", "iso2", "country"], mid_rows())}
     update_sources(hashes)
     for name, digest in hashes.items():
         print(f"{name}: {digest}")
-    print("searoute", importlib.metadata.version("searoute"), "pyais", importlib.metadata.version("pyais"))
+    print("pyais", importlib.metadata.version("pyais"))
 
 
 if __name__ == "__main__":

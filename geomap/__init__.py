@@ -10,9 +10,16 @@ The public API is loaded lazily so that ``import geomap`` does no work:
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 from geomap._version import __version__
+
+# Installed, layers/ and data/ are geomap.layers and geomap.data (setup.cfg's package_dir).
+# In a source checkout (the repository's root beside this folder) they are found there too.
+_CHECKOUT = Path(__file__).resolve().parent.parent
+if (_CHECKOUT / "setup.cfg").is_file() and (_CHECKOUT / "layers" / "__init__.py").is_file():
+    __path__.append(str(_CHECKOUT))
 
 # public name -> "module:attribute"; modules are imported on first use.
 _LAZY = {

@@ -112,6 +112,7 @@ def parse_geojson(raw: bytes, name: str) -> tuple[list[dict], list[dict | None],
     if not isinstance(doc, dict):
         raise InputError(f"{name}: GeoJSON must be an object (a FeatureCollection), not {_kind(doc)}")
     kind = doc.get("type")
+    feats: object
     if kind == "Feature":
         feats = [doc]
     elif isinstance(kind, str) and (kind in DEPTHS or kind == "GeometryCollection"):
@@ -221,7 +222,7 @@ def to_shapes(geoms: list[dict | None], name: str) -> np.ndarray:
         try:
             out[i] = None if g is None else shapely.geometry.shape(_flat(g))
         except (ValueError, TypeError, shapely.errors.ShapelyError) as exc:
-            raise InputError(f"{name}: feature {i + 1}: unusable {g['type']} ({first_line(exc)})") from None
+            raise InputError(f"{name}: feature {i + 1}: unusable {(g or {}).get('type')} ({first_line(exc)})") from None
     return out
 
 

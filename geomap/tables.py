@@ -137,8 +137,8 @@ def _csv_error(raw: bytes, name: str, convert, exc: BaseException) -> InputError
         pass
     if ragged:
         row = ragged[0]
-        line = f"line {row.number}" if row.number is not None else "a row"
-        return InputError(f"{name}: {line} has {row.actual_columns} field(s) where the header has {row.expected_columns} "
+        where = f"line {row.number}" if row.number is not None else "a row"
+        return InputError(f"{name}: {where} has {row.actual_columns} field(s) where the header has {row.expected_columns} "
                           f"({_show(row.text)}); quote values that contain commas and close every quote")
     return InputError(f"{name}: not a readable CSV file ({first_line(exc)})")
 

@@ -14,7 +14,7 @@ import csv
 import io
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,13 +46,15 @@ class Place:
     id : int
         GeoNames id when known; negative for entries from other sources.
     name, kind, country, admin1, admin2 : str
-        Display name, feature kind (see ``KINDS``), ISO country code, region names.
+        Display name, feature kind (see ``KINDS``), ISO 3166-1 alpha-2 country code, region names.
     lat, lon : float
         WGS84 degrees.
     population : int
         0 when unknown.
     source : str
         ``"shipped"`` or the user gazetteer's path.
+    country_alpha3 : str
+        ISO 3166-1 alpha-3 code of ``country`` ("" when unknown), as the zone tools use.
     """
 
     id: int
@@ -65,6 +67,7 @@ class Place:
     admin2: str
     population: int
     source: str = "shipped"
+    country_alpha3: str = ""
 
 
 class Gazetteer:
@@ -90,10 +93,16 @@ class Gazetteer:
         self._kh = arrays["key_hash"]
         self._kr = arrays["key_row"]
         self._kf = arrays["key_flag"]
+        self._alpha3 = {a2: a3 for a2, a3 in zip(self._strings, arrays["alpha3"].tolist()) if a3}
+
+    def alpha3(self, country: str) -> str:
+        """Return the ISO 3166-1 alpha-3 code of alpha-2 code ``country`` ("" when unknown)."""
+        return self._alpha3.get(country, "")
 
     # ---- user entries -------------------------------------------------------------
     def add_user(self, places: list[Place], names: list[list[str]], *, source: str) -> "Gazetteer":
         """Return a copy with ``places`` added; their names hide shipped ones."""
+        places = [replace(p, country_alpha3=self.alpha3(p.country)) for p in places]
         g = Gazetteer(self._a, user=self.user + places, user_source=source)
         g._user_keys = {k: list(v) for k, v in self._user_keys.items()}
         base = self.n_shipped + len(self.user)
@@ -141,6 +150,7 @@ class Gazetteer:
             id=int(a["gid"][row]), name=self._names[row], lat=round(float(self.lat[row]), 5),
             lon=round(float(self.lon[row]), 5), kind=KINDS[int(self.kind[row])], country=s[int(self.cc[row])],
             admin1=s[int(a["admin1"][row])], admin2=s[int(a["admin2"][row])], population=int(self.pop[row]),
+            country_alpha3=self.alpha3(s[int(self.cc[row])]),
         )
 
     def features(self, row: int) -> tuple[float, float, int, str, str, str, str]:
@@ -161,9 +171,9 @@ def _shipped() -> Gazetteer:
     try:
         with np.load(path) as z:
             arrays = {k: z[k] for k in z.files}
-    except Exception as exc:  # damaged file
+        return Gazetteer(arrays)
+    except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError) as exc:  # damaged or outdated file
         raise DataError(f"{path}: cannot read the gazetteer ({exc}); rebuild it with data/build_gazetteer.py") from None
-    return Gazetteer(arrays)
 
 
 @lru_cache(maxsize=8)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import sys
 from typing import IO, Iterator, TextIO
@@ -16,19 +15,20 @@ from geomap.errors import InputError
 from geomap.files import MAX_ARTICLE_BYTES, iter_lines
 from geomap.jsontext import dumps
 from geomap.tables import FORMATS
+from geomap.text.tagger import COLUMNS
 
-__all__ = ["place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS"]
+__all__ = ["place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS", "COLUMNS"]
 
-COLUMNS = ("name", "gazetteer_id", "kind", "country", "admin1", "population", "lat", "lon", "score",
-           "mentions", "text", "sentence", "reasons")
+TABLE_COLUMNS = ("name", "kind", "country", "country_alpha3", "admin1", "lat", "lon", "score", "mentions", "start",
+                 "end", "gazetteer_id")  # the fields of COLUMNS that fit a terminal
 
 
-def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5) -> list[dict]:
+def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
+                  demonyms: bool = True) -> list[dict]:
     """Return one evidence record per distinct place of ``text`` (see :data:`COLUMNS`)."""
-    from geomap.text.resolver import mentions_table
-    from geomap.text.tagger import geoparse
+    from geomap.text.resolver import geoparse, mentions_table
 
-    return mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold))
+    return mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms))
 
 
 def format_places(records: list[dict], fmt: str) -> str:
@@ -51,8 +51,8 @@ def format_places(records: list[dict], fmt: str) -> str:
     if fmt == "table":
         from geomap.tables import format_rows
 
-        cols = ["name", "kind", "country", "admin1", "lat", "lon", "score", "mentions", "gazetteer_id"]
-        text = format_rows(cols, ([r[c] for c in cols] for r in records), digits=4, rule=False)
+        text = format_rows(list(TABLE_COLUMNS), ([r[c] for c in TABLE_COLUMNS] for r in records), digits=4,
+                           rule=False)
         return text if records else text + "(no places found)\n"
     raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
@@ -127,8 +127,11 @@ def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None,
 
 
 def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None = None, threshold: float = 0.5,
-                strict: bool = False, err: TextIO | None = None, max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[int, int]:
+                strict: bool = False, err: TextIO | None = None, demonyms: bool = True,
+                max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[int, int]:
     """Geoparse a JSON Lines batch: one ``{"id","mentions":[...]}`` line out per good line in.
+
+    Each mention is a record with the fields of :data:`COLUMNS`, one per mention in text order.
 
     Returns
     -------
@@ -140,7 +143,7 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
     InputError
         On the first bad line when ``strict``.
     """
-    from geomap.text.tagger import geoparse
+    from geomap.text.resolver import geoparse, mention_records
 
     err = err or sys.stderr
     done = bad = 0
@@ -151,7 +154,7 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
             bad += 1
             print(f"geomap: skipped {exc}", file=err)
             continue
-        ms = geoparse(text, gazetteer=gazetteer, threshold=threshold)
-        out.write(dumps({"id": doc_id, "mentions": [m.as_dict() for m in ms]}, ensure_ascii=False) + "\n")
+        ms = geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms)
+        out.write(dumps({"id": doc_id, "mentions": mention_records(ms)}, ensure_ascii=False) + "\n")
         done += 1
     return done, bad

@@ -16,9 +16,16 @@ import math
 import re
 from collections import Counter, defaultdict
 
+import numpy as np
+
+from geomap.errors import InputError
+from geomap.text.gazetteer import ALIAS, DEMONYM, WATER_KINDS, load_gazetteer
+from geomap.text.models import load_model
+from geomap.text.names import name_key
+from geomap.text.tagger import COLUMNS, Mention, tag
 from geomap.units import EARTH_RADIUS_KM
 
-__all__ = ["resolve", "places", "mentions_table"]
+__all__ = ["geoparse", "parse", "resolve", "places", "mentions_table", "mention_records", "COLUMNS"]
 
 _KIND_PRIOR = {
     "continent": 6.0, "country": 7.0, "admin1": 4.5, "admin2": 2.5, "capital": 2.5, "city": 0.0,
@@ -27,6 +34,61 @@ _KIND_PRIOR = {
     "locality": 3.0, "bridge": 3.0, "feature": 3.0, "street": 0.0,
 }
 _SENT = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+
+
+def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
+             demonyms: bool = True) -> list[Mention]:
+    """Find and geocode the place names in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        Article text.
+    gazetteer : str or PathLike, optional
+        User gazetteer CSV (``name,lat,lon[,type,country,aliases]``) whose entries win.
+    threshold : float
+        Minimum toponym probability for a span to be kept.
+    demonyms : bool
+        Count adjectives and demonyms ("Canadian", "Americans") as mentions of their
+        country; False leaves them out.
+
+    Returns
+    -------
+    list of Mention
+        In text order; each has ``place`` (or None when the name is not in the gazetteer),
+        ``score``, ``reasons`` and ``sentence``.
+
+    Raises
+    ------
+    InputError
+        If ``text`` is not a string or is empty, ``threshold`` is outside [0, 1], or the
+        user gazetteer cannot be read (the message names its file and line).
+    DataError
+        If a shipped data or model file is missing or damaged.
+
+    Examples
+    --------
+    >>> [(m.text, m.place.country) for m in geoparse("Trains crossed from Dandong to Sinuiju.")]
+    [('Dandong', 'CN'), ('Sinuiju', 'KP')]
+    """
+    if not isinstance(text, str):
+        raise InputError(f"geoparse: expected article text as str, got {type(text).__name__}")
+    if not text.strip():
+        raise InputError("geoparse: the text is empty; give an article to parse")
+    if not 0.0 <= threshold <= 1.0:
+        raise InputError(f"geoparse: threshold={threshold!r} is outside [0, 1]; use e.g. 0.5")
+    return parse(text, load_gazetteer(user=gazetteer), threshold=threshold, demonyms=demonyms)
+
+
+def parse(text: str, gaz, *, threshold: float = 0.5, demonyms: bool = True, tagger=None,
+          ranker=None) -> list[Mention]:
+    """Tag the place names of ``text`` and resolve them (no checks: see :func:`geoparse`).
+
+    ``tagger`` and ``ranker`` default to the shipped models (``tagger.json``, ``ranker.json``).
+    """
+    kept = tag(text, gaz, threshold=threshold, demonyms=demonyms, model=tagger)
+    resolve(kept, text, gaz, ranker=ranker)
+    return kept
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -45,7 +107,8 @@ def _sentence(text: str, spans: list[tuple[int, int]], starts: list[int], start:
     return text[a:b].strip()
 
 
-def resolve(mentions: list, text: str, gaz) -> None:
+def resolve(mentions: list, text: str, gaz, *, ranker=None, learned: bool = True,
+            collect: list | None = None) -> None:
     """Set ``place``, ``score``, ``reasons`` and ``sentence`` of each mention in place.
 
     Parameters
@@ -56,22 +119,52 @@ def resolve(mentions: list, text: str, gaz) -> None:
         The article (for sentences and qualifiers).
     gaz : Gazetteer
         Where the mention rows point.
+    ranker : Trees or Linear, optional
+        The learned referent scorer of the second pass; default: the shipped ``ranker.json``.
+    learned : bool
+        False ranks the second pass with the hand-set weights too (for training).
+    collect : list, optional
+        Receives ``(mention indices, [(row, features), ...])`` per name (for training).
+
+    Raises
+    ------
+    DataError
+        If ``ranker.json`` is needed and missing, damaged or outdated.
     """
-    from geomap.text.names import name_key
-    from geomap.text.gazetteer import ALIAS, DEMONYM, WATER_KINDS
+    rank = _Ranking(mentions, text, gaz)
+    named = [key for key, ks in rank.groups.items() if mentions[ks[0]].rows]
+    rank.pick_all(named, {}, None)
+    # pass 2: proximity to the first choices, learned weights
+    model = (ranker if ranker is not None else load_model("ranker.json", RANK_FEATURES)) if learned else None
+    first = {key: rank.F(c[0]) for key, c in rank.choice.items()}
+    rank.pick_all(named, {key: (f[0], f[1], f[3]) for key, f in first.items()}, model)
+    if collect is not None:
+        collect.extend((rank.groups[key], [(r, x) for _, r, x in rank.choice[key][5]]) for key in named)
+    _write_back(mentions, rank, text, gaz)
 
-    feats = {}
 
-    def p_name(r: int) -> str:
-        return gaz.place(r).name
+def _write_back(mentions: list, rank: _Ranking, text: str, gaz) -> None:
+    """Give every mention of a name the name's chosen place, score, reasons and sentence."""
+    spans = _sentence_spans(text)
+    starts = [a for a, _ in spans]
+    for key, ks in rank.groups.items():
+        c = rank.choice.get(key)
+        for k in ks:
+            m = mentions[k]
+            m.sentence = _sentence(text, spans, starts, m.start, m.end)
+            if c is None:
+                m.place = None
+                m.score = round(m.tag_prob * 0.5, 4)
+                m.reasons = ["name not in the gazetteer" + (f" ({m.kind_hint})" if m.kind_hint else "")]
+                continue
+            r, p_ref, x, n, dem, _ = c
+            m.place = gaz.place(r)
+            m.score = round(m.tag_prob * p_ref, 4)
+            m.reasons = _reasons(m.place, x, n, dem, r >= gaz.n_shipped)
 
-    def F(r):
-        v = feats.get(r)
-        if v is None:
-            v = feats[r] = gaz.features(r)
-        return v
 
-    # --- context: countries and first-level regions the article names -----------------
+def _article_context(mentions: list, F) -> tuple[Counter, Counter, dict, dict]:
+    """Countries and first-level regions the article names: totals, and each name's own share."""
     ctx_cc: Counter = Counter()
     ctx_a1: Counter = Counter()
     own_cc: dict[str, Counter] = defaultdict(Counter)
@@ -91,14 +184,16 @@ def resolve(mentions: list, text: str, gaz) -> None:
         ctx_cc.update(c)
     for c in own_a1.values():
         ctx_a1.update(c)
-    # --- qualifiers: "X, Y" where Y is X's region or country ---------------------------
-    qual: dict[int, set] = defaultdict(set)  # mention index -> {(cc, a1)} named by its qualifier
+    return ctx_cc, ctx_a1, own_cc, own_a1
+
+
+def _qualifiers(mentions: list, text: str, F) -> dict[int, set]:
+    """``{mention index: {(country, region)}}`` named by a qualifier right after it ("X, Y", "X (Y)")."""
+    qual: dict[int, set] = defaultdict(set)
     by_start = {m.start: k for k, m in enumerate(mentions)}
     for k, m in enumerate(mentions):
         g = re.match(r",\s*|\s+\(", text[m.end:m.end + 4])
-        if not g:
-            continue
-        nk = by_start.get(m.end + g.end())
+        nk = by_start.get(m.end + g.end()) if g else None
         if nk is None:
             continue
         for r in mentions[nk].rows:
@@ -109,24 +204,58 @@ def resolve(mentions: list, text: str, gaz) -> None:
                 qual[k].add((cc, a1))
                 if kind == "admin2":
                     qual[k].add((cc, a2))
-    # --- pass 1: prior + context --------------------------------------------------------
-    groups: dict[str, list[int]] = defaultdict(list)
-    for k, m in enumerate(mentions):
-        groups[name_key(m.text)].append(k)
-    total_cc = sum(ctx_cc.values()) or 1.0
-    us_share = ctx_cc["US"] / total_cc if ctx_cc else 0.0
+    return qual
 
-    def row_features(r: int, flag: int, ks: list[int], d: float, maxpop: int, ncand: int) -> list[float]:
-        lat, lon, pop, kind, cc, a1, a2 = F(r)
-        key = name_key(mentions[ks[0]].text)
-        n_cc = ctx_cc[cc] - own_cc[key][cc] if cc else 0.0
-        n_a1 = ctx_a1[(cc, a1)] - own_a1[key][(cc, a1)] if a1 else 0.0
+
+class _Ranking:
+    """The evidence about one article's names, and the referent chosen for each name.
+
+    ``choice[key] = (row, share of the softmax, features, number of candidates, matched as
+    a demonym, every scored candidate)``.
+    """
+
+    def __init__(self, mentions: list, text: str, gaz) -> None:
+        self.mentions = mentions
+        self.gaz = gaz
+        self._feats: dict[int, tuple] = {}
+        self.groups: dict[str, list[int]] = defaultdict(list)
+        for k, m in enumerate(mentions):
+            self.groups[name_key(m.text)].append(k)
+        self.ctx_cc, self.ctx_a1, self.own_cc, self.own_a1 = _article_context(mentions, self.F)
+        self.qual = _qualifiers(mentions, text, self.F)
+        self.total_cc = sum(self.ctx_cc.values()) or 1.0
+        self.us_share = self.ctx_cc["US"] / self.total_cc if self.ctx_cc else 0.0
+        self.support = _support(mentions, self.groups, self.F)
+        # which names' candidates lie in which county: "Paris" + "Henry County" -> Paris, Tennessee
+        self.county_of: dict[tuple, set] = defaultdict(set)
+        for key, ks in self.groups.items():
+            for r in set(mentions[ks[0]].rows):
+                la_, lo_, pop_, kind_, cc_, a1_, a2_ = self.F(r)
+                if a2_ and kind_ in ("city", "capital"):
+                    self.county_of[(cc_, a1_, name_key(a2_))].add(key)
+        self.choice: dict[str, tuple] = {}
+
+    def F(self, r: int) -> tuple:
+        """``gaz.features(r)``, cached."""
+        v = self._feats.get(r)
+        if v is None:
+            v = self._feats[r] = self.gaz.features(r)
+        return v
+
+    def row_features(self, r: int, flag: int, ks: list[int], d: float, maxpop: int, ncand: int) -> list[float]:
+        """The features (``RANK_FEATURES``) of candidate row ``r`` for the name mentioned at ``ks``."""
+        lat, lon, pop, kind, cc, a1, a2 = self.F(r)
+        key = name_key(self.mentions[ks[0]].text)
+        ctx_cc, total_cc, us_share = self.ctx_cc, self.total_cc, self.us_share
+        n_cc = ctx_cc[cc] - self.own_cc[key][cc] if cc else 0.0
+        n_a1 = self.ctx_a1[(cc, a1)] - self.own_a1[key][(cc, a1)] if a1 else 0.0
         q_a1 = q_cc = 0.0
         for k in ks:
-            if qual.get(k):
-                if (cc, a1) in qual[k] or (a2 and (cc, a2) in qual[k]):
+            q = self.qual.get(k)
+            if q:
+                if (cc, a1) in q or (a2 and (cc, a2) in q):
                     q_a1 = 1.0
-                elif (cc, "") in qual[k]:
+                elif (cc, "") in q:
                     q_cc = 1.0
         hand = _KIND_PRIOR.get(kind, 2.0) + (0.55 * math.log10(pop + 1) if pop > 0 else 0.0)
         hand += -1.0 if flag == ALIAS else (1.0 if flag == DEMONYM else 0.0)
@@ -136,10 +265,11 @@ def resolve(mentions: list, text: str, gaz) -> None:
         hand += 2.0 if d < 50 else (1.0 if d < 300 else 0.0)
         is_us = float(cc == "US")
         ctx_any = float(n_cc > 0)
-        sup100, sup_a1 = support.get((key, r), (0.0, 0.0))
+        sup100, sup_a1 = self.support.get((key, r), (0.0, 0.0))
         a2k = name_key(a2) if a2 else ""
-        in_named_county = float(bool(a2k) and a2k != key and a2k in groups and kind in ("city", "capital"))
-        county_with_town = float(kind == "admin2" and bool(county_of.get((cc, a1, name_key(p_name(r))), set()) - {key}))
+        in_named_county = float(bool(a2k) and a2k != key and a2k in self.groups and kind in ("city", "capital"))
+        town = self.county_of.get((cc, a1, name_key(self.gaz.place(r).name)), set()) if kind == "admin2" else set()
+        county_with_town = float(bool(town - {key}))
         return [
             1.0, float(kind == "country"), float(kind == "admin1"), float(kind == "admin2"),
             float(kind == "capital"), float(kind == "city"), float(kind in WATER_KINDS),
@@ -148,7 +278,7 @@ def resolve(mentions: list, text: str, gaz) -> None:
             math.log10(pop + 1) / 7, float(pop == maxpop and pop > 0), float(flag == ALIAS), float(flag == DEMONYM),
             min(1.0, n_cc / total_cc), ctx_any, float(n_a1 > 0), q_a1, q_cc, float(d < 50), float(d < 300),
             float(d < 1000), math.log10(d + 1) / 4.3, is_us, is_us * us_share, math.log10(ncand + 1),
-            hand / 10, float(r >= gaz.n_shipped), float(pop == 0),
+            hand / 10, float(r >= self.gaz.n_shipped), float(pop == 0),
             float(kind == "admin1") * ctx_any, float(kind == "country") * ctx_any,
             float(kind == "admin1") * is_us * us_share, float(kind == "country") * (1 - us_share),
             math.log1p(sup100), math.log1p(sup_a1), float(sup100 > 0), float(sup_a1 > 0),
@@ -156,7 +286,8 @@ def resolve(mentions: list, text: str, gaz) -> None:
             float(d >= 20000.0), in_named_county, county_with_town,
         ]
 
-    def candidates(m) -> tuple[dict[int, int], bool]:
+    def candidates(self, m) -> tuple[dict[int, int], bool]:
+        """``{row: how it matched}`` of mention ``m`` (only demonym rows when it matched as one)."""
         has_demonym = DEMONYM in m.flags
         rows: dict[int, int] = {}
         for r, f in zip(m.rows, m.flags):
@@ -166,33 +297,36 @@ def resolve(mentions: list, text: str, gaz) -> None:
                 rows[r] = f
         return rows, has_demonym
 
-    def pick_all(keys, chosen, model) -> None:
-        """Score every candidate of every name in one go; fill ``choice``."""
-        import numpy as np
-
+    def _nearest(self, rl: list[int], key: str, chosen: dict) -> list[float]:
+        """Distance (km) from each row to the nearest point chosen for another name (20000 if none)."""
         anchor_keys = [k for k, (_, _, kd) in chosen.items() if kd not in ("country", "continent", "ocean", "region")]
+        if not anchor_keys:
+            return [20000.0] * len(rl)
         a_lat = np.radians([chosen[k][0] for k in anchor_keys])
         a_lon = np.radians([chosen[k][1] for k in anchor_keys])
-        a_key = np.array(anchor_keys, dtype=object)
+        la = np.radians([self.F(r)[0] for r in rl])[:, None]
+        lo = np.radians([self.F(r)[1] for r in rl])[:, None]
+        h = np.sin((a_lat[None, :] - la) / 2) ** 2 + np.cos(la) * np.cos(a_lat)[None, :] * np.sin(
+            (a_lon[None, :] - lo) / 2) ** 2
+        dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+        dist[:, np.array(anchor_keys, dtype=object) == key] = 20000.0
+        return dist.min(axis=1).tolist()
+
+    def pick_all(self, keys: list[str], chosen: dict, model) -> None:
+        """Score every candidate of every name in one go and fill ``choice``.
+
+        ``chosen`` maps names to ``(lat, lon, kind)`` of a first choice; ``model`` None
+        means the hand-set weights.
+        """
         batch = []  # (key, row, x)
         info = {}
         for key in keys:
-            ks = groups[key]
-            m = mentions[ks[0]]
-            rows, has_demonym = candidates(m)
+            ks = self.groups[key]
+            rows, has_demonym = self.candidates(self.mentions[ks[0]])
             rl = list(rows)
-            maxpop = max(F(r)[2] for r in rl)
-            if len(anchor_keys):
-                la = np.radians([F(r)[0] for r in rl])[:, None]
-                lo = np.radians([F(r)[1] for r in rl])[:, None]
-                h = np.sin((a_lat[None, :] - la) / 2) ** 2 + np.cos(la) * np.cos(a_lat)[None, :] * np.sin(
-                    (a_lon[None, :] - lo) / 2) ** 2
-                dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-                dist[:, a_key == key] = 20000.0
-                dmin = dist.min(axis=1).tolist()
-            else:
-                dmin = [20000.0] * len(rl)
-            xs = [(r, row_features(r, rows[r], ks, d, maxpop, len(rl))) for r, d in zip(rl, dmin)]
+            maxpop = max(self.F(r)[2] for r in rl)
+            dmin = self._nearest(rl, key, chosen)
+            xs = [(r, self.row_features(r, rows[r], ks, d, maxpop, len(rl))) for r, d in zip(rl, dmin)]
             if model is not None and len(xs) > _MAX_RANKED:  # the learned model sees the hand-ranked best
                 xs = sorted(xs, key=lambda t: (-t[1][25], t[0]))[:_MAX_RANKED]
             batch.extend((key, r, x) for r, x in xs)
@@ -200,6 +334,8 @@ def resolve(mentions: list, text: str, gaz) -> None:
         if not batch:
             return
         scores = model.score_many([x for _, _, x in batch]) if model else [x[25] * 10 for _, _, x in batch]
+        # an explicit region qualifier ("London, Ontario", "Paris, Texas") decides between namesakes
+        scores = [sc + _QUALIFIED * x[16] for sc, (_, _, x) in zip(scores, batch)]
         per_key: dict[str, list] = defaultdict(list)
         for (key, r, x), sc in zip(batch, scores):
             per_key[key].append((float(sc), r, x))
@@ -208,44 +344,7 @@ def resolve(mentions: list, text: str, gaz) -> None:
             s0, r0, x0 = scored[0]
             z = sum(math.exp(max(-50.0, sc - s0)) for sc, _, _ in scored)
             n, dem = info[key]
-            choice[key] = (r0, 1.0 / z, x0, n, dem, scored)
-
-    support = _support(mentions, groups, F)
-    # which names' candidates lie in which county: "Paris" + "Henry County" → Paris, Tennessee
-    county_of: dict[tuple, set] = defaultdict(set)
-    for key, ks in groups.items():
-        for r in set(mentions[ks[0]].rows):
-            la_, lo_, pop_, kind_, cc_, a1_, a2_ = F(r)
-            if a2_ and kind_ in ("city", "capital"):
-                county_of[(cc_, a1_, name_key(a2_))].add(key)
-    model = ranker()
-    collect = _COLLECT.get("rows")
-    choice: dict[str, tuple] = {}
-    named = [key for key, ks in groups.items() if mentions[ks[0]].rows]
-    pick_all(named, {}, None)
-    # --- pass 2: proximity to the other chosen places, learned weights -----------------
-    chosen_pts = {key: (F(c[0])[0], F(c[0])[1], F(c[0])[3]) for key, c in choice.items()}
-    pick_all(named, chosen_pts, model)
-    if collect is not None:
-        for key in named:
-            collect.append((groups[key], [(r, x) for _, r, x in choice[key][5]]))
-    # --- write back ---------------------------------------------------------------------
-    spans = _sentence_spans(text)
-    starts = [a for a, _ in spans]
-    for key, ks in groups.items():
-        c = choice.get(key)
-        for k in ks:
-            m = mentions[k]
-            m.sentence = _sentence(text, spans, starts, m.start, m.end)
-            if c is None:
-                m.place = None
-                m.score = round(m.tag_prob * 0.5, 4)
-                m.reasons = ["name not in the gazetteer" + (f" ({m.kind_hint})" if m.kind_hint else "")]
-                continue
-            r, p_ref, x, n, dem, _ = c
-            m.place = gaz.place(r)
-            m.score = round(m.tag_prob * p_ref, 4)
-            m.reasons = _reasons(m.place, x, n, dem, r >= gaz.n_shipped)
+            self.choice[key] = (r0, 1.0 / z, x0, n, dem, scored)
 
 
 RANK_FEATURES = (
@@ -302,8 +401,8 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
         sup100[a:b] = (((d < radius_km) & other) * w[None, :]).sum(axis=1)
         supa[a:b] = (((av[a:b, None] == av[None, :]) & other) * w[None, :]).sum(axis=1)
     return {(keys[i], rows[i]): (float(sup100[i]), float(supa[i])) for i in range(n)}
-_COLLECT: dict = {}  # data/train_geoparser.py sets "rows" here to collect candidate features
 _MAX_RANKED = 12  # candidates per name scored by the learned model
+_QUALIFIED = 8.0  # score added to a candidate that lies in the region named right after it
 
 
 def _reasons(p, x, n, dem, user) -> list[str]:
@@ -337,135 +436,34 @@ def _reasons(p, x, n, dem, user) -> list[str]:
     return why
 
 
-class _Linear:
-    def __init__(self, coef, intercept: float) -> None:
-        self.coef = list(coef)
-        self.intercept = float(intercept)
-
-    def score(self, x: list[float]) -> float:
-        return self.intercept + sum(c * v for c, v in zip(self.coef, x))
-
-    def score_many(self, xs: list[list[float]]) -> list[float]:
-        return [self.score(x) for x in xs]
-
-
-class _Trees:
-    """A boosted tree ensemble: score = init + rate * sum of leaf values."""
-
-    def __init__(self, init: float, rate: float, trees: list) -> None:
-        self.init = float(init)
-        self.rate = float(rate)
-        self.trees = trees  # each: (feature, threshold, left, right, value) lists
-        self._packed = None
-
-    def score(self, x: list[float]) -> float:
-        total = 0.0
-        for feat, thr, left, right, value in self.trees:
-            node = 0
-            while left[node] != -1:
-                node = left[node] if x[feat[node]] <= thr[node] else right[node]
-            total += value[node]
-        return self.init + self.rate * total
-
-    def score_many(self, xs: list[list[float]]):
-        """Score many feature vectors at once.
-
-        Each tree is laid out as a complete binary tree in heap order (a leaf above the
-        last level is pushed down with an always-left split), so every row walks the same
-        number of levels and all trees advance together in numpy.
-        """
-        import numpy as np
-
-        if self._packed is None:
-            self._packed = self._heap()
-        feat, thr, leaf, depth = self._packed
-        X = np.asarray(xs, dtype=float)
-        n, t = X.shape[0], feat.shape[0]
-        ti = np.arange(t)[None, :]
-        ri = np.arange(n)[:, None]
-        h = np.zeros((n, t), dtype=np.int64)
-        for _ in range(depth):
-            right = X[ri, feat[ti, h]] > thr[ti, h]
-            h = 2 * h + 1 + right
-        return (self.init + self.rate * leaf[ti, h - (2 ** depth - 1)].sum(axis=1)).tolist()
-
-    def _heap(self):
-        import numpy as np
-
-        def depth_of(tree, node=0):
-            _, _, left, right, _ = tree
-            if left[node] == -1:
-                return 0
-            return 1 + max(depth_of(tree, left[node]), depth_of(tree, right[node]))
-
-        depth = max(depth_of(tr) for tr in self.trees)
-        inner = 2 ** depth - 1
-        feat = np.zeros((len(self.trees), inner), dtype=np.int64)
-        thr = np.full((len(self.trees), inner), np.inf)
-        leaf = np.zeros((len(self.trees), 2 ** depth))
-        for k, (f, th, left, right, value) in enumerate(self.trees):
-            stack = [(0, 0, 0)]  # (sklearn node, heap index, level)
-            while stack:
-                node, hi, level = stack.pop()
-                if level == depth:
-                    leaf[k, hi - inner] = value[node]
-                elif left[node] == -1:  # a leaf above the last level: always go left
-                    stack.append((node, 2 * hi + 1, level + 1))
-                else:
-                    feat[k, hi] = f[node]
-                    thr[k, hi] = th[node]
-                    stack.append((left[node], 2 * hi + 1, level + 1))
-                    stack.append((right[node], 2 * hi + 2, level + 1))
-        return feat, thr, leaf, depth
-
-    def to_json(self) -> dict:
-        return {"init": self.init, "rate": self.rate, "trees": self.trees}
-
-    @classmethod
-    def from_json(cls, d: dict) -> "_Trees":
-        return cls(d["init"], d["rate"], [tuple(t) for t in d["trees"]])
-
-    @classmethod
-    def from_sklearn(cls, model, x0) -> "_Trees":  # used by data/train_geoparser.py
-        trees = []
-        for est in model.estimators_[:, 0]:
-            t = est.tree_
-            trees.append((t.feature.tolist(), [round(float(v), 6) for v in t.threshold],
-                          t.children_left.tolist(), t.children_right.tolist(),
-                          [round(float(v), 6) for v in t.value[:, 0, 0]]))
-        obj = cls(0.0, model.learning_rate, trees)
-        obj.init = float(model.decision_function(x0)[0]) - obj.score(list(x0[0]))
-        return obj
-
-
-_RANKER: list = []  # the loaded model (data/train_geoparser.py swaps in fold models)
-
-
-def ranker():
-    """Return the learned referent scorer (``ranker.json``), or None for hand weights."""
-    if _RANKER:
-        return _RANKER[0]
-    import json
-
-    from geomap.datafiles import data_path
-
-    model = None
-    try:
-        d = json.loads(data_path("ranker.json").read_text(encoding="utf-8"))
-        if d.get("features") == list(RANK_FEATURES):
-            model = _Trees.from_json(d["trees"]) if "trees" in d else _Linear(d["coef"], d["intercept"])
-    except Exception:
-        model = None
-    _RANKER.append(model)
-    return model
-
-
 # ---------------------------------------------------------------------------------------
 # tables
 
 
+def mention_records(mentions: list) -> list[dict]:
+    """Return one record (fields ``COLUMNS``) per mention, in text order.
+
+    ``mentions`` counts the mentions of the same place in the text; a name with no
+    gazetteer entry has empty place fields.
+
+    Parameters
+    ----------
+    mentions : list of Mention
+        Output of :func:`geomap.geoparse`.
+    """
+    counts = Counter(_place_key(m.place) for m in mentions if m.place is not None)
+    return [m.as_dict(mentions=counts[_place_key(m.place)] if m.place is not None else 1) for m in mentions]
+
+
+def _place_key(p) -> tuple:
+    return p.id, p.name, p.lat, p.lon
+
+
 def mentions_table(mentions: list) -> list[dict]:
-    """Return one record per distinct place (rows in order of first mention).
+    """Return one record per distinct place (fields ``COLUMNS``), in order of first mention.
+
+    ``start``, ``end``, ``text`` and ``sentence`` are those of the first mention; ``score``
+    is the best of its mentions.
 
     Parameters
     ----------
@@ -473,26 +471,18 @@ def mentions_table(mentions: list) -> list[dict]:
         Output of :func:`geomap.geoparse`.
     """
     recs: dict[tuple, dict] = {}
-    for m in mentions:
-        p = m.place
-        if p is None:
+    for m, rec in zip(mentions, mention_records(mentions)):
+        if m.place is None:
             continue
-        k = (p.id, p.name, p.lat, p.lon)
+        k = _place_key(m.place)
         if k not in recs:
-            recs[k] = {
-                "name": p.name, "gazetteer_id": p.id, "kind": p.kind, "country": p.country,
-                "admin1": p.admin1, "population": p.population, "lat": p.lat, "lon": p.lon,
-                "score": m.score, "mentions": 1, "text": m.text, "sentence": m.sentence,
-                "reasons": "; ".join(m.reasons),
-            }
+            recs[k] = rec
         else:
-            r = recs[k]
-            r["mentions"] += 1
-            r["score"] = max(r["score"], m.score)
+            recs[k]["score"] = max(recs[k]["score"], rec["score"])
     return list(recs.values())
 
 
-def places(text: str, *, gazetteer: str | None = None, threshold: float = 0.5):
+def places(text: str, *, gazetteer: str | None = None, threshold: float = 0.5, demonyms: bool = True):
     """Return the distinct places of ``text`` as a GeoDataFrame (EPSG:4326).
 
     Parameters
@@ -503,21 +493,18 @@ def places(text: str, *, gazetteer: str | None = None, threshold: float = 0.5):
         User gazetteer CSV whose entries win over shipped ones.
     threshold : float
         Minimum toponym probability.
+    demonyms : bool
+        Count adjectives and demonyms ("Canadian") as mentions of their country.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns name, gazetteer_id, kind, country, admin1, population, lat, lon, score,
-        mentions, text, sentence, reasons, geometry (points); one row per place, in order
-        of first mention.
+        Columns ``COLUMNS`` and geometry (points); one row per place, in order of first
+        mention.
     """
     import geopandas as gpd
     import pandas as pd
 
-    from geomap.text.tagger import geoparse
-
-    recs = mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold))
-    cols = ["name", "gazetteer_id", "kind", "country", "admin1", "population", "lat", "lon", "score",
-            "mentions", "text", "sentence", "reasons"]
-    df = pd.DataFrame.from_records(recs, columns=cols)
+    recs = mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms))
+    df = pd.DataFrame.from_records(recs, columns=list(COLUMNS))
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from geomap.tables import format_rows
 from geomap.zones.grid import APPROXIMATE_NOTE, classify, classify_arrays, parse_zone_type
@@ -66,12 +67,12 @@ def zone_table(
     return out, lon, lat, bool(result["zone"].isin(APPROXIMATE_ZONES).any())
 
 
-def quick_table(lat: np.ndarray, lon: np.ndarray, *, zone_type: str | None = None) -> str:
+def quick_table(lat: ArrayLike, lon: ArrayLike, *, zone_type: str | None = None) -> str:
     """The plain-text zone table of a few points (no pandas: the fast path of ``geomap zone LAT,LON``).
 
     Parameters
     ----------
-    lat, lon : numpy.ndarray
+    lat, lon : array-like of float
         Degrees.
     zone_type : str, optional
         As in :func:`zone_table`.
@@ -82,10 +83,10 @@ def quick_table(lat: np.ndarray, lon: np.ndarray, *, zone_type: str | None = Non
         Columns lat, lon, country, zone, overlap_with, and a note line when an answer is approximate.
     """
     want = parse_zone_type(zone_type) if zone_type else None
-    lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
-    country, zone, overlap = classify_arrays(lon, lat, overlap=True)
-    keep = np.ones(lat.size, dtype=bool) if want is None else zone_filter(country, zone, want)
-    rows = zip(lat[keep].tolist(), lon[keep].tolist(), country[keep], zone[keep], overlap[keep])
+    y, x = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+    country, zone, overlap = classify_arrays(x, y, overlap=True)
+    keep = np.ones(y.size, dtype=bool) if want is None else zone_filter(country, zone, want)
+    rows = zip(y[keep].tolist(), x[keep].tolist(), country[keep], zone[keep], overlap[keep])
     text = format_rows(["lat", "lon", "country", "zone", "overlap_with"], rows)
     if np.isin(zone[keep], APPROXIMATE_ZONES).any():
         text = text.rstrip("\n") + "\nnote: " + APPROXIMATE_NOTE + "\n"
