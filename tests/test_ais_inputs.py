@@ -90,3 +90,12 @@ def test_danish_maritime_authority_layout(tmp_path):
     assert pos.columns["time"] == "# Timestamp" and pos.columns["lat"] == "Latitude"
     assert pd.Timestamp(pos.t[0], tz="UTC") == pd.Timestamp("2024-12-01T00:00:00Z")
     assert pos.vessel_names() == {219000001: "ÆRØ FÆRGEN"} and pos.naive_times == 2
+
+
+def test_progress_is_reported_after_each_block(tmp_path):
+    rows = "".join(f"1,2024-01-01T00:{m:02d}:00Z,26.6,{119.5 + 0.001 * m:.3f}\n" for m in range(60))
+    f = tmp_path / "p.csv"
+    f.write_text("mmsi,timestamp,lat,lon\n" + rows)
+    seen: list[int] = []
+    pos = read_positions(f, chunk_bytes=512, progress=seen.append)
+    assert len(seen) > 3 and seen == sorted(seen) and seen[-1] == pos.rows_read == 60

@@ -285,7 +285,12 @@ class _Reader:
                 data, carry = carry, b""
             if b"\r" in data:
                 data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            cut = data.rfind(b"\n") + 1 if not eof else len(data)
+            if len(data) > block_bytes:  # at most one block (and the line it ends in) at a time
+                cut = data.rfind(b"\n", 0, block_bytes) + 1 or data.find(b"\n", block_bytes) + 1
+            else:
+                cut = data.rfind(b"\n") + 1 if not eof else len(data)
+            if cut == 0 and eof:
+                cut = len(data)
             if cut == 0:
                 if len(data) > MAX_LINE_BYTES:
                     raise InputError(
