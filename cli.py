@@ -145,6 +145,24 @@ _MAX_BYTES = click.option("--max-bytes", "max_bytes", type=Count(min=1), default
                           help="Largest article (or --jsonl line) read, in bytes; longer ones are refused.")
 
 
+
+
+def _progress(after_s: float = 2.0):
+    """A ``progress(rows)`` callback that shows rows read and their rate on a terminal's stderr, or None."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    start = time.monotonic()
+
+    def show(rows: int) -> None:
+        elapsed = time.monotonic() - start
+        if elapsed >= after_s:
+            click.echo(f"\r{rows:,} rows read, {rows / elapsed:,.0f} rows/s", err=True, nl=False)
+
+    return show
+
+
 @main.command("vessels")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--zone", "zone", metavar="COUNTRY:ZONE", help="Zone of the zone engine, e.g. CHN:territorial_sea.")
@@ -152,42 +170,47 @@ _MAX_BYTES = click.option("--max-bytes", "max_bytes", type=Count(min=1), default
 @click.option("--columns", metavar="NAME=COLUMN,...", help="Name columns that are not recognised, e.g. mmsi=ShipId,time=ts,lat=Y,lon=X.")
 @click.option("--max-gap", "max_gap", type=_POSITIVE, default=6.0, show_default=True, help="Reporting gap (hours) that splits a visit.")
 @click.option("--max-speed", "max_speed", type=_POSITIVE, default=50.0, show_default=True, help="Implied speed (knots) above which a jump is impossible.")
-@click.option("--events", is_flag=True, help="Also find loitering and encounters.")
-@click.option("--loiter-speed", type=_POSITIVE, default=2.0, show_default=True, help="Loitering: average speed under (knots).")
-@click.option("--loiter-hours", type=_POSITIVE, default=2.0, show_default=True, help="Loitering: for at least (hours).")
-@click.option("--encounter-distance", type=_POSITIVE, default=500.0, show_default=True, help="Encounter: vessels within (metres).")
-@click.option("--encounter-speed", type=_POSITIVE, default=2.0, show_default=True, help="Encounter: both under (knots).")
-@click.option("--encounter-hours", type=_POSITIVE, default=2.0, show_default=True, help="Encounter: for at least (hours).")
+@click.option("--events", is_flag=True, help="Also find going dark, loitering and encounters (works without --zone/--area).")
+@click.option("--dark-hours", type=_POSITIVE, default=geomap.EventOptions.dark_hours, show_default=True, help="Going dark: silent for at least (hours).")
+@click.option("--loiter-speed", type=_POSITIVE, default=geomap.EventOptions.loiter_speed_kn, show_default=True, help="Loitering: average speed under (knots).")
+@click.option("--loiter-hours", type=_POSITIVE, default=geomap.EventOptions.loiter_hours, show_default=True, help="Loitering: for at least (hours).")
+@click.option("--encounter-distance", type=_POSITIVE, default=geomap.EventOptions.encounter_distance_m, show_default=True, help="Encounter: vessels within (metres).")
+@click.option("--encounter-speed", type=_POSITIVE, default=geomap.EventOptions.encounter_speed_kn, show_default=True, help="Encounter: both under (knots).")
+@click.option("--encounter-hours", type=_POSITIVE, default=geomap.EventOptions.encounter_hours, show_default=True, help="Encounter: for at least (hours).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help=_OUTPUT_HELP)
-@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons, to this CSV file (- is stdout).")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons and line numbers, to this CSV file (- is stdout).")
 @click.option("--engine", type=click.Choice(["default", "dask"]), default="default", show_default=True, help="dask: dask-geopandas over partitioned Parquet.")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
+@click.option("--workers", type=Count(min=1), default=None, help="With --engine dask and no --scheduler: worker threads of the local cluster (default: one per core).")
 @_user_errors
 def vessels(file: str, **opts: Any) -> None:
-    """Vessel visits to a zone (and loitering, encounters) from an AIS file.
+    """Vessel visits to a zone, and going dark, loitering and encounters, from an AIS file.
 
-    FILE is CSV or Parquet (or a folder of Parquet files) with the US AIS archive
-    columns (MMSI, BaseDateTime, LAT, LON, SOG, ..., VesselName) or mmsi,
-    timestamp, lat, lon, sog, cog, name. Times without a zone are read as UTC.
-    Rejected rows are counted by reason on stderr.
+    FILE is CSV (plain or gzip) or Parquet (or a folder of Parquet files) with the
+    US AIS archive columns (MMSI, BaseDateTime, LAT, LON, SOG, ..., VesselName) or
+    mmsi, timestamp, lat, lon, sog, cog, name. Times without a zone are read as
+    UTC. Rejected rows (malformed, bad values, duplicates, impossible jumps) are
+    counted by reason on stderr.
 
     \b
     Examples:
       geomap vessels ais.csv --zone CHN:territorial_sea
+      geomap vessels ais.csv.gz --events --format json -o events.json
       geomap vessels ais.parquet --area sansha_bay.geojson --events --format json -o out.json
     """
     from geomap.vessels import analyse, format_report, parse_columns_option, resolve_area, summary_lines, write_rejects
 
     _check_outputs({"-o": opts["output"] or geomap.STDOUT, "--rejects": opts["rejects_path"]})
     area = resolve_area(zone=opts["zone"], area=opts["area"])
-    event_options = {
-        "loiter_speed_kn": opts["loiter_speed"],
-        "loiter_hours": opts["loiter_hours"],
-        "encounter_distance_m": opts["encounter_distance"],
-        "encounter_speed_kn": opts["encounter_speed"],
-        "encounter_hours": opts["encounter_hours"],
-    }
+    options = geomap.EventOptions(
+        dark_hours=opts["dark_hours"],
+        loiter_speed_kn=opts["loiter_speed"],
+        loiter_hours=opts["loiter_hours"],
+        encounter_distance_m=opts["encounter_distance"],
+        encounter_speed_kn=opts["encounter_speed"],
+        encounter_hours=opts["encounter_hours"],
+    )
     result = analyse(
         file,
         area=area,
@@ -195,15 +218,21 @@ def vessels(file: str, **opts: Any) -> None:
         max_gap_h=opts["max_gap"],
         max_speed_kn=opts["max_speed"],
         events=opts["events"],
-        event_options=event_options if opts["events"] else None,
+        event_options=options,
         engine=opts["engine"],
         scheduler=opts["scheduler"],
+        workers=opts["workers"],
+        progress=_progress(),
     )
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
     for line in summary_lines(result.summary):
         click.echo(line, err=True)
     if opts["rejects_path"]:
         write_rejects(result.rejects, opts["rejects_path"])
-    text = format_report(result.visits, result.events, fmt=opts["fmt"], summary=result.summary, positions=result.positions)
+    text = format_report(
+        result.visits, result.events, fmt=opts["fmt"], summary=result.summary, positions=result.positions, vessels=result.vessels
+    )
     _emit(text, opts["output"])
 
 
@@ -223,7 +252,7 @@ def vessels(file: str, **opts: Any) -> None:
 @click.option("--id", "element_id", metavar="ID", help="With --fragment: id of the map element (letters, digits, "
               "- and _; default: a hash of the content), so one map can be pasted twice on a page.")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium); - is stdout.")
-@click.option("--ais", "ais_file", type=click.Path(path_type=str), help="AIS positions file (CSV/Parquet): draw vessel tracks, loitering and encounters.")
+@click.option("--ais", "ais_file", type=click.Path(path_type=str), help="AIS positions file (CSV, NMEA or Parquet): draw vessel tracks, dashed gaps and events.")
 @click.option("--ais-zone", metavar="COUNTRY:ZONE", help="With --ais: also draw visits to this zone, e.g. CHN:territorial_sea.")
 @click.option("--ais-area", type=click.Path(dir_okay=False, path_type=str), help="With --ais: also draw visits to the polygons of this file.")
 @click.option("--width", type=Count(200, 8000), default=1000, show_default=True, help="Map width in pixels (PNG size; data is prepared for it).")
@@ -263,8 +292,10 @@ def render_cmd(article: str | None, **opts: Any) -> None:
     extra_layers: list = list(opts["layer_files"])
     if opts["ais_file"]:
         from geomap.layers import vessel_layers
+        from geomap.vessels import analyse, resolve_area
 
-        extra_layers += vessel_layers(opts["ais_file"], zone=opts["ais_zone"], area=opts["ais_area"])
+        analysis = analyse(opts["ais_file"], area=resolve_area(zone=opts["ais_zone"], area=opts["ais_area"]), events=True)
+        extra_layers += vessel_layers(analysis)
     elif opts["ais_zone"] or opts["ais_area"]:
         raise UserError("--ais-zone/--ais-area need --ais FILE")
     m = render(

@@ -1,4 +1,4 @@
-"""Benchmark: visits of 10 million AIS positions against CHN:territorial_sea.
+"""Benchmark: visits of 10 million AIS positions against CHN:territorial_sea, against a bare Arrow read.
 
 Builds (once, cached) a synthetic AIS file in the US public archive schema:
 a few thousand vessels on random walks in East Asian waters, one fix every few
@@ -8,11 +8,16 @@ process::
 
     geomap vessels FILE --zone CHN:territorial_sea --format csv -o visits.csv
 
-and prints the wall-clock time and the peak resident memory of that process.
+and prints the wall-clock time and the peak resident memory of that process,
+beside the time ``pyarrow.csv.read_csv`` alone takes to read the same file (in
+a fresh process, import excluded) and the ratio of the two. With
+``--compare-dask`` it also writes the same rows as Parquet and runs the default
+engine and ``--engine dask`` with 1 and 2 workers on it.
 
 Usage::
 
     python benchmarks/ais.py                      # 10M rows, CSV, in ./.bench/
+    python benchmarks/ais.py --rows 2000000 --compare-dask
     python benchmarks/ais.py --rows 1000000 --format parquet
     python benchmarks/ais.py --area bay.geojson   # a polygon file instead of the zone
 """
@@ -21,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shlex
 import subprocess
 import sys
@@ -118,16 +122,41 @@ def _reflect(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return lo + np.where(y > w, 2 * w - y, y)
 
 
-def run(path: Path, out: Path, *, zone: str | None, area: str | None, engine: str, command: str = "geomap") -> tuple[float, float, str]:
+def arrow_read_seconds(path: Path) -> float:
+    """Seconds ``pyarrow.csv.read_csv`` (or ``pyarrow.parquet.read_table``) takes on the file, in a fresh process."""
+    reader = "pyarrow.parquet.read_table" if path.suffix == ".parquet" else "pyarrow.csv.read_csv"
+    code = (
+        "import sys, time, pyarrow.csv, pyarrow.parquet\n"
+        f"t = time.perf_counter(); {reader}(sys.argv[1]); print(time.perf_counter() - t)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+#: runs one command and prints, last on stderr, the peak resident memory (KiB) of that command alone
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "rc = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(rc)\n"
+)
+
+
+def run(path: Path, out: Path, *, zone: str | None, area: str | None, engine: str, command: str = "geomap",
+        workers: int | None = None) -> tuple[float, float, str]:
     """Run ``geomap vessels`` in a child process; return (seconds, peak MiB, command)."""
     target = ["--area", area] if area else ["--zone", zone]
     cmd = [*shlex.split(command), "vessels", str(path), *target, "--format", "csv", "-o", str(out)]
     if engine != "default":
         cmd += ["--engine", engine]
+    if workers:
+        cmd += ["--workers", str(workers)]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True)
     seconds = time.perf_counter() - t0
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    lines = proc.stderr.rstrip("\n").split("\n")
+    peak_mib = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else float("nan")
+    proc.stderr = "\n".join(lines[:-1]) + "\n"
     if proc.returncode:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
     print(proc.stderr, end="", flush=True)
@@ -144,6 +173,7 @@ def main() -> None:
     ap.add_argument("--area", help="polygon file instead of --zone")
     ap.add_argument("--engine", default="default", choices=["default", "dask"])
     ap.add_argument("--command", default="geomap", help='how to start geomap, e.g. "python cli.py" in a source checkout')
+    ap.add_argument("--compare-dask", action="store_true", help="also time both engines on the same rows as Parquet")
     args = ap.parse_args()
     d = Path(args.dir)
     d.mkdir(parents=True, exist_ok=True)
@@ -153,11 +183,25 @@ def main() -> None:
         print(f"building {path} ...", flush=True)
         build(path, rows=args.rows, vessels=args.vessels)
         print(f"built in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)", flush=True)
+    bare = arrow_read_seconds(path)
     seconds, peak, cmd = run(path, d / "visits.csv", zone=args.zone, area=args.area, engine=args.engine, command=args.command)
     n_visits = sum(1 for _ in open(d / "visits.csv")) - 1
     print(f"command: {cmd}")
     print(f"rows: {args.rows:,} (+{max(args.rows // 1000, 1):,} duplicates)  vessels: {args.vessels}  visits: {n_visits:,}")
-    print(f"time: {seconds:.1f} s   peak memory (RSS): {peak:.0f} MiB")
+    print(f"time: {seconds:.2f} s   peak memory (RSS): {peak:.0f} MiB")
+    print(f"bare Arrow read of the same file: {bare:.2f} s   ratio: {seconds / bare:.1f}x")
+    if args.compare_dask:
+        pq_path = path.with_suffix(".parquet")
+        if not pq_path.exists():
+            build(pq_path, rows=args.rows, vessels=args.vessels)
+        default_s, _, _ = run(pq_path, d / "visits_pq.csv", zone=args.zone, area=args.area, engine="default", command=args.command)
+        print(f"parquet, default engine: {default_s:.2f} s")
+        for workers in (1, 2):
+            dask_s, _, _ = run(pq_path, d / f"visits_dask{workers}.csv", zone=args.zone, area=args.area, engine="dask",
+                               command=args.command, workers=workers)
+            same = (d / f"visits_dask{workers}.csv").read_bytes() == (d / "visits_pq.csv").read_bytes()
+            print(f"parquet, --engine dask --workers {workers}: {dask_s:.2f} s  ({dask_s / default_s:.2f}x the default engine; "
+                  f"{'identical' if same else 'DIFFERENT'} output)")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ _LAZY = {
     "MAX_ARTICLE_BYTES": "geomap.files:MAX_ARTICLE_BYTES",
     "FORMATS": "geomap.tables:FORMATS",
     "NM_KM": "geomap.units:NM_KM",
+    # every default value once, read at call time
+    "EventOptions": "geomap.defaults:EventOptions",
 }
 
 __all__ = ["__version__", *_LAZY]

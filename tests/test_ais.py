@@ -103,6 +103,7 @@ def test_every_kind_of_bad_row_is_counted_and_kept_for_rejects(tmp_path):
     pos = read_positions(f)
     assert pos.reject_counts() == {
         "malformed_row": 0,
+        "bad_sentence": 0,
         "bad_mmsi": 1,
         "bad_time": 1,
         "position_missing": 2,

@@ -57,7 +57,7 @@ def test_json_output_has_summary_visits_and_events(cli, files):
     assert r.exit_code == 0, r.output
     doc = json.loads(out.read_text())
     assert doc["summary"]["rejected"] == {
-        "malformed_row": 0, "bad_mmsi": 0, "bad_time": 1, "position_missing": 1, "position_out_of_range": 1, "duplicate": 1, "impossible_jump": 0,
+        "malformed_row": 0, "bad_sentence": 0, "bad_mmsi": 0, "bad_time": 1, "position_missing": 1, "position_out_of_range": 1, "duplicate": 1, "impossible_jump": 0,
     }
     assert doc["summary"]["naive_times"] == 47
     visits = {v["mmsi"]: v for v in doc["visits"]}
@@ -95,21 +95,24 @@ def test_user_errors_exit_2_without_traceback(cli, files):
     r = runner.invoke(cli, ["vessels", str(files["dir"] / "none.csv"), "--area", str(files["bay"])])
     assert r.exit_code == 2 and "no such file" in r.stderr
     r = runner.invoke(cli, ["vessels", str(files["ais"])])
-    assert r.exit_code == 2 and "exactly one of --zone" in r.stderr
+    assert r.exit_code == 2 and "give --zone COUNTRY:zone" in r.stderr and "--events" in r.stderr
+    r = runner.invoke(cli, ["vessels", str(files["ais"]), "--zone", "XYZ:eez"])
+    assert r.exit_code == 2 and "no zones for country code 'XYZ'" in r.stderr and "CHN" in r.stderr
     r = runner.invoke(cli, ["vessels", str(files["ais"]), "--area", str(files["bay"]), "--columns", "mmsi=nope"])
     assert r.exit_code == 2 and "no such column" in r.stderr
 
 
 def test_hostile_vessel_names_are_escaped_in_map_layers(files):
     from geomap.layers.vessels import vessel_layers
-    from geomap.render.map import render
     from geomap.render.embed import write_html
+    from geomap.render.map import render
+    from geomap.vessels import analyse, file_area
 
-    layers = vessel_layers(files["ais"], area=files["bay"])
-    assert [lyr.name for lyr in layers] == ["Vessel tracks", "Visits", "Vessel events"]
+    layers = vessel_layers(analyse(files["ais"], area=file_area(files["bay"]), events=True))
+    assert [lyr.name for lyr in layers] == ["Vessel tracks", "Track gaps", "Visits", "Loitering"]
     tracks = layers[0].gdf
     assert HOSTILE in set(tracks["name"])  # the data keeps the name as it is
-    assert len(layers[1].gdf) == 2 and len(layers[2].gdf) == 1
+    assert len(layers[2].gdf) == 2 and len(layers[3].gdf) == 1
     html_path = files["dir"] / "map.html"
     m = render(None, layers=layers, zones=False, borders=False, basemap="none")
     write_html(m, html_path)
@@ -126,7 +129,7 @@ def test_render_command_draws_ais_layers(cli, files):
     )
     assert r.exit_code == 0, r.output
     html = out.read_text()
-    assert "Vessel tracks" in html and "Visits" in html and "Vessel events" in html
+    assert "Vessel tracks" in html and "Visits" in html and "Loitering" in html
     assert "<script>alert(" not in html
 
 
@@ -139,9 +142,31 @@ def test_tracks_layer_splits_at_gaps_and_skips_single_fixes(tmp_path):
     rows.append((2, T0, 27.0, 120.0, 5.0, "LONELY"))
     f = tmp_path / "gaps.csv"
     pd.DataFrame(rows, columns=["mmsi", "timestamp", "lat", "lon", "sog", "name"]).to_csv(f, index=False)
-    layer = tracks_layer(read_positions(f))
+    from geomap.vessels.visits import track_pieces
+
+    pos = read_positions(f)
+    layer = tracks_layer(pos, pieces=track_pieces(pos, max_gap_h=6))
     assert list(layer.gdf["mmsi"]) == ["1", "1"]
     # straight pieces simplify to their ends: fixes 0..2 and 4..6 (fix 3 alone between two gaps)
     assert [g.coords[0][0] for g in layer.gdf.geometry] == pytest.approx([119.0, 119.04])
     assert [g.coords[-1][0] for g in layer.gdf.geometry] == pytest.approx([119.02, 119.06])
     assert list(layer.gdf["positions"]) == ["3", "3"]
+
+
+def test_gaps_are_dashed_lines_and_events_have_their_own_symbols(tmp_path):
+    from geomap.layers.vessels import EVENT_SYMBOLS, vessel_layers
+    from geomap.vessels import analyse
+
+    minutes = [0, 10, 20, 20 + 900, 30 + 900]  # silent for 15 h
+    rows = [(412000001, T0 + pd.Timedelta(minutes=m), 26.0, 122.0 + 0.01 * i, 5.0, "DARK") for i, m in enumerate(minutes)]
+    f = tmp_path / "dark.csv"
+    pd.DataFrame(rows, columns=["mmsi", "timestamp", "lat", "lon", "sog", "name"]).to_csv(f, index=False)
+    layers = {lyr.name: lyr for lyr in vessel_layers(analyse(f, area=None, events=True))}
+    gaps = layers["Track gaps"]
+    assert gaps.style["dashArray"] and len(gaps.gdf) == 1
+    assert list(gaps.gdf.geometry[0].coords) == pytest.approx([(122.02, 26.0), (122.03, 26.0)])
+    assert gaps.gdf["kind"].item() == "not seen (reporting gap)"
+    dark, back = layers["Going dark"], layers["Reappearing"]
+    assert dark.gdf.geometry[0].x == pytest.approx(122.02) and back.gdf.geometry[0].x == pytest.approx(122.03)
+    assert "silent 15.0 h" in dark.gdf["detail"].item()
+    assert dark.style["fillColor"] == EVENT_SYMBOLS["going_dark"][2] != back.style["fillColor"]

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geomap.vessels.read import read_positions
 from geomap.vessels.events import encounters, find_events, loitering
+from geomap.vessels.read import read_positions
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 DEG_LAT_M = 111_195.0  # metres per degree of latitude on the mean sphere (close enough to place tracks)
@@ -100,3 +100,56 @@ def test_find_events_combines_both_kinds_sorted(tmp_path):
     assert list(ev["event"]) == ["loitering", "loitering", "encounter"]
     assert list(ev["mmsi"]) == [111, 222, 111]
     assert ev["in_area"].isna().all()
+
+
+def _later(track, hours):
+    """The same track ``hours`` later."""
+    t = pd.to_datetime(track["timestamp"]) + pd.Timedelta(hours=hours)
+    return track.assign(timestamp=t.dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def test_a_vessel_that_falls_silent_goes_dark(tmp_path):
+    from geomap.vessels.events import going_dark
+
+    before = _track(3, "DARK", lat=26.0, lon=122.0, hours=2, kn=10)
+    after = _later(_track(3, "DARK", lat=26.5, lon=122.5, hours=2, kn=10), 16)
+    short = _track(4, "BRIEF", lat=27.0, lon=123.0, hours=1, kn=10)
+    short_after = _later(_track(4, "BRIEF", lat=27.0, lon=123.3, hours=1, kn=10), 7)
+    pos = _positions(tmp_path, before, after, short, short_after)
+    ev = going_dark(pos)
+    assert list(ev["mmsi"]) == [3]  # the 6-hour silence is a gap, not going dark (12 h)
+    e = ev.iloc[0]
+    assert e["start_time"] == T0 + pd.Timedelta(hours=2) and e["end_time"] == T0 + pd.Timedelta(hours=16)
+    assert e["duration_h"] == pytest.approx(14.0)
+    assert (e["lon"], e["lat"]) == pytest.approx((before["lon"].iloc[-1], 26.0))
+    assert (e["end_lon"], e["end_lat"]) == pytest.approx((122.5, 26.5))
+    from geomap.zones import geodesic
+
+    assert e["distance_m"] == pytest.approx(1000 * float(geodesic(26.0, before["lon"].iloc[-1], 26.5, 122.5)), rel=1e-6)
+    assert e["implied_speed_kn"] == pytest.approx(e["distance_m"] / 1852 / 14.0)
+    assert list(going_dark(pos, min_hours=5)["mmsi"]) == [3, 4]
+
+
+def test_events_without_zone_from_the_command_line(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+    from geomap.console.cli import main
+
+    before = _track(3, "DARK", lat=26.0, lon=122.0, hours=2, kn=10)
+    after = _later(_track(3, "DARK", lat=26.5, lon=122.5, hours=2, kn=10), 16)
+    f = tmp_path / "t.csv"
+    pd.concat([before, after]).to_csv(f, index=False)
+    out = tmp_path / "ev.json"
+    r = CliRunner().invoke(main, ["vessels", str(f), "--events", "--format", "json", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text())
+    assert doc["visits"] == [] and doc["summary"]["zone"] is None
+    dark = [e for e in doc["events"] if e["event"] == "going_dark"]
+    assert len(dark) == 1 and dark[0]["start_time"] == "2024-01-01T02:00:00Z" and dark[0]["end_time"] == "2024-01-01T16:00:00Z"
+    assert dark[0]["zone"] and dark[0]["end_zone"] and dark[0]["in_area"] is None
+    assert doc["summary"]["event_counts"]["going_dark"] == 1
+    assert doc["summary"]["rows_read"] == len(before) + len(after) == doc["summary"]["rows_kept"]
+    assert "1 going dark" in r.stderr
+    r = CliRunner().invoke(main, ["vessels", str(f), "--events", "--dark-hours", "20", "--format", "csv"])
+    assert r.exit_code == 0 and "going_dark" not in r.stdout

@@ -16,12 +16,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from geomap.console.cli import main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.vessels.read import read_positions
-from geomap.console.cli import main
 from geomap.errors import InputError
+from geomap.vessels.read import read_positions
 
 HEADER = "MMSI,BaseDateTime,LAT,LON,SOG,VesselName"
 GOOD = [f"412000001,2024-01-01T00:{10 * i:02d}:00,26.6,{119.40 + 0.01 * i:.2f},9.0,ALPHA" for i in range(6)]
@@ -284,8 +284,8 @@ def parquet_tables(draw) -> pa.Table:
             values = draw(st.lists(st.one_of(st.none(), st.integers(-(2**31), 2**31 - 1)), min_size=n, max_size=n))
             if pa.types.is_timestamp(t) or pa.types.is_int64(t):
                 values = [None if v is None else v * draw(st.sampled_from([1, 10**3, 10**6, 10**9])) for v in values]
-        if pa.types.is_timestamp(t) and t.unit == "us":
-            values = [None if v is None else max(min(v, 2**62), -(2**62)) for v in values]
+        if pa.types.is_timestamp(t):  # Parquet stores seconds as milliseconds: keep that in int64
+            values = [None if v is None else max(min(v, 2**52), -(2**52)) for v in values]
         cols[name] = pa.array(values, t)
     return pa.table(cols)
 

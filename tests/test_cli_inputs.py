@@ -85,7 +85,7 @@ def test_unknown_options_are_still_reported():
 NUMERIC_OPTIONS = [
     ("vessels", "--max-gap"), ("vessels", "--max-speed"), ("vessels", "--loiter-speed"),
     ("vessels", "--loiter-hours"), ("vessels", "--encounter-distance"), ("vessels", "--encounter-speed"),
-    ("vessels", "--encounter-hours"), ("places", "--threshold"), ("places", "--max-bytes"),
+    ("vessels", "--encounter-hours"), ("vessels", "--dark-hours"), ("vessels", "--workers"), ("places", "--threshold"), ("places", "--max-bytes"),
     ("render", "--width"), ("render", "--height"), ("render", "--max-bytes"),
 ]
 

@@ -189,9 +189,10 @@ def test_fragment_id_names_the_element_and_bad_ids_are_refused(in_tmp):
 
 def _api_map(folder: Path):
     from geomap.layers.vessels import vessel_layers
+    from geomap.vessels import analyse
 
     layers = [hostile.write_property_values(folder), *hostile.write_property_keys(folder)]
-    layers += vessel_layers(hostile.write_ais(folder))
+    layers += vessel_layers(analyse(hostile.write_ais(folder), area=None, events=True))
     points = [(30.0, 120 + 0.05 * i, p) for i, p in enumerate(hostile.PAYLOADS)]
     return render(layers=layers, points=points, title=hostile.PAYLOADS[0], zones=False, borders=False,
                   basemap="none")

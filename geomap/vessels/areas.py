@@ -11,17 +11,16 @@ from __future__ import annotations
 import dataclasses
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-from geomap.errors import DataError, InputError, first_line
+from geomap.errors import InputError, first_line
 
-__all__ = ["Area", "zone_area", "file_area", "parse_zone_spec", "zone_labels"]
+__all__ = ["Area", "file_area", "parse_zone_spec", "zone_area", "zone_labels"]
 
 _TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
-_FALLBACK_ZONES = ("land", "inland_water", "internal_waters", "territorial_sea", "contiguous_zone", "eez", "none")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,7 +61,7 @@ def parse_zone_spec(spec: str) -> tuple[str, tuple[str, ...]]:
     Raises
     ------
     InputError
-        If the text is not ``COUNTRY:zone`` or names an unknown zone.
+        If the text is not ``COUNTRY:zone`` or names an unknown country or zone.
     """
     zones = _zone_names()
     country, sep, zone = (spec or "").partition(":")
@@ -75,6 +74,11 @@ def parse_zone_spec(spec: str) -> tuple[str, tuple[str, ...]]:
     for z in parts:
         if z not in zones:
             raise InputError(f"--zone {spec!r}: unknown zone {z!r}; valid zones are {', '.join(zones)}")
+    from geomap.zones import countries
+
+    known = countries()
+    if country not in known:
+        raise InputError(f"--zone {spec!r}: no zones for country code {country!r}; valid codes are {', '.join(known)}")
     return country, parts
 
 
@@ -86,21 +90,17 @@ def zone_area(spec: str) -> Area:
     the fast path of ``geomap zone``. The zone engine answers ``territorial_sea``
     for internal waters too (its source data does not separate them).
     """
-    country, zones = parse_zone_spec(spec)
-    try:
-        from geomap.zones import grid as zmod
-    except ImportError as exc:
-        raise DataError(f"--zone {spec}: the zone engine is not available ({exc}); use --area FILE with a polygon file") from None
+    from geomap.zones import classify_arrays, zone_mask
 
-    zone_mask = getattr(zmod, "zone_mask", None)
+    country, zones = parse_zone_spec(spec)
     wanted = np.array(zones, dtype=object)
 
     def contains(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         if len(lon) == 0:
             return np.zeros(0, bool)
-        if zone_mask is not None and len(zones) == 1:  # compares class ids, no strings
+        if len(zones) == 1:  # compares class ids, no strings
             return zone_mask(lon, lat, country=country, zone=zones[0])
-        c, z = zmod.classify_arrays(lon, lat)
+        c, z = classify_arrays(lon, lat)
         return (np.asarray(c, dtype=object) == country) & np.isin(np.asarray(z, dtype=object), wanted)
 
     return Area(name=f"{country}:{'+'.join(zones)}", contains=contains)
@@ -182,17 +182,13 @@ def _read_area_file(p: Path):
 
 def zone_labels(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Return ``COUNTRY:zone`` (or ``"none"``) for each point, from the zone engine.
-
-    Returns an array of empty strings if the zone engine is not available.
     """
     lon = np.asarray(lon, np.float64)
     lat = np.asarray(lat, np.float64)
     if lon.size == 0:
         return np.array([], dtype=object)
-    try:
-        from geomap.zones.grid import classify_arrays
-    except ImportError:
-        return np.full(lon.shape, "", dtype=object)
+    from geomap.zones import classify_arrays
+
     c, z = classify_arrays(lon, lat)
     c = np.asarray(c, dtype=object)
     z = np.asarray(z, dtype=object)
@@ -203,8 +199,6 @@ def zone_labels(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 def _zone_names() -> tuple[str, ...]:
-    try:
-        from geomap.zones.grid import ZONES
-    except ImportError:
-        return _FALLBACK_ZONES
+    from geomap.zones import ZONES
+
     return tuple(ZONES)

@@ -27,6 +27,7 @@ bytes, whatever their name.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import gzip
@@ -34,8 +35,9 @@ import io
 import os
 import sys
 import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Iterator, Mapping, Sequence
+from typing import IO
 
 import numpy as np
 import pyarrow as pa
@@ -43,7 +45,7 @@ import pyarrow.csv as pacsv
 
 from geomap.errors import InputError
 
-__all__ = ["RowBlock", "csv_blocks", "read_header", "MAX_LINE_BYTES", "BLOCK_BYTES"]
+__all__ = ["BLOCK_BYTES", "MAX_LINE_BYTES", "RowBlock", "csv_blocks", "open_input", "read_header"]
 
 #: raw bytes read per block; each block is parsed by Arrow's threads
 BLOCK_BYTES = 16 << 20
@@ -71,6 +73,13 @@ class RowBlock:
         Blank lines in the block (not rows).
     size_hint : int or None
         Estimated number of rows in the whole file (None when unknown).
+    line_offset : int or None
+        Line number minus row number (1 for CSV, whose header is line 1; 0
+        for NMEA logs; None for Parquet, which has no lines).
+    other_messages : int
+        NMEA messages that are neither positions nor names (not rows).
+    malformed_reason : str
+        The reject reason of the ``malformed`` rows.
     """
 
     batch: pa.RecordBatch
@@ -78,6 +87,41 @@ class RowBlock:
     malformed: list[tuple[int, str, str]]
     blank_lines: int
     size_hint: int | None
+    line_offset: int | None = 1
+    other_messages: int = 0
+    malformed_reason: str = "malformed_row"
+
+
+@contextlib.contextmanager
+def open_input(source: str | os.PathLike) -> Iterator[tuple[str, int | None, IO[bytes]]]:
+    """Open a file (or ``"-"``, standard input) for reading, gzip decompressed when its first bytes say so.
+
+    Yields
+    ------
+    (str, int or None, binary stream)
+        The input's name for messages, its size in bytes when known
+        (plain files), and a buffered stream with ``peek``.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be opened.
+    """
+    name, size = _describe(source)
+    own = source != "-"
+    try:
+        raw = sys.stdin.buffer if not own else open(source, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be opened ({exc.strerror or exc}); give a CSV, NMEA or Parquet file") from None
+    try:
+        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
+        if buffered.peek(2)[:2] == _GZIP_MAGIC:
+            yield name, None, io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"), buffer_size=1 << 20)
+        else:
+            yield name, size, buffered
+    finally:
+        if own:
+            raw.close()
 
 
 def read_header(source: str | os.PathLike | IO[bytes]) -> list[str]:
@@ -98,6 +142,8 @@ def csv_blocks(
     columns: Sequence[str] | None = None,
     block_bytes: int = BLOCK_BYTES,
     header_check=None,
+    name: str | None = None,
+    size: int | None = None,
 ) -> Iterator[RowBlock]:
     """Yield the parsed blocks of a CSV file, malformed rows set aside.
 
@@ -113,6 +159,8 @@ def csv_blocks(
         Called with the header's column names before any row is read; may
         raise (e.g. when required columns are missing) and may return the
         columns to keep, replacing ``columns``.
+    name, size : optional
+        The input's name and size, when ``source`` is an open stream.
 
     Yields
     ------
@@ -125,6 +173,8 @@ def csv_blocks(
         longer than :data:`MAX_LINE_BYTES`).
     """
     with _Reader(source) as reader:
+        reader.name = name or reader.name
+        reader.size = size if size is not None else reader.size
         header = reader.header
         if header_check is not None:
             chosen = header_check(header)
@@ -133,12 +183,10 @@ def csv_blocks(
         wanted = list(dict.fromkeys(columns)) if columns is not None else names
         size = reader.size
         hint = None
-        for buf, line0 in reader.blocks(block_bytes):
-            block = _parse(buf, line0=line0, names=names, wanted=wanted, path=reader.name)
-            if hint is None and size and block.rows.size:
-                hint = int(block.rows.size * max(size / max(len(buf), 1), 1.0) * 1.02) + 1
-            block.size_hint = hint
-            yield block
+        for buf, line0, n_lines in reader.blocks(block_bytes):
+            if hint is None and size:
+                hint = int(n_lines * max(size / max(len(buf), 1), 1.0) * 1.02) + 1
+            yield _parse(buf, line0=line0, n_lines=n_lines, names=names, wanted=wanted, path=reader.name, hint=hint)
 
 
 # --------------------------------------------------------------------------- raw reading
@@ -158,12 +206,12 @@ class _Reader:
         self._eof = False
         self._lines = 0  # lines returned so far (the header is line 1)
 
-    def __enter__(self) -> "_Reader":
+    def __enter__(self) -> _Reader:
         src = self._source
         if src == "-":
             src = sys.stdin.buffer
         try:
-            raw = open(src, "rb") if not hasattr(src, "read") else src  # noqa: SIM115
+            raw = open(src, "rb") if not hasattr(src, "read") else src
         except OSError as exc:
             raise InputError(f"{self.name}: cannot be opened ({exc.strerror or exc}); give a CSV or Parquet file") from None
         self._raw = raw
@@ -183,7 +231,8 @@ class _Reader:
         try:
             return self._stream.read(n)  # type: ignore[union-attr]
         except (OSError, EOFError, zlib.error) as exc:
-            what = "gzip data is broken or cut short" if isinstance(self._stream, gzip.GzipFile) else "read failed"
+            gz = isinstance(self._stream, gzip.GzipFile) or isinstance(getattr(self._stream, "raw", None), gzip.GzipFile)
+            what = "gzip data is broken or cut short" if gz else "read failed"
             raise InputError(
                 f"{self.name}: {what} after line {self._lines} ({exc}); the file may be incomplete, download it again"
             ) from None
@@ -218,8 +267,8 @@ class _Reader:
             raise InputError(f"{self.name}: line 1 (the header) is not valid CSV ({exc})") from None
         self._lines = 1
 
-    def blocks(self, block_bytes: int) -> Iterator[tuple[bytes, int]]:
-        """Yield (block of whole lines ending in ``\\n``, lines before it)."""
+    def blocks(self, block_bytes: int) -> Iterator[tuple[bytes, int, int]]:
+        """Yield (block of whole lines ending in ``\\n``, lines before it, lines in it)."""
         carry = self._rest
         self._rest = b""
         eof = self._eof
@@ -236,7 +285,12 @@ class _Reader:
                 data, carry = carry, b""
             if b"\r" in data:
                 data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            cut = data.rfind(b"\n") + 1 if not eof else len(data)
+            if len(data) > block_bytes:  # at most one block (and the line it ends in) at a time
+                cut = data.rfind(b"\n", 0, block_bytes) + 1 or data.find(b"\n", block_bytes) + 1
+            else:
+                cut = data.rfind(b"\n") + 1 if not eof else len(data)
+            if cut == 0 and eof:
+                cut = len(data)
             if cut == 0:
                 if len(data) > MAX_LINE_BYTES:
                     raise InputError(
@@ -250,8 +304,9 @@ class _Reader:
             if not data:
                 continue
             line0 = self._lines
-            self._lines += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-            yield data, line0
+            n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+            self._lines += n_lines
+            yield data, line0, n_lines
 
 
 def _describe(source) -> tuple[str, int | None]:
@@ -281,17 +336,16 @@ def _unique(names: Sequence[str]) -> list[str]:
 # --------------------------------------------------------------------------- parsing a block
 
 
-def _parse(buf: bytes, *, line0: int, names: list[str], wanted: list[str], path: str) -> RowBlock:
-    """Parse one block of whole lines; set aside rows Arrow cannot parse."""
+def _parse(buf: bytes, *, line0: int, n_lines: int, names: list[str], wanted: list[str], path: str, hint: int | None) -> RowBlock:
+    """Parse one block of ``n_lines`` whole lines; set aside rows Arrow cannot parse."""
     if not buf.isascii():
         try:
             buf.decode("utf-8")
         except UnicodeDecodeError:
             buf = buf.decode("utf-8", "replace").encode("utf-8")
-    n_lines = buf.count(b"\n") + (0 if buf.endswith(b"\n") else 1)
     batch, bad_texts = _arrow_parse(buf, names=names, wanted=wanted, where=f"{path}: after line {line0}")
     if batch.num_rows == n_lines:  # the usual case: every line a row
-        return RowBlock(batch, np.arange(line0, line0 + n_lines, dtype=np.int64), [], 0, None)
+        return RowBlock(batch, np.arange(line0, line0 + n_lines, dtype=np.int64), [], 0, hint)
     lines = buf.split(b"\n")[:n_lines]
     n_blank = sum(1 for line in lines if not line)
     quoted_bad: dict[int, tuple[str, str]] = {}
@@ -302,7 +356,9 @@ def _parse(buf: bytes, *, line0: int, names: list[str], wanted: list[str], path:
         lines = buf.split(b"\n")[:n_lines]
     located = _locate(lines, bad_texts, quoted_bad, parsed=batch.num_rows)
     if located is None:  # Arrow and the line split disagree: parse this block line by line
-        return _parse_by_line(lines, line0=line0, names=names, wanted=wanted, quoted_bad=quoted_bad)
+        block = _parse_by_line(lines, line0=line0, names=names, wanted=wanted, quoted_bad=quoted_bad)
+        block.size_hint = hint
+        return block
     skipped, blank = located
     keep = np.ones(n_lines, bool)
     keep[skipped] = False
@@ -315,7 +371,7 @@ def _parse(buf: bytes, *, line0: int, names: list[str], wanted: list[str], path:
             text = lines[i].decode("utf-8", "replace")
             detail = f"{_field_count(text)} fields where the header has {len(names)}"
         malformed.append((line0 + i, detail, text[:MAX_REJECT_TEXT]))
-    return RowBlock(batch, line0 + np.flatnonzero(keep).astype(np.int64), malformed, len(blank), None)
+    return RowBlock(batch, line0 + np.flatnonzero(keep).astype(np.int64), malformed, len(blank), hint)
 
 
 def _arrow_parse(buf: bytes, *, names: list[str], wanted: list[str], where: str) -> tuple[pa.RecordBatch, list[str]]:

@@ -17,13 +17,16 @@ Runs on a :class:`distributed.LocalCluster` unless a scheduler address is given.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from geomap.defaults import EventOptions
+from geomap.errors import InputError
+from geomap.vessels.areas import Area
 from geomap.vessels.read import (
     REJECT_REASONS,
     build_positions,
@@ -35,8 +38,6 @@ from geomap.vessels.read import (
     recognise_columns,
     row_blocks,
 )
-from geomap.vessels.areas import Area
-from geomap.errors import InputError
 
 __all__ = ["analyse_dask"]
 
@@ -55,13 +56,14 @@ _CLEAN_META = {
 def analyse_dask(
     path: str | os.PathLike,
     *,
-    area: Area,
+    area: Area | None,
     columns: Mapping[str, str] | None = None,
     max_gap_h: float,
     max_speed_kn: float,
     events: bool = False,
-    event_options: Mapping[str, float] | None = None,
+    event_options: EventOptions | None = None,
     scheduler: str | None = None,
+    workers: int | None = None,
 ):
     """Find visits (and events) with dask; see :func:`geomap.vessels.analysis.analyse`.
 
@@ -70,10 +72,13 @@ def analyse_dask(
     scheduler : str, optional
         Address of a running dask scheduler (``tcp://host:8786``); a local
         cluster is started (and closed) when None.
+    workers : int, optional
+        Worker threads of the local cluster (dask's default, one per core,
+        when None); ignored with ``scheduler``.
 
     Returns
     -------
-    (visits, events or None, summary, rejects)
+    (visits, events or None, summary, rejects, vessels or None)
     """
     try:
         import dask
@@ -87,8 +92,9 @@ def analyse_dask(
         ) from None
 
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file; give a Parquet file, a folder of Parquet files or a CSV file")
+    if str(path) != "-" and not p.exists():
+        raise InputError(f"{p}: no such file; give a Parquet file, a folder of Parquet files, a CSV file or an NMEA log")
+    options = event_options or EventOptions()
 
     cluster = None
     if scheduler:
@@ -97,24 +103,28 @@ def analyse_dask(
         except OSError as exc:
             raise InputError(f"--scheduler {scheduler}: cannot connect ({exc}); check the address") from None
     else:
-        cluster = LocalCluster(processes=False, dashboard_address=None)
+        kw = {} if workers is None else {"n_workers": 1, "threads_per_worker": int(workers)}
+        cluster = LocalCluster(processes=False, dashboard_address=None, **kw)
         client = Client(cluster)
     try:  # the client is the default scheduler until it is closed
-        if is_parquet(p):
-            parsed, rows_read, blank = _parse_parquet(p, columns=columns, dd=dd)
+        if str(path) != "-" and is_parquet(p):
+            parsed, counts = _parse_parquet(p, columns=columns, dd=dd)
         else:
-            parsed, rows_read, blank = _parse_csv(p, columns=columns, dd=dd)
+            parsed, counts = _parse_text(p, columns=columns, dd=dd)
         parsed = parsed.persist()
         rejects1 = parsed[parsed["reason"] != ""][["row", "reason", *_RAW]]
         clean = parsed[parsed["reason"] == ""][list(_CLEAN_META)]
-        points = dask_geopandas.from_dask_dataframe(
-            clean, geometry=dask_geopandas.points_from_xy(clean, x="lon", y="lat", crs="EPSG:4326")
-        )
         meta = _parsed_meta()[list(_CLEAN_META)].assign(inside=pd.Series(dtype=bool))
-        clean = points.map_partitions(_with_inside, area, meta=meta)
+        if area is not None:
+            points = dask_geopandas.from_dask_dataframe(
+                clean, geometry=dask_geopandas.points_from_xy(clean, x="lon", y="lat", crs="EPSG:4326")
+            )
+            clean = points.map_partitions(_with_inside, area, meta=meta)
+        else:
+            clean = clean.assign(inside=False)
         by_vessel = clean.shuffle(on="mmsi", shuffle_method="tasks")
         parts = [
-            dask.delayed(_analyse_partition)(part, area.name, area, max_gap_h, max_speed_kn, events, dict(event_options or {}))
+            dask.delayed(_analyse_partition)(part, area, max_gap_h, max_speed_kn, events, options)
             for part in by_vessel.to_delayed()
         ]
         rejects_first = rejects1.compute()
@@ -124,8 +134,8 @@ def analyse_dask(
         if cluster is not None:
             cluster.close()
     return _merge(
-        results, rejects_first, rows_read=rows_read, blank_lines=blank, path=str(p), lines=not is_parquet(p),
-        area=area, events=events, event_options=event_options,
+        results, rejects_first, read_counts=counts, path=str(p),
+        area=area, events=events, options=options,
     )
 
 
@@ -148,21 +158,24 @@ def _parse_parquet(p: Path, *, columns, dd):
     lengths = ddf.map_partitions(len).compute()
     offsets = [int(o) for o in np.r_[0, np.cumsum(lengths)[:-1]] + 1]
     parsed = ddf.map_partitions(_parse_partition, cols, offsets, meta=_parsed_meta(), align_dataframes=False)
-    return parsed, int(sum(lengths)), 0
+    return parsed, {"rows_read": int(sum(lengths)), "blank_lines": 0, "other_messages": 0, "line_offset": None}
 
 
-def _parse_csv(p: Path, *, columns, dd):
-    """CSV blocks read and parsed by the default engine's reader (malformed rows and all), as partitions."""
-    frames, rows_read, blank = [], 0, 0
+def _parse_text(p: Path, *, columns, dd):
+    """CSV or NMEA blocks read and parsed by the default engine's reader (malformed rows and all), as partitions."""
+    frames = []
+    counts = {"rows_read": 0, "blank_lines": 0, "other_messages": 0, "line_offset": 1}
     for cols, block in row_blocks(p, columns=columns):
         names: dict[str, int] = {}
         arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names)
-        frames.append(_parsed_frame(arrays, [bad, malformed_rejects(block.malformed)], names))
-        rows_read += block.rows.size + len(block.malformed)
-        blank += block.blank_lines
+        frames.append(_parsed_frame(arrays, [bad, malformed_rejects(block.malformed, reason=block.malformed_reason)], names))
+        counts["rows_read"] += block.rows.size + len(block.malformed)
+        counts["blank_lines"] += block.blank_lines
+        counts["other_messages"] += block.other_messages
+        counts["line_offset"] = block.line_offset
     if not frames:
         frames = [_parsed_meta()]
-    return dd.from_pandas(pd.concat(frames, ignore_index=True), npartitions=max(len(frames), 1)), rows_read, blank
+    return dd.from_pandas(pd.concat(frames, ignore_index=True), npartitions=max(len(frames), 1)), counts
 
 
 def _parsed_meta() -> pd.DataFrame:
@@ -192,10 +205,10 @@ def _parsed_frame(arrays: Mapping[str, np.ndarray], rejects: list[pd.DataFrame],
             "name": lookup[arrays["name_code"]],  # -1 (no name) picks the trailing ""
             "naive": arrays["naive"],
             "reason": "",
-            **{k: None for k in _RAW},
+            **dict.fromkeys(_RAW),
         }
     )
-    types = {**_CLEAN_META, **{k: "str" for k in ("reason", *_RAW)}}
+    types = {**_CLEAN_META, **dict.fromkeys(("reason", *_RAW), "str")}
     bad = [r for r in rejects if len(r)]
     if not bad:
         return kept.astype(types)
@@ -226,10 +239,11 @@ def _with_inside(gdf, area: Area) -> pd.DataFrame:
 # --------------------------------------------------------------------------- per vessel group
 
 
-def _analyse_partition(df: pd.DataFrame, zone_name: str, area: Area, max_gap_h, max_speed_kn, events, event_options):
-    """Visits, late rejects, loitering and encounter samples of the vessels of one partition."""
-    from geomap.vessels.events import encounter_samples, loitering
-    from geomap.vessels.visits import find_visits
+def _analyse_partition(df: pd.DataFrame, area: Area | None, max_gap_h: float, max_speed_kn: float, events: bool, options: EventOptions):
+    """Visits, late rejects, single-vessel events and encounter samples of one partition's vessels."""
+    from geomap.vessels.events import encounter_samples, vessel_events
+    from geomap.vessels.identity import vessel_table
+    from geomap.vessels.visits import empty_visits, find_visits, track_pieces
 
     codes, uniques = pd.factorize(df["name"].where(df["name"] != "", None), use_na_sentinel=True)
     data = {
@@ -246,7 +260,8 @@ def _analyse_partition(df: pd.DataFrame, zone_name: str, area: Area, max_gap_h, 
     pos = build_positions(
         data, names=[str(u) for u in uniques], rejects=[], path="", columns={}, rows_read=len(df), max_speed_kn=max_speed_kn
     )
-    visits = find_visits(pos, area, zone_name=zone_name, max_gap_h=max_gap_h)
+    pieces = track_pieces(pos, max_gap_h=max_gap_h)
+    visits = find_visits(pos, area, zone_name=area.name, pieces=pieces) if area is not None else empty_visits()
     out = {
         "visits": visits.drop(columns=["_first", "_last"]),
         "rejects": pos.rejects,
@@ -256,20 +271,14 @@ def _analyse_partition(df: pd.DataFrame, zone_name: str, area: Area, max_gap_h, 
         "names": pos.vessel_names(),
     }
     if events:
-        lo_opts = {k: event_options[k] for k in ("loiter_speed_kn", "loiter_hours") if k in event_options}
-        out["loitering"] = loitering(
-            pos, speed_kn=lo_opts.get("loiter_speed_kn", 2.0), min_hours=lo_opts.get("loiter_hours", 2.0), max_gap_h=max_gap_h
-        )
-        out["samples"] = encounter_samples(
-            pos,
-            speed_kn=event_options.get("encounter_speed_kn", 2.0),
-            step_min=event_options.get("step_min", 10.0),
-            max_gap_h=max_gap_h,
-        )
+        out["events"] = vessel_events(pos, options=options, pieces=pieces, max_speed_kn=max_speed_kn)
+        out["vessel_table"] = vessel_table(pos)
+        out["samples"] = encounter_samples(pos, speed_kn=options.encounter_speed_kn, step_min=options.step_min, pieces=pieces)
     return out
 
 
-def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines: int, path: str, lines: bool, area: Area, events: bool, event_options):
+def _merge(results, rejects_first: pd.DataFrame, *, read_counts: dict, path: str, area: Area | None, events: bool, options: EventOptions):
+    """One result from the partitions' results: visits, events, summary and rejects as the default engine gives them."""
     from geomap.vessels.visits import empty_visits
 
     frames = [r["visits"] for r in results if len(r["visits"])]
@@ -278,38 +287,39 @@ def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines:
     first = rejects_first.rename(columns=_RAW)
     rej_frames = [f for f in [first, *(r["rejects"] for r in results)] if len(f)]
     rejects = pd.concat(rej_frames, ignore_index=True) if rej_frames else empty_rejects()
-    rejects = normalise_rejects(rejects, lines=lines)
+    rejects = normalise_rejects(rejects, line_offset=read_counts["line_offset"])
     counts = rejects["reason"].value_counts()
     rejected = {r: int(counts.get(r, 0)) for r in REJECT_REASONS}
     naive = sum(r["naive"] for r in results)
     summary = {
         "file": path,
-        "rows_read": rows_read,
+        "rows_read": int(read_counts["rows_read"]),
         "rows_kept": int(sum(r["kept"] for r in results)),
         "rows_rejected": sum(rejected.values()),
         "rejected": rejected,
         "vessels": int(sum(r["vessels"] for r in results)),
         "naive_times": int(naive),
-        "blank_lines": int(blank_lines),
+        "blank_lines": int(read_counts["blank_lines"]),
+        "other_messages": int(read_counts["other_messages"]),
         "time_note": f"{naive} times had no time zone and were read as UTC" if naive else "all times carried a time zone",
         "engine": "dask",
     }
-    ev = None
+    ev = table = None
     if events:
         from geomap.vessels.events import combine_events, encounters_from_samples
 
+        tables = [r["vessel_table"] for r in results if len(r["vessel_table"])]
+        table = pd.concat(tables, ignore_index=True).sort_values("mmsi", ignore_index=True) if tables else results[0]["vessel_table"]
         names: dict[int, str] = {}
         for r in results:
             names.update(r["names"])
         samples = [r["samples"] for r in results if len(r["samples"])]
-        opts = dict(event_options or {})
         meet = encounters_from_samples(
-            pd.concat(samples, ignore_index=True) if samples else results[0]["samples"] if results else pd.DataFrame(),
+            pd.concat(samples, ignore_index=True) if samples else pd.DataFrame(columns=["mmsi", "k", "lon", "lat"]),
             names,
-            distance_m=opts.get("encounter_distance_m", 500.0),
-            min_hours=opts.get("encounter_hours", 2.0),
-            step_min=opts.get("step_min", 10.0),
+            distance_m=options.encounter_distance_m,
+            min_hours=options.encounter_hours,
+            step_min=options.step_min,
         )
-        lo = [r["loitering"] for r in results if len(r["loitering"])]
-        ev = combine_events(pd.concat(lo, ignore_index=True) if lo else results[0]["loitering"], meet, area=area)
-    return visits, ev, summary, rejects
+        ev = combine_events([*(f for r in results for f in r["events"]), meet], area=area, options=options)
+    return visits, ev, summary, rejects, table

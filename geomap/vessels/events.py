@@ -1,5 +1,16 @@
-"""Loitering and encounters, with Global Fishing Watch's published default thresholds.
+"""Vessel events: going dark, loitering and encounters, with published default thresholds.
 
+Going dark
+    a vessel silent for at least ``dark_hours`` (12 h): the event runs from
+    the last fix before the silence to the first fix after it, with both
+    positions, the distance between them (WGS84) and the speed it implies,
+    the zone at each end and whether the silence began inside the area. 12 h
+    is the shortest gap of Global Fishing Watch's published AIS gap events
+    (GFW technical documentation, "Gaps": published gap events are 12 hours
+    or longer; its candidate table starts at 6 hours, geomap's default
+    ``max_gap`` that splits visits). GFW also counts a gap as suspected
+    intentional disabling only more than 50 nm from shore; geomap reports
+    every gap and gives its distance from the coast (``shore_nm``) instead.
 Loitering
     one vessel whose speed stays under ``loiter_speed_kn`` (2 kn) for at least
     ``loiter_hours`` (2 h). The speed of a fix-to-fix segment is the mean of the
@@ -9,15 +20,15 @@ Loitering
     time-weighted mean of its segments.
 Encounter
     two vessels within ``encounter_distance_m`` (500 m) of each other, both
-    under ``encounter_speed_kn`` (2 kn), for at least ``encounter_hours`` (2 h).
-    Each vessel's slow segments are sampled on a common time grid
-    (``step_min``, 10 min) by linear interpolation; close pairs at each grid time
-    are found with a k-d tree on Earth-centred coordinates and checked on the
-    WGS84 ellipsoid; runs of consecutive close grid times form the events.
+    under ``encounter_speed_kn`` (2 kn), for at least ``encounter_hours`` (2 h),
+    reported once per pair. Each vessel's slow segments are sampled on a
+    common time grid (``step_min``, 10 min) by linear interpolation; close
+    pairs at each grid time are found with a k-d tree on Earth-centred
+    coordinates and checked on the WGS84 ellipsoid; runs of consecutive close
+    grid times form the events.
 
-Global Fishing Watch also requires events to be away from shore or anchorages;
-geomap does not apply that filter but reports the zone each event is in. All
-work is vectorised over fixes and grid samples.
+The loitering and encounter thresholds are Global Fishing Watch's published
+defaults. All work is vectorised over fixes and grid samples.
 """
 
 from __future__ import annotations
@@ -25,18 +36,40 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geomap.units import EARTH_RADIUS_M, KNOT_M_S, haversine_m
+from geomap.defaults import (
+    DARK_HOURS,
+    ENCOUNTER_DISTANCE_M,
+    ENCOUNTER_HOURS,
+    ENCOUNTER_SPEED_KN,
+    LOITER_HOURS,
+    LOITER_SPEED_KN,
+    PORT_RADIUS_KM,
+    STEP_MIN,
+    STOP_HOURS,
+    STOP_SPEED_KN,
+    EventOptions,
+)
+from geomap.units import EARTH_RADIUS_M, KNOT_M_S, NM_M, haversine_m
 from geomap.vessels.read import Positions
 from geomap.vessels.visits import DEFAULT_MAX_GAP_H, track_pieces
 
-__all__ = ["loitering", "encounters", "encounter_samples", "encounters_from_samples", "EVENT_COLUMNS", "find_events", "combine_events"]
+__all__ = [
+    "EVENT_COLUMNS",
+    "EVENT_KINDS",
+    "EventOptions",
+    "combine_events",
+    "encounter_samples",
+    "encounters",
+    "encounters_from_samples",
+    "find_events",
+    "going_dark",
+    "loitering",
+    "stops",
+    "vessel_events",
+]
 
-LOITER_SPEED_KN = 2.0
-LOITER_HOURS = 2.0
-ENCOUNTER_DISTANCE_M = 500.0
-ENCOUNTER_SPEED_KN = 2.0
-ENCOUNTER_HOURS = 2.0
-STEP_MIN = 10.0
+#: event kinds, in the order they are counted
+EVENT_KINDS = ("going_dark", "loitering", "encounter", "port_call", "anchorage", "name_change", "identity_conflict")
 
 EVENT_COLUMNS = [
     "event",
@@ -54,6 +87,17 @@ EVENT_COLUMNS = [
     "avg_speed_kn",
     "min_distance_m",
     "positions",
+    "end_lon",
+    "end_lat",
+    "end_zone",
+    "distance_m",
+    "implied_speed_kn",
+    "shore_nm",
+    "flag",
+    "other_flag",
+    "port",
+    "sts_candidate",
+    "previous_name",
 ]
 
 
@@ -61,45 +105,183 @@ def find_events(
     pos: Positions,
     *,
     area=None,
-    loiter_speed_kn: float = LOITER_SPEED_KN,
-    loiter_hours: float = LOITER_HOURS,
-    encounter_distance_m: float = ENCOUNTER_DISTANCE_M,
-    encounter_speed_kn: float = ENCOUNTER_SPEED_KN,
-    encounter_hours: float = ENCOUNTER_HOURS,
-    step_min: float = STEP_MIN,
+    options: EventOptions | None = None,
     max_gap_h: float = DEFAULT_MAX_GAP_H,
+    max_speed_kn: float | None = None,
+    pieces: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Loitering events and encounters in one frame (:data:`EVENT_COLUMNS`).
+    """Every kind of event (:data:`EVENT_KINDS`) in one frame (:data:`EVENT_COLUMNS`).
 
-    ``zone`` is the zone engine's ``COUNTRY:zone`` at the event's position (empty
-    when the zone data is not installed); ``in_area`` says whether the position is
-    inside ``area`` (None without an area).
+    Parameters
+    ----------
+    pos : Positions
+    area : Area, optional
+        ``in_area`` says whether each event (a going-dark event: its start)
+        is inside it; None without an area.
+    options : EventOptions, optional
+    max_gap_h : float
+        Reporting gap (hours) that ends a loitering run or a vessel's samples.
+    max_speed_kn : float, optional
+        Implied speed of an impossible jump, for identity conflicts (the
+        reader's default when None).
+    pieces : ndarray, optional
+        :func:`geomap.vessels.visits.track_pieces` of ``pos`` (computed when None).
+
+    ``zone`` is the zone engine's ``COUNTRY:zone`` at the event's position.
     """
-    lo = loitering(pos, speed_kn=loiter_speed_kn, min_hours=loiter_hours, max_gap_h=max_gap_h)
-    en = encounters(
-        pos,
-        distance_m=encounter_distance_m,
-        speed_kn=encounter_speed_kn,
-        min_hours=encounter_hours,
-        step_min=step_min,
-        max_gap_h=max_gap_h,
+    opt = options or EventOptions()
+    if pieces is None:
+        pieces = track_pieces(pos, max_gap_h=max_gap_h)
+    samples = encounter_samples(pos, speed_kn=opt.encounter_speed_kn, step_min=opt.step_min, pieces=pieces)
+    return combine_events(
+        [
+            *vessel_events(pos, options=opt, pieces=pieces, max_speed_kn=max_speed_kn),
+            encounters_from_samples(
+                samples, pos.vessel_names(), distance_m=opt.encounter_distance_m, min_hours=opt.encounter_hours, step_min=opt.step_min
+            ),
+        ],
+        area=area,
+        options=opt,
     )
-    return combine_events(lo, en, area=area)
 
 
-def combine_events(loiter: pd.DataFrame, meet: pd.DataFrame, *, area=None) -> pd.DataFrame:
-    """Concatenate loitering and encounters, sort them and add ``zone`` and ``in_area``."""
+def vessel_events(pos: Positions, *, options: EventOptions, pieces: np.ndarray, max_speed_kn: float | None = None) -> list[pd.DataFrame]:
+    """The events that need one vessel's fixes only: going dark, loitering, stops, name changes, identity conflicts."""
+    from geomap.vessels.identity import identity_conflicts, name_changes
+    from geomap.vessels.read import MAX_SPEED_KN
+
+    return [
+        going_dark(pos, min_hours=options.dark_hours),
+        loitering(pos, speed_kn=options.loiter_speed_kn, min_hours=options.loiter_hours, pieces=pieces),
+        stops(pos, speed_kn=options.stop_speed_kn, min_hours=options.stop_hours, port_radius_km=options.port_radius_km, pieces=pieces),
+        name_changes(pos),
+        identity_conflicts(pos, max_speed_kn=max_speed_kn or MAX_SPEED_KN, extra=pos.rejects),
+    ]
+
+
+def combine_events(frames: list[pd.DataFrame], *, area=None, options: EventOptions | None = None) -> pd.DataFrame:
+    """Concatenate event frames, sort them, and add zones, ``in_area``, distance from shore, flags and transfer candidates."""
     from geomap.vessels.areas import zone_labels
+    from geomap.vessels.identity import flag_states
 
-    frames = [f for f in (loiter, meet) if len(f)]
-    ev = pd.concat(frames, ignore_index=True) if frames else _empty()
+    opt = options or EventOptions()
+    frames = [f for f in frames if len(f)]
+    ev = pd.concat([f.reindex(columns=EVENT_COLUMNS) for f in frames], ignore_index=True) if frames else _empty()
     ev = ev.sort_values(["start_time", "event", "mmsi", "other_mmsi"], kind="stable", ignore_index=True)
-    ev["zone"] = zone_labels(ev["lon"].to_numpy(np.float64), ev["lat"].to_numpy(np.float64))
-    if area is not None and len(ev):
-        ev["in_area"] = area(ev["lon"].to_numpy(np.float64), ev["lat"].to_numpy(np.float64))
-    else:
-        ev["in_area"] = None
-    return ev[EVENT_COLUMNS]
+    lon, lat = ev["lon"].to_numpy(np.float64), ev["lat"].to_numpy(np.float64)
+    ev["zone"] = zone_labels(lon, lat)
+    ends = ev["end_lon"].notna().to_numpy()
+    end_zone = np.full(len(ev), None, dtype=object)
+    if ends.any():
+        end_zone[ends] = zone_labels(ev["end_lon"].to_numpy(np.float64)[ends], ev["end_lat"].to_numpy(np.float64)[ends])
+    ev["end_zone"] = end_zone
+    ev["shore_nm"] = _shore_nm(lon, lat)
+    ev["in_area"] = area(lon, lat) if area is not None and len(ev) else None
+    ev["flag"] = flag_states(ev["mmsi"].to_numpy(np.int64))[0] if len(ev) else []
+    other = ev["other_mmsi"].notna().to_numpy()
+    other_flag = np.full(len(ev), None, dtype=object)
+    if other.any():
+        other_flag[other] = flag_states(ev["other_mmsi"].to_numpy()[other].astype(np.int64))[0]
+    ev["other_flag"] = other_flag
+    meet = (ev["event"] == "encounter").to_numpy()
+    sts = np.full(len(ev), None, dtype=object)
+    if meet.any():
+        from geomap.vessels.ports import nearest_ports
+
+        port, _ = nearest_ports(lon[meet], lat[meet], radius_km=opt.port_radius_km)
+        sts[meet] = (port < 0) & (ev["shore_nm"].to_numpy(np.float64)[meet] >= opt.sts_shore_nm)
+    ev["sts_candidate"] = sts
+    return _typed(ev[EVENT_COLUMNS])
+
+
+def _shore_nm(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Distance (nm) from each point to the nearest coastline; NaN without coastline data."""
+    if lon.size == 0:
+        return np.zeros(0)
+    from geomap.units import NM_KM
+    from geomap.zones import distance_to_layer
+
+    try:
+        return distance_to_layer(lon, lat, layer="coastline") / NM_KM
+    except (OSError, KeyError, ValueError):
+        return np.full(lon.shape, np.nan)
+
+
+def going_dark(pos: Positions, *, min_hours: float = DARK_HOURS) -> pd.DataFrame:
+    """Going-dark events: a vessel silent for at least ``min_hours`` between two of its fixes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`EVENT_COLUMNS` with ``event == "going_dark"``: ``lon``/``lat`` and
+        ``start_time`` where the vessel went silent, ``end_lon``/``end_lat`` and
+        ``end_time`` where it reappeared, ``distance_m`` between the two (WGS84)
+        and ``implied_speed_kn``.
+    """
+    n = len(pos)
+    if n < 2:
+        return _empty()
+    dt = np.diff(pos.t)
+    i = np.flatnonzero((pos.mmsi[1:] == pos.mmsi[:-1]) & (dt >= min_hours * 3600e9))
+    if i.size == 0:
+        return _empty()
+    from pyproj import Geod
+
+    j = i + 1
+    _, _, dist = Geod(ellps="WGS84").inv(pos.lon[i], pos.lat[i], pos.lon[j], pos.lat[j])
+    hours = dt[i] / 3600e9
+    names = pos.vessel_names()
+    mmsi = pos.mmsi[i]
+    return pd.DataFrame(
+        {
+            "event": "going_dark",
+            "mmsi": mmsi,
+            "name": np.array([names.get(int(m), "") for m in mmsi], dtype=object),
+            "start_time": pd.to_datetime(pos.t[i], unit="ns", utc=True),
+            "end_time": pd.to_datetime(pos.t[j], unit="ns", utc=True),
+            "duration_h": hours,
+            "lon": pos.lon[i],
+            "lat": pos.lat[i],
+            "positions": 2,
+            "end_lon": pos.lon[j],
+            "end_lat": pos.lat[j],
+            "distance_m": dist,
+            "implied_speed_kn": dist / NM_M / hours,
+        }
+    )
+
+
+def stops(
+    pos: Positions,
+    *,
+    speed_kn: float = STOP_SPEED_KN,
+    min_hours: float = STOP_HOURS,
+    port_radius_km: float = PORT_RADIUS_KM,
+    pieces: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Stops: port calls (within ``port_radius_km`` of a port) and anchorage stops (outside every port).
+
+    A stop is a run of segments under ``speed_kn`` lasting at least
+    ``min_hours``, within one track piece; its position is the mean of its fixes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Event columns with ``event`` ``"port_call"`` (``port`` names the port:
+        ``LOCODE Name``) or ``"anchorage"``.
+    """
+    runs = _slow_runs(pos, speed_kn=speed_kn, min_hours=min_hours, pieces=pieces)
+    if runs is None:
+        return _empty()
+    ev = _run_events(pos, *runs, kind="stop")
+    from geomap.vessels.ports import load_ports, nearest_ports
+
+    idx, _ = nearest_ports(ev["lon"].to_numpy(), ev["lat"].to_numpy(), radius_km=port_radius_km)
+    ports = load_ports()
+    found = idx >= 0
+    ev["event"] = np.where(found, "port_call", "anchorage")
+    ev["port"] = [f"{ports.locode[i]} {ports.name[i]}" if i >= 0 else None for i in idx]
+    return ev
 
 
 def segment_speeds_kn(pos: Positions) -> np.ndarray:
@@ -118,7 +300,12 @@ def segment_speeds_kn(pos: Positions) -> np.ndarray:
 
 
 def loitering(
-    pos: Positions, *, speed_kn: float = LOITER_SPEED_KN, min_hours: float = LOITER_HOURS, max_gap_h: float = DEFAULT_MAX_GAP_H
+    pos: Positions,
+    *,
+    speed_kn: float = LOITER_SPEED_KN,
+    min_hours: float = LOITER_HOURS,
+    max_gap_h: float = DEFAULT_MAX_GAP_H,
+    pieces: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Loitering events: runs of slow segments lasting at least ``min_hours``.
 
@@ -128,46 +315,48 @@ def loitering(
         :data:`EVENT_COLUMNS` with ``event == "loitering"``; position is the mean
         of the event's fixes.
     """
-    n = len(pos)
-    if n < 2:
-        return _empty()
-    piece = track_pieces(pos, max_gap_h=max_gap_h)
+    runs = _slow_runs(pos, speed_kn=speed_kn, min_hours=min_hours, pieces=pieces, max_gap_h=max_gap_h)
+    return _empty() if runs is None else _run_events(pos, *runs, kind="loitering")
+
+
+def _slow_runs(pos: Positions, *, speed_kn: float, min_hours: float, pieces: np.ndarray | None, max_gap_h: float = DEFAULT_MAX_GAP_H):
+    """Maximal runs of segments under ``speed_kn`` within a track piece lasting ``min_hours``: (starts, stops, slow, speed) or None."""
+    if len(pos) < 2:
+        return None
+    piece = track_pieces(pos, max_gap_h=max_gap_h) if pieces is None else pieces
     speed = segment_speeds_kn(pos)
     # a segment i -> i+1 is usable when i+1 continues the same piece
     cont = np.r_[piece[1:] == 0, False]
-    slow = cont & (speed < speed_kn)
-    starts, stops = _runs(slow)  # segments [s, e): fixes s .. e
-    if starts.size == 0:
-        return _empty()
-    dur = (pos.t[stops] - pos.t[starts]) / 3600e9
-    ok = dur >= min_hours
-    starts, stops, dur = starts[ok], stops[ok], dur[ok]
-    if starts.size == 0:
-        return _empty()
+    with np.errstate(invalid="ignore"):
+        slow = cont & (speed < speed_kn)
+    starts, stops_ = _runs(slow)  # segments [s, e): fixes s .. e
+    ok = (pos.t[stops_] - pos.t[starts]) / 3600e9 >= min_hours
+    if not ok.any():
+        return None
+    return starts[ok], stops_[ok], slow, speed
+
+
+def _run_events(pos: Positions, starts: np.ndarray, stops_: np.ndarray, slow: np.ndarray, speed: np.ndarray, *, kind: str) -> pd.DataFrame:
+    """Events of the slow runs ``[starts, stops_]``: times, mean position, time-weighted average speed."""
     dt = np.r_[np.diff(pos.t), 0].astype(np.float64)
-    wsum = _range_sums(np.where(slow, speed * dt, 0.0), starts, stops)
-    tsum = _range_sums(np.where(slow, dt, 0.0), starts, stops)
-    lon = _range_sums(pos.lon, starts, stops + 1) / (stops - starts + 1)
-    lat = _range_sums(pos.lat, starts, stops + 1) / (stops - starts + 1)
+    wsum = _range_sums(np.where(slow, speed * dt, 0.0), starts, stops_)
+    tsum = _range_sums(np.where(slow, dt, 0.0), starts, stops_)
+    lon = _range_sums(pos.lon, starts, stops_ + 1) / (stops_ - starts + 1)
+    lat = _range_sums(pos.lat, starts, stops_ + 1) / (stops_ - starts + 1)
     names = pos.vessel_names()
     mmsi = pos.mmsi[starts]
     return pd.DataFrame(
         {
-            "event": "loitering",
+            "event": kind,
             "mmsi": mmsi,
             "name": np.array([names.get(int(m), "") for m in mmsi], dtype=object),
-            "other_mmsi": pd.array([None] * len(mmsi), dtype="Int64"),
-            "other_name": "",
             "start_time": pd.to_datetime(pos.t[starts], unit="ns", utc=True),
-            "end_time": pd.to_datetime(pos.t[stops], unit="ns", utc=True),
-            "duration_h": dur,
+            "end_time": pd.to_datetime(pos.t[stops_], unit="ns", utc=True),
+            "duration_h": (pos.t[stops_] - pos.t[starts]) / 3600e9,
             "lon": lon,
             "lat": lat,
-            "zone": "",
-            "in_area": None,
             "avg_speed_kn": wsum / np.where(tsum > 0, tsum, 1.0),
-            "min_distance_m": np.nan,
-            "positions": stops - starts + 1,
+            "positions": stops_ - starts + 1,
         }
     )
 
@@ -195,7 +384,12 @@ def encounters(
 
 
 def encounter_samples(
-    pos: Positions, *, speed_kn: float = ENCOUNTER_SPEED_KN, step_min: float = STEP_MIN, max_gap_h: float = DEFAULT_MAX_GAP_H
+    pos: Positions,
+    *,
+    speed_kn: float = ENCOUNTER_SPEED_KN,
+    step_min: float = STEP_MIN,
+    max_gap_h: float = DEFAULT_MAX_GAP_H,
+    pieces: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Positions of slow vessels on the common time grid (one row per vessel and grid time).
 
@@ -210,7 +404,7 @@ def encounter_samples(
     if len(pos) < 2:
         return empty
     step = int(step_min * 60e9)
-    piece = track_pieces(pos, max_gap_h=max_gap_h)
+    piece = track_pieces(pos, max_gap_h=max_gap_h) if pieces is None else pieces
     speed = segment_speeds_kn(pos)
     cont = np.r_[piece[1:] == 0, False]
     seg = np.flatnonzero(cont & (speed < speed_kn))  # slow segments i -> i+1
@@ -326,23 +520,43 @@ def _range_sums(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> np
     return c[stops] - c[starts]
 
 
+_DTYPES = {
+    "event": object,
+    "mmsi": np.int64,
+    "name": object,
+    "other_mmsi": "Int64",
+    "other_name": object,
+    "start_time": "datetime64[ns, UTC]",
+    "end_time": "datetime64[ns, UTC]",
+    "duration_h": np.float64,
+    "lon": np.float64,
+    "lat": np.float64,
+    "zone": object,
+    "in_area": object,
+    "avg_speed_kn": np.float64,
+    "min_distance_m": np.float64,
+    "positions": np.int64,
+    "end_lon": np.float64,
+    "end_lat": np.float64,
+    "end_zone": object,
+    "distance_m": np.float64,
+    "implied_speed_kn": np.float64,
+    "shore_nm": np.float64,
+    "flag": object,
+    "other_flag": object,
+    "port": object,
+    "sts_candidate": object,
+    "previous_name": object,
+}
+
+
+def _typed(ev: pd.DataFrame) -> pd.DataFrame:
+    """Events with the column types of :data:`_DTYPES` (text columns None where empty)."""
+    out = ev.astype({c: t for c, t in _DTYPES.items() if c in ev and t not in (object,)})
+    for c in ("name", "other_name"):
+        out[c] = out[c].where(out[c].notna(), "")
+    return out
+
+
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "event": pd.Series(dtype=object),
-            "mmsi": pd.Series(dtype=np.int64),
-            "name": pd.Series(dtype=object),
-            "other_mmsi": pd.Series(dtype="Int64"),
-            "other_name": pd.Series(dtype=object),
-            "start_time": pd.Series(dtype="datetime64[ns, UTC]"),
-            "end_time": pd.Series(dtype="datetime64[ns, UTC]"),
-            "duration_h": pd.Series(dtype=np.float64),
-            "lon": pd.Series(dtype=np.float64),
-            "lat": pd.Series(dtype=np.float64),
-            "zone": pd.Series(dtype=object),
-            "in_area": pd.Series(dtype=object),
-            "avg_speed_kn": pd.Series(dtype=np.float64),
-            "min_distance_m": pd.Series(dtype=np.float64),
-            "positions": pd.Series(dtype=np.int64),
-        }
-    )
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _DTYPES.items()})

@@ -13,6 +13,9 @@ Dirty rows are never dropped silently. Each is counted by reason
     a CSV row that cannot be split into the header's fields: too many or too
     few, a quote that does not close, a last line cut short
     (:mod:`geomap.vessels.csv_blocks`);
+``bad_sentence``
+    an NMEA sentence that cannot be decoded, or a fragment whose companions
+    are missing (:mod:`geomap.vessels.nmea`);
 ``bad_mmsi``
     the MMSI is empty or not a whole number;
 ``bad_time``
@@ -32,49 +35,54 @@ Dirty rows are never dropped silently. Each is counted by reason
     continues from (both sides consistent) cannot be blamed on either fix; it is
     kept and splits the track like a reporting gap.
 
-Times without a zone are read as UTC; the number of such times is reported.
+Column layouts recognised: the US archive (MarineCadastre: MMSI, BaseDateTime,
+LAT, LON, SOG, ..., VesselName), the Danish Maritime Authority's (``# Timestamp``
+as ``DD/MM/YYYY HH:MM:SS``, MMSI, Latitude, Longitude, SOG, ..., Name) and
+plain mmsi, timestamp, lat, lon, sog, name. Times without a zone are read as
+UTC; the number of such times is reported.
 ``rows_read = rows_kept + rows_rejected`` always holds.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import os
-
+import queue
+import threading
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geomap.vessels.csv_blocks import BLOCK_BYTES, RowBlock, csv_blocks
 from geomap.errors import InputError
 from geomap.units import KNOT_M_S, haversine_m
+from geomap.vessels.csv_blocks import BLOCK_BYTES, RowBlock, csv_blocks, open_input
 
 __all__ = [
     "COLUMN_ALIASES",
-    "REJECT_REASONS",
     "REJECT_COLUMNS",
+    "REJECT_REASONS",
+    "Positions",
+    "build_positions",
     "clean_batch",
+    "empty_rejects",
+    "is_parquet",
     "malformed_rejects",
     "normalise_rejects",
-    "empty_rejects",
-    "row_blocks",
-    "is_parquet",
-    "Positions",
-    "read_positions",
-    "build_positions",
     "parse_columns_option",
+    "read_positions",
     "recognise_columns",
+    "row_blocks",
 ]
 
 #: canonical column -> accepted names (compared case-insensitively).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "mmsi": ("mmsi", "ssvid", "mmsi_number"),
-    "time": ("basedatetime", "timestamp", "time", "datetime", "date_time", "timestamp_utc", "ts", "time_utc"),
+    "time": ("basedatetime", "timestamp", "# timestamp", "time", "datetime", "date_time", "timestamp_utc", "ts", "time_utc"),
     "lat": ("lat", "latitude", "y"),
     "lon": ("lon", "lng", "long", "longitude", "x"),
     "sog": ("sog", "speed", "speed_kn", "speed_knots"),
@@ -84,6 +92,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("mmsi", "time", "lat", "lon")
 REJECT_REASONS = (
     "malformed_row",
+    "bad_sentence",
     "bad_mmsi",
     "bad_time",
     "position_missing",
@@ -136,6 +145,8 @@ class Positions:
         Times of kept rows that had no zone and were read as UTC.
     blank_lines : int
         Blank lines of a CSV file (not rows, so not in ``rows_read``).
+    other_messages : int
+        NMEA messages that are neither positions nor names (not rows).
     """
 
     row: np.ndarray
@@ -154,6 +165,7 @@ class Positions:
     rows_read: int
     naive_times: int
     blank_lines: int = 0
+    other_messages: int = 0
 
     def __len__(self) -> int:
         return len(self.mmsi)
@@ -184,6 +196,7 @@ class Positions:
             "vessels": int(np.count_nonzero(self.mmsi[1:] != self.mmsi[:-1]) + 1) if len(self) else 0,
             "naive_times": self.naive_times,
             "blank_lines": self.blank_lines,
+            "other_messages": self.other_messages,
             "time_note": (
                 f"{self.naive_times} times had no time zone and were read as UTC"
                 if self.naive_times
@@ -282,6 +295,7 @@ def read_positions(
     mask=None,
     max_speed_kn: float = MAX_SPEED_KN,
     chunk_bytes: int = BLOCK_BYTES,
+    progress=None,
 ) -> Positions:
     """Read, clean and sort the AIS positions of a CSV or Parquet file.
 
@@ -299,6 +313,8 @@ def read_positions(
         Implied speed (knots) above which a jump between fixes is impossible.
     chunk_bytes : int
         CSV block size; Parquet is read in row batches of a similar size.
+    progress : callable, optional
+        ``progress(rows_read)``, called after each block.
 
     Returns
     -------
@@ -310,20 +326,25 @@ def read_positions(
         If the file is missing, unreadable or lacks a required column.
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file; give a CSV or Parquet file of AIS positions")
+    if str(path) != "-" and not p.exists():
+        raise InputError(f"{p}: no such file; give a CSV, NMEA or Parquet file of AIS positions")
     keys = ("row", "mmsi", "t", "lat", "lon", "sog", "name_code", "naive") + (("inside",) if mask is not None else ())
     store = _Columns(keys)
     rejects: list[pd.DataFrame] = []
     names: dict[str, int] = {}
-    rows_read = blank = 0
+    rows_read = blank = other = 0
+    line_offset: int | None = None if is_parquet(p) else 1
     cols: dict[str, str] = {}
-    for cols, block in row_blocks(p, columns=columns, chunk_bytes=chunk_bytes):
+    for cols, block in prefetch(row_blocks(p, columns=columns, chunk_bytes=chunk_bytes)):
         arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names, mask=mask)
         rows_read += block.rows.size + len(block.malformed)
         blank += block.blank_lines
+        other += block.other_messages
+        line_offset = block.line_offset
+        if progress is not None:
+            progress(rows_read)
         store.append(arrays, hint=block.size_hint)
-        rejects += [r for r in (bad, malformed_rejects(block.malformed)) if len(r)]
+        rejects += [r for r in (bad, malformed_rejects(block.malformed, reason=block.malformed_reason)) if len(r)]
         del block, arrays
         pa.default_memory_pool().release_unused()  # give freed chunk buffers back to the OS
     data = store.finish()
@@ -331,8 +352,8 @@ def read_positions(
     pos = build_positions(
         data, names=list(names), rejects=rejects, path=str(p), columns=cols, rows_read=rows_read, max_speed_kn=max_speed_kn
     )
-    pos.blank_lines = blank
-    pos.rejects = normalise_rejects(pos.rejects, lines=not is_parquet(p))
+    pos.blank_lines, pos.other_messages = blank, other
+    pos.rejects = normalise_rejects(pos.rejects, line_offset=line_offset)
     return pos
 
 
@@ -387,22 +408,78 @@ def is_parquet(p: Path) -> bool:
 def row_blocks(
     p: Path, *, columns: Mapping[str, str] | None, chunk_bytes: int = BLOCK_BYTES
 ) -> Iterator[tuple[dict[str, str], RowBlock]]:
-    """Yield (column map, block of rows) for a CSV or Parquet file, streaming.
+    """Yield (column map, block of rows) for a CSV, NMEA or Parquet file (``-``: standard input), streaming.
 
     CSV blocks come from :func:`geomap.vessels.csv_blocks.csv_blocks` (malformed rows set
-    aside); Parquet row batches are numbered from 1.
+    aside), NMEA logs from :func:`geomap.vessels.nmea.nmea_blocks`; Parquet row
+    batches are numbered from 1.
     """
-    if is_parquet(p):
+    if str(p) != "-" and is_parquet(p):
         yield from _parquet_blocks(p, columns=columns, chunk_bytes=chunk_bytes)
         return
-    found: dict[str, str] = {}
+    from geomap.vessels.nmea import looks_like_nmea, nmea_blocks
 
-    def check(header: list[str]) -> list[str]:
-        found.update(recognise_columns(header, override=columns, path=str(p)))
-        return list(found.values())
+    with open_input(str(p)) as (name, size, stream):
+        try:
+            nmea = looks_like_nmea(stream)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"{name}: gzip data is broken or cut short ({exc}); the file may be incomplete, download it again") from None
+        if nmea:
+            yield from nmea_blocks(stream, name=name)
+            return
+        found: dict[str, str] = {}
 
-    for block in csv_blocks(p, block_bytes=chunk_bytes, header_check=check):
-        yield found, block
+        def check(header: list[str]) -> list[str]:
+            found.update(recognise_columns(header, override=columns, path=name))
+            return list(found.values())
+
+        for block in csv_blocks(stream, block_bytes=chunk_bytes, header_check=check, name=name, size=size):
+            yield found, block
+
+
+_DONE = object()
+
+
+def prefetch(items: Iterator, *, depth: int = 1) -> Iterator:
+    """Yield the items of ``items``, produced by a thread up to ``depth`` items ahead.
+
+    Reading and Arrow's parse release the GIL, so the next block is read while
+    the current one is cleaned. An exception in the thread is raised here.
+    """
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((True, _DONE))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((False, exc))
+
+    thread = threading.Thread(target=work, daemon=True, name="geomap-read")
+    thread.start()
+    try:
+        while True:
+            ok, item = q.get()
+            if not ok:
+                raise item
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _parquet_blocks(p: Path, *, columns, chunk_bytes: int):
@@ -424,7 +501,7 @@ def _parquet_blocks(p: Path, *, columns, chunk_bytes: int):
             if batch.num_rows:
                 rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
                 first += batch.num_rows
-                yield cols, RowBlock(batch, rows, [], 0, hint)
+                yield cols, RowBlock(batch, rows, [], 0, hint, line_offset=None)
     except (pa.ArrowException, OSError) as exc:
         raise InputError(f"{p}: cannot be read as Parquet after row {first - 1} ({_first_line(exc)}); the file may be damaged") from None
 
@@ -503,13 +580,14 @@ def clean_batch(
         and inside with a mask) and the rejected rows.
     """
     n = batch.num_rows
-    get = lambda key: batch.column(batch.schema.get_field_index(cols[key]))  # noqa: E731
+    get = lambda key: batch.column(batch.schema.get_field_index(cols[key]))
     row = np.asarray(rows, np.int64)
     mmsi, mmsi_ok = _to_int(get("mmsi"), cols["mmsi"])
     t, t_ok, naive_mask = _to_time(get("time"), cols["time"])
     lat, lon = _to_float(get("lat"), cols["lat"]), _to_float(get("lon"), cols["lon"])
-    sog = _to_float(get("sog"), cols["sog"]).astype(np.float32) if "sog" in cols else np.full(n, np.nan, np.float32)
-    sog[(sog < 0) | (sog > _NOT_AVAILABLE_SOG)] = np.nan
+    sog = _to_float(get("sog"), cols["sog"]) if "sog" in cols else np.full(n, np.nan)
+    with np.errstate(invalid="ignore"):
+        sog = np.where((sog >= 0) & (sog <= _NOT_AVAILABLE_SOG), sog, np.nan).astype(np.float32)
     code = _name_codes(get("name"), names) if "name" in cols else np.full(n, -1, np.int32)
 
     reason = np.full(n, -1, np.int8)
@@ -544,16 +622,16 @@ def clean_batch(
     return out, rejects
 
 
-def malformed_rejects(malformed: Sequence[tuple[int, str, str]]) -> pd.DataFrame:
-    """Rejects of malformed CSV rows, from (row, what is wrong, text) triples."""
+def malformed_rejects(malformed: Sequence[tuple[int, str, str]], *, reason: str = "malformed_row") -> pd.DataFrame:
+    """Rejects of rows that could not be read, from (row, what is wrong, text) triples."""
     if not malformed:
         return empty_rejects()
     row, detail, text = zip(*malformed)
     return pd.DataFrame(
         {
             "row": np.array(row, np.int64),
-            "reason": "malformed_row",
-            **{k: "" for k in ("mmsi", "time", "lat", "lon")},
+            "reason": reason,
+            **dict.fromkeys(("mmsi", "time", "lat", "lon"), ""),
             "text": [f"{d}: {t}" for d, t in zip(detail, text)],
         }
     )
@@ -672,6 +750,15 @@ def _to_time(arr: pa.Array, column: str = "") -> tuple[np.ndarray, np.ndarray, n
     out[good], ok[good] = ns[good], True
     naive = good.copy()
     rest = np.flatnonzero(~fast_ok)
+    if rest.size:  # the Danish Maritime Authority's "DD/MM/YYYY HH:MM:SS" (UTC)
+        dma = pc.strptime(s.take(pa.array(rest)), format="%d/%m/%Y %H:%M:%S", unit="s", error_is_null=True)
+        dma_ok = ~np.asarray(dma.is_null().to_numpy(zero_copy_only=False))
+        if dma_ok.any():
+            sec = dma.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+            ns, good = _seconds_to_ns(sec, dma_ok)
+            hit = rest[good]
+            out[hit], ok[hit], naive[hit] = ns[good], True, True
+            rest = rest[~dma_ok]
     if rest.size:
         sub = s.take(pa.array(rest))
         epoch = np.asarray(pc.match_substring_regex(sub, _EPOCH_RE).to_numpy(zero_copy_only=False), dtype=bool)
@@ -735,17 +822,17 @@ def _sort_and_check(data: dict[str, np.ndarray], *, max_speed_kn: float):
     if dup.any():
         rejects.append(_rejects_from(data, dup, "duplicate"))
         _take(data, ~dup)
-    jump = _spikes(data, max_speed_kn=max_speed_kn)
+    jump, fast_out = _spikes(data, max_speed_kn=max_speed_kn)
     if jump.any():
         rejects.append(_rejects_from(data, jump, "impossible_jump"))
         _take(data, ~jump)
+        fast_out = fast_out[~jump]
     n = len(data["mmsi"])
     breaks = np.zeros(n, np.int8)
     if n:
         first = np.r_[True, data["mmsi"][1:] != data["mmsi"][:-1]]
         breaks[first] = 1
-        nxt = np.where(np.r_[~first[1:], False], np.arange(1, n + 1), -1)
-        too_fast = np.r_[False, _fast_edges(data, nxt, max_speed_kn)[:-1]]
+        too_fast = np.r_[False, fast_out[:-1]]  # the edge into each fix, from the fix kept before it
         breaks[too_fast & ~first] = 3
     data["breaks"] = breaks
     return data, rejects
@@ -782,26 +869,38 @@ def _duplicates(d: dict[str, np.ndarray]) -> np.ndarray:
     return dup
 
 
-def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -> np.ndarray:
+def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """Fixes that are impossible jumps from both neighbours (iterated a few passes).
 
     Works on the kept fixes through next/previous-kept indices rather than
     compacted copies, and computes speeds in blocks, so the extra memory is a few
-    index arrays whatever the file's size.
+    index arrays whatever the file's size. The speed of each fix-to-next-fix
+    edge is computed once; a later pass recomputes only the edges that skip a
+    rejected fix.
+
+    Returns
+    -------
+    (ndarray of bool, ndarray of bool)
+        The impossible jumps, and for every kept fix whether the edge to the
+        next kept fix of its vessel is too fast.
     """
     mmsi = d["mmsi"]
     n = len(mmsi)
     bad = np.zeros(n, bool)
-    if n < 3:
-        return bad
     ar = np.arange(n)
+    same_next = np.r_[mmsi[1:] == mmsi[:-1], False]
+    plain = np.where(same_next, ar + 1, -1)
+    base = _fast_edges(d, plain, max_speed_kn)
+    if n < 3:
+        return bad, base
     change = np.flatnonzero(np.r_[True, mmsi[1:] != mmsi[:-1], True])
     many = np.repeat(np.diff(change) >= 3, np.diff(change))  # vessels with 3 fixes or more
+    fast_out = base
     for _ in range(passes):
         keep = ~bad
-        nxt = _next_kept(keep, mmsi, ar)
+        nxt = _next_kept(keep, mmsi, ar) if bad.any() else plain
         prv = _prev_kept(keep, mmsi, ar)
-        fast_out = _fast_edges(d, nxt, max_speed_kn) & keep
+        fast_out = _refresh(d, base, plain, nxt, max_speed_kn) & keep
         has_prev, has_next = prv >= 0, nxt >= 0
         fast_in = has_prev & fast_out[np.where(has_prev, prv, 0)]
         first, last = keep & ~has_prev, keep & ~has_next
@@ -809,11 +908,22 @@ def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -
         next_ok = has_next & ~fast_out[np.where(has_next, nxt, 0)]
         prev_ok = has_prev & ~fast_in[np.where(has_prev, prv, 0)]
         flag = keep & many & ((fast_in & fast_out) | (first & fast_out & next_ok) | (last & fast_in & prev_ok))
-        del nxt, prv, fast_in, next_ok, prev_ok
+        del prv, fast_in, next_ok, prev_ok
         if not flag.any():
-            break
+            return bad, fast_out
         bad |= flag
-    return bad
+    keep = ~bad
+    return bad, _refresh(d, base, plain, _next_kept(keep, mmsi, ar), max_speed_kn) & keep
+
+
+def _refresh(d: Mapping[str, np.ndarray], base: np.ndarray, plain: np.ndarray, nxt: np.ndarray, max_speed_kn: float) -> np.ndarray:
+    """Too-fast flags for the edges ``i -> nxt[i]``: ``base`` where ``nxt`` is the plain next fix, recomputed elsewhere."""
+    changed = np.flatnonzero(nxt != plain)
+    if changed.size == 0:
+        return base
+    out = base.copy()
+    out[changed] = _fast_edges(d, nxt[changed], max_speed_kn, start=changed)
+    return out
 
 
 def _next_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray:
@@ -835,18 +945,21 @@ def _prev_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray
     return np.where(ok, out, -1)
 
 
-def _fast_edges(d: Mapping[str, np.ndarray], nxt: np.ndarray, max_speed_kn: float, block: int = 1 << 20) -> np.ndarray:
-    """True where the implied speed from fix i to fix ``nxt[i]`` exceeds ``max_speed_kn``."""
+def _fast_edges(
+    d: Mapping[str, np.ndarray], nxt: np.ndarray, max_speed_kn: float, *, start: np.ndarray | None = None, block: int = 1 << 20
+) -> np.ndarray:
+    """True where the implied speed from fix ``start[k]`` (default: k) to fix ``nxt[k]`` exceeds ``max_speed_kn``."""
     n = len(nxt)
     out = np.zeros(n, bool)
     t, lat, lon = d["t"], d["lat"], d["lon"]
     for s in range(0, n, block):
         e = min(n, s + block)
+        i = np.arange(s, e) if start is None else start[s:e]
         j = nxt[s:e]
         ok = j >= 0
-        jj = np.where(ok, j, np.arange(s, e))
-        dt = np.maximum((t[jj] - t[s:e]) / 1e9, 1.0)
-        speed = haversine_m(lon[s:e], lat[s:e], lon[jj], lat[jj]) / dt / KNOT_M_S
+        jj = np.where(ok, j, i)
+        dt = np.maximum((t[jj] - t[i]) / 1e9, 1.0)
+        speed = haversine_m(lon[i], lat[i], lon[jj], lat[jj]) / dt / KNOT_M_S
         out[s:e] = ok & (speed > max_speed_kn)
     return out
 
@@ -870,21 +983,23 @@ def _rejects_from(d: dict[str, np.ndarray], sel: np.ndarray, reason: str) -> pd.
 REJECT_COLUMNS = ("row", "reason", "mmsi", "time", "lat", "lon", "line", "text")
 
 
-def normalise_rejects(rejects: pd.DataFrame, *, lines: bool = False) -> pd.DataFrame:
+def normalise_rejects(rejects: pd.DataFrame, *, line_offset: int | None = None) -> pd.DataFrame:
     """Rejects with fixed columns (:data:`REJECT_COLUMNS`) and types, sorted by row.
 
-    ``row`` is the data row number (int64); ``line`` the line of the file
-    (``row + 1``, the header being line 1) when ``lines`` is true (CSV
-    input), else empty; ``text`` the line of a malformed row; the rest text.
+    ``row`` is the data row number (int64); ``line`` the line of the file,
+    ``row + line_offset`` (1 for CSV, whose header is line 1; 0 for NMEA), or
+    empty when ``line_offset`` is None (Parquet); ``text`` the line of a
+    malformed row; the rest text.
     """
     out = rejects.copy()
     if "text" not in out:
         out["text"] = ""
     out["text"] = out["text"].fillna("")
     out = out[[c for c in REJECT_COLUMNS if c != "line"]].astype(
-        {"row": np.int64, **{c: object for c in ("reason", "mmsi", "time", "lat", "lon", "text")}}
+        {"row": np.int64, **dict.fromkeys(("reason", "mmsi", "time", "lat", "lon", "text"), object)}
     )
-    out.insert(6, "line", (out["row"] + 1).astype("Int64") if lines else pd.array([None] * len(out), dtype="Int64"))
+    line = (out["row"] + line_offset).astype("Int64") if line_offset is not None else pd.array([None] * len(out), dtype="Int64")
+    out.insert(6, "line", line)
     return out.sort_values("row", kind="stable", ignore_index=True)
 
 

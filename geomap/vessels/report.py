@@ -12,18 +12,20 @@ from __future__ import annotations
 import json
 import math
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from geomap.vessels.read import Positions
 from geomap.errors import InputError
 from geomap.tables import FORMATS, format_rows
+from geomap.vessels.events import EVENT_COLUMNS
+from geomap.vessels.read import Positions
 
-__all__ = ["FORMATS", "format_report", "summary_lines", "csv_text", "write_rejects"]
+__all__ = ["FORMATS", "csv_text", "format_report", "summary_lines", "write_rejects"]
 
-_ROUND = {"duration_h": 4, "avg_speed_kn": 3, "min_distance_m": 1}
+_ROUND = {"duration_h": 4, "avg_speed_kn": 3, "implied_speed_kn": 3, "min_distance_m": 1, "distance_m": 1, "shore_nm": 2}
 _COORD_DIGITS = 6
 
 
@@ -34,6 +36,7 @@ def format_report(
     fmt: str,
     summary: dict,
     positions: Positions | None = None,
+    vessels: pd.DataFrame | None = None,
 ) -> str:
     """Render visits (and events) in ``fmt``.
 
@@ -49,6 +52,9 @@ def format_report(
     positions : Positions, optional
         For GeoJSON visit lines through the fixes inside the area; without it
         (the dask engine) a visit's line joins its entry and exit points.
+    vessels : pandas.DataFrame, optional
+        One row per vessel (names, flag, MMSI validity), shown in the table
+        and JSON formats.
 
     Returns
     -------
@@ -58,16 +64,19 @@ def format_report(
         raise InputError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
     vrec = _records(visits.drop(columns=[c for c in visits.columns if c.startswith("_")]))
     erec = _records(events) if events is not None else None
+    srec = _records(vessels) if vessels is not None else None
     if fmt == "json":
         doc: dict[str, Any] = {"summary": summary, "visits": vrec}
         if erec is not None:
             doc["events"] = erec
+        if srec is not None:
+            doc["vessels"] = srec
         return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "geojson":
         return _geojson(visits, vrec, erec, summary, positions)
     if fmt == "csv":
         return _csv(vrec, erec)
-    return _table(vrec, erec, summary)
+    return _table(vrec, erec, summary, srec)
 
 
 def summary_lines(summary: dict) -> list[str]:
@@ -79,10 +88,11 @@ def summary_lines(summary: dict) -> list[str]:
         f"{summary['rows_rejected']} rejected ({bad})",
         f"note: {summary['time_note']}",
     ]
-    if "visits" in summary:
+    if summary.get("zone"):
         lines.append(f"{summary['visits']} visits to {summary['zone']} ({summary['split_visits']} split by gaps or jumps)")
     if "events" in summary:
-        lines.append(f"{summary['events']} events ({summary['loitering']} loitering, {summary['encounters']} encounters)")
+        kinds = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.get("event_counts", {}).items())
+        lines.append(f"{summary['events']} events ({kinds})")
     return lines
 
 
@@ -162,15 +172,21 @@ def _keys(rec: list[dict], default: list[str]) -> list[str]:
     return list(rec[0]) if rec else default
 
 
-def _table(vrec: list[dict], erec: list[dict] | None, summary: dict) -> str:
-    out = [f"Visits to {summary.get('zone', '')} (times UTC; {summary['time_note']})"]
-    out += _text_table(vrec, ["mmsi", "name", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind"])
+def _table(vrec: list[dict], erec: list[dict] | None, summary: dict, srec: list[dict] | None = None) -> str:
+    out = []
+    if summary.get("zone"):
+        out.append(f"Visits to {summary['zone']} (times UTC; {summary['time_note']})")
+        out += _text_table(vrec, ["mmsi", "name", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind"])
     if erec is not None:
-        out.append("")
+        if out:
+            out.append("")
         out.append("Events (times UTC)")
         out += _text_table(
-            erec, ["event", "mmsi", "name", "other_mmsi", "other_name", "start_time", "end_time", "duration_h", "lon", "lat", "zone"]
+            erec, ["event", "mmsi", "name", "other_mmsi", "other_name", "start_time", "end_time", "duration_h", "lon", "lat", "zone", "end_zone"]
         )
+    if srec is not None:
+        out += ["", "Vessels"]
+        out += _text_table(srec, ["mmsi", "names", "flag", "flag_country", "mmsi_valid", "mmsi_note", "positions", "first_time", "last_time"])
     return "\n".join(out) + "\n"
 
 
@@ -203,7 +219,4 @@ _VISIT_KEYS = [
     "mmsi", "name", "zone", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind", "split",
     "entry_lon", "entry_lat", "exit_lon", "exit_lat",
 ]
-_EVENT_KEYS = [
-    "event", "mmsi", "name", "other_mmsi", "other_name", "start_time", "end_time", "duration_h", "lon", "lat", "zone",
-    "in_area", "avg_speed_kn", "min_distance_m", "positions",
-]
+_EVENT_KEYS = list(EVENT_COLUMNS)

@@ -12,14 +12,14 @@ impossible jump the track continues from (``jump``, see :mod:`geomap.vessels.rea
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from geomap.vessels.read import Positions
 
-__all__ = ["find_visits", "track_pieces", "crossings", "empty_visits", "VISIT_COLUMNS", "DEFAULT_MAX_GAP_H"]
+__all__ = ["DEFAULT_MAX_GAP_H", "VISIT_COLUMNS", "crossings", "empty_visits", "find_visits", "track_pieces"]
 
 DEFAULT_MAX_GAP_H = 6.0
 #: entry_kind / exit_kind values
@@ -72,6 +72,7 @@ def find_visits(
     *,
     zone_name: str = "",
     max_gap_h: float = DEFAULT_MAX_GAP_H,
+    pieces: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Find every visit of every vessel to ``area``.
 
@@ -86,6 +87,8 @@ def find_visits(
         Written in the ``zone`` column.
     max_gap_h : float
         Reporting gap (hours) that splits a visit.
+    pieces : ndarray, optional
+        :func:`track_pieces` of ``pos`` (computed from ``max_gap_h`` when None).
 
     Returns
     -------
@@ -100,7 +103,7 @@ def find_visits(
     inside = np.asarray(inside, bool)
     if n == 0 or not inside.any():
         return empty_visits()
-    piece = track_pieces(pos, max_gap_h=max_gap_h)
+    piece = track_pieces(pos, max_gap_h=max_gap_h) if pieces is None else pieces
     new = piece != 0
     prev_in = np.r_[False, inside[:-1]]
     next_in = np.r_[inside[1:], False]

@@ -13,6 +13,7 @@ from geomap.zones.grid import (
     check_coordinates,
     classify,
     classify_arrays,
+    countries,
     parse_zone_type,
     zone_mask,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "check_coordinates",
     "classify",
     "classify_arrays",
+    "countries",
     "distance_to_layer",
     "geodesic",
     "parse_zone_type",

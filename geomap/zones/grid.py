@@ -146,6 +146,11 @@ def zone_mask(lon: np.ndarray, lat: np.ndarray, *, country: str, zone: str) -> n
     return np.isin(ids, wanted)
 
 
+def countries() -> tuple[str, ...]:
+    """The ISO alpha-3 codes of the countries that have zones in the zone index, sorted."""
+    return tuple(sorted({str(c) for c in _index().class_country if c}))
+
+
 def parse_zone_type(spec: str) -> tuple[str | None, str | None]:
     """Parse a zone filter: ``ZONE``, ``COUNTRY:ZONE`` or ``COUNTRY``.
 
