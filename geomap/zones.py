@@ -32,15 +32,31 @@ from .errors import DataError, InputError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["ZONES", "APPROXIMATE_NOTE", "classify", "classify_arrays", "check_coordinates", "parse_zone_type", "zone_mask"]
+__all__ = ["ZONES", "APPROXIMATE_NOTE", "BASIS", "zone_basis", "classify", "classify_arrays", "check_coordinates", "parse_zone_type", "zone_mask"]
 
 ZONES = ("land", "inland_water", "internal_waters", "territorial_sea", "contiguous_zone", "eez", "none")
 _BOUNDARY = 0xFFFF
 _OUTER = ("contiguous_zone", "eez", "none")
 APPROXIMATE_NOTE = seazones.NOTE
+# the legal or geographic basis of each answer, as the data draws it
+BASIS = {
+    "land": "land (OpenStreetMap land polygons)",
+    "inland_water": "lake or river enclosed by land",
+    "internal_waters": "landward of the baseline",
+    "territorial_sea": "within 12 nm of the low-water line (normal baseline, OpenStreetMap maritime limits)",
+    "contiguous_zone": "approximate: 12-24 nm from the coastline, overlaps split by equidistance",
+    "eez": "approximate: within 200 nm of the coastline, overlaps split by equidistance",
+    "none": "high seas: beyond 200 nm of every coast",
+}
+# states whose answers need a word more
+_BASIS_NOTES = {
+    "PRK": "North Korea has published no baseline coordinates; measured from the coastline",
+}
 
 
-def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, *, distances: bool = False) -> "pd.DataFrame":
+def classify(
+    lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, *, distances: bool = False, basis: bool = False
+) -> "pd.DataFrame":
     """Classify points into country and zone.
 
     Parameters
@@ -50,6 +66,8 @@ def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarra
     distances : bool
         Also compute geodesic distances to the nearest coast and the nearest land
         border (columns ``coast_km``, ``coast_nm``, ``border_km``, ``border_nm``).
+    basis : bool
+        Also give each answer's basis (column ``basis``, see :func:`zone_basis`).
 
     Returns
     -------
@@ -74,6 +92,8 @@ def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarra
 
     country, zone, overlap = classify_arrays(lon, lat, overlap=True)
     frame = pd.DataFrame({"country": country, "zone": zone, "overlap_with": overlap})
+    if basis:
+        frame["basis"] = [zone_basis(c, z) for c, z in zip(country, zone)]
     if distances:
         from .distance import distance_to_layer
 
@@ -114,6 +134,23 @@ def classify_arrays(
         if overlap:
             over[none] = o
     return (country, zone, over) if overlap else (country, zone)
+
+
+def zone_basis(country: str, zone: str) -> str:
+    """The basis of an answer: how the data draws ``country``'s ``zone``.
+
+    Parameters
+    ----------
+    country : str
+        ISO alpha-3 code or ``""``.
+    zone : str
+        One of :data:`ZONES`.
+    """
+    if zone == "land" and not country:
+        return "land that no state claims"
+    text = BASIS.get(zone, "")
+    note = _BASIS_NOTES.get(country)
+    return f"{text}; {note}" if note and zone not in ("land", "inland_water", "none") else text
 
 
 def zone_mask(lon: np.ndarray, lat: np.ndarray, *, country: str, zone: str) -> np.ndarray:
@@ -195,7 +232,7 @@ def check_coordinates(lon, lat, *, source: str = "input") -> tuple[np.ndarray, n
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{source}: point {i + 1} has latitude {y[i]!r}, longitude {x[i]!r}; "
+            f"{source}: point {i + 1} has latitude {float(y[i])!r}, longitude {float(x[i])!r}; "
             "latitude must be within -90..90 and longitude within -180..180"
         )
     return x, y
