@@ -91,6 +91,7 @@ def zone_area(spec: str) -> Area:
         from . import zones as zmod
     except ImportError as exc:
         raise DataError(f"--zone {spec}: the zone engine is not available ({exc}); use --area FILE with a polygon file") from None
+    zmod.check_separated(zones, spec=f"--zone {spec}")
 
     zone_mask = getattr(zmod, "zone_mask", None)
     wanted = np.array(zones, dtype=object)

@@ -34,7 +34,7 @@ from .errors import DataError, InputError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["ZONES", "APPROXIMATE_NOTE", "BASIS", "zone_basis", "classify", "classify_arrays", "check_coordinates", "parse_zone_type", "zone_mask"]
+__all__ = ["ZONES", "APPROXIMATE_NOTE", "BASIS", "zone_basis", "classify", "classify_arrays", "check_coordinates", "check_separated", "parse_zone_type", "zone_mask"]
 
 ZONES = ("land", "inland_water", "internal_waters", "territorial_sea", "contiguous_zone", "eez", "none")
 _BOUNDARY = 0xFFFF
@@ -159,6 +159,29 @@ def zone_basis(country: str, zone: str) -> str:
     return f"{text}; {note}" if note and zone not in ("land", "inland_water", "none") else text
 
 
+# zones the shipped data cannot tell apart yet, and what to use instead
+UNSEPARATED = {
+    "internal_waters": (
+        "the shipped data does not yet separate internal waters (bays and ports behind the "
+        "baselines) from the territorial sea; both answer territorial_sea, so ask for "
+        "territorial_sea, which includes them"
+    ),
+}
+
+
+def check_separated(zones: Sequence[str], *, spec: str) -> None:
+    """Raise if every zone asked for is one the data cannot answer yet (so it would match nothing).
+
+    Raises
+    ------
+    InputError
+        Naming the zone, why it matches nothing and what to ask for instead.
+    """
+    missing = [z for z in zones if z in UNSEPARATED]
+    if missing and len(missing) == len(zones):
+        raise InputError(f"{spec}: no point answers {missing[0]}: {UNSEPARATED[missing[0]]}")
+
+
 def zone_mask(lon: np.ndarray, lat: np.ndarray, *, country: str, zone: str) -> np.ndarray:
     """Boolean mask of the points inside ``country``'s ``zone``.
 
@@ -173,6 +196,7 @@ def zone_mask(lon: np.ndarray, lat: np.ndarray, *, country: str, zone: str) -> n
     """
     if zone not in ZONES:
         raise InputError(f"unknown zone {zone!r}; valid zones: {', '.join(ZONES)}")
+    check_separated([zone], spec=f"{country}:{zone}")
     if zone in _OUTER:
         got_country, got_zone = classify_arrays(lon, lat)
         return (got_country == country.upper()) & (got_zone == zone)
@@ -214,6 +238,8 @@ def parse_zone_type(spec: str) -> tuple[str | None, str | None]:
         )
     if country is None and zone is None:
         raise InputError(f"zone type {spec!r} is empty; give ZONE, COUNTRY:ZONE or COUNTRY, e.g. CHN:eez")
+    if zone is not None:
+        check_separated([zone], spec=f"zone type {spec!r}")
     return country, zone
 
 
