@@ -471,6 +471,8 @@ def carve_tile_territories(tiles: dict, subs: dict[str, tuple[str, ...]]) -> Non
 def _unclaimed_item(args):
     """Land of the independent layer in one tile that no country's land or maritime area covers."""
     tile, ne, covered = args
+    if covered and shapely.covers(np.array(covered, dtype=object), ne).any():
+        return tile, shapely.MultiPolygon(), shapely.MultiPolygon()  # the common case: one feature covers it
     left = polygonal(shapely.make_valid(shapely.difference(ne, _union_valid(covered)))) if covered else ne
     opened = polygonal(shapely.buffer(shapely.buffer(left, -UNCLAIMED_OPEN), UNCLAIMED_OPEN)) if not left.is_empty else left
     return tile, left, opened
