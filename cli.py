@@ -455,11 +455,10 @@ def check(facts_file: str, output: str | None, force: bool) -> None:
     Example:
       geomap check facts.csv
     """
-    from geomap.facts import check_facts, format_verdicts, read_facts
+    from geomap import check_writable
+    from geomap.zones import check_facts, format_verdicts, read_facts
 
     if output and output != "-":
-        from geomap.io import check_writable
-
         check_writable(output, overwrite=force)
     facts, bad = read_facts(facts_file)
     verdicts = check_facts(facts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .facts import Fact, Verdict, check_fact, locate, parse_distance
+from geomap.zones.facts import Fact, Verdict, check_fact, locate, parse_distance
 
 __all__ = ["assert_zone"]
 
@@ -56,11 +56,11 @@ def assert_zone(
         distance=parse_distance(distance) if distance else None,
     )
     if fact.zones:
-        from .zones import ZONES
+        from geomap.zones import ZONES
 
         unknown = sorted(fact.zones - set(ZONES))
         if unknown:
-            from .errors import InputError
+            from geomap.errors import InputError
 
             raise InputError(f"unknown zone {unknown[0]!r}; valid zones: {', '.join(ZONES)}")
     verdict = check_fact(fact)

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from geomap.errors import InputError
-from geomap.facts import parse_distance, read_facts
+from geomap.zones.facts import parse_distance, read_facts
 from geomap.testing import assert_zone
 
 SANSHA = (26.68, 119.72)  # Sansha Bay, Fujian: Chinese water about 1 km from the coast
@@ -103,7 +103,7 @@ def test_read_facts_lat_lon_columns_and_sets(tmp_path):
 
 
 def test_internal_waters_alone_is_refused_until_the_data_separates_them():
-    from geomap.areas import zone_area
+    from geomap.vessels.areas import zone_area
     from geomap.zones import parse_zone_type
 
     with pytest.raises(InputError, match="does not yet separate internal waters"):

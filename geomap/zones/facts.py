@@ -35,8 +35,8 @@ import re
 import sys
 from pathlib import Path
 
-from .distance import NM_KM
-from .errors import InputError
+from geomap.errors import InputError
+from geomap.units import NM_KM
 
 __all__ = ["DistanceClaim", "Fact", "Verdict", "parse_distance", "locate", "read_facts", "check_facts", "check_fact", "format_verdicts"]
 
@@ -148,7 +148,7 @@ def read_facts(path: str) -> tuple[list[Fact], list[str]]:
 
 
 def _fact(n: int, row: dict[str, str]) -> Fact:
-    from .zones import ZONES
+    from geomap.zones.grid import ZONES
 
     text = row.get("point") or row.get("place") or ""
     if not text and row.get("lat") and row.get("lon"):
@@ -175,7 +175,7 @@ def locate(text: str) -> tuple[float, float, str]:
     InputError
         If the text is neither valid coordinates nor a gazetteer name.
     """
-    from .zones import check_coordinates
+    from geomap.zones.grid import check_coordinates
 
     m = _POINT_RE.match(text)
     if m:
@@ -185,7 +185,7 @@ def locate(text: str) -> tuple[float, float, str]:
         raise InputError("no point: give LAT,LON or a place name")
     if re.match(r"^[-+\d., ]+$", text):
         raise InputError(f"point {text!r} is not LAT,LON (two numbers) nor a place name")
-    from .gazetteer import load_gazetteer
+    from geomap.text.gazetteer import load_gazetteer
 
     found = load_gazetteer().lookup(text)
     if not found:
@@ -205,7 +205,7 @@ def check_facts(facts: list[Fact]) -> list[Verdict]:
     """Check facts against the zone engine (one vectorised classification)."""
     import numpy as np
 
-    from .zones import classify
+    from geomap.zones.grid import classify
 
     if not facts:
         return []
@@ -244,7 +244,7 @@ def _verdict(f: Fact, country: str, zone: str, basis: str, km: float | None) -> 
 
 def format_verdicts(verdicts: list[Verdict], bad_rows: list[str]) -> str:
     """A table of verdicts, then the bad rows, then a one-line summary."""
-    from .tables import format_rows
+    from geomap.tables import format_rows
 
     rows = []
     for v in verdicts:
