@@ -8,11 +8,14 @@
   candidate of names that have several (label: within 161 km of the annotated point).
 
 Training data: annotated JSONL corpora (``{"id","text","toponyms":[{"start","end","lat","lon"}]}``),
-e.g. the GeoWebNews and LGL dev splits. Only feature vectors and labels are used; no text is
-stored in the models. Usage::
+the GeoWebNews and LGL dev splits for the shipped models; ``data/SOURCES.md`` says where they
+come from, how they are converted and split, and records their checksums. Only feature vectors
+and labels are used; no text is stored in the models. Usage::
 
-    python data/train_geoparser.py /work/shared/eval/geowebnews-dev.jsonl /work/shared/eval/lgl-dev.jsonl \
-        --score /work/shared/eval/score.py
+    python data/train_geoparser.py geowebnews-dev.jsonl lgl-dev.jsonl [--score score.py]
+
+Writing into this folder (the default ``--out``), the script rewrites the rows of the two
+models and of the corpora in ``SOURCES.md``; the corpora must then be named as there.
 
 Cross-validation: documents are split in two halves by ``sha256(id)``; each half is parsed by
 models trained on the other half, and the scorer is run on those predictions. The shipped models
@@ -38,6 +41,9 @@ sys.path.insert(0, str(HERE.parent))
 import geomap.geocode as gc  # noqa: E402
 import geomap.toponyms as gp  # noqa: E402
 from geomap.gazetteer import load_gazetteer  # noqa: E402
+
+sys.path.insert(0, str(HERE))
+from provenance import check_rows, record_outputs  # noqa: E402
 
 # pairwise feature products of the tagger (indices into FEATURES by name)
 PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"), ("lower_in_doc", "k_city"),
@@ -171,6 +177,9 @@ def main() -> None:
     args = ap.parse_args()
     RANKER_KIND[0] = args.ranker
     TAGGER_KIND[0] = args.tagger
+    into_data = args.out.resolve() == HERE
+    if into_data:  # fail before training, not after
+        check_rows([c.name for c in args.corpora] + ["tagger.json", "ranker.json"])
     gaz = load_gazetteer()
     corpora = {c: [json.loads(line) for line in c.open(encoding="utf-8")] for c in args.corpora}
     data = {c: collect(docs, gaz) for c, docs in corpora.items()}
@@ -179,42 +188,55 @@ def main() -> None:
         mean = sum(n_rows.values()) / len(n_rows)
         data = {c: [(*d, mean / max(1, n_rows[c])) for d in data[c]] for c in corpora}
     if args.score:
-        tmp = args.cv_pred or Path(tempfile.mkdtemp())
-        tmp.mkdir(parents=True, exist_ok=True)
-        preds = {c: [] for c in corpora}
-        for f in (0, 1):
-            train = [x for c in corpora for d, x in zip(corpora[c], data[c]) if _fold(d["id"]) != f]
-            tagger, ranker = fit(train)
-            use(tagger, ranker)
-            for c, docs in corpora.items():
-                part = [d for d in docs if _fold(d["id"]) == f]
-                p = tmp / f"{c.stem}.{f}.jsonl"
-                predict(part, p)
-                preds[c].append(p)
-        for c in corpora:
-            allp = tmp / f"{c.stem}.cv.jsonl"
-            allp.write_text("".join(p.read_text() for p in preds[c]))
-            res = subprocess.run([sys.executable, str(args.score), str(c), str(allp)], capture_output=True,
-                                 text=True, check=True)
-            print(f"cross-validated (2 folds by document) {c.name}: {res.stdout.strip()}")
+        with tempfile.TemporaryDirectory(prefix="geomap-cv-") as scratch:
+            cross_validate(corpora, data, score=args.score, folder=args.cv_pred or Path(scratch))
     everything = [x for c in corpora for x in data[c]]
     tagger, ranker = fit(everything)
+    write_models(tagger, ranker, corpora, out=args.out)
+    if into_data:
+        record_outputs([args.out / "tagger.json", args.out / "ranker.json", *args.corpora],
+                       cells={c.name: {"documents": str(len(docs))} for c, docs in corpora.items()})
+
+
+def cross_validate(corpora: dict, data: dict, *, score: Path, folder: Path) -> None:
+    """Print the scorer's figures for predictions made by models trained on the other fold."""
+    folder.mkdir(parents=True, exist_ok=True)
+    preds = {c: [] for c in corpora}
+    for f in (0, 1):
+        train = [x for c in corpora for d, x in zip(corpora[c], data[c]) if _fold(d["id"]) != f]
+        tagger, ranker = fit(train)
+        use(tagger, ranker)
+        for c, docs in corpora.items():
+            part = [d for d in docs if _fold(d["id"]) == f]
+            p = folder / f"{c.stem}.{f}.jsonl"
+            predict(part, p)
+            preds[c].append(p)
+    for c in corpora:
+        allp = folder / f"{c.stem}.cv.jsonl"
+        allp.write_text("".join(p.read_text() for p in preds[c]))
+        res = subprocess.run([sys.executable, str(score), str(c), str(allp)], capture_output=True,
+                             text=True, check=True)
+        print(f"cross-validated (2 folds by document) {c.name}: {res.stdout.strip()}")
+
+
+def write_models(tagger, ranker, corpora: dict, *, out: Path) -> None:
+    """Write ``tagger.json`` and ``ranker.json`` into ``out``."""
     n_docs = sum(len(v) for v in corpora.values())
     meta = {"trained_on": [c.name for c in corpora], "documents": n_docs,
             "learner": "sklearn.linear_model.LogisticRegression(C=1.0)"}
     tmeta = ({"learner": "sklearn.ensemble.GradientBoostingClassifier(n_estimators=200, max_depth=3)",
               "trees": tagger.trees.to_json()} if isinstance(tagger, gp._TreeTagger)
              else {"coef": [round(v, 6) for v in tagger.coef], "intercept": round(tagger.intercept, 6)})
-    (args.out / "tagger.json").write_text(json.dumps({
+    (out / "tagger.json").write_text(json.dumps({
         **meta, "features": list(gp.FEATURES), "pairs": [list(p) for p in tagger.pairs], **tmeta},
         separators=(",", ":")) + "\n")
     rmeta = ({"learner": f"mean of {BAG} sklearn.ensemble.GradientBoostingClassifier(n_estimators={GBM[0]}, "
                          f"max_depth={GBM[1]}, learning_rate={GBM[2]}, subsample={GBM[3]}, random_state=0..{BAG - 1})",
               "trees": ranker.to_json()} if isinstance(ranker, gc._Trees)
              else {"coef": [round(v, 6) for v in ranker.coef], "intercept": round(ranker.intercept, 6)})
-    (args.out / "ranker.json").write_text(json.dumps({
+    (out / "ranker.json").write_text(json.dumps({
         **meta, "features": list(gc.RANK_FEATURES), **rmeta}, separators=(",", ":")) + "\n")
-    print(f"wrote {args.out / 'tagger.json'} and {args.out / 'ranker.json'} ({n_docs} documents)")
+    print(f"wrote {out / 'tagger.json'} and {out / 'ranker.json'} ({n_docs} documents)")
 
 
 if __name__ == "__main__":
