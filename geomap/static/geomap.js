@@ -228,5 +228,13 @@
     return map;
   }
 
-  window.geomap = { draw: draw, geodesic: geodesic, maps: {} };
+  /* the DOM elements of an HTML string, for folium elements a caller added to a map
+   * (folium's popups build their content with jQuery's $(html)[0]; no jQuery is loaded) */
+  function parseHTML(html) {
+    var t = document.createElement("template");
+    t.innerHTML = String(html).trim();
+    return t.content.children;
+  }
+
+  window.geomap = { draw: draw, geodesic: geodesic, maps: {}, parseHTML: parseHTML };
 }());
