@@ -407,6 +407,7 @@ def build(cache: Path, out: Path) -> None:
 
     _add_ports(b, common, _common_words(src["wordfreq"], max_centibels=600))  # 600 cB: Zipf 3
     _drop_city_state_duplicates(b)
+    _drop_regions_named_after_waters(b)
     b.alpha3 = {c["cca2"]: c["cca3"] for c in wc}
     _save(b, out)
     _save_word_frequencies(src["wordfreq"], out.parent / "wordfreq_en.npz")
@@ -509,6 +510,16 @@ def _drop_city_state_duplicates(b: _Builder) -> None:
                 if near or big:
                     drop.add((key, r))
     b.names = [(n, i, f) for n, i, f in b.names if (name_key(n), i) not in drop]
+
+
+def _drop_regions_named_after_waters(b: _Builder) -> None:
+    """Unlink a region's name when a hand-written sea, strait or river bears it ("Red Sea" is the sea,
+    not the Sudanese state or the Egyptian governorate)."""
+    waters = {"ocean", "sea", "gulf", "bay", "strait", "river", "lake", "canal", "port"}
+    keys = {name_key(n) for n, i, _ in b.names
+            if -2_000_000 < b.rows[i]["gid"] <= -1_000_000 and b.rows[i]["kind"] in waters}
+    b.names = [(n, i, f) for n, i, f in b.names
+               if not (b.rows[i]["kind"] in ("admin1", "admin2") and name_key(n) in keys)]
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
