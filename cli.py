@@ -27,6 +27,10 @@ class BadValue(click.BadParameter):
         click.echo(f"Error: {self.format_message()}", err=True)
 
 
+#: the command-line flag that sets each library parameter an error can name (GeomapError.option)
+_FLAGS = {"overwrite": "pass --force to replace it", "max_bytes": "raise it with --max-bytes"}
+
+
 def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn geomap's domain errors into :class:`UserError` (exit code 2)."""
 
@@ -34,7 +38,8 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except GeomapError as exc:
-            raise UserError(str(exc)) from None
+            flag = _FLAGS.get(exc.option or "")
+            raise UserError(f"{exc} ({flag})" if flag else str(exc)) from None
         except BrokenPipeError:  # e.g. `geomap ... | head`
             sys.stderr.close()
             sys.exit(0)

@@ -12,7 +12,21 @@ __all__ = ["GeomapError", "InputError", "DataError", "OutputError", "BrowserErro
 
 
 class GeomapError(Exception):
-    """Base class of every geomap error."""
+    """Base class of every geomap error.
+
+    Parameters
+    ----------
+    message : str
+        What was wrong with which input and how to fix it, in the library's terms
+        (parameter names, never command-line flags).
+    option : str, optional
+        The keyword parameter that can fix it (e.g. ``"overwrite"``, ``"max_bytes"``); the
+        command line adds the matching flag to the message.
+    """
+
+    def __init__(self, message: str = "", *, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option
 
 
 class InputError(GeomapError, ValueError):

@@ -91,7 +91,7 @@ def check_writable(path: str | os.PathLike, *, overwrite: bool = True) -> Path:
     if not os.access(parent, os.W_OK):
         raise OutputError(f"{p}: directory {parent} is not writable; choose another output path")
     if p.exists() and not overwrite:
-        raise OutputError(f"{p}: file exists; pass --force to replace it")
+        raise OutputError(f"{p}: file exists and overwrite is off", option="overwrite")
     return p
 
 
@@ -307,7 +307,7 @@ def _signals_exit() -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def read_bounded(fh: IO[bytes], *, limit: int, where: str, hint: str) -> bytes:
+def read_bounded(fh: IO[bytes], *, limit: int, where: str, hint: str, option: str | None = None) -> bytes:
     """Read a whole binary stream, stopping with an error once it passes ``limit`` bytes.
 
     Parameters
@@ -319,7 +319,9 @@ def read_bounded(fh: IO[bytes], *, limit: int, where: str, hint: str) -> bytes:
     where : str
         What to call the input in the message (its file name).
     hint : str
-        How to raise the limit or work around it, e.g. ``"raise it with --max-bytes"``.
+        How to raise the limit or work around it, e.g. ``"give a shorter article or raise max_bytes"``.
+    option : str, optional
+        The parameter that raises the limit (see :class:`geomap.errors.GeomapError`).
 
     Raises
     ------
@@ -328,7 +330,7 @@ def read_bounded(fh: IO[bytes], *, limit: int, where: str, hint: str) -> bytes:
     """
     data = fh.read(limit + 1)
     if len(data) > limit:
-        raise InputError(f"{where}: larger than the limit of {_size(limit)}; {hint}")
+        raise InputError(f"{where}: larger than the limit of {_size(limit)}; {hint}", option=option)
     return data
 
 
@@ -387,13 +389,13 @@ def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None, max
         If the file is missing, binary, not UTF-8, larger than ``max_bytes`` or empty.
     """
     where = "<stdin>" if str(path) == "-" else str(path)
-    hint = "give a shorter article or raise the limit with --max-bytes (max_bytes= in Python)"
+    hint = "give a shorter article or raise max_bytes"
     if str(path) == "-":
-        data = read_bounded(stdin or sys.stdin.buffer, limit=max_bytes, where=where, hint=hint)
+        data = read_bounded(stdin or sys.stdin.buffer, limit=max_bytes, where=where, hint=hint, option="max_bytes")
     else:
         try:
             with open(path, "rb") as fh:
-                data = read_bounded(fh, limit=max_bytes, where=where, hint=hint)
+                data = read_bounded(fh, limit=max_bytes, where=where, hint=hint, option="max_bytes")
         except FileNotFoundError:
             raise InputError(f"{where}: file not found; give a text file or - for standard input") from None
         except IsADirectoryError:

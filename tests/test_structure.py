@@ -167,3 +167,19 @@ def test_a_source_checkout_imports_geomap_layers_and_data(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
                          capture_output=True, text=True, check=True).stdout.splitlines()
     assert out == [str(ROOT / "geomap" / "__init__.py"), str(ROOT / "layers" / "__init__.py")]
+
+
+def test_library_messages_name_parameters_and_the_command_line_adds_its_flags(tmp_path):
+    from click.testing import CliRunner
+
+    from geomap import check_writable
+    from geomap.console.cli import main
+    from geomap.errors import OutputError
+
+    out = tmp_path / "zones.csv"
+    out.write_text("old\n")
+    with pytest.raises(OutputError) as exc:
+        check_writable(out, overwrite=False)
+    assert exc.value.option == "overwrite" and "--" not in str(exc.value)
+    r = CliRunner().invoke(main, ["zone", "26.68,119.72", "-o", str(out)])
+    assert r.exit_code == 2 and "pass --force to replace it" in r.output

@@ -102,7 +102,7 @@ def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None,
                 if b"\x00" in raw:
                     raise InputError(f"{where}:{lineno}: binary data, not JSON Lines text; give a UTF-8 text file")
                 yield lineno, None, None, InputError(
-                    f"{where}:{lineno}: line longer than {max_bytes} bytes; split the article or raise --max-bytes")
+                    f"{where}:{lineno}: line longer than {max_bytes} bytes; split the article or raise max_bytes", option="max_bytes")
                 continue
             if not raw.strip():
                 continue
