@@ -142,6 +142,11 @@ def vessels(file: str, **opts: Any) -> None:
 @click.option("--fragment", is_flag=True, help="Write a <div> plus scripts to paste into a larger HTML page.")
 @click.option("--iframe", is_flag=True, help="Write a responsive <iframe> embed snippet holding the whole map.")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium).")
+@click.option("--scale", type=click.FloatRange(0.5, 4), default=1.0, show_default=True, help="PNG pixels per map pixel (2 for print).")
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=str), help="Also write a vector PDF (Chromium's print to PDF).")
+@click.option("--drop", "drop", multiple=True, metavar="NAME", help="Leave this place of the article off the map (repeatable).")
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Show only these places of the article (repeatable).")
+@click.option("--highlight", metavar="COUNTRY:ZONE", help="Put one zone forward, e.g. CHN:territorial_sea.")
 @click.option("--ais", "ais_file", type=click.Path(path_type=str), help="AIS positions file (CSV/Parquet): draw vessel tracks, loitering and encounters.")
 @click.option("--ais-zone", metavar="COUNTRY:ZONE", help="With --ais: also draw visits to this zone, e.g. CHN:territorial_sea.")
 @click.option("--ais-area", type=click.Path(dir_okay=False, path_type=str), help="With --ais: also draw visits to the polygons of this file.")
@@ -161,19 +166,21 @@ def render_cmd(article: str | None, **opts: Any) -> None:
       geomap render article.txt -o map.html --png map.png --title "Sansha Bay"
       geomap render --point 26.68,119.72,"Sansha Bay" --layer tracks.geojson -o map.html
       geomap render article.txt --fragment -o map-fragment.html
+      geomap render article.txt --drop Lima --highlight CHN:territorial_sea -o map.html
+      geomap render article.txt --png map.png --scale 2 --pdf map.pdf
     """
     from geomap.embed import write_fragment, write_html, write_iframe
     from geomap.io import atomic_write, check_writable
     from geomap.maps import parse_bounds, read_article, render
-    from geomap.screenshot import png_bytes
+    from geomap.screenshot import pdf_bytes, png_bytes
 
-    if not opts["output"] and not opts["png"]:
-        raise UserError("give an output: -o map.html and/or --png map.png")
+    if not opts["output"] and not opts["png"] and not opts["pdf"]:
+        raise UserError("give an output: -o map.html, --png map.png and/or --pdf map.pdf")
     if opts["fragment"] and opts["iframe"]:
         raise UserError("--fragment and --iframe exclude each other; choose one")
     if (opts["fragment"] or opts["iframe"]) and not opts["output"]:
         raise UserError("--fragment/--iframe write to the -o file; give -o")
-    for target in (opts["output"], opts["png"]):
+    for target in (opts["output"], opts["png"], opts["pdf"]):
         if target:
             check_writable(target)
     text = read_article(article) if article is not None else None
@@ -196,9 +203,13 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         basemap=opts["basemap"],
         width=opts["width"],
         height=opts["height"],
+        drop=opts["drop"],
+        only=opts["only"],
+        highlight=opts["highlight"],
     )
     # the screenshot first: if Chromium fails, no output has been replaced
-    png = png_bytes(m, width=opts["width"], height=opts["height"]) if opts["png"] else None
+    png = png_bytes(m, width=opts["width"], height=opts["height"], scale=opts["scale"]) if opts["png"] else None
+    pdf = pdf_bytes(m, width=opts["width"], height=opts["height"]) if opts["pdf"] else None
     if opts["output"]:
         if opts["fragment"]:
             write_fragment(m, opts["output"], height=opts["height"])
@@ -206,10 +217,11 @@ def render_cmd(article: str | None, **opts: Any) -> None:
             write_iframe(m, opts["output"], aspect=opts["height"] / opts["width"], title=opts["title"])
         else:
             write_html(m, opts["output"])
-    if png is not None:
-        with atomic_write(opts["png"], mode="wb") as fh:
-            fh.write(png)
-    written = " and ".join(p for p in (opts["output"], opts["png"]) if p)
+    for target, data in ((opts["png"], png), (opts["pdf"], pdf)):
+        if data is not None:
+            with atomic_write(target, mode="wb") as fh:
+                fh.write(data)
+    written = " and ".join(p for p in (opts["output"], opts["png"], opts["pdf"]) if p)
     click.echo(f"{written}: {len(m.places)} place(s) from the article and --place, {len(opts['points'])} point(s)", err=True)
     if m.notice:
         source = "stdin" if article == "-" else article

@@ -20,10 +20,12 @@ from folium.template import Template
 
 from . import escape
 from ._assets import assets
-from ._viewgeom import View, encode_lines, encode_points, encode_polygons, fit_view
+from ._describe import alt_text
+from ._geolabels import geo_labels
+from ._viewgeom import View, encode_lines, encode_points, encode_polygons, fit_view, pad_bounds, story_mask
 from .errors import InputError
 
-__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec", "read_article", "parse_bounds"]
+__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec", "select_places", "read_article", "parse_bounds"]
 
 #: Accepted ``basemap`` values.
 BASEMAPS = ("vector", "none", "osm")
@@ -34,7 +36,6 @@ _OSM_TILES = {
     "maxZoom": 19,
     "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 }
-_AREA_KINDS = ("country", "continent")
 _WORLD = (-180.0, -60.0, 180.0, 75.0)
 _PALETTE = ("#8e44ad", "#16a085", "#d35400", "#2c3e50", "#c0392b", "#27ae60", "#2980b9", "#7f8c8d")
 
@@ -113,6 +114,9 @@ def render(
     basemap: str = "vector",
     width: int = 1000,
     height: int = 700,
+    drop: Iterable[str] = (),
+    only: Iterable[str] = (),
+    highlight: str | None = None,
 ) -> GeoMap:
     """Draw an article's places, extra points and layers on an interactive map.
 
@@ -130,7 +134,7 @@ def render(
     title : str, optional
         Title shown on the map and in the page's ``<title>`` (escaped).
     bounds : tuple of float, optional
-        ``(minlon, minlat, maxlon, maxlat)`` to show, instead of fitting the places.
+        ``(minlon, minlat, maxlon, maxlat)`` to show, instead of fitting the story.
     zones, borders : bool
         Draw the maritime zones / land borders.
     basemap : {"vector", "none", "osm"}
@@ -138,6 +142,11 @@ def render(
         no base map; ``"osm"``: OpenStreetMap tiles (needs the network when viewed).
     width, height : int
         The map size, in pixels, that geometries are prepared for.
+    drop, only : iterable of str
+        Place names (as found or as written in the article, any case) to leave out, or
+        to keep alone, of the article's and ``place_names``' places.
+    highlight : str, optional
+        ``COUNTRY:ZONE`` (e.g. ``CHN:territorial_sea``) drawn forward over the zones.
 
     Returns
     -------
@@ -147,53 +156,145 @@ def render(
     Raises
     ------
     InputError
-        For an unknown ``basemap``, bad points or bounds, or unreadable layer files.
+        For an unknown ``basemap``, bad points or bounds, a ``drop``/``only`` name that is
+        not among the places, a bad ``highlight``, or unreadable layer files.
     """
-    from geomap.layers.base import Layer
     from geomap.layers.places import places_layer
     from geomap.layers.points import points_layer
-    from geomap.layers.userfile import read_layer
 
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
     if width < 50 or height < 50:
         raise InputError(f"map size {width}x{height} is too small; give at least 50x50 pixels")
     bounds = _check_bounds(bounds) if bounds is not None else None
-    user_layers = [lyr if isinstance(lyr, Layer) else read_layer(lyr, index=i) for i, lyr in enumerate(layers)]
-    user_layers = [
-        lyr if lyr.style else _with_style(lyr, _PALETTE[i % len(_PALETTE)]) for i, lyr in enumerate(user_layers)
-    ]
+    user_layers = _user_layers(layers)
+    found, notice = _story_places(article, list(place_names), drop=list(drop), only=list(only))
+    point_list = list(points)
+    place_layers = [places_layer(found)] if not found.empty else []
+    point_layers = [points_layer(point_list)] if point_list else []
+    extra = []
+    if highlight:
+        from geomap.layers.maritime import highlight_layer
 
+        extra.append(highlight_layer(highlight))
+    if bounds is None:
+        bounds = _story_bounds(found, [lyr.gdf for lyr in point_layers + user_layers + extra])
+    view = fit_view(bounds, width=width, height=height)
+    drawn = _base_layers(view, basemap=basemap, zones=zones, borders=borders) + extra + user_layers
+    drawn += place_layers + point_layers
+    also = _outside(found, view)
+    spec = build_spec(drawn, view, title=title, notice=notice, basemap=basemap, also=also,
+                      geo=geo_labels(view, skip=set(found["name"].astype(str)) - set(also)) if basemap == "vector" else [])
+    spec["alt"] = alt_text(title=title, places=found, also=also, view=view,
+                           layers=[lyr.legend_label for lyr in drawn if not isinstance(lyr, tuple) and lyr.legend_label])
+    return GeoMap(spec, title=title, places=found, notice=notice)
+
+
+def _user_layers(layers: Sequence) -> list:
+    """Layers given as Layer objects or file paths, each styled (a palette colour if unstyled)."""
+    from geomap.layers.base import Layer
+    from geomap.layers.userfile import read_layer
+
+    out = [lyr if isinstance(lyr, Layer) else read_layer(lyr, index=i) for i, lyr in enumerate(layers)]
+    return [lyr if lyr.style else _with_style(lyr, _PALETTE[i % len(_PALETTE)]) for i, lyr in enumerate(out)]
+
+
+def _story_places(article: str | None, names: list[str], *, drop: list[str], only: list[str]):
+    """The article's places plus ``names``, edited by ``drop`` / ``only``; and the notice, if any."""
     notice = None
     found = _empty_places()
     if article is not None:
         found = _article_places(article)
         if found.empty:
             notice = "No places were found in the article."
-    names = [n for n in place_names]
     if names:
-        found = pd.concat([found, _lookup_places(names)], ignore_index=True) if not found.empty else _lookup_places(names)
-        found = gpd.GeoDataFrame(found, geometry="geometry", crs=4326)
-    point_list = list(points)
+        extra = _lookup_places(names)
+        found = extra if found.empty else gpd.GeoDataFrame(pd.concat([found, extra], ignore_index=True),
+                                                           geometry="geometry", crs=4326)
+    if drop or only:
+        found = select_places(found, drop=drop, only=only)
+        if found.empty and notice is None:
+            notice = "No places are left to show."
+    return found, notice
 
-    marker_layers = []
+
+def select_places(places: gpd.GeoDataFrame, *, drop: Sequence[str] = (), only: Sequence[str] = ()) -> gpd.GeoDataFrame:
+    """Leave out the places named in ``drop``, or keep only those named in ``only``.
+
+    A name matches a place's ``name`` or the article's wording of it (``text``), in any case.
+
+    Raises
+    ------
+    InputError
+        If a name matches none of the places (the message lists them).
+    """
+    if not drop and not only:
+        return places
+    keys = [_fold(places[c]) for c in ("name", "text") if c in places.columns]
+
+    def matches(option: str, name: str) -> np.ndarray:
+        hit = np.zeros(len(places), dtype=bool)
+        for k in keys:
+            hit |= (k == name.strip().casefold()).to_numpy()
+        if not hit.any():
+            known = ", ".join(dict.fromkeys(places["name"].astype(str))) or "none"
+            raise InputError(f"{option} {name!r}: no place of that name on the map; its places are: {known}")
+        return hit
+
+    keep = np.ones(len(places), dtype=bool)
+    if only:
+        keep[:] = False
+        for name in only:
+            keep |= matches("--only", name)
+    for name in drop:
+        keep &= ~matches("--drop", name)
+    return places[keep].reset_index(drop=True)
+
+
+def _fold(col: pd.Series) -> pd.Series:
+    return col.fillna("").astype(str).str.strip().str.casefold()
+
+
+def _story_bounds(found: gpd.GeoDataFrame, frames: list[gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
+    """The first view: the story's places (see :func:`~geomap._viewgeom.story_mask`) and every
+    given point, layer feature and track; the world if there is nothing."""
+    boxes = [f.total_bounds for f in frames if not f.empty and np.isfinite(f.total_bounds).all()]
     if not found.empty:
-        marker_layers.append(places_layer(found))
-    if point_list:
-        marker_layers.append(points_layer(point_list))
+        kind = next((c for c in ("kind", "feature_type") if c in found.columns), None)
+        kinds = found[kind].fillna("").to_numpy() if kind else np.array([""] * len(found))
+        from geomap.layers.places import label_rank
 
-    if bounds is None:
-        frames = [_local(found)] if not found.empty else []
-        frames += [lyr.gdf for lyr in marker_layers[1 if not found.empty else 0:]]
-        if not any(len(f) for f in frames):
-            frames = [lyr.gdf for lyr in marker_layers]
-        bounds = _fit_bounds(frames or [lyr.gdf for lyr in user_layers])
-    view = fit_view(bounds, width=width, height=height)
+        scores = pd.to_numeric(found["score"], errors="coerce").to_numpy() if "score" in found.columns else None
+        core = found[story_mask(found.geometry.x.to_numpy(), found.geometry.y.to_numpy(), kinds=kinds,
+                                weights=label_rank(found), scores=scores)]
+        boxes += [b for b in core.geometry.bounds.to_numpy() if np.isfinite(b).all()]
+    return pad_bounds(np.array(boxes)) if boxes else _WORLD
 
+
+def _fit_bounds(frames: list[gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
+    """Bounds of all geometries with a margin (10% of the span, at least 0.2°); the world if none."""
+    boxes = [f.total_bounds for f in frames if not f.empty and np.isfinite(f.total_bounds).all()]
+    return pad_bounds(np.array(boxes)) if boxes else _WORLD
+
+
+def _outside(found: gpd.GeoDataFrame, view: View) -> list[str]:
+    """Names of the places whose point is outside the first view (for the "also named" line)."""
+    if found.empty:
+        return []
+    x, y = found.geometry.x.to_numpy(), found.geometry.y.to_numpy()
+    minlon, minlat, maxlon, maxlat = view.visible
+    out = ~((x >= minlon) & (x <= maxlon) & (y >= minlat) & (y <= maxlat))
+    return list(dict.fromkeys(found["name"].astype(str)[out]))
+
+
+def _base_layers(view: View, *, basemap: str, zones: bool, borders: bool) -> list:
+    """Land (the world at a small scale, the view's area in detail), zones and borders."""
     drawn: list = []
     if basemap == "vector":
-        from geomap.layers.land import land_layer
+        from geomap.layers.land import land_layer, world_land_layer
 
+        world_view = fit_view(_WORLD, width=1024, height=512)
+        drawn.append((world_land_layer(exclude=view.clip), world_view))
         drawn.append(land_layer(view.clip, zoom=view.zoom))
     if zones:
         from geomap.layers.maritime import maritime_layers
@@ -203,34 +304,48 @@ def render(
         from geomap.layers.borders import borders_layer
 
         drawn.append(borders_layer(view.clip))
-    drawn.extend(user_layers)
-    drawn.extend(marker_layers)
-
-    spec = build_spec(drawn, view, title=title, notice=notice, basemap=basemap)
-    return GeoMap(spec, title=title, places=found, notice=notice)
+    return drawn
 
 
 def build_spec(
-    layers: Sequence, view: View, *, title: str | None = None, notice: str | None = None, basemap: str = "vector"
+    layers: Sequence,
+    view: View,
+    *,
+    title: str | None = None,
+    notice: str | None = None,
+    basemap: str = "vector",
+    also: Sequence[str] = (),
+    geo: Sequence[list] = (),
 ) -> dict:
-    """Return the runtime's spec for ``layers`` prepared for ``view`` (all text escaped).
+    """Return the runtime's spec for ``layers`` prepared for ``view``.
+
+    Text that the runtime inserts as HTML (names, legends, tooltips, popups, title,
+    notice, credits) is escaped here; labels, the "also named" names and ``geo`` label
+    texts stay plain text, which the runtime sets with ``textContent`` only.
 
     Parameters
     ----------
-    layers : sequence of Layer
-        Bottom to top.
+    layers : sequence of Layer or (Layer, View)
+        Bottom to top; a ``(layer, other_view)`` pair prepares that layer for another
+        view (e.g. the world's land at a small scale under a regional map).
     view : View
     title, notice : str, optional
         Plain text shown at the top of the map.
     basemap : str
         One of :data:`BASEMAPS`.
+    also : sequence of str
+        Names of places outside the first view, listed under the title.
+    geo : sequence of list
+        Country and sea labels, ``[lon_e5, lat_e5, text, kind, min_zoom]``
+        (from :func:`geomap._geolabels.geo_labels`).
     """
     from geomap.layers.land import SEA_COLOUR
 
     attribution: list[str] = []
     out_layers = []
-    for lyr in layers:
-        features = _features(lyr, view)
+    for item in layers:
+        lyr, lview = item if isinstance(item, tuple) else (item, view)
+        features = _features(lyr, lview)
         for credit in lyr.attribution:
             if credit not in attribution:
                 attribution.append(credit)
@@ -243,7 +358,7 @@ def build_spec(
                 "legend": escape.text(lyr.legend_label) or None,
                 "show": bool(lyr.show),
                 "control": bool(lyr.control),
-                "q": view.quantum,
+                "q": lview.quantum,
                 "pq": 100000,
                 "f": features,
             }
@@ -261,12 +376,15 @@ def build_spec(
         "tiles": dict(_OSM_TILES) if basemap == "osm" else None,
         "title": escape.text(title) if title else None,
         "notice": escape.text(notice) if notice else None,
+        "also": [str(a) for a in also],
+        "geo": [list(g) for g in geo],
     }
     return spec
 
 
 def _features(lyr, view: View) -> list:
-    """Encode one layer's rows as ``[kind, geometry, tooltip_html, popup_html]``."""
+    """Encode one layer's rows as ``[kind, geometry, tooltip_html, popup_html]``, points of a
+    labelled layer followed by ``label_text, rank``."""
     gdf = lyr.gdf
     if gdf.empty:
         return []
@@ -293,16 +411,26 @@ def _features(lyr, view: View) -> list:
     tips = gdf[lyr.tooltip].tolist() if lyr.tooltip else None
     titles = gdf[lyr.popup_title].tolist() if lyr.popup_title else None
     popup_cols = [(label, gdf[col].tolist()) for label, col in lyr.popup]
+    labels = gdf[lyr.label].tolist() if lyr.label else None
+    ranks = pd.to_numeric(gdf[lyr.rank], errors="coerce").fillna(0).tolist() if lyr.rank else [0] * len(gdf)
     out = []
     for i in sorted(encoded):
         tip = escape.text(tips[i]) if tips is not None else ""
         pop = _popup_html(titles[i] if titles is not None else None, [(lab, vals[i]) for lab, vals in popup_cols])
         geom = encoded[i]
         if kinds[i] == 0:  # one marker per point of a multipoint
-            out.extend([0, p, tip, pop] for p in geom)
+            tail = [_plain(labels[i]), round(float(ranks[i]), 4)] if labels is not None and _plain(labels[i]) else []
+            out.extend([0, p, tip, pop, *tail] for p in geom)
         else:
             out.append([kinds[i], geom, tip, pop])
     return out
+
+
+def _plain(value: object) -> str:
+    """Label text: ``str(value)`` with blanks collapsed; empty for None and NaN (never HTML)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return " ".join(str(value).split())
 
 
 def _popup_html(title: object, rows: list[tuple[str, object]]) -> str:
@@ -317,33 +445,6 @@ def _popup_html(title: object, rows: list[tuple[str, object]]) -> str:
         return ""
     table = f"<table>{''.join(body)}</table>" if body else ""
     return f'<div class="gm-popup">{head}{table}</div>'
-
-
-def _fit_bounds(frames: list[gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
-    """Bounds of all geometries with a margin (10% of the span, at least 0.2°); the world if none."""
-    boxes = [f.total_bounds for f in frames if not f.empty and np.isfinite(f.total_bounds).all()]
-    if not boxes:
-        return _WORLD
-    b = np.array(boxes)
-    minlon, minlat = b[:, 0].min(), b[:, 1].min()
-    maxlon, maxlat = b[:, 2].max(), b[:, 3].max()
-    px = max(0.1 * (maxlon - minlon), 0.2)
-    py = max(0.1 * (maxlat - minlat), 0.2)
-    return (
-        float(max(-180.0, minlon - px)),
-        float(max(-85.0, minlat - py)),
-        float(min(180.0, maxlon + px)),
-        float(min(85.0, maxlat + py)),
-    )
-
-
-def _local(found: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The places the view is fitted to: not countries or continents, whose centre points
-    would stretch a regional map across a continent (they are still drawn)."""
-    kind = next((c for c in ("kind", "feature_type") if c in found.columns), None)
-    if kind is None:
-        return found
-    return found[~found[kind].isin(_AREA_KINDS)]
 
 
 def _check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
