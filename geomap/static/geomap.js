@@ -276,14 +276,15 @@
     var pad = { l: m, t: reg.top + m, r: m, b: m };
     for (var k = 0; k < 8; k++) {
       map.fitBounds(bounds, { paddingTopLeft: [pad.l, pad.t], paddingBottomRight: [pad.r, pad.b], animate: false });
-      var size = map.getSize(), rects = furniture(el), grew = false;
+      var size = map.getSize(), rects = furniture(el), grew = false, shown = map.getBounds();
       for (var i = 0; i < reg.markers.length; i++) {
         var mk = reg.markers[i], ll = mk.getLatLng();
-        if (!map.hasLayer(mk) || !bounds.contains(ll)) { continue; }
+        if (!map.hasLayer(mk) || !shown.contains(ll)) { continue; }  /* every marker in view, strays included */
         var p = map.latLngToContainerPoint(ll), r = mk.getRadius() + 2;
         for (var j = 0; j < rects.length; j++) {
           var c = rects[j];
           if (p.x + r <= c.l || p.x - r >= c.r || p.y + r <= c.t || p.y - r >= c.b) { continue; }
+          if (!bounds.contains(ll)) { bounds.extend(ll); grew = true; continue; }  /* a stray in view: frame it too */
           /* move that side of the frame past the control: the side that costs the least room */
           var need = [["l", c.r + r + m, size.x, c.l], ["r", size.x - c.l + r + m, size.x, size.x - c.r],
                       ["t", c.b + r + m, size.y, c.t], ["b", size.y - c.t + r + m, size.y, size.y - c.b]];
@@ -305,6 +306,7 @@
   }
 
   /* ---- labels: every place, then seas and countries, placed clear of each other, markers and controls ---- */
+  var SMALL = 700;  /* maps narrower than this (embeds, phones) get compact furniture and a closed key */
   var SPOTS = [[1, 0], [-1, 0], [0.7, -0.7], [0.7, 0.7], [-0.7, -0.7], [-0.7, 0.7], [0, -1], [0, 1]];
   function spot(p, r, w, h, d, gap) {
     var dx = d[0], dy = d[1], x, y;
@@ -355,7 +357,7 @@
       var w = lab.el.offsetWidth, h = lab.el.offsetHeight, r = lab.marker.getRadius(), done = false;
       for (var ring2 = 0; ring2 < 3 && !done; ring2++) {
         for (j = 0; j < SPOTS.length && !done; j++) {
-          var b = spot(p, r, w, h, SPOTS[j], 3 + ring2 * 14);
+          var b = spot(p, r, w, h, SPOTS[j], 6 + ring2 * 14);
           if (free(b)) { put(lab, b, ring2 ? { x: p.x, y: p.y, r: r } : null); done = true; }
         }
       }
@@ -384,6 +386,22 @@
     if (also.length) { node("div", "gm-also", head, "Also named, outside this view: " + also.join(", ")); }
     return head;
   }
+  function setTop(reg, head) {
+    var el = reg.map.getContainer(), tops = el.querySelectorAll(".leaflet-top");
+    reg.top = head ? head.offsetHeight : 0;
+    for (var i = 0; i < tops.length; i++) { tops[i].style.top = reg.top + "px"; }
+  }
+  /* the "also named" line lists the places whose markers the first view leaves out */
+  function outside(reg) {
+    var map = reg.map, view = map.getBounds(), names = [], seen = {};
+    for (var i = 0; i < reg.labels.length; i++) {
+      var it = reg.labels[i];
+      if (it.kind === "place" && !view.contains(it.marker.getLatLng()) && !seen[it.text]) {
+        seen[it.text] = 1; names.push(it.text);
+      }
+    }
+    return names;
+  }
 
   function draw(id, spec) {
     var el = typeof id === "string" ? document.getElementById(id) : id;
@@ -393,6 +411,7 @@
     panes(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>');
     el.style.background = spec.sea || "#ffffff";
+    if (el.clientWidth < SMALL) { L.DomUtil.addClass(el, "gm-small"); }
     if (spec.alt) {  /* what the map shows, for screen readers */
       var alt = node("p", "gm-alt", el, spec.alt);
       alt.id = el.id + "-alt";
@@ -425,16 +444,19 @@
     }
     for (i = 0; i < spec.attribution.length; i++) { map.attributionControl.addAttribution(spec.attribution[i]); }
     var head = header(el, spec);
-    if (head) {
-      reg.top = head.offsetHeight;
-      var tops = el.querySelectorAll(".leaflet-top");
-      for (i = 0; i < tops.length; i++) { tops[i].style.top = reg.top + "px"; }
-    }
+    setTop(reg, head);
     reg.scale = new Scale().addTo(map);
     if (!printing()) { reg.measure = new Measure().addTo(map); }
-    if (entries.length) { reg.key = new Key(entries, spec.sea || "#ffffff", !printing() && el.clientWidth < 700).addTo(map); }
+    if (entries.length) { reg.key = new Key(entries, spec.sea || "#ffffff", !printing() && el.clientWidth < SMALL).addTo(map); }
     reg.labelBox = node("div", "gm-labels leaflet-zoom-hide", map.getPane("gmLabels"));
     fit(reg);
+    var also = outside(reg);
+    if (also.join("\n") !== (spec.also || []).join("\n")) {  /* the map's real size showed more or less */
+      if (head) { el.removeChild(head); }
+      head = header(el, L.extend({}, spec, { also: also }));
+      setTop(reg, head);
+      fit(reg);
+    }
     map.on("popupopen", function (e) { placePopup(reg, e.popup); });
     map.on("zoomend", function () { var p = map._popup; if (p && map.hasLayer(p)) { placePopup(reg, p); } });
     map.on("moveend gmlayers resize", function () { labelAll(reg); });
