@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from shapely.ops import polylabel
 
-from ._viewgeom import View, _merc_y
+from ._viewgeom import View, _merc_y, split_antimeridian
 
 __all__ = ["geo_labels", "SEA_KINDS"]
 
@@ -73,7 +73,7 @@ def _countries(view: View) -> list[list]:
     gdf = load_layer("ne_countries", bbox=view.visible)
     if gdf.empty:
         return []
-    parts, idx = shapely.get_parts(shapely.clip_by_rect(gdf.geometry.values, *view.visible), return_index=True)
+    parts, idx = shapely.get_parts(shapely.clip_by_rect(split_antimeridian(gdf.geometry.values), *view.visible), return_index=True)
     keep = shapely.get_type_id(parts) == 3
     parts, idx = parts[keep], idx[keep]
     if not len(parts):

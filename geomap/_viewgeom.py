@@ -17,7 +17,8 @@ import shapely
 
 from .seazones import R_KM
 
-__all__ = ["View", "fit_view", "story_mask", "pad_bounds", "encode_polygons", "encode_lines", "encode_points"]
+__all__ = ["View", "fit_view", "story_mask", "pad_bounds", "split_antimeridian", "encode_polygons", "encode_lines",
+           "encode_points"]
 
 _TILE = 256.0
 _MAX_LAT = 85.0
@@ -254,6 +255,7 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     """
     if not len(geoms):
         return {}
+    geoms = split_antimeridian(geoms)
     rows = np.flatnonzero(_bbox_overlaps(geoms, view.clip) & ~shapely.is_empty(geoms))
     geoms = geoms[rows].copy()
     cross = ~_bbox_within(geoms, view.clip)
@@ -284,6 +286,45 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     for poly in sorted(current):
         if current[poly]:
             out.setdefault(int(rows[pidx[poly]]), []).append(current[poly])
+    return out
+
+
+def split_antimeridian(geoms: np.ndarray) -> np.ndarray:
+    """Cut polygons whose rings jump across the ±180° meridian into pieces on either side.
+
+    A ring that goes from 179.9° to -179.9° in one step would otherwise be drawn as a
+    band across the whole map. Such parts are unwrapped (longitudes below 0 + 360°),
+    cut at 180° and the eastern piece moved back by 360°. Rings round a pole (an odd
+    number of jumps, as Antarctica's) are left as they are.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+
+    Returns
+    -------
+    numpy.ndarray
+        The same array when nothing crosses, else a copy with the crossing rows fixed.
+    """
+    wide = np.flatnonzero(np.diff(shapely.bounds(geoms)[:, ::2], axis=1)[:, 0] > 180)
+    out = geoms
+    for row in wide.tolist():
+        parts = shapely.get_parts(geoms[row])
+        fixed, changed = [], False
+        for part in parts:
+            x = shapely.get_coordinates(shapely.get_exterior_ring(part))[:, 0] if part.geom_type == "Polygon" else []
+            jumps = int((np.abs(np.diff(x)) > 180).sum()) if len(x) else 0
+            if jumps == 0 or jumps % 2:
+                fixed.append(part)
+                continue
+            shifted = shapely.transform(part, lambda c: np.where(c[:, :1] < 0, c + [360.0, 0.0], c))
+            west = shapely.clip_by_rect(shifted, -180.0, -90.0, 180.0, 90.0)
+            east = shapely.transform(shapely.clip_by_rect(shifted, 180.0, -90.0, 540.0, 90.0), lambda c: c - [360.0, 0.0])
+            fixed.extend(g for g in (west, east) if not g.is_empty)
+            changed = True
+        if changed:
+            out = out.copy() if out is geoms else out
+            out[row] = shapely.multipolygons(shapely.get_parts(np.array(fixed, dtype=object)))
     return out
 
 
