@@ -87,10 +87,10 @@ def vessels(file: str, **opts: Any) -> None:
       geomap vessels ais.csv --zone CHN:territorial_sea
       geomap vessels ais.parquet --area sansha_bay.geojson --events --format json -o out.json
     """
-    from geomap.ais import parse_columns_option, write_rejects
+    from geomap.ais import parse_columns_option
     from geomap.io import check_writable
     from geomap.vessel_analysis import analyse, resolve_area
-    from geomap.vessel_report import format_report, summary_lines
+    from geomap.vessel_report import format_report, summary_lines, write_rejects
 
     for target in (opts["output"], opts["rejects_path"]):
         if target:
@@ -141,6 +141,8 @@ def vessels(file: str, **opts: Any) -> None:
 @click.option("--basemap", type=click.Choice(["vector", "none", "osm"]), default="vector", show_default=True, help="vector: offline land and sea; osm: OpenStreetMap tiles (need the network to view).")
 @click.option("--fragment", is_flag=True, help="Write a <div> plus scripts to paste into a larger HTML page.")
 @click.option("--iframe", is_flag=True, help="Write a responsive <iframe> embed snippet holding the whole map.")
+@click.option("--id", "element_id", metavar="ID", help="With --fragment: id of the map element (letters, digits, "
+              "- and _; default: a hash of the content), so one map can be pasted twice on a page.")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium).")
 @click.option("--scale", type=click.FloatRange(0.5, 4), default=1.0, show_default=True, help="PNG pixels per map pixel (2 for print).")
 @click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=str), help="Also write a vector PDF (Chromium's print to PDF).")
@@ -166,10 +168,12 @@ def render_cmd(article: str | None, **opts: Any) -> None:
       geomap render article.txt -o map.html --png map.png --title "Sansha Bay"
       geomap render --point 26.68,119.72,"Sansha Bay" --layer tracks.geojson -o map.html
       geomap render article.txt --fragment -o map-fragment.html
+      geomap render article.txt --fragment --id second-map -o map-fragment-2.html
       geomap render article.txt --drop Lima --highlight CHN:territorial_sea -o map.html
       geomap render article.txt --png map.png --scale 2 --pdf map.pdf
     """
     from geomap.embed import write_fragment, write_html, write_iframe
+    from geomap.escape import html_id
     from geomap.io import atomic_write, check_writable
     from geomap.maps import parse_bounds, read_article, render
     from geomap.screenshot import pdf_bytes, png_bytes
@@ -180,6 +184,10 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         raise UserError("--fragment and --iframe exclude each other; choose one")
     if (opts["fragment"] or opts["iframe"]) and not opts["output"]:
         raise UserError("--fragment/--iframe write to the -o file; give -o")
+    if opts["element_id"] is not None:
+        if not opts["fragment"]:
+            raise UserError("--id names the map element of a --fragment; give --fragment too")
+        html_id(opts["element_id"])
     for target in (opts["output"], opts["png"], opts["pdf"]):
         if target:
             check_writable(target)
@@ -212,7 +220,7 @@ def render_cmd(article: str | None, **opts: Any) -> None:
     pdf = pdf_bytes(m, width=opts["width"], height=opts["height"]) if opts["pdf"] else None
     if opts["output"]:
         if opts["fragment"]:
-            write_fragment(m, opts["output"], height=opts["height"])
+            write_fragment(m, opts["output"], height=opts["height"], element_id=opts["element_id"])
         elif opts["iframe"]:
             write_iframe(m, opts["output"], aspect=opts["height"] / opts["width"], title=opts["title"])
         else:

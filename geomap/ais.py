@@ -9,10 +9,15 @@ hundred megabytes.
 Dirty rows are never dropped silently. Each is counted by reason
 (:data:`REJECT_REASONS`) and kept, with its row number, for ``--rejects``:
 
+``malformed_row``
+    a CSV row that cannot be split into the header's fields: too many or too
+    few, a quote that does not close, a last line cut short
+    (:mod:`geomap.ais_csv`);
 ``bad_mmsi``
     the MMSI is empty or not a whole number;
 ``bad_time``
-    the time is empty or not ISO 8601 / epoch seconds;
+    the time is empty, not ISO 8601 / epoch seconds, or outside the years
+    that nanosecond timestamps hold (1677-09-21 to 2262-04-11);
 ``position_missing``
     latitude or longitude is empty or not a number;
 ``position_out_of_range``
@@ -28,6 +33,7 @@ Dirty rows are never dropped silently. Each is counted by reason
     kept and splits the track like a reporting gap.
 
 Times without a zone are read as UTC; the number of such times is reported.
+``rows_read = rows_kept + rows_rejected`` always holds.
 """
 
 from __future__ import annotations
@@ -44,11 +50,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .ais_csv import BLOCK_BYTES, RowBlock, csv_blocks
 from .errors import InputError
 
 __all__ = [
     "COLUMN_ALIASES",
     "REJECT_REASONS",
+    "REJECT_COLUMNS",
+    "clean_batch",
+    "malformed_rejects",
+    "normalise_rejects",
+    "empty_rejects",
+    "row_blocks",
+    "is_parquet",
     "Positions",
     "read_positions",
     "build_positions",
@@ -69,6 +83,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("mmsi", "time", "lat", "lon")
 REJECT_REASONS = (
+    "malformed_row",
     "bad_mmsi",
     "bad_time",
     "position_missing",
@@ -76,12 +91,13 @@ REJECT_REASONS = (
     "duplicate",
     "impossible_jump",
 )
+#: reasons found row by row, in the order they are checked
+_ROW_REASONS = ("bad_mmsi", "bad_time", "position_missing", "position_out_of_range")
 #: default speed (knots) above which a jump between fixes is impossible for a ship.
 MAX_SPEED_KN = 50.0
 KNOT = 1852.0 / 3600.0  # m/s
 EARTH_RADIUS_M = 6_371_008.8
 _NOT_AVAILABLE_SOG = 102.2  # AIS: 102.3 means "speed not available"
-_CHUNK_BYTES = 4 << 20  # Arrow reads CSV blocks ahead: bigger blocks cost memory, not time
 _EPOCH_RE = r"^\s*-?\d+(\.\d+)?\s*$"
 _ZONED_RE = r"\d\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)$"
 
@@ -112,13 +128,16 @@ class Positions:
         jump. (Reporting gaps depend on ``max_gap`` and are found by
         :func:`geomap.visits.track_pieces`, which codes them 2.)
     rejects : pandas.DataFrame
-        One row per rejected input row: row, reason, mmsi, time, lat, lon (text).
+        One row per rejected input row (:data:`REJECT_COLUMNS`): row, reason,
+        mmsi, time, lat, lon (text), line (CSV), text (of a malformed row).
     path : str
     columns : dict
         Canonical column -> the input's column name.
     rows_read : int
     naive_times : int
         Times of kept rows that had no zone and were read as UTC.
+    blank_lines : int
+        Blank lines of a CSV file (not rows, so not in ``rows_read``).
     """
 
     row: np.ndarray
@@ -136,6 +155,7 @@ class Positions:
     columns: dict[str, str]
     rows_read: int
     naive_times: int
+    blank_lines: int = 0
 
     def __len__(self) -> int:
         return len(self.mmsi)
@@ -165,6 +185,7 @@ class Positions:
             "rejected": counts,
             "vessels": int(np.count_nonzero(self.mmsi[1:] != self.mmsi[:-1]) + 1) if len(self) else 0,
             "naive_times": self.naive_times,
+            "blank_lines": self.blank_lines,
             "time_note": (
                 f"{self.naive_times} times had no time zone and were read as UTC"
                 if self.naive_times
@@ -262,14 +283,14 @@ def read_positions(
     columns: Mapping[str, str] | None = None,
     mask=None,
     max_speed_kn: float = MAX_SPEED_KN,
-    chunk_bytes: int = _CHUNK_BYTES,
+    chunk_bytes: int = BLOCK_BYTES,
 ) -> Positions:
     """Read, clean and sort the AIS positions of a CSV or Parquet file.
 
     Parameters
     ----------
     path : str or PathLike
-        A ``.csv`` (optionally ``.gz``) file, a ``.parquet`` file or a directory of
+        A CSV file (plain or gzip), a ``.parquet`` file or a directory of
         Parquet files (partitioned).
     columns : mapping, optional
         Canonical -> input column overrides (see :func:`parse_columns_option`).
@@ -297,21 +318,24 @@ def read_positions(
     store = _Columns(keys)
     rejects: list[pd.DataFrame] = []
     names: dict[str, int] = {}
-    rows_read = 0
+    rows_read = blank = 0
     cols: dict[str, str] = {}
-    for cols, batch, hint in _batches(p, columns=columns, chunk_bytes=chunk_bytes):
-        arrays, bad = _clean_batch(batch, cols, first_row=rows_read + 1, names=names, mask=mask)
-        rows_read += batch.num_rows
-        store.append(arrays, hint=hint)
-        if len(bad):
-            rejects.append(bad)
-        del batch, arrays
+    for cols, block in row_blocks(p, columns=columns, chunk_bytes=chunk_bytes):
+        arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names, mask=mask)
+        rows_read += block.rows.size + len(block.malformed)
+        blank += block.blank_lines
+        store.append(arrays, hint=block.size_hint)
+        rejects += [r for r in (bad, malformed_rejects(block.malformed)) if len(r)]
+        del block, arrays
         pa.default_memory_pool().release_unused()  # give freed chunk buffers back to the OS
     data = store.finish()
     del store
-    return build_positions(
+    pos = build_positions(
         data, names=list(names), rejects=rejects, path=str(p), columns=cols, rows_read=rows_read, max_speed_kn=max_speed_kn
     )
+    pos.blank_lines = blank
+    pos.rejects = normalise_rejects(pos.rejects, lines=not is_parquet(p))
+    return pos
 
 
 def build_positions(
@@ -330,7 +354,7 @@ def build_positions(
     lon, sog, name_code, naive and optionally inside); it is consumed.
     """
     data, more = _sort_and_check(data, max_speed_kn=max_speed_kn)
-    rej = pd.concat([r for r in [*rejects, *more] if len(r)], ignore_index=True) if any(len(r) for r in [*rejects, *more]) else _empty_rejects()
+    rej = pd.concat([r for r in [*rejects, *more] if len(r)], ignore_index=True) if any(len(r) for r in [*rejects, *more]) else empty_rejects()
     rej = normalise_rejects(rej)
     return Positions(
         row=data["row"],
@@ -364,84 +388,48 @@ def haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.n
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def track_speeds_kn(pos: "Positions | Mapping[str, np.ndarray]") -> np.ndarray:
-    """Implied speed (knots) from each fix to the next; NaN at a vessel's last fix."""
-    mmsi, t, lat, lon = (pos[k] if isinstance(pos, Mapping) else getattr(pos, k) for k in ("mmsi", "t", "lat", "lon"))
-    n = len(mmsi)
-    out = np.full(n, np.nan)
-    if n < 2:
-        return out
-    same = mmsi[1:] == mmsi[:-1]
-    dt = np.maximum((t[1:] - t[:-1]) / 1e9, 1.0)
-    d = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    out[:-1] = np.where(same, d / dt / KNOT, np.nan)
-    return out
-
-
 # --------------------------------------------------------------------------- reading
 
 
-def _batches(
-    p: Path, *, columns: Mapping[str, str] | None, chunk_bytes: int
-) -> Iterator[tuple[dict[str, str], pa.RecordBatch, int | None]]:
-    """Yield (column map, record batch, estimated total rows or None) for the file, streaming."""
-    if p.is_dir() or p.suffix.lower() in (".parquet", ".pq", ".geoparquet"):
-        yield from _parquet_batches(p, columns=columns, chunk_bytes=chunk_bytes)
-    else:
-        yield from _csv_batches(p, columns=columns, chunk_bytes=chunk_bytes)
+PARQUET_SUFFIXES = (".parquet", ".pq", ".geoparquet")
 
 
-def _csv_batches(p: Path, *, columns, chunk_bytes: int):
-    import pyarrow.csv as pacsv
-
-    header = _csv_header(p)
-    cols = recognise_columns(header, override=columns, path=str(p))
-    wanted = list(dict.fromkeys(cols.values()))
-    try:
-        reader = pacsv.open_csv(
-            p,
-            read_options=pacsv.ReadOptions(block_size=chunk_bytes),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=wanted,
-                column_types={c: pa.string() for c in wanted},
-                strings_can_be_null=False,
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=False),
-        )
-        size = p.stat().st_size
-        hint = None
-        for batch in reader:
-            if hint is None and p.suffix.lower() != ".gz":
-                # rows in the file, estimated from the first block
-                hint = int(batch.num_rows * max(size / chunk_bytes, 1.0) * 1.02) + 1
-            yield cols, batch, hint
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"{p}: cannot be read as CSV ({exc}); check that it is a comma-separated file with a header row") from None
+def is_parquet(p: Path) -> bool:
+    """True for a Parquet file or a folder of Parquet files (by name), False for CSV."""
+    return p.is_dir() or p.suffix.lower() in PARQUET_SUFFIXES
 
 
-def _csv_header(p: Path) -> list[str]:
-    import gzip
+def row_blocks(
+    p: Path, *, columns: Mapping[str, str] | None, chunk_bytes: int = BLOCK_BYTES
+) -> Iterator[tuple[dict[str, str], RowBlock]]:
+    """Yield (column map, block of rows) for a CSV or Parquet file, streaming.
 
-    opener = gzip.open if p.suffix.lower() == ".gz" else open
-    try:
-        with opener(p, "rt", encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader(fh), None)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: cannot be read as CSV ({exc}); give a UTF-8 CSV or a Parquet file") from None
-    if not header:
-        raise InputError(f"{p}: the file is empty; it needs a header row with MMSI, time, LAT and LON columns")
-    return header
+    CSV blocks come from :func:`geomap.ais_csv.csv_blocks` (malformed rows set
+    aside); Parquet row batches are numbered from 1.
+    """
+    if is_parquet(p):
+        yield from _parquet_blocks(p, columns=columns, chunk_bytes=chunk_bytes)
+        return
+    found: dict[str, str] = {}
+
+    def check(header: list[str]) -> list[str]:
+        found.update(recognise_columns(header, override=columns, path=str(p)))
+        return list(found.values())
+
+    for block in csv_blocks(p, block_bytes=chunk_bytes, header_check=check):
+        yield found, block
 
 
-def _parquet_batches(p: Path, *, columns, chunk_bytes: int):
+def _parquet_blocks(p: Path, *, columns, chunk_bytes: int):
     import pyarrow.dataset as ds
 
     try:
         dataset = ds.dataset(p, format="parquet", partitioning="hive" if p.is_dir() else None)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"{p}: cannot be read as Parquet ({exc}); give a Parquet file or a folder of them") from None
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{p}: cannot be read as Parquet ({_first_line(exc)}); give a Parquet file or a folder of them") from None
     cols = recognise_columns(dataset.schema.names, override=columns, path=str(p))
     wanted = list(dict.fromkeys(cols.values()))
+    first = 1
     try:
         hint = dataset.count_rows()
         batches = dataset.to_batches(
@@ -449,9 +437,17 @@ def _parquet_batches(p: Path, *, columns, chunk_bytes: int):
         )
         for batch in batches:
             if batch.num_rows:
-                yield cols, batch, hint
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"{p}: cannot be read as Parquet ({exc})") from None
+                rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
+                first += batch.num_rows
+                yield cols, RowBlock(batch, rows, [], 0, hint)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{p}: cannot be read as Parquet after row {first - 1} ({_first_line(exc)}); the file may be damaged") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    """An exception's message cut to its first line (Arrow's messages run over several)."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 class _Columns:
@@ -497,15 +493,37 @@ class _Columns:
 # --------------------------------------------------------------------------- chunk cleaning
 
 
-def _clean_batch(batch: pa.RecordBatch, cols: Mapping[str, str], *, first_row: int, names: dict[str, int], mask):
-    """Parse and validate one batch; return (arrays of kept rows, rejects frame)."""
+def clean_batch(
+    batch: pa.RecordBatch, cols: Mapping[str, str], *, rows: np.ndarray, names: dict[str, int], mask=None
+) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    """Parse and validate one batch of rows.
+
+    Parameters
+    ----------
+    batch : pyarrow.RecordBatch
+        The input columns named by ``cols`` (text, numbers or timestamps).
+    cols : mapping
+        Canonical column -> the batch's column name.
+    rows : ndarray of int64
+        Data row number of each row of the batch.
+    names : dict
+        Running vessel-name table (name -> code), extended in place.
+    mask : callable, optional
+        ``mask(lon, lat)``; its result is kept as ``inside``.
+
+    Returns
+    -------
+    (dict of ndarray, pandas.DataFrame)
+        The kept rows' columns (row, mmsi, t, lat, lon, sog, name_code, naive
+        and inside with a mask) and the rejected rows.
+    """
     n = batch.num_rows
     get = lambda key: batch.column(batch.schema.get_field_index(cols[key]))  # noqa: E731
-    row = np.arange(first_row, first_row + n, dtype=np.int64)
-    mmsi, mmsi_ok = _to_int(get("mmsi"))
-    t, t_ok, naive_mask = _to_time(get("time"))
-    lat, lon = _to_float(get("lat")), _to_float(get("lon"))
-    sog = _to_float(get("sog")).astype(np.float32) if "sog" in cols else np.full(n, np.nan, np.float32)
+    row = np.asarray(rows, np.int64)
+    mmsi, mmsi_ok = _to_int(get("mmsi"), cols["mmsi"])
+    t, t_ok, naive_mask = _to_time(get("time"), cols["time"])
+    lat, lon = _to_float(get("lat"), cols["lat"]), _to_float(get("lon"), cols["lon"])
+    sog = _to_float(get("sog"), cols["sog"]).astype(np.float32) if "sog" in cols else np.full(n, np.nan, np.float32)
     sog[(sog < 0) | (sog > _NOT_AVAILABLE_SOG)] = np.nan
     code = _name_codes(get("name"), names) if "name" in cols else np.full(n, -1, np.int32)
 
@@ -516,14 +534,13 @@ def _clean_batch(batch: pa.RecordBatch, cols: Mapping[str, str], *, first_row: i
     for i, bad in reversed(list(enumerate([~mmsi_ok, ~t_ok, ~finite, finite & ~in_range]))):
         reason[bad] = i
     keep = reason < 0
-    rejects = _empty_rejects()
+    rejects = empty_rejects()
     if not keep.all():
         idx = np.flatnonzero(~keep)
-        reason_names = np.array(REJECT_REASONS[:4], dtype=object)
         rejects = pd.DataFrame(
             {
                 "row": row[idx],
-                "reason": reason_names[reason[idx]],
+                "reason": np.array(_ROW_REASONS, dtype=object)[reason[idx]],
                 **{k: _as_text(get(k), idx) for k in ("mmsi", "time", "lat", "lon")},
             }
         )
@@ -542,16 +559,61 @@ def _clean_batch(batch: pa.RecordBatch, cols: Mapping[str, str], *, first_row: i
     return out, rejects
 
 
+def malformed_rejects(malformed: Sequence[tuple[int, str, str]]) -> pd.DataFrame:
+    """Rejects of malformed CSV rows, from (row, what is wrong, text) triples."""
+    if not malformed:
+        return empty_rejects()
+    row, detail, text = zip(*malformed)
+    return pd.DataFrame(
+        {
+            "row": np.array(row, np.int64),
+            "reason": "malformed_row",
+            **{k: "" for k in ("mmsi", "time", "lat", "lon")},
+            "text": [f"{d}: {t}" for d, t in zip(detail, text)],
+        }
+    )
+
+
 def _as_text(arr: pa.Array, idx: np.ndarray) -> np.ndarray:
+    """The input text of the rows ``idx`` (as Arrow formats it for non-text columns)."""
     taken = arr.take(pa.array(idx))
-    return np.array([("" if v is None else str(v)) for v in taken.to_pylist()], dtype=object)
+    try:
+        taken = _as_strings(taken, "")
+    except InputError:
+        return np.full(len(idx), "", dtype=object)
+    return np.array([("" if v is None else v) for v in taken.to_pylist()], dtype=object)
 
 
-def _to_float(arr: pa.Array) -> np.ndarray:
+def _as_strings(arr: pa.Array, column: str) -> pa.Array:
+    """Any Arrow column as text (bytes that are not UTF-8 become U+FFFD), or an InputError."""
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return arr
+    if pa.types.is_dictionary(arr.type):
+        return _as_strings(arr.dictionary_decode(), column)
+    try:
+        return pc.cast(arr, pa.string())
+    except pa.ArrowInvalid:
+        if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type):
+            return pa.array([None if v is None else v.decode("utf-8", "replace") for v in arr.to_pylist()], pa.string())
+        raise InputError(f"column {column!r} has values of type {arr.type} that cannot be read as text") from None
+    except pa.ArrowException:
+        raise InputError(f"column {column!r} has type {arr.type}, which cannot be read as text or numbers") from None
+
+
+def _is_number(t: pa.DataType) -> bool:
+    return pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_decimal(t) or pa.types.is_boolean(t)
+
+
+def _to_float(arr: pa.Array, column: str = "") -> np.ndarray:
     """Numbers as float64; empty or non-numeric values become NaN."""
-    if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_decimal(arr.type):
-        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
-    arr = pc.cast(arr, pa.string()) if not pa.types.is_string(arr.type) else arr
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if _is_number(arr.type):
+        try:
+            return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        except pa.ArrowException:
+            pass  # e.g. a decimal beyond float range: go through text
+    arr = _as_strings(arr, column)
     try:
         nulled = pc.if_else(pc.equal(pc.utf8_trim_whitespace(arr), ""), pa.scalar(None, pa.string()), arr)
         return pc.cast(nulled, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
@@ -559,61 +621,102 @@ def _to_float(arr: pa.Array) -> np.ndarray:
         return pd.to_numeric(pd.Series(arr.to_numpy(zero_copy_only=False)), errors="coerce").to_numpy(np.float64)
 
 
-def _to_int(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def _to_int(arr: pa.Array, column: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Whole numbers as int64 and a validity mask (non-integers are invalid)."""
-    f = _to_float(arr)
-    ok = np.isfinite(f) & (f == np.round(f)) & (f > 0) & (f < 2**53)
+    f = _to_float(arr, column)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(f) & (f == np.round(f)) & (f > 0) & (f < 2**53)
     out = np.zeros(len(f), np.int64)
     out[ok] = f[ok].astype(np.int64)
     return out, ok
 
 
-def _to_time(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Times as int64 ns UTC, a validity mask, and a mask of zone-less times."""
+#: the range of nanosecond timestamps (pandas' and numpy's datetime64[ns]), in seconds
+_MIN_S = pd.Timestamp.min.value // 10**9 + 1
+_MAX_S = pd.Timestamp.max.value // 10**9 - 1
+_UNIT_NS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+
+
+def _seconds_to_ns(sec: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float or int seconds to int64 ns; values outside the ns range are invalid."""
+    with np.errstate(invalid="ignore"):
+        ok = ok & np.isfinite(sec) & (sec >= _MIN_S) & (sec <= _MAX_S)
+    out = np.zeros(len(sec), np.int64)
+    if sec.dtype.kind == "f":
+        out[ok] = np.round(sec[ok] * 1e9).astype(np.int64)
+    else:
+        out[ok] = sec[ok].astype(np.int64) * 10**9
+    return out, ok
+
+
+def _timestamps_to_ns(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow timestamp or date column as int64 ns and a validity mask (out-of-range is invalid)."""
+    if pa.types.is_date(arr.type):
+        arr = pc.cast(arr, pa.timestamp("s"))
+    scale = _UNIT_NS[arr.type.unit]
+    valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), bool)
+    raw = pc.cast(arr, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    ok = valid & (raw >= _MIN_S * (10**9 // scale)) & (raw <= _MAX_S * (10**9 // scale))
+    return np.where(ok, raw, 0) * scale, ok
+
+
+def _to_time(arr: pa.Array, column: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Times as int64 ns UTC, a validity mask, and a mask of zone-less times.
+
+    Times outside the nanosecond range (before 1677-09-21, after 2262-04-11;
+    epoch values of 1e10 s and more) are invalid, never wrapped around.
+    """
     n = len(arr)
-    if pa.types.is_timestamp(arr.type):
-        ns = pc.cast(arr, pa.timestamp("ns", tz=arr.type.tz)).cast(pa.int64()).to_numpy(zero_copy_only=False)
-        valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False))
-        naive = valid if arr.type.tz is None else np.zeros(n, bool)
-        return np.where(valid, ns, 0).astype(np.int64), valid, naive
-    if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
-        f = _to_float(arr)
-        ok = np.isfinite(f) & (np.abs(f) < 1e11)
-        return np.where(ok, np.round(np.where(ok, f, 0) * 1e9), 0).astype(np.int64), ok, np.zeros(n, bool)
-    s = arr if pa.types.is_string(arr.type) else pc.cast(arr, pa.string())
-    s = pc.utf8_trim_whitespace(s)
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
+        ns, ok = _timestamps_to_ns(arr)
+        tz = getattr(arr.type, "tz", None)
+        return ns, ok, (ok if tz is None else np.zeros(n, bool))
+    if _is_number(arr.type):
+        ns, ok = _seconds_to_ns(_to_float(arr, column), np.ones(n, bool))
+        return ns, ok, np.zeros(n, bool)
+    s = pc.utf8_trim_whitespace(_as_strings(arr, column))
     out = np.zeros(n, np.int64)
     ok = np.zeros(n, bool)
     # fast path: the US archive's zone-less "YYYY-MM-DDTHH:MM:SS"
     fast = pc.strptime(s, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
     fast_ok = ~np.asarray(fast.is_null().to_numpy(zero_copy_only=False))
-    out[fast_ok] = fast.cast(pa.int64()).to_numpy(zero_copy_only=False)[fast_ok] * 1_000_000_000
-    ok |= fast_ok
-    naive = fast_ok.copy()
+    sec = fast.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    ns, good = _seconds_to_ns(sec, fast_ok)
+    out[good], ok[good] = ns[good], True
+    naive = good.copy()
     rest = np.flatnonzero(~fast_ok)
     if rest.size:
         sub = s.take(pa.array(rest))
         epoch = np.asarray(pc.match_substring_regex(sub, _EPOCH_RE).to_numpy(zero_copy_only=False), dtype=bool)
         if epoch.any():
-            f = _to_float(sub.filter(pa.array(epoch)))
-            good = np.isfinite(f) & (np.abs(f) < 1e11)
+            ns, good = _seconds_to_ns(_to_float(sub.filter(pa.array(epoch))), np.ones(int(epoch.sum()), bool))
             ei = rest[epoch]
-            out[ei[good]] = np.round(f[good] * 1e9).astype(np.int64)
-            ok[ei[good]] = True
+            out[ei[good]], ok[ei[good]] = ns[good], True
         iso = ~epoch
         if iso.any():
             vals = sub.filter(pa.array(iso))
-            parsed = pd.to_datetime(
-                pd.Series(vals.to_numpy(zero_copy_only=False), dtype=object), format="ISO8601", utc=True, errors="coerce"
-            )
-            ns = parsed.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT")).view(np.int64)
-            good = ~pd.isna(parsed).to_numpy()
+            ns, good = _iso_to_ns(vals.to_numpy(zero_copy_only=False))
             ii = rest[iso]
-            out[ii[good]] = ns[good]
-            ok[ii[good]] = True
+            out[ii[good]], ok[ii[good]] = ns[good], True
             zoned = np.asarray(pc.match_substring_regex(vals, _ZONED_RE).to_numpy(zero_copy_only=False), dtype=bool)
             naive[ii[good & ~zoned]] = True
     return out, ok, naive
+
+
+def _iso_to_ns(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ISO 8601 texts (with or without zone) as int64 ns UTC and a validity mask."""
+    parsed = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True, errors="coerce")
+    good = ~parsed.isna().to_numpy()
+    out = np.zeros(len(values), np.int64)
+    if good.any():
+        raw = parsed.dt.tz_localize(None).to_numpy()  # datetime64 in the unit pandas chose
+        scale = _UNIT_NS[np.datetime_data(raw.dtype)[0]]
+        raw = raw.view(np.int64)
+        good &= (raw >= _MIN_S * (10**9 // scale)) & (raw <= _MAX_S * (10**9 // scale))
+        out[good] = raw[good] * scale
+    return out, good
 
 
 def _name_codes(arr: pa.Array, names: dict[str, int]) -> np.ndarray:
@@ -778,15 +881,30 @@ def _rejects_from(d: dict[str, np.ndarray], sel: np.ndarray, reason: str) -> pd.
     )
 
 
-def normalise_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
-    """Rejects with fixed column types (row int64, the rest text), sorted by row."""
-    out = rejects[["row", "reason", "mmsi", "time", "lat", "lon"]].astype(
-        {"row": np.int64, **{c: object for c in ("reason", "mmsi", "time", "lat", "lon")}}
+#: columns of the rejects table and of the ``--rejects`` file
+REJECT_COLUMNS = ("row", "reason", "mmsi", "time", "lat", "lon", "line", "text")
+
+
+def normalise_rejects(rejects: pd.DataFrame, *, lines: bool = False) -> pd.DataFrame:
+    """Rejects with fixed columns (:data:`REJECT_COLUMNS`) and types, sorted by row.
+
+    ``row`` is the data row number (int64); ``line`` the line of the file
+    (``row + 1``, the header being line 1) when ``lines`` is true (CSV
+    input), else empty; ``text`` the line of a malformed row; the rest text.
+    """
+    out = rejects.copy()
+    if "text" not in out:
+        out["text"] = ""
+    out["text"] = out["text"].fillna("")
+    out = out[[c for c in REJECT_COLUMNS if c != "line"]].astype(
+        {"row": np.int64, **{c: object for c in ("reason", "mmsi", "time", "lat", "lon", "text")}}
     )
+    out.insert(6, "line", (out["row"] + 1).astype("Int64") if lines else pd.array([None] * len(out), dtype="Int64"))
     return out.sort_values("row", kind="stable", ignore_index=True)
 
 
-def _empty_rejects() -> pd.DataFrame:
+def empty_rejects() -> pd.DataFrame:
+    """An empty rejects table (before :func:`normalise_rejects`)."""
     return pd.DataFrame({"row": np.array([], np.int64), **{c: np.array([], object) for c in ("reason", "mmsi", "time", "lat", "lon")}})
 
 
@@ -794,14 +912,3 @@ def _empty(key: str) -> np.ndarray:
     dtypes = {"naive": bool, "row": np.int64, "mmsi": np.int64, "t": np.int64, "lat": np.float64, "lon": np.float64,
               "sog": np.float32, "name_code": np.int32, "inside": bool}
     return np.array([], dtypes[key])
-
-
-def write_rejects(rejects: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write rejected rows (row, reason, mmsi, time, lat, lon) to a CSV file atomically.
-
-    ``row`` is the data row number: 1 is the first row after the header.
-    """
-    from .io import atomic_write
-
-    with atomic_write(path) as fh:
-        rejects.to_csv(fh, index=False, lineterminator="\n")

@@ -1,8 +1,10 @@
 """The ``--engine dask`` path: the same analysis on the partitions of a dask-geopandas frame.
 
-The file (Parquet file, folder of partitioned Parquet, or CSV) is read with
-``dask.dataframe``; each partition is parsed and checked row by row with the
-default engine's chunk cleaner; a dask-geopandas point frame tests membership
+A Parquet file or folder of partitioned Parquet is read with
+``dask.dataframe`` and each partition is parsed and checked row by row with the
+default engine's chunk cleaner; a CSV file is read by the default engine's
+block reader (so that malformed rows are found and numbered the same way) and
+its blocks become the partitions; a dask-geopandas point frame tests membership
 in the zone or area; a dask shuffle on MMSI puts every vessel's fixes in one
 partition; and each partition then runs the default engine's track checks,
 visit finder and loitering detector. Encounters need vessels from different
@@ -24,11 +26,14 @@ import pyarrow as pa
 
 from .ais import (
     REJECT_REASONS,
-    _clean_batch,
-    _csv_header,
     build_positions,
+    clean_batch,
+    empty_rejects,
+    is_parquet,
+    malformed_rejects,
     normalise_rejects,
     recognise_columns,
+    row_blocks,
 )
 from .areas import Area
 from .errors import InputError
@@ -57,7 +62,6 @@ def analyse_dask(
     events: bool = False,
     event_options: Mapping[str, float] | None = None,
     scheduler: str | None = None,
-    blocksize: str | int = "64MB",
 ):
     """Find visits (and events) with dask; see :func:`geomap.vessel_analysis.analyse`.
 
@@ -66,8 +70,6 @@ def analyse_dask(
     scheduler : str, optional
         Address of a running dask scheduler (``tcp://host:8786``); a local
         cluster is started (and closed) when None.
-    blocksize : str or int
-        CSV partition size.
 
     Returns
     -------
@@ -87,7 +89,6 @@ def analyse_dask(
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file; give a Parquet file, a folder of Parquet files or a CSV file")
-    ddf, cols = _read(p, columns=columns, blocksize=blocksize, dd=dd)
 
     cluster = None
     if scheduler:
@@ -98,55 +99,75 @@ def analyse_dask(
     else:
         cluster = LocalCluster(processes=False, dashboard_address=None)
         client = Client(cluster)
-    try:
-        if True:  # the client is the default scheduler until it is closed
-            lengths = ddf.map_partitions(len).compute()
-            offsets = [int(o) for o in np.r_[0, np.cumsum(lengths)[:-1]] + 1]
-            parsed = ddf.map_partitions(_parse_partition, cols, offsets, meta=_parsed_meta(), align_dataframes=False)
-            parsed = parsed.persist()
-            rejects1 = parsed[parsed["reason"] != ""][["row", "reason", "raw_mmsi", "raw_time", "raw_lat", "raw_lon"]]
-            clean = parsed[parsed["reason"] == ""][list(_CLEAN_META)]
-            points = dask_geopandas.from_dask_dataframe(
-                clean, geometry=dask_geopandas.points_from_xy(clean, x="lon", y="lat", crs="EPSG:4326")
-            )
-            meta = _parsed_meta()[list(_CLEAN_META)].assign(inside=pd.Series(dtype=bool))
-            clean = points.map_partitions(_with_inside, area, meta=meta)
-            by_vessel = clean.shuffle(on="mmsi", shuffle_method="tasks")
-            parts = [
-                dask.delayed(_analyse_partition)(part, area.name, area, max_gap_h, max_speed_kn, events, dict(event_options or {}))
-                for part in by_vessel.to_delayed()
-            ]
-            rejects_first = rejects1.compute()
-            (results,) = dask.compute(parts)
+    try:  # the client is the default scheduler until it is closed
+        if is_parquet(p):
+            parsed, rows_read, blank = _parse_parquet(p, columns=columns, dd=dd)
+        else:
+            parsed, rows_read, blank = _parse_csv(p, columns=columns, dd=dd)
+        parsed = parsed.persist()
+        rejects1 = parsed[parsed["reason"] != ""][["row", "reason", *_RAW]]
+        clean = parsed[parsed["reason"] == ""][list(_CLEAN_META)]
+        points = dask_geopandas.from_dask_dataframe(
+            clean, geometry=dask_geopandas.points_from_xy(clean, x="lon", y="lat", crs="EPSG:4326")
+        )
+        meta = _parsed_meta()[list(_CLEAN_META)].assign(inside=pd.Series(dtype=bool))
+        clean = points.map_partitions(_with_inside, area, meta=meta)
+        by_vessel = clean.shuffle(on="mmsi", shuffle_method="tasks")
+        parts = [
+            dask.delayed(_analyse_partition)(part, area.name, area, max_gap_h, max_speed_kn, events, dict(event_options or {}))
+            for part in by_vessel.to_delayed()
+        ]
+        rejects_first = rejects1.compute()
+        (results,) = dask.compute(parts)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    return _merge(results, rejects_first, rows_read=int(sum(lengths)), path=str(p), area=area, events=events, event_options=event_options)
+    return _merge(
+        results, rejects_first, rows_read=rows_read, blank_lines=blank, path=str(p), lines=not is_parquet(p),
+        area=area, events=events, event_options=event_options,
+    )
 
 
 # --------------------------------------------------------------------------- reading
 
+#: raw text of rejected rows, as the rejects table names them
+_RAW = {"raw_mmsi": "mmsi", "raw_time": "time", "raw_lat": "lat", "raw_lon": "lon", "raw_text": "text"}
 
-def _read(p: Path, *, columns, blocksize, dd):
-    if p.is_dir() or p.suffix.lower() in (".parquet", ".pq", ".geoparquet"):
-        import pyarrow.dataset as ds
 
+def _parse_parquet(p: Path, *, columns, dd):
+    """Parquet partitions read by dask workers, each parsed by the default engine's cleaner."""
+    import pyarrow.dataset as ds
+
+    try:
         names = ds.dataset(p, format="parquet", partitioning="hive" if p.is_dir() else None).schema.names
-        cols = recognise_columns(names, override=columns, path=str(p))
-        ddf = dd.read_parquet(str(p), columns=list(dict.fromkeys(cols.values())))
-    else:
-        cols = recognise_columns(_csv_header(p), override=columns, path=str(p))
-        wanted = list(dict.fromkeys(cols.values()))
-        ddf = dd.read_csv(
-            str(p), usecols=wanted, dtype={c: str for c in wanted}, keep_default_na=False, blocksize=blocksize
-        )
-    return ddf, cols
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{p}: cannot be read as Parquet ({str(exc).splitlines()[0]}); give a Parquet file or a folder of them") from None
+    cols = recognise_columns(names, override=columns, path=str(p))
+    ddf = dd.read_parquet(str(p), columns=list(dict.fromkeys(cols.values())))
+    lengths = ddf.map_partitions(len).compute()
+    offsets = [int(o) for o in np.r_[0, np.cumsum(lengths)[:-1]] + 1]
+    parsed = ddf.map_partitions(_parse_partition, cols, offsets, meta=_parsed_meta(), align_dataframes=False)
+    return parsed, int(sum(lengths)), 0
+
+
+def _parse_csv(p: Path, *, columns, dd):
+    """CSV blocks read and parsed by the default engine's reader (malformed rows and all), as partitions."""
+    frames, rows_read, blank = [], 0, 0
+    for cols, block in row_blocks(p, columns=columns):
+        names: dict[str, int] = {}
+        arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names)
+        frames.append(_parsed_frame(arrays, [bad, malformed_rejects(block.malformed)], names))
+        rows_read += block.rows.size + len(block.malformed)
+        blank += block.blank_lines
+    if not frames:
+        frames = [_parsed_meta()]
+    return dd.from_pandas(pd.concat(frames, ignore_index=True), npartitions=max(len(frames), 1)), rows_read, blank
 
 
 def _parsed_meta() -> pd.DataFrame:
     meta = {k: pd.Series(dtype=v) for k, v in _CLEAN_META.items()}
-    meta.update({k: pd.Series(dtype="str") for k in ("reason", "raw_mmsi", "raw_time", "raw_lat", "raw_lon")})
+    meta.update({k: pd.Series(dtype="str") for k in ("reason", *_RAW)})
     return pd.DataFrame(meta)
 
 
@@ -157,31 +178,31 @@ def _parse_partition(df: pd.DataFrame, cols: Mapping[str, str], offsets: list[in
     batches = table.to_batches()
     batch = batches[0] if batches else pa.RecordBatch.from_pylist([], schema=table.schema)
     names: dict[str, int] = {}
-    arrays, bad = _clean_batch(batch, cols, first_row=int(offsets[number]), names=names, mask=None)
+    first = int(offsets[number])
+    arrays, bad = clean_batch(batch, cols, rows=np.arange(first, first + batch.num_rows, dtype=np.int64), names=names)
+    return _parsed_frame(arrays, [bad], names)
+
+
+def _parsed_frame(arrays: Mapping[str, np.ndarray], rejects: list[pd.DataFrame], names: Mapping[str, int]) -> pd.DataFrame:
+    """Kept rows and rejected rows of one partition in one frame; rejected rows carry a reason."""
     lookup = np.array([*names, ""], dtype=object)
     kept = pd.DataFrame(
         {
-            "row": arrays["row"],
-            "mmsi": arrays["mmsi"],
-            "t": arrays["t"],
-            "lat": arrays["lat"],
-            "lon": arrays["lon"],
-            "sog": arrays["sog"],
+            **{k: arrays[k] for k in ("row", "mmsi", "t", "lat", "lon", "sog")},
             "name": lookup[arrays["name_code"]],  # -1 (no name) picks the trailing ""
             "naive": arrays["naive"],
             "reason": "",
-            "raw_mmsi": None,
-            "raw_time": None,
-            "raw_lat": None,
-            "raw_lon": None,
+            **{k: None for k in _RAW},
         }
     )
-    text = {k: "str" for k in ("reason", "raw_mmsi", "raw_time", "raw_lat", "raw_lon")}
-    if not len(bad):
-        return kept.astype({**_CLEAN_META, **text})
+    types = {**_CLEAN_META, **{k: "str" for k in ("reason", *_RAW)}}
+    bad = [r for r in rejects if len(r)]
+    if not bad:
+        return kept.astype(types)
+    rej = pd.concat(bad, ignore_index=True)
     rej = pd.DataFrame(
         {
-            "row": bad["row"].to_numpy(np.int64),
+            "row": rej["row"].to_numpy(np.int64),
             "mmsi": 0,
             "t": 0,
             "lat": np.nan,
@@ -189,15 +210,11 @@ def _parse_partition(df: pd.DataFrame, cols: Mapping[str, str], offsets: list[in
             "sog": np.float32(np.nan),
             "name": "",
             "naive": False,
-            "reason": bad["reason"].to_numpy(),
-            "raw_mmsi": bad["mmsi"].to_numpy(),
-            "raw_time": bad["time"].to_numpy(),
-            "raw_lat": bad["lat"].to_numpy(),
-            "raw_lon": bad["lon"].to_numpy(),
+            "reason": rej["reason"].to_numpy(),
+            **{k: rej[c].fillna("").to_numpy() if c in rej else "" for k, c in _RAW.items()},
         }
     )
-    out = pd.concat([kept, rej], ignore_index=True)
-    return out.astype({**_CLEAN_META, **text})
+    return pd.concat([kept, rej], ignore_index=True).astype(types)
 
 
 def _with_inside(gdf, area: Area) -> pd.DataFrame:
@@ -252,17 +269,16 @@ def _analyse_partition(df: pd.DataFrame, zone_name: str, area: Area, max_gap_h, 
     return out
 
 
-def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, path: str, area: Area, events: bool, event_options):
-    from .ais import _empty_rejects
-    from .visits import _empty as empty_visits
+def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, blank_lines: int, path: str, lines: bool, area: Area, events: bool, event_options):
+    from .visits import empty_visits
 
     frames = [r["visits"] for r in results if len(r["visits"])]
     visits = pd.concat(frames, ignore_index=True) if frames else empty_visits().drop(columns=["_first", "_last"])
     visits = visits.sort_values(["mmsi", "entry_time"], kind="stable", ignore_index=True)
-    first = rejects_first.rename(columns={"raw_mmsi": "mmsi", "raw_time": "time", "raw_lat": "lat", "raw_lon": "lon"})
+    first = rejects_first.rename(columns=_RAW)
     rej_frames = [f for f in [first, *(r["rejects"] for r in results)] if len(f)]
-    rejects = pd.concat(rej_frames, ignore_index=True) if rej_frames else _empty_rejects()
-    rejects = normalise_rejects(rejects)
+    rejects = pd.concat(rej_frames, ignore_index=True) if rej_frames else empty_rejects()
+    rejects = normalise_rejects(rejects, lines=lines)
     counts = rejects["reason"].value_counts()
     rejected = {r: int(counts.get(r, 0)) for r in REJECT_REASONS}
     naive = sum(r["naive"] for r in results)
@@ -274,6 +290,7 @@ def _merge(results, rejects_first: pd.DataFrame, *, rows_read: int, path: str, a
         "rejected": rejected,
         "vessels": int(sum(r["vessels"] for r in results)),
         "naive_times": int(naive),
+        "blank_lines": int(blank_lines),
         "time_note": f"{naive} times had no time zone and were read as UTC" if naive else "all times carried a time zone",
         "engine": "dask",
     }

@@ -2,7 +2,9 @@
 
 :func:`render` returns a :class:`GeoMap`, a :class:`folium.Map` whose page carries
 Leaflet and geomap's small runtime inline: it shows in Jupyter, saves with
-``m.save("map.html")`` and opens with the network off. The data is prepared for the
+``m.save("map.html")`` and opens with the network off. Its page is assembled with
+plain string code (:mod:`geomap.embed`), never through a template engine, so no text
+from an article or a file is ever evaluated. The data is prepared for the
 view (see :mod:`geomap._viewgeom`), so a regional map stays well under 1 MB, and
 element ids come from a hash of the content, so the same inputs give the same bytes.
 """
@@ -10,13 +12,14 @@ element ids come from a hash of the content, so the same inputs give the same by
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from typing import Iterable, Sequence
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from folium.template import Template
+from branca.element import Figure
 
 from . import escape
 from ._assets import assets
@@ -43,13 +46,35 @@ _PALETTE = ("#8e44ad", "#16a085", "#d35400", "#2c3e50", "#c0392b", "#27ae60", "#
 class GeoMap(folium.Map):
     """A :class:`folium.Map` drawn by geomap's inline runtime from a data spec.
 
-    Build it with :func:`render`. It renders to a self-contained page (Leaflet's JS and
-    CSS inline, no CDN links) with stable element ids.
+    Build it with :func:`render`. Its page (Leaflet's JS and CSS inline, no CDN links,
+    stable element ids) is assembled by :func:`geomap.embed.page_html` with plain string
+    code: no template engine (Jinja2, branca) ever sees the spec or any of its text.
+    ``m.save(path)``, ``m.render()``, ``m.get_root().render()`` and ``m._repr_html_()``
+    (Jupyter: the page in a sandboxed ``<iframe srcdoc>``) all give that page.
+
+    Folium elements added with ``m.add_child(...)`` (or ``element.add_to(m)``) are the
+    caller's own code. Folium renders them with its templates, as for any folium map,
+    into a separate part of the page after geomap's data script, between the
+    :data:`geomap.embed.FOLIUM_START` and :data:`~geomap.embed.FOLIUM_END` comments.
+    That part is rendered from those elements alone and never contains geomap's spec or
+    text; their scripts see the Leaflet map as the variable named ``m.get_name()`` (and
+    ``$``, unless jQuery is on the page, as an HTML parser for folium's popups; the
+    libraries folium's own maps link from CDNs are not linked, a plugin's links are kept
+    and need the network). Text put into such
+    elements is the caller's to trust: folium evaluates ``{{ }}`` in it. A GeoMap cannot
+    be placed inside another folium figure or element: rendering it there raises
+    :class:`TypeError` (use :func:`geomap.embed.fragment_html` to put it in a page).
 
     Attributes
     ----------
     spec : dict
         What the runtime draws: view bounds, layers (encoded geometries, escaped text).
+    spec_json : str
+        ``spec`` as script-safe JSON (see :func:`geomap.escape.script_json`).
+    title : str or None
+        Plain-text title of the page (escaped when written).
+    size : tuple of int
+        ``(width, height)`` in pixels the geometries were prepared for.
     places : geopandas.GeoDataFrame
         The places shown as markers (from the article and ``place_names``).
     notice : str or None
@@ -60,24 +85,6 @@ class GeoMap(folium.Map):
     default_js: list = []
     default_css: list = []
 
-    _template = Template(
-        """
-{% macro header(this, kwargs) %}
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style>{{ this.assets_css }}</style>
-<style>html, body { width: 100%; height: 100%; margin: 0; padding: 0; }
-#{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }</style>
-<script>{{ this.assets_js }}</script>
-{% endmacro %}
-{% macro html(this, kwargs) %}
-<div class="folium-map geomap" id="{{ this.get_name() }}"></div>
-{% endmacro %}
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = geomap.draw("{{ this.get_name() }}", {{ this.spec_json }});
-{% endmacro %}
-"""
-    )
-
     def __init__(
         self,
         spec: dict,
@@ -85,20 +92,88 @@ var {{ this.get_name() }} = geomap.draw("{{ this.get_name() }}", {{ this.spec_js
         title: str | None = None,
         places: gpd.GeoDataFrame | None = None,
         notice: str | None = None,
+        size: tuple[int, int] = (1000, 700),
     ) -> None:
         super().__init__(location=None, tiles=None, zoom_start=1)
         self._name = "geomap"
         self.spec = spec
         self.spec_json = escape.script_json(spec)
         self._id = hashlib.sha256(self.spec_json.encode("utf-8")).hexdigest()[:16]
-        root = self.get_root()
-        root._id = self._id
-        root.title = escape.text(title) if title else "geomap"
+        self.title = title
+        self.size = (int(size[0]), int(size[1]))
         a = assets()
         self.assets_css = a.css
         self.assets_js = a.js
         self.places = places if places is not None else _empty_places()
         self.notice = notice
+        _Page(self)
+
+    def render(self, **kwargs) -> str:
+        """Return the map's self-contained page (see :func:`geomap.embed.page_html`)."""
+        from .embed import page_html
+
+        self._page()
+        return page_html(self)
+
+    def _repr_html_(self, **kwargs) -> str:
+        """Jupyter's view: the page in a sandboxed ``<iframe srcdoc>`` of the map's aspect."""
+        from .embed import iframe_html
+
+        self._page()
+        return iframe_html(self, aspect=self.size[1] / self.size[0], title=self.title)
+
+    def folium_parts(self) -> tuple[str, str, str]:
+        """Render the folium elements added to the map or its page by the caller.
+
+        Returns
+        -------
+        tuple of str
+            Their header, body and script parts, rendered by folium's own templates from
+            those elements alone (geomap's spec and text are never part of them); three
+            empty strings when there are none. Rendering leaves the map unchanged, so the
+            page is the same every time.
+        """
+        page = self._page()
+        elements = [c for c in page._children.values() if c is not self] + list(self._children.values())
+        parts = (page.header, page.html, page.script)
+        if not elements and not any(p._children for p in parts):
+            return "", "", ""
+        saved = [OrderedDict(p._children) for p in parts]
+        try:
+            for element in elements:
+                element.render()
+            header, body, script = (p.render() for p in parts)
+        finally:
+            for p, children in zip(parts, saved):
+                p._children = children
+        return header, body, script
+
+    def _page(self) -> "_Page":
+        root = self.get_root()
+        if not isinstance(root, _Page) or root.geomap is not self:
+            raise TypeError(
+                "a GeoMap builds its own page and cannot be rendered inside another folium figure or element; "
+                "use geomap.embed.fragment_html(m) or iframe_html(m) to place it in a larger page"
+            )
+        return root
+
+
+class _Page(Figure):
+    """The root of a :class:`GeoMap`: renders the map's page, assembled without templates."""
+
+    def __init__(self, m: GeoMap) -> None:
+        super().__init__()
+        self.header._children.clear()  # branca's meta tag: the page writes its own
+        self.geomap = m
+        self.add_child(m, name=m.get_name())
+
+    def render(self, **kwargs) -> str:
+        """Return the page of the map (see :func:`geomap.embed.page_html`)."""
+        return self.geomap.render()
+
+    def _repr_html_(self, **kwargs) -> str:
+        """Jupyter's view of the page: see :meth:`GeoMap._repr_html_`."""
+        return self.geomap._repr_html_()
 
 
 def render(
@@ -187,7 +262,7 @@ def render(
                       geo=geo_labels(view, skip=set(found["name"].astype(str)) - set(also)) if basemap == "vector" else [])
     spec["alt"] = alt_text(title=title, places=found, also=also, view=view,
                            layers=[lyr.legend_label for lyr in drawn if not isinstance(lyr, tuple) and lyr.legend_label])
-    return GeoMap(spec, title=title, places=found, notice=notice)
+    return GeoMap(spec, title=title, places=found, notice=notice, size=(width, height))
 
 
 def _user_layers(layers: Sequence) -> list:

@@ -9,11 +9,10 @@ rounded to fixed precision.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
-from typing import Any
+import os
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,7 @@ from .ais import Positions
 from .errors import InputError
 from .tables import format_rows
 
-__all__ = ["FORMATS", "format_report", "summary_lines"]
+__all__ = ["FORMATS", "format_report", "summary_lines", "csv_text", "write_rejects"]
 
 FORMATS = ("table", "csv", "json", "geojson")
 _ROUND = {"duration_h": 4, "avg_speed_kn": 3, "min_distance_m": 1}
@@ -119,18 +118,45 @@ def _column_values(s: pd.Series, name: str) -> list:
     return out
 
 
+def write_rejects(rejects: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write rejected rows (:data:`geomap.ais.REJECT_COLUMNS`) to a CSV file atomically.
+
+    ``row`` is the data row number: 1 is the first row after the header;
+    ``line`` the line of the input file (the header is line 1).
+    """
+    from .io import atomic_write
+
+    cols = list(rejects.columns)
+    values = [["" if pd.isna(v) else v for v in rejects[c].tolist()] for c in cols]
+    with atomic_write(path) as fh:
+        fh.write(csv_text(cols, zip(*values)))
+
+
+def csv_text(columns: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    """CSV text with ``\n`` line ends, quoting every field that holds a comma, quote or line break.
+
+    Python's csv module leaves a lone ``\r`` unquoted when lines end in
+    ``\n``, and a reader then splits the row there; here it is quoted.
+    """
+    lines = [",".join(_csv_field(c) for c in columns)]
+    lines += [",".join(_csv_field(v) for v in r) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _csv_field(value: Any) -> str:
+    text = "" if value is None else str(value)
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _csv(vrec: list[dict], erec: list[dict] | None) -> str:
-    buf = io.StringIO()
     if erec is None:
         rows, cols = vrec, _keys(vrec, _VISIT_KEYS)
     else:
         rows = [{"record": "visit", **r} for r in vrec] + [{"record": r["event"], **r} for r in erec]
         cols = ["record"] + _keys(vrec, _VISIT_KEYS) + [c for c in _keys(erec, _EVENT_KEYS) if c not in _VISIT_KEYS]
-    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: ("" if v is None else v) for k, v in r.items()})
-    return buf.getvalue()
+    return csv_text(cols, ([r.get(c) for c in cols] for r in rows))
 
 
 def _keys(rec: list[dict], default: list[str]) -> list[str]:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .ais import Positions
 
-__all__ = ["find_visits", "track_pieces", "crossings", "VISIT_COLUMNS", "DEFAULT_MAX_GAP_H"]
+__all__ = ["find_visits", "track_pieces", "crossings", "empty_visits", "VISIT_COLUMNS", "DEFAULT_MAX_GAP_H"]
 
 DEFAULT_MAX_GAP_H = 6.0
 #: entry_kind / exit_kind values
@@ -99,7 +99,7 @@ def find_visits(
     inside = pos.inside if pos.inside is not None else area(pos.lon, pos.lat)
     inside = np.asarray(inside, bool)
     if n == 0 or not inside.any():
-        return _empty()
+        return empty_visits()
     piece = track_pieces(pos, max_gap_h=max_gap_h)
     new = piece != 0
     prev_in = np.r_[False, inside[:-1]]
@@ -207,7 +207,8 @@ def _wrap(lon: np.ndarray) -> np.ndarray:
     return (np.asarray(lon) + 180.0) % 360.0 - 180.0
 
 
-def _empty() -> pd.DataFrame:
+def empty_visits() -> pd.DataFrame:
+    """An empty visits table with the columns and types of :func:`find_visits`."""
     df = pd.DataFrame({c: pd.Series(dtype=object) for c in VISIT_COLUMNS + ["_first", "_last"]})
     df["mmsi"] = df["mmsi"].astype(np.int64)
     for c in ("entry_time", "exit_time"):

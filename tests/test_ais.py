@@ -8,7 +8,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from geomap.ais import parse_columns_option, read_positions, write_rejects
+from geomap.ais import parse_columns_option, read_positions
+from geomap.vessel_report import write_rejects
 from geomap.errors import InputError
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
@@ -101,6 +102,7 @@ def test_every_kind_of_bad_row_is_counted_and_kept_for_rejects(tmp_path):
     f.write_text(US_HEADER + "".join(rows))
     pos = read_positions(f)
     assert pos.reject_counts() == {
+        "malformed_row": 0,
         "bad_mmsi": 1,
         "bad_time": 1,
         "position_missing": 2,
@@ -124,7 +126,8 @@ def test_every_kind_of_bad_row_is_counted_and_kept_for_rejects(tmp_path):
     out = tmp_path / "rejects.csv"
     write_rejects(pos.rejects, out)
     written = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert list(written.columns) == ["row", "reason", "mmsi", "time", "lat", "lon"]
+    assert list(written.columns) == ["row", "reason", "mmsi", "time", "lat", "lon", "line", "text"]
+    assert written.loc[written["row"] == "6", "line"].item() == "7"  # the header is line 1
     assert written.loc[written["row"] == "6", "lat"].item() == "abc"
     assert written.loc[written["row"] == "9", "time"].item() == "yesterday"
 

@@ -65,7 +65,7 @@ def test_json_output_has_summary_visits_and_events(cli, files):
     assert r.exit_code == 0, r.output
     doc = json.loads(out.read_text())
     assert doc["summary"]["rejected"] == {
-        "bad_mmsi": 0, "bad_time": 1, "position_missing": 1, "position_out_of_range": 1, "duplicate": 1, "impossible_jump": 0,
+        "malformed_row": 0, "bad_mmsi": 0, "bad_time": 1, "position_missing": 1, "position_out_of_range": 1, "duplicate": 1, "impossible_jump": 0,
     }
     assert doc["summary"]["naive_times"] == 47
     visits = {v["mmsi"]: v for v in doc["visits"]}

@@ -273,7 +273,7 @@
   function fit(reg) {
     var map = reg.map, b = reg.spec.bounds, el = map.getContainer(), m = 8;
     var bounds = L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]);
-    var pad = { l: m, t: reg.top + m, r: m, b: m };
+    var pad = { l: m, t: Math.min(reg.top, 0.5 * map.getSize().y) + m, r: m, b: m };
     for (var k = 0; k < 8; k++) {
       map.fitBounds(bounds, { paddingTopLeft: [pad.l, pad.t], paddingBottomRight: [pad.r, pad.b], animate: false });
       var size = map.getSize(), rects = furniture(el), grew = false, shown = map.getBounds();
@@ -466,5 +466,13 @@
     return map;
   }
 
-  window.geomap = { draw: draw, geodesic: geodesic, maps: {} };
+  /* the DOM elements of an HTML string, for folium elements a caller added to a map
+   * (folium's popups build their content with jQuery's $(html)[0]; no jQuery is loaded) */
+  function parseHTML(html) {
+    var t = document.createElement("template");
+    t.innerHTML = String(html).trim();
+    return t.content.children;
+  }
+
+  window.geomap = { draw: draw, geodesic: geodesic, maps: {}, parseHTML: parseHTML };
 }());
