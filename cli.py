@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import math
+import re
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 import geomap
 from geomap.errors import GeomapError
+from geomap.io import MAX_ARTICLE_BYTES, STDOUT
 
 
 class UserError(click.ClickException):
     """A user error: one line on stderr, exit code 2, no traceback."""
 
     exit_code = 2
+
+
+class BadValue(click.BadParameter):
+    """A bad option or argument value: one line naming the option and the value, exit code 2."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
 
 
 def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,7 +45,84 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+_NEGATIVE = re.compile(r"-\.?\d")
+
+
+class Command(click.Command):
+    """A command whose arguments may start with a minus sign, as in ``geomap zone -33.9,18.4``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _negatives_as_arguments(self, args))
+
+
+def _negatives_as_arguments(command: click.Command, args: list[str]) -> list[str]:
+    """Put the arguments after ``--`` when one starts with ``-`` and a digit (a negative number).
+
+    Option values (``--point -33.9,18.4``) stay with their options; an unknown
+    option such as ``--formt`` still gets click's message.
+    """
+    takes_value = {name for p in command.params if isinstance(p, click.Option) and not p.is_flag and not p.count
+                   for name in p.opts + p.secondary_opts}
+    options: list[str] = []
+    arguments: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            arguments += list(rest)
+        elif _is_negative(arg) or arg == "-" or not arg.startswith("-"):
+            arguments.append(arg)
+        else:
+            options.append(arg)
+            value = next(rest, None) if arg in takes_value else None
+            if value is not None:
+                options.append(value)
+    if not any(_is_negative(a) for a in arguments):
+        return args
+    return options + ["--"] + arguments
+
+
+def _is_negative(arg: str) -> bool:
+    """True for ``-33.9,18.4``, ``-.5``, ``-inf,0``: a minus sign that starts a number, not an option."""
+    return bool(_NEGATIVE.match(arg)) or (arg.startswith("-") and _is_number(arg.split(",")[0]))
+
+
+class Number(click.FloatRange):
+    """A finite number (``nan``, ``inf`` and ``-inf`` are refused), optionally within a range."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise BadValue(f"{value!r} is not a number", ctx=ctx, param=param) from None
+        if not math.isfinite(number):
+            raise BadValue(f"{value!r} is not a finite number; give one in the range {self._describe_range()}",
+                           ctx=ctx, param=param)
+        try:
+            return super().convert(number, param, ctx)
+        except click.BadParameter:
+            raise BadValue(f"{value!r} is not in the range {self._describe_range()}", ctx=ctx, param=param) from None
+
+
+class Count(click.IntRange):
+    """A whole number within a range, refused in one line."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            raise BadValue(f"{value!r} is not a whole number in the range {self._describe_range()}",
+                           ctx=ctx, param=param) from None
+
+
+class Group(click.Group):
+    """The ``geomap`` group: its commands take negative coordinates as arguments."""
+
+    command_class = Command
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(geomap.__version__, prog_name="geomap")
 def main() -> None:
     """Turn news stories into maps and answers, offline.
@@ -52,7 +140,10 @@ def main() -> None:
     """
 
 
-_POSITIVE = click.FloatRange(min=0, min_open=True)
+_POSITIVE = Number(min=0, min_open=True)
+_OUTPUT_HELP = "Write to this file (atomically) instead of stdout; - is stdout."
+_MAX_BYTES = click.option("--max-bytes", "max_bytes", type=Count(min=1), default=MAX_ARTICLE_BYTES, show_default=True,
+                          help="Largest article (or --jsonl line) read, in bytes; longer ones are refused.")
 
 
 @main.command("vessels")
@@ -69,8 +160,8 @@ _POSITIVE = click.FloatRange(min=0, min_open=True)
 @click.option("--encounter-speed", type=_POSITIVE, default=2.0, show_default=True, help="Encounter: both under (knots).")
 @click.option("--encounter-hours", type=_POSITIVE, default=2.0, show_default=True, help="Encounter: for at least (hours).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to this file (atomically) instead of stdout.")
-@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons, to this CSV file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help=_OUTPUT_HELP)
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons, to this CSV file (- is stdout).")
 @click.option("--engine", type=click.Choice(["default", "dask"]), default="default", show_default=True, help="dask: dask-geopandas over partitioned Parquet.")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
 @_user_errors
@@ -88,13 +179,10 @@ def vessels(file: str, **opts: Any) -> None:
       geomap vessels ais.parquet --area sansha_bay.geojson --events --format json -o out.json
     """
     from geomap.ais import parse_columns_option
-    from geomap.io import check_writable
     from geomap.vessel_analysis import analyse, resolve_area
     from geomap.vessel_report import format_report, summary_lines, write_rejects
 
-    for target in (opts["output"], opts["rejects_path"]):
-        if target:
-            check_writable(target)
+    _check_outputs({"-o": opts["output"] or STDOUT, "--rejects": opts["rejects_path"]})
     area = resolve_area(zone=opts["zone"], area=opts["area"])
     event_options = {
         "loiter_speed_kn": opts["loiter_speed"],
@@ -119,18 +207,12 @@ def vessels(file: str, **opts: Any) -> None:
     if opts["rejects_path"]:
         write_rejects(result.rejects, opts["rejects_path"])
     text = format_report(result.visits, result.events, fmt=opts["fmt"], summary=result.summary, positions=result.positions)
-    if opts["output"]:
-        from geomap.io import atomic_write
-
-        with atomic_write(opts["output"]) as fh:
-            fh.write(text)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, opts["output"])
 
 
 @main.command("render")
 @click.argument("article", required=False, metavar="[ARTICLE|-]")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="HTML file to write (self-contained page unless --fragment/--iframe).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="HTML file to write (self-contained page unless --fragment/--iframe); - is stdout.")
 @click.option("--layer", "layer_files", multiple=True, type=click.Path(dir_okay=False, path_type=str), help="GeoJSON, GeoParquet or CSV points file, drawn as its own layer (repeatable).")
 @click.option("--point", "points", multiple=True, metavar="LAT,LON[,LABEL]", help="Add a point (repeatable).")
 @click.option("--place", "place_names", multiple=True, metavar="NAME", help="Add a place by gazetteer name (repeatable).")
@@ -143,17 +225,18 @@ def vessels(file: str, **opts: Any) -> None:
 @click.option("--iframe", is_flag=True, help="Write a responsive <iframe> embed snippet holding the whole map.")
 @click.option("--id", "element_id", metavar="ID", help="With --fragment: id of the map element (letters, digits, "
               "- and _; default: a hash of the content), so one map can be pasted twice on a page.")
-@click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium).")
+@click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium); - is stdout.")
 @click.option("--scale", type=click.FloatRange(0.5, 4), default=1.0, show_default=True, help="PNG pixels per map pixel (2 for print).")
-@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=str), help="Also write a vector PDF (Chromium's print to PDF).")
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=str), help="Also write a vector PDF (Chromium's print to PDF); - is stdout.")
 @click.option("--drop", "drop", multiple=True, metavar="NAME", help="Leave this place of the article off the map (repeatable).")
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Show only these places of the article (repeatable).")
 @click.option("--highlight", metavar="COUNTRY:ZONE", help="Put one zone forward, e.g. CHN:territorial_sea.")
 @click.option("--ais", "ais_file", type=click.Path(path_type=str), help="AIS positions file (CSV/Parquet): draw vessel tracks, loitering and encounters.")
 @click.option("--ais-zone", metavar="COUNTRY:ZONE", help="With --ais: also draw visits to this zone, e.g. CHN:territorial_sea.")
 @click.option("--ais-area", type=click.Path(dir_okay=False, path_type=str), help="With --ais: also draw visits to the polygons of this file.")
-@click.option("--width", type=click.IntRange(200, 8000), default=1000, show_default=True, help="Map width in pixels (PNG size; data is prepared for it).")
-@click.option("--height", type=click.IntRange(200, 8000), default=700, show_default=True, help="Map height in pixels (PNG and fragment height).")
+@click.option("--width", type=Count(200, 8000), default=1000, show_default=True, help="Map width in pixels (PNG size; data is prepared for it).")
+@click.option("--height", type=Count(200, 8000), default=700, show_default=True, help="Map height in pixels (PNG and fragment height).")
+@_MAX_BYTES
 @_user_errors
 def render_cmd(article: str | None, **opts: Any) -> None:
     """Draw an article's places, borders and maritime zones on an interactive map.
@@ -174,7 +257,7 @@ def render_cmd(article: str | None, **opts: Any) -> None:
     """
     from geomap.embed import write_fragment, write_html, write_iframe
     from geomap.escape import html_id
-    from geomap.io import atomic_write, check_writable
+    from geomap.io import atomic_write
     from geomap.maps import parse_bounds, read_article, render
     from geomap.screenshot import pdf_bytes, png_bytes
 
@@ -188,10 +271,8 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         if not opts["fragment"]:
             raise UserError("--id names the map element of a --fragment; give --fragment too")
         html_id(opts["element_id"])
-    for target in (opts["output"], opts["png"], opts["pdf"]):
-        if target:
-            check_writable(target)
-    text = read_article(article) if article is not None else None
+    _check_outputs({"-o": opts["output"], "--png": opts["png"], "--pdf": opts["pdf"]})
+    text = read_article(article, max_bytes=opts["max_bytes"]) if article is not None else None
     extra_layers: list = list(opts["layer_files"])
     if opts["ais_file"]:
         from geomap.layers.vessels import vessel_layers
@@ -229,7 +310,7 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         if data is not None:
             with atomic_write(target, mode="wb") as fh:
                 fh.write(data)
-    written = " and ".join(p for p in (opts["output"], opts["png"], opts["pdf"]) if p)
+    written = " and ".join("stdout" if p == STDOUT else p for p in (opts["output"], opts["png"], opts["pdf"]) if p)
     click.echo(f"{written}: {len(m.places)} place(s) from the article and --place, {len(opts['points'])} point(s)", err=True)
     if m.notice:
         source = "stdin" if article == "-" else article
@@ -243,17 +324,18 @@ def render_cmd(article: str | None, **opts: Any) -> None:
 @click.argument("file", default="-", metavar="FILE|-")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "geojson"]), default="table",
               show_default=True, help="Output format of the place table.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help=_OUTPUT_HELP)
 @click.option("--jsonl", is_flag=True, help='Batch: FILE has one {"id","text"} per line; writes one '
               '{"id","mentions"} per line, in input order.')
 @click.option("--strict", is_flag=True, help="With --jsonl: stop at the first bad line (exit 2).")
 @click.option("--gazetteer", type=click.Path(dir_okay=False), help="User gazetteer CSV (name,lat,lon[,type,country,aliases]); "
               "its entries win over shipped ones.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+@click.option("--threshold", type=Number(0, 1), default=0.5, show_default=True,
               help="Minimum probability that a span is a place name.")
+@_MAX_BYTES
 @_user_errors
 def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: bool, gazetteer: str | None,
-               threshold: float) -> None:
+               threshold: float, max_bytes: int) -> None:
     """Find, geocode and explain the places in an article (FILE, or - for stdin).
 
     \b
@@ -266,21 +348,14 @@ def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: boo
     from geomap.places_io import format_places, place_records, read_article, write_batch
 
     if jsonl:
-        if output:
-            with atomic_write(output) as fh:
-                done, bad = write_batch(file, fh, gazetteer=gazetteer, threshold=threshold, strict=strict)
-        else:
-            done, bad = write_batch(file, sys.stdout, gazetteer=gazetteer, threshold=threshold, strict=strict)
+        with atomic_write(output or STDOUT) as fh:
+            done, bad = write_batch(file, fh, gazetteer=gazetteer, threshold=threshold, strict=strict,
+                                    max_bytes=max_bytes)
         if bad:
             click.echo(f"geomap: {done} line(s) parsed, {bad} bad line(s) skipped", err=True)
         return
-    text = read_article(file)
-    out = format_places(place_records(text, gazetteer=gazetteer, threshold=threshold), fmt)
-    if output:
-        with atomic_write(output) as fh:
-            fh.write(out)
-    else:
-        click.echo(out, nl=False)
+    text = read_article(file, max_bytes=max_bytes)
+    _emit(format_places(place_records(text, gazetteer=gazetteer, threshold=threshold), fmt), output)
 
 
 class LatLon(click.ParamType):
@@ -295,10 +370,23 @@ class LatLon(click.ParamType):
         try:
             lat, lon = (float(p) for p in parts)
         except ValueError:
-            self.fail(f"{value!r} is not LAT,LON (two numbers, e.g. 26.68,119.72)", param, ctx)
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or lat != lat or lon != lon:
-            self.fail(f"{value!r} is out of range: latitude -90..90, longitude -180..180", param, ctx)
+            one = len(parts) == 1 and _is_number(parts[0])
+            raise BadValue(f"{value!r} is " + ("one number, not LAT,LON: join latitude and longitude with a comma, "
+                                               "e.g. -33.9,18.4" if one else
+                                               "not LAT,LON (two numbers, e.g. 26.68,119.72 or -33.9,18.4)"),
+                           ctx=ctx, param=param) from None
+        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+            raise BadValue(f"{value!r} is out of range: latitude -90..90, longitude -180..180 (LAT comes first)",
+                           ctx=ctx, param=param)
         return lat, lon
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 @main.command()
@@ -306,7 +394,7 @@ class LatLon(click.ParamType):
 @click.option("--points", "points_file", metavar="FILE", help="CSV (lat/lon, latitude/longitude or y/x columns), GeoJSON or GeoParquet points; - reads standard input.")
 @click.option("--distances", is_flag=True, help="Add geodesic distances to the nearest coast and land border (km and nm).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write here instead of standard output (replaced only on success).")
+@click.option("-o", "--output", metavar="FILE", help="Write here instead of standard output (replaced only on success); - is stdout.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @click.option("--zone-type", "zone_type", metavar="[COUNTRY:]ZONE", help="Keep only points in this zone, e.g. eez or CHN:eez (or COUNTRY alone).")
 @_user_errors
@@ -319,9 +407,15 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
     by equidistance); overlap_with names a second state whose 200 nm reach also
     covers the point.
 
+    Every input column of --points is kept. The added columns are country, zone,
+    overlap_with (and coast_km, coast_nm, border_km, border_nm with --distances);
+    when the input already has a column of one of these names, all the added
+    columns are prefixed with geomap_ (geomap_country, geomap_zone, ...).
+
     \b
     Examples:
       geomap zone 26.68,119.72 39.03,125.75
+      geomap zone -33.9,18.4
       geomap zone 26.68,119.72 --distances
       geomap zone --points positions.csv --format csv -o zones.csv
       geomap zone --points positions.csv --zone-type CHN:eez
@@ -332,7 +426,7 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
 
     if bool(coords) == bool(points_file):
         raise click.UsageError("give LAT,LON points or --points FILE (one of the two)")
-    if output and output != "-":
+    if output:
         check_writable(output, overwrite=force)
     want = parse_zone_type(zone_type) if zone_type else None
     if coords and not distances and fmt == "table":
@@ -362,16 +456,26 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
     else:
         frame, lon, lat = read_points(points_file)
     result = classify(lon, lat, distances=distances)
+    names = _added_names(frame.columns, result.columns)
     for col in result.columns:
-        frame[col] = result[col].to_numpy()
+        frame[names[col]] = result[col].to_numpy()
     if want is not None:
         keep = _zone_keep(want, result["country"].to_numpy(), result["zone"].to_numpy())
-        frame, lon, lat = frame[keep].reset_index(drop=True), lon[keep], lat[keep]
+        frame, lon, lat, result = frame[keep].reset_index(drop=True), lon[keep], lat[keep], result[keep]
     write_table(frame, lon, lat, fmt=fmt, out=output)
-    if frame["zone"].isin(["contiguous_zone", "eez"]).any():
+    if result["zone"].isin(["contiguous_zone", "eez"]).any():
         from geomap.zones import APPROXIMATE_NOTE
 
         click.echo("note: " + APPROXIMATE_NOTE, err=True)
+
+
+def _added_names(existing, added) -> dict[str, str]:
+    """Names of the columns ``zone`` adds: as they are, or all prefixed when one would replace an input column."""
+    taken = {str(c) for c in existing}
+    prefix = ""
+    while any(prefix + str(c) in taken for c in added):
+        prefix += "geomap_"
+    return {c: prefix + str(c) for c in added}
 
 
 def _zone_keep(want: tuple[str | None, str | None], country, zone_):
@@ -404,15 +508,25 @@ def distance(start: tuple[float, float], end: tuple[float, float]) -> None:
     click.echo(f"{km:.3f} km  {km / NM_KM:.3f} nm")
 
 
-def _emit(text: str, output: str | None, force: bool) -> None:
-    """Print ``text`` or write it atomically to ``output``."""
-    if not output or output == "-":
+def _emit(text: str, output: str | None, force: bool = True) -> None:
+    """Print ``text`` or write it atomically to ``output`` (``-`` or None: standard output)."""
+    if not output or output == STDOUT:
         click.echo(text, nl=False)
         return
     from geomap.io import atomic_write
 
     with atomic_write(output, overwrite=force) as fh:
         fh.write(text)
+
+
+def _check_outputs(outputs: dict[str, str | None]) -> None:
+    """Check, before any work, that each output can be written and that no two name the same file."""
+    from geomap.io import check_distinct, check_writable
+
+    check_distinct(outputs)
+    for target in outputs.values():
+        if target:
+            check_writable(target)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from .errors import DataError, InputError
+from .errors import DataError, InputError, first_line
 
 __all__ = ["Area", "zone_area", "file_area", "parse_zone_spec", "zone_labels"]
 
+_TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 _FALLBACK_ZONES = ("land", "inland_water", "internal_waters", "territorial_sea", "contiguous_zone", "eez", "none")
 
 
@@ -117,21 +119,19 @@ def file_area(path: str | os.PathLike) -> Area:
     InputError
         If the file is missing, unreadable or has no polygon.
     """
-    import geopandas as gpd
     import shapely
+
+    from .features import check_lonlat
 
     p = Path(path)
     if not p.is_file():
         raise InputError(f"--area {p}: no such file; give a GeoJSON or GeoParquet file of polygons")
-    try:
-        if p.suffix.lower() in (".parquet", ".geoparquet", ".pq"):
-            gdf = gpd.read_parquet(p)
-        else:
-            gdf = gpd.read_file(p)
-    except Exception as exc:  # the readers raise many types; all mean "not a polygon file"
-        raise InputError(f"--area {p}: cannot be read as GeoJSON or GeoParquet ({exc})") from None
+    gdf = _read_area_file(p)
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-        gdf = gdf.to_crs(4326)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            gdf = gdf.to_crs(4326)
+    check_lonlat(gdf.geometry.values, f"--area {p}")
     geoms = gdf.geometry[gdf.geometry.notna()]
     geoms = geoms[geoms.geom_type.isin(["Polygon", "MultiPolygon"])]
     if geoms.empty:
@@ -143,6 +143,41 @@ def file_area(path: str | os.PathLike) -> Area:
         return shapely.contains_xy(geom, lon, lat)
 
     return Area(name=p.stem, contains=contains, geometry=geom)
+
+
+def _read_area_file(p: Path):
+    """The features of a polygon file as a GeoDataFrame, or raise naming the file (and feature)."""
+    import geopandas as gpd
+
+    suffix = p.suffix.lower()
+    if suffix in _TABLE_SUFFIXES:
+        raise InputError(f"--area {p}: a {suffix} table holds no polygons; give a GeoJSON or GeoParquet file of "
+                         "polygons (or use --zone COUNTRY:ZONE)")
+    if suffix in (".geojson", ".json"):
+        from .features import parse_geojson, to_shapes
+
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"--area {p}: cannot read ({exc.strerror})") from None
+        _, geoms, crs = parse_geojson(raw, f"--area {p}")
+        shapes = to_shapes(geoms, f"--area {p}")
+        try:
+            return gpd.GeoDataFrame(geometry=gpd.GeoSeries(shapes, crs=crs or 4326))
+        except Exception as exc:  # pyproj: an unknown CRS name
+            raise InputError(f"--area {p}: unusable crs {crs!r} ({first_line(exc)}); give WGS 84 GeoJSON") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            if suffix in (".parquet", ".geoparquet", ".pq"):
+                gdf = gpd.read_parquet(p)
+            else:
+                gdf = gpd.read_file(p)
+        except Exception as exc:  # the readers raise many types; all mean "not a polygon file"
+            raise InputError(f"--area {p}: cannot be read as GeoJSON or GeoParquet ({first_line(exc)})") from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf._geometry_column_name not in gdf.columns:
+        raise InputError(f"--area {p}: the file has no geometry column; give a GeoJSON or GeoParquet file of polygons")
+    return gdf
 
 
 def zone_labels(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ __all__ = ["NM_KM", "geodesic", "distance_to_layer"]
 
 NM_KM = 1.852  # kilometres per international nautical mile
 _DENSIFY_DEG = 0.01
+_NO_COAST_SOUTH_OF = -85.0  # degrees; the southernmost sea (Ross Sea) ends near 78.5 S
 
 
 def geodesic(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -87,6 +88,12 @@ def _foot_on_segment(lon: np.ndarray, lat: np.ndarray, a: np.ndarray, b: np.ndar
     return np.column_stack([np.degrees(np.arctan2(q[:, 1], q[:, 0])), np.degrees(np.arcsin(np.clip(q[:, 2], -1, 1)))])
 
 
+def _split_at_cut(index: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Line ids of the kept vertices, a new id wherever dropped vertices broke a line."""
+    run = np.cumsum(np.r_[True, (index[1:] != index[:-1]) | ~keep[:-1]])
+    return run[keep]
+
+
 @lru_cache(maxsize=None)
 def _line_index(layer: str):
     """k-d tree over the densified vertices of a line layer, with segment neighbours."""
@@ -99,6 +106,10 @@ def _line_index(layer: str):
     lines = shapely.get_parts(shapely.get_parts(np.asarray(geoms, dtype=object)))
     lines = shapely.segmentize(lines[shapely.length(lines) > 0], _DENSIFY_DEG)
     coords, index = shapely.get_coordinates(lines, return_index=True)
+    # the source polygons are cut at the antimeridian and at the web-Mercator limit (85.05 S,
+    # its corners bevelled by simplification); no real coast lies south of 85 S
+    keep = (coords[:, 1] > _NO_COAST_SOUTH_OF) & (np.abs(coords[:, 0]) < 180.0)
+    coords, index = coords[keep], _split_at_cut(index, keep)
     n = coords.shape[0]
     same_prev = np.r_[False, index[1:] == index[:-1]]
     same_next = np.r_[index[:-1] == index[1:], False]

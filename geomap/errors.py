@@ -8,7 +8,7 @@ exit code 2, never a traceback.
 
 from __future__ import annotations
 
-__all__ = ["GeomapError", "InputError", "DataError", "OutputError"]
+__all__ = ["GeomapError", "InputError", "DataError", "OutputError", "first_line"]
 
 
 class GeomapError(Exception):
@@ -25,3 +25,9 @@ class DataError(GeomapError, RuntimeError):
 
 class OutputError(GeomapError, OSError):
     """An output could not be written (unwritable path, existing file)."""
+
+
+def first_line(exc: BaseException, *, limit: int = 200) -> str:
+    """The first line of a library exception's message, cut to ``limit`` characters, for a one-line error."""
+    text = (str(exc).splitlines() or [type(exc).__name__])[0]
+    return text if len(text) <= limit else text[: limit - 3] + "..."

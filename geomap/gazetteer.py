@@ -11,6 +11,8 @@ same name.
 from __future__ import annotations
 
 import csv
+import io
+import math
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +22,7 @@ import numpy as np
 
 from ._names import key_hash, name_key
 from .errors import DataError, InputError
+from .io import MAX_TABLE_BYTES, read_bounded
 
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "KINDS"]
 
@@ -207,38 +210,44 @@ def read_user_gazetteer(path: str | os.PathLike) -> tuple[list[Place], list[list
     """
     p = Path(path)
     try:
-        text = p.read_bytes().decode("utf-8-sig")
+        with open(p, "rb") as fh:
+            data = read_bounded(fh, limit=MAX_TABLE_BYTES, where=str(p),
+                                hint="split the gazetteer or keep only the places you need")
+        if b"\x00" in data:
+            raise InputError(f"{p}: binary file, not a CSV; give a CSV with columns name,lat,lon")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 text (byte {exc.start}); save the gazetteer as UTF-8 CSV") from None
     except OSError as exc:
         raise InputError(f"{p}: cannot read the gazetteer ({exc.strerror})") from None
-    if "\x00" in text:
-        raise InputError(f"{p}: binary file, not a CSV; give a CSV with columns name,lat,lon")
-    reader = csv.DictReader(text.splitlines())
-    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise InputError(f"{p}:1: the header is not CSV ({exc}); the header needs name,lat,lon") from None
+    fields = [f.strip().lower() for f in header]
     missing = [f for f in ("name", "lat", "lon") if f not in fields]
     if missing:
         raise InputError(f"{p}:1: missing column(s) {', '.join(missing)}; the header needs name,lat,lon "
                          "(optional type,country,aliases)")
-    reader.fieldnames = fields
+    twice = next((f for k, f in enumerate(fields) if f and f in fields[:k]), None)
+    if twice is not None:
+        raise InputError(f"{p}:1: column {twice!r} appears twice in the header; name each column once")
     places: list[Place] = []
     names: list[list[str]] = []
-    for k, row in enumerate(reader):
-        line = k + 2
-        if None in row:
-            raise InputError(f"{p}:{line}: more fields than the header has; quote names that contain commas")
-        name = (row.get("name") or "").strip()
+    for k, row in enumerate(_rows(reader, p)):
+        line = reader.line_num
+        if len(row) != len(fields):
+            raise InputError(f"{p}:{line}: {len(row)} field(s) where the header has {len(fields)}; "
+                             "quote names that contain commas")
+        row = dict(zip(fields, row))
+        name = row["name"].strip()
         if not name:
             raise InputError(f"{p}:{line}: empty name; every row needs name,lat,lon")
-        try:
-            lat = float(row.get("lat") or "")
-            lon = float(row.get("lon") or "")
-        except ValueError:
-            raise InputError(f"{p}:{line}: lat/lon of {name!r} are not numbers "
-                             f"({row.get('lat')!r}, {row.get('lon')!r}); use decimal degrees") from None
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise InputError(f"{p}:{line}: {name!r} at ({lat}, {lon}) is off the globe; "
-                             "lat must be in [-90, 90] and lon in [-180, 180]")
+        lat, lon = _degrees(row["lat"]), _degrees(row["lon"])
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also refuses NaN
+            raise InputError(f"{p}:{line}: lat/lon of {_short(name)} are {_short(row['lat'])}, {_short(row['lon'])}; "
+                             "give decimal degrees, lat within -90..90 and lon within -180..180")
         kind = (row.get("type") or "").strip().lower() or "feature"
         if kind not in KINDS:
             kind = "feature"
@@ -248,3 +257,28 @@ def read_user_gazetteer(path: str | os.PathLike) -> tuple[list[Place], list[list
                             population=0, source=str(p)))
         names.append([name, *aliases])
     return places, names
+
+
+def _rows(reader, p: Path):
+    """Non-blank rows of ``reader``; a CSV fault (an overlong field) is an error naming the line."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"{p}:{reader.line_num}: not a readable CSV row ({exc}); check the quoting") from None
+        if any(v.strip() for v in row):
+            yield row
+
+
+def _degrees(text: str) -> float:
+    """Decimal degrees from a CSV field; NaN when the field is not a number."""
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")

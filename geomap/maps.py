@@ -590,30 +590,22 @@ def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
 
 
-def read_article(source: str) -> str:
+def read_article(source: str, *, max_bytes: int | None = None) -> str:
     """Read an article from a UTF-8 text file, or from stdin when ``source`` is ``"-"``.
+
+    The same reader as :func:`geomap.places_io.read_article`, except that an empty
+    article is accepted (the map then shows a notice); ``max_bytes`` defaults to
+    :data:`geomap.io.MAX_ARTICLE_BYTES`.
 
     Raises
     ------
     InputError
-        If the file is missing, unreadable or not UTF-8 text.
+        If the file is missing, unreadable, not UTF-8 text or too large.
     """
-    import sys
-    from pathlib import Path
+    from .io import MAX_ARTICLE_BYTES
+    from .places_io import read_article as read_text
 
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            data = Path(source).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"article {source}: file not found; check the path (or give - to read stdin)") from None
-    except OSError as exc:
-        raise InputError(f"article {source}: cannot read it ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"article {source}: not UTF-8 text (byte {exc.start}); convert it to UTF-8") from None
+    return read_text(source, max_bytes=max_bytes or MAX_ARTICLE_BYTES, allow_empty=True)
 
 
 def parse_bounds(text: str) -> tuple[float, float, float, float]:

@@ -13,6 +13,8 @@ import sys
 from typing import IO, Iterator, TextIO
 
 from .errors import InputError
+from .io import MAX_ARTICLE_BYTES, iter_lines, read_bounded
+from .jsontext import dumps
 
 __all__ = ["read_article", "place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS"]
 
@@ -32,21 +34,34 @@ def _decode(data: bytes, where: str) -> str:
                          "(e.g. iconv -t UTF-8)") from None
 
 
-def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> str:
+def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None, max_bytes: int = MAX_ARTICLE_BYTES,
+                 allow_empty: bool = False) -> str:
     """Read one article from a file (``"-"`` for standard input) as text.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        A UTF-8 text file, or ``"-"``.
+    stdin : binary file, optional
+        Read instead of standard input.
+    max_bytes : int
+        Largest article accepted; reading stops just past it (``/dev/zero`` is refused).
+    allow_empty : bool
+        Accept an empty or blank text.
 
     Raises
     ------
     InputError
-        If the file is missing, binary, not UTF-8 or empty.
+        If the file is missing, binary, not UTF-8, larger than ``max_bytes`` or empty.
     """
     where = "<stdin>" if str(path) == "-" else str(path)
+    hint = "give a shorter article or raise the limit with --max-bytes (max_bytes= in Python)"
     if str(path) == "-":
-        data = (stdin or sys.stdin.buffer).read()
+        data = read_bounded(stdin or sys.stdin.buffer, limit=max_bytes, where=where, hint=hint)
     else:
         try:
             with open(path, "rb") as fh:
-                data = fh.read()
+                data = read_bounded(fh, limit=max_bytes, where=where, hint=hint)
         except FileNotFoundError:
             raise InputError(f"{where}: file not found; give a text file or - for standard input") from None
         except IsADirectoryError:
@@ -54,7 +69,7 @@ def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> 
         except OSError as exc:
             raise InputError(f"{where}: cannot read ({exc.strerror})") from None
     text = _decode(data, where)
-    if not text.strip():
+    if not text.strip() and not allow_empty:
         raise InputError(f"{where}: the text is empty; give an article to parse")
     return text
 
@@ -70,13 +85,13 @@ def place_records(text: str, *, gazetteer: str | None = None, threshold: float =
 def format_places(records: list[dict], fmt: str) -> str:
     """Render place records as ``table``, ``json``, ``csv`` or ``geojson`` text."""
     if fmt == "json":
-        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+        return dumps(records, ensure_ascii=False, indent=1) + "\n"
     if fmt == "geojson":
         feats = [{"type": "Feature", "id": k,
                   "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
                   "properties": {c: r[c] for c in COLUMNS if c not in ("lat", "lon")}}
                  for k, r in enumerate(records)]
-        return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1) + "\n"
+        return dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
@@ -95,11 +110,9 @@ def format_places(records: list[dict], fmt: str) -> str:
 
 def parse_batch_line(line: str, *, where: str, lineno: int) -> tuple[str, str]:
     """Return ``(id, text)`` of one JSON Lines record, or raise :class:`InputError` naming the line."""
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where}:{lineno}: malformed JSON ({exc.msg}); each line must be "
-                         '{"id": ..., "text": ...}') from None
+    from .features import load_json
+
+    obj = load_json(line, where=f"{where}:{lineno}", hint='each line must be {"id": ..., "text": ...}')
     if not isinstance(obj, dict) or "text" not in obj:
         raise InputError(f'{where}:{lineno}: expected an object with "id" and "text"')
     text = obj["text"]
@@ -108,13 +121,19 @@ def parse_batch_line(line: str, *, where: str, lineno: int) -> tuple[str, str]:
     if not text.strip():
         raise InputError(f"{where}:{lineno}: the text is empty")
     doc_id = obj.get("id", lineno)
+    if isinstance(doc_id, (dict, list)):
+        raise InputError(f'{where}:{lineno}: "id" must be a string, a number or null, not a JSON '
+                         f'{"object" if isinstance(doc_id, dict) else "list"}')
     return doc_id, text
 
 
-def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> Iterator[tuple[int, str, str | None, InputError | None]]:
+def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None,
+               max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[tuple[int, str, str | None, InputError | None]]:
     """Yield ``(line number, id, text, error)`` for each non-blank line of a JSON Lines file.
 
-    A bad line yields an :class:`InputError` instead of raising, so that a batch can go on.
+    A bad line yields an :class:`InputError` instead of raising, so that a batch can go on;
+    a line longer than ``max_bytes`` is a bad line, read no further than its first
+    ``max_bytes`` bytes. A long run of NUL bytes (binary data, ``/dev/zero``) stops the batch.
     """
     where = "<stdin>" if str(path) == "-" else str(path)
     if str(path) == "-":
@@ -129,7 +148,13 @@ def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> It
             raise InputError(f"{where}: cannot read ({exc.strerror})") from None
         close = True
     try:
-        for lineno, raw in enumerate(fh, 1):
+        for lineno, (raw, too_long) in enumerate(iter_lines(fh, limit=max_bytes), 1):
+            if too_long:
+                if b"\x00" in raw:
+                    raise InputError(f"{where}:{lineno}: binary data, not JSON Lines text; give a UTF-8 text file")
+                yield lineno, None, None, InputError(
+                    f"{where}:{lineno}: line longer than {max_bytes} bytes; split the article or raise --max-bytes")
+                continue
             if not raw.strip():
                 continue
             if b"\x00" in raw:
@@ -153,7 +178,7 @@ def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None) -> It
 
 
 def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None = None, threshold: float = 0.5,
-                strict: bool = False, err: TextIO | None = None) -> tuple[int, int]:
+                strict: bool = False, err: TextIO | None = None, max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[int, int]:
     """Geoparse a JSON Lines batch: one ``{"id","mentions":[...]}`` line out per good line in.
 
     Returns
@@ -170,7 +195,7 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
 
     err = err or sys.stderr
     done = bad = 0
-    for lineno, doc_id, text, exc in iter_batch(path):
+    for lineno, doc_id, text, exc in iter_batch(path, max_bytes=max_bytes):
         if exc is not None:
             if strict:
                 raise exc
@@ -178,6 +203,6 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
             print(f"geomap: skipped {exc}", file=err)
             continue
         ms = geoparse(text, gazetteer=gazetteer, threshold=threshold)
-        out.write(json.dumps({"id": doc_id, "mentions": [m.as_dict() for m in ms]}, ensure_ascii=False) + "\n")
+        out.write(dumps({"id": doc_id, "mentions": [m.as_dict() for m in ms]}, ensure_ascii=False) + "\n")
         done += 1
     return done, bad

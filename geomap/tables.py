@@ -13,21 +13,23 @@ import io
 import json
 import re
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import InputError
-from .io import atomic_write
+from .errors import InputError, first_line
+from .io import MAX_TABLE_BYTES, atomic_write, read_bounded
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["FORMATS", "read_points", "format_rows", "format_table", "write_table"]
+__all__ = ["FORMATS", "LAT_NAMES", "LON_NAMES", "coordinate_columns", "cell_text", "read_points", "format_rows", "format_table", "write_table"]
 
 FORMATS = ("table", "csv", "json", "geojson")
-_COORD_NAMES = (("lat", "lon"), ("latitude", "longitude"), ("y", "x"), ("lat", "lng"))
+LAT_NAMES = ("lat", "latitude", "y")
+LON_NAMES = ("lon", "longitude", "lng", "long", "x")
 
 
 def read_points(source: str) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
@@ -54,7 +56,7 @@ def read_points(source: str) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
     """
     name = "<stdin>" if source == "-" else source
     if source == "-":
-        raw = sys.stdin.buffer.read()
+        raw = read_bounded(sys.stdin.buffer, limit=MAX_TABLE_BYTES, where=name, hint="give the points as a file path")
         kind = "geojson" if raw.lstrip()[:1] == b"{" else "csv"
     else:
         path = Path(source)
@@ -87,6 +89,8 @@ def _kind(path: Path) -> str:
 
 
 def _read_csv(raw: bytes, name: str) -> "pd.DataFrame":
+    import csv
+
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -94,32 +98,90 @@ def _read_csv(raw: bytes, name: str) -> "pd.DataFrame":
         raise InputError(f"{name}: file is empty; expected a CSV header with lat and lon columns")
     try:
         header = raw.split(b"\n", 1)[0].decode("utf-8-sig").strip("\r")
+        columns = next(iter(csv.reader([header])), [])
     except UnicodeDecodeError:
         raise InputError(f"{name}: not UTF-8 text; save the CSV as UTF-8") from None
-    columns = next(iter(__import__("csv").reader([header])))
+    except csv.Error as exc:
+        raise InputError(f"{name}: line 1: the header is not CSV ({exc})") from None
+    _check_unique(columns, name)
+    convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in columns}, strings_can_be_null=False)
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(raw),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in columns}, strings_can_be_null=False),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise InputError(f"{name}: not a readable CSV file ({str(exc).splitlines()[0]})") from None
+        table = pacsv.read_csv(io.BytesIO(raw), convert_options=convert)
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
+        raise _csv_error(raw, name, convert, exc) from None
+    _check_unique(table.column_names, name)
     return table.to_pandas()
+
+
+def _csv_error(raw: bytes, name: str, convert, exc: BaseException) -> InputError:
+    """The error of an unreadable CSV, naming the first ragged row's line when there is one."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = raw[: bad.start].count(b"\n") + 1
+        return InputError(f"{name}: line {line} is not UTF-8 text (byte {bad.start}); save the CSV as UTF-8")
+    ragged = []
+
+    def keep(row) -> str:
+        ragged.append(row)
+        return "error"
+
+    try:  # again, on one thread, which numbers the rows
+        pacsv.read_csv(io.BytesIO(raw), convert_options=convert, read_options=pacsv.ReadOptions(use_threads=False),
+                       parse_options=pacsv.ParseOptions(invalid_row_handler=keep))
+    except (pa.ArrowException, UnicodeDecodeError):
+        pass
+    if ragged:
+        row = ragged[0]
+        line = f"line {row.number}" if row.number is not None else "a row"
+        return InputError(f"{name}: {line} has {row.actual_columns} field(s) where the header has {row.expected_columns} "
+                          f"({_show(row.text)}); quote values that contain commas and close every quote")
+    return InputError(f"{name}: not a readable CSV file ({first_line(exc)})")
+
+
+def _check_unique(columns: list[str], name: str) -> None:
+    """Refuse a header that names a column twice (which value would be which?)."""
+    seen: set[str] = set()
+    for c in columns:
+        if c in seen:
+            raise InputError(f"{name}: line 1: column {_show(c)} appears twice in the header; give each column a distinct name")
+        seen.add(c)
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """A value as a person reads it in a message: numbers plain, text quoted and cut."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, str):
+        text = repr(value if len(value) <= limit else value[: limit - 3] + "...")
+    else:
+        text = str(value)
+    return text if len(text) <= limit + 2 else text[:limit] + "..."
+
+
+def coordinate_columns(columns) -> tuple[object, object] | None:
+    """The ``(latitude, longitude)`` columns among ``columns`` (by name, any case), or None."""
+    lower: dict[str, object] = {}
+    for c in columns:
+        lower.setdefault(str(c).strip().lower(), c)
+    lat = next((lower[n] for n in LAT_NAMES if n in lower), None)
+    lon = next((lower[n] for n in LON_NAMES if n in lower), None)
+    return None if lat is None or lon is None else (lat, lon)
 
 
 def _coords_from_columns(frame: "pd.DataFrame", name: str) -> tuple[np.ndarray, np.ndarray]:
     import pandas as pd
 
-    lower = {str(c).lower(): c for c in frame.columns}
-    for lat_name, lon_name in _COORD_NAMES:
-        if lat_name in lower and lon_name in lower:
-            lat_col, lon_col = lower[lat_name], lower[lon_name]
-            break
-    else:
+    found = coordinate_columns(frame.columns)
+    if found is None:
         raise InputError(
-            f"{name}: no coordinate columns; found {', '.join(map(str, frame.columns)) or 'none'}, "
-            "expected lat/lon, latitude/longitude or y/x"
+            f"{name}: no coordinate columns; found {', '.join(map(str, frame.columns)) or 'none'}; give latitude "
+            f"and longitude columns named {'/'.join(LAT_NAMES)} and {'/'.join(LON_NAMES)}"
         )
+    lat_col, lon_col = found
     lat = pd.to_numeric(frame[lat_col].astype(str).str.strip(), errors="coerce").to_numpy(dtype=np.float64)
     lon = pd.to_numeric(frame[lon_col].astype(str).str.strip(), errors="coerce").to_numpy(dtype=np.float64)
     bad = ~np.isfinite(lat) | ~np.isfinite(lon) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
@@ -128,8 +190,8 @@ def _coords_from_columns(frame: "pd.DataFrame", name: str) -> tuple[np.ndarray, 
         i = int(rows[0])
         more = f" (and {rows.size - 1} more bad rows)" if rows.size > 1 else ""
         raise InputError(
-            f"{name}: row {i + 1} (line {i + 2}) has {lat_col}={frame[lat_col].iloc[i]!r}, "
-            f"{lon_col}={frame[lon_col].iloc[i]!r}; latitude must be a number within -90..90 "
+            f"{name}: row {i + 1} (line {i + 2}) has {lat_col}={_show(frame[lat_col].iloc[i])}, "
+            f"{lon_col}={_show(frame[lon_col].iloc[i])}; latitude must be a number within -90..90 "
             f"and longitude within -180..180{more}"
         )
     return lon, lat
@@ -138,59 +200,58 @@ def _coords_from_columns(frame: "pd.DataFrame", name: str) -> tuple[np.ndarray, 
 def _read_geojson(raw: bytes, name: str) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
     import pandas as pd
 
-    try:
-        doc = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{name}: not valid GeoJSON ({exc})") from None
-    feats = doc.get("features") if isinstance(doc, dict) else None
-    if doc.get("type") == "Feature" if isinstance(doc, dict) else False:
-        feats = [doc]
-    if not isinstance(feats, list):
-        raise InputError(f"{name}: GeoJSON has no features; expected a FeatureCollection of points")
-    props, lon, lat = [], [], []
-    for i, f in enumerate(feats):
-        geom = (f or {}).get("geometry") or {}
-        coords = geom.get("coordinates")
-        if geom.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2:
-            raise InputError(f"{name}: feature {i + 1} is not a Point (got {geom.get('type')!r}); give point features")
-        lon.append(coords[0])
-        lat.append(coords[1])
-        props.append(f.get("properties") or {})
-    from .zones import check_coordinates
+    from .features import is_wgs84, parse_geojson
 
-    try:
-        x, y = check_coordinates(lon, lat, source=name)
-    except InputError as exc:
-        raise InputError(str(exc).replace("point ", "feature ", 1)) from None
-    return pd.DataFrame(props), x, y
+    props, geoms, crs = parse_geojson(raw, name)
+    if crs is not None and not is_wgs84(crs):
+        raise InputError(f"{name}: points in {crs}; give GeoJSON in WGS 84 longitude, latitude (RFC 7946)")
+    lon, lat = np.empty(len(geoms)), np.empty(len(geoms))
+    for i, g in enumerate(geoms):
+        if g is None or g["type"] != "Point" or not g["coordinates"]:
+            got = "no geometry" if g is None else ("an empty Point" if g["type"] == "Point" else f"a {g['type']}")
+            raise InputError(f"{name}: feature {i + 1} has {got}; give a Point geometry for every feature")
+        lon[i], lat[i] = g["coordinates"][0], g["coordinates"][1]
+    return pd.DataFrame(props, index=pd.RangeIndex(len(props))), lon, lat
 
 
 def _read_parquet(path: Path, name: str) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
     import geopandas as gpd
     import pandas as pd
 
-    try:
-        gdf = gpd.read_parquet(path)
-    except ValueError:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         try:
-            frame = pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises many kinds
-            raise InputError(f"{name}: not a readable Parquet file ({exc})") from None
-        return frame, *_coords_from_columns(frame, name)
-    except Exception as exc:
-        raise InputError(f"{name}: not a readable Parquet file ({exc})") from None
+            gdf = gpd.read_parquet(path)
+        except ValueError:  # no geometry metadata: plain columns
+            try:
+                frame = pd.read_parquet(path)
+            except Exception as exc:  # pyarrow raises many kinds
+                raise InputError(f"{name}: not a readable Parquet file ({first_line(exc)})") from None
+            _check_unique([str(c) for c in frame.columns], name)
+            return frame, *_coords_from_columns(frame, name)
+        except Exception as exc:
+            raise InputError(f"{name}: not a readable Parquet file ({first_line(exc)})") from None
     types = gdf.geometry.geom_type
     if not (types == "Point").all():
         i = int(np.flatnonzero((types != "Point").to_numpy())[0])
-        raise InputError(f"{name}: row {i + 1} geometry is {types.iloc[i]!r}, not a Point; give point geometries")
+        got = "no geometry" if types.iloc[i] is None else f"a {types.iloc[i]} geometry"
+        raise InputError(f"{name}: row {i + 1} has {got}, not a Point; give point geometries")
+    if gdf.crs is not None and not gdf.crs.equals(4326):
+        gdf = gdf.to_crs(4326)
     from .zones import check_coordinates
 
-    x, y = check_coordinates(gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy(), source=name)
+    with np.errstate(invalid="ignore"):
+        x, y = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()
+    try:
+        x, y = check_coordinates(x, y, source=name)
+    except InputError as exc:
+        raise InputError(str(exc).replace(": point ", ": row ", 1)) from None
     return pd.DataFrame(gdf.drop(columns=gdf.geometry.name)), x, y
 
 
 def format_table(frame: "pd.DataFrame") -> str:
-    """Render a frame as an aligned plain-text table."""
+    """Render a frame as an aligned plain-text table (nested values as JSON text)."""
+    frame = _plain_columns(frame, cell_text)
     return format_rows([str(c) for c in frame.columns], frame.itertuples(index=False))
 
 
@@ -258,7 +319,7 @@ def write_table(
     elif fmt == "table":
         data = format_table(frame).encode("utf-8")
     elif fmt == "json":
-        data = frame.to_json(orient="records", force_ascii=False, double_precision=6).encode("utf-8") + b"\n"
+        data = _records_json(frame).encode("utf-8") + b"\n"
     else:
         data = _geojson_bytes(frame, lon, lat)
     if out is None or out == "-":
@@ -269,13 +330,75 @@ def write_table(
         fh.write(data)
 
 
+def _plain_columns(frame: "pd.DataFrame", convert) -> "pd.DataFrame":
+    """Pass each value of the columns that hold more than text (nested, mixed, bytes) through ``convert``."""
+    import pandas as pd
+
+    mixed = [i for i, dtype in enumerate(frame.dtypes)
+             if dtype == object and pd.api.types.infer_dtype(frame.iloc[:, i], skipna=True) not in ("string", "empty")]
+    if not mixed:
+        return frame
+    frame = frame.copy()
+    for i in mixed:
+        frame.isetitem(i, frame.iloc[:, i].map(convert, na_action="ignore"))
+    return frame
+
+
+def _jsonable(value: object, depth: int = 0) -> object:
+    """A value made of JSON types only: numpy scalars and arrays unwrapped, bytes as text, NaN as None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if np.isfinite(value) else None
+    if value is None or isinstance(value, (str, int)):
+        return value
+    if depth > 64:
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_jsonable(v, depth + 1) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            return "0x" + bytes(value).hex()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    try:
+        if value != value:  # pd.NA, NaT and friends
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def cell_text(value: object) -> str | None:
+    """A value as one CSV/table cell: nested values become compact JSON text, NaN and None stay None."""
+    value = _jsonable(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value if value is None else str(value)
+
+
+def _records_json(frame: "pd.DataFrame") -> str:
+    return _plain_columns(frame, _jsonable).to_json(orient="records", force_ascii=False, double_precision=6)
+
+
 def _csv_bytes(frame: "pd.DataFrame") -> bytes:
     """CSV with quotes only where a value needs them (RFC 4180)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    try:  # text and numbers convert in one pass; anything else goes through cell_text first
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        flat = all(_flat_type(col.type) for col in table.columns)
+    except pa.ArrowException:
+        flat = False
+    if not flat:
+        frame = _plain_columns(frame, cell_text)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
     needs_quotes = any(
         pc.any(pc.match_substring_regex(col, r'[,"\r\n]')).as_py()
         for col in table.columns
@@ -289,8 +412,16 @@ def _csv_bytes(frame: "pd.DataFrame") -> bytes:
     return sink.getvalue()
 
 
+def _flat_type(t) -> bool:
+    """Whether the CSV writer prints an Arrow type as plain text (not nested, not raw bytes)."""
+    import pyarrow as pa
+
+    return (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t) or pa.types.is_floating(t)
+            or pa.types.is_boolean(t) or pa.types.is_null(t) or pa.types.is_timestamp(t) or pa.types.is_date(t))
+
+
 def _geojson_bytes(frame: "pd.DataFrame", lon: np.ndarray, lat: np.ndarray) -> bytes:
-    records = json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=6))
+    records = json.loads(_records_json(frame))
     feats = [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(float(x), 7), round(float(y), 7)]}, "properties": p}
         for p, x, y in zip(records, lon, lat)

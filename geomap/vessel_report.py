@@ -105,7 +105,7 @@ def _column_values(s: pd.Series, name: str) -> list:
     digits = _ROUND.get(name, _COORD_DIGITS if name.endswith(("lon", "lat")) else None)
     out = []
     for v in s.tolist():
-        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        if v is None or (isinstance(v, float) and not math.isfinite(v)) or v is pd.NA:
             out.append(None)
         elif isinstance(v, (bool, np.bool_)):
             out.append(bool(v))

@@ -10,6 +10,8 @@ per point: a loop runs per boundary tile touched.
 Zones, from land outward: ``land``, ``inland_water`` (lakes, rivers), ``internal_waters``,
 ``territorial_sea``, ``contiguous_zone``, ``eez``, ``none``. The source data does not
 separate internal waters from the territorial sea, so both answer ``territorial_sea``.
+The source data stops at the web-Mercator limit (85.05 degrees S); points south of it
+are Antarctic land (``ATA``, ``land``).
 
 Points the first rungs leave at ``none`` are looked up in the outer grid
 (:mod:`geomap.seazones`): ``contiguous_zone`` (24 nm) and ``eez`` (200 nm) are
@@ -19,7 +21,7 @@ a second state whose 200 nm reach covers the water; beyond is ``none`` (high sea
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -37,6 +39,10 @@ __all__ = ["ZONES", "APPROXIMATE_NOTE", "classify", "classify_arrays", "check_co
 ZONES = ("land", "inland_water", "internal_waters", "territorial_sea", "contiguous_zone", "eez", "none")
 _BOUNDARY = 0xFFFF
 _OUTER = ("contiguous_zone", "eez", "none")
+# The source polygons (OpenStreetMap, cut for web-Mercator maps) stop at 85.0511 degrees S,
+# the Mercator limit; south of their edge lies only the Antarctic ice sheet, so points
+# there are Antarctic land (in OpenStreetMap, ice shelves are land too).
+SOUTH_EDGE_LAT = -85.05
 APPROXIMATE_NOTE = seazones.NOTE
 
 
@@ -195,7 +201,7 @@ def check_coordinates(lon, lat, *, source: str = "input") -> tuple[np.ndarray, n
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{source}: point {i + 1} has latitude {y[i]!r}, longitude {x[i]!r}; "
+            f"{source}: point {i + 1} has latitude {float(y[i])}, longitude {float(x[i])}; "
             "latitude must be within -90..90 and longitude within -180..180"
         )
     return x, y
@@ -229,7 +235,16 @@ class _ZoneIndex:
         edge = np.flatnonzero(ids == _BOUNDARY)
         if edge.size:
             ids[edge] = self._exact(x[edge], y[edge], rows[edge] // res, cols[edge] // res)
+        ids[(ids == 0) & (y <= SOUTH_EDGE_LAT)] = self.antarctic_land
         return ids
+
+    @cached_property
+    def antarctic_land(self) -> int:
+        """Class id of Antarctic land (the answer south of the data's edge)."""
+        hit = np.flatnonzero((self.class_country == "ATA") & (self.class_zone == "land"))
+        if hit.size == 0:
+            raise DataError("zone index has no Antarctic land class; rebuild it with data/build.py")
+        return int(hit[0])
 
     def _exact(self, x: np.ndarray, y: np.ndarray, trow: np.ndarray, tcol: np.ndarray) -> np.ndarray:
         import shapely

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
-from geomap.errors import InputError
+from geomap.errors import InputError, first_line
+from geomap.features import check_lonlat, parse_geojson, to_shapes
 from geomap.layers.base import Layer
+from geomap.tables import cell_text, coordinate_columns, read_points
 
 __all__ = ["read_layer", "SUFFIXES"]
 
@@ -21,8 +25,6 @@ SUFFIXES = {
     ".geoparquet": "parquet",
     ".csv": "csv",
 }
-_LAT = ("lat", "latitude", "y")
-_LON = ("lon", "lng", "long", "longitude", "x")
 _LABEL = ("name", "label", "title", "vessel_name", "vessel", "shipname", "ship_name", "id", "mmsi")
 _MAX_POPUP_ROWS = 12
 
@@ -57,33 +59,27 @@ def read_layer(path: str | os.PathLike, *, name: str | None = None, index: int =
         raise InputError(f"layer {p}: unknown file type {p.suffix!r}; use one of {', '.join(sorted(SUFFIXES))}")
     if not p.is_file():
         raise InputError(f"layer {p}: file not found; check the path")
-    try:
-        if kind == "csv":
-            gdf = _read_csv(p)
-        elif kind == "parquet":
-            gdf = gpd.read_parquet(p)
-        else:
-            gdf = gpd.read_file(p)
-    except InputError:
-        raise
-    except Exception as exc:  # readers raise many types for a damaged file
-        raise InputError(f"layer {p}: cannot read it as {kind} ({type(exc).__name__}: {exc}); check the file") from None
-    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
-        raise InputError(f"layer {p}: the file has no geometry column; give a {kind} file with geometries")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # every fault becomes an InputError below, none a warning
+        gdf = _read(p, kind)
     geom = gdf.geometry
     usable = ~(geom.isna() | geom.is_empty)
     if not usable.any():
-        raise InputError(f"layer {p}: the file has no geometry (every row's geometry is empty)")
-    gdf = gdf[usable].reset_index(drop=True)
+        raise InputError(f"layer {p}: the file has no geometry (every feature's geometry is empty)")
     if gdf.crs is None:
         gdf = gdf.set_crs(4326)
-    gdf = gdf.to_crs(4326)
+    if not gdf.crs.equals(4326):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            gdf = gdf.to_crs(4326)
+    check_lonlat(gdf.geometry.values, f"layer {p}", unit="row" if kind == "parquet" else "feature")
+    gdf = gdf[usable].reset_index(drop=True)
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
     lowered = {str(c).lower(): c for c in columns}
     label = next((lowered[c] for c in _LABEL if c in lowered), None)
     table = pd.DataFrame(index=gdf.index)
     if label is not None:
-        table["_label"] = gdf[label].astype(str).where(gdf[label].notna(), "")
+        table["_label"] = gdf[label].map(_cell)
     popup = []
     for i, c in enumerate(c for c in columns if c != label):
         if i >= _MAX_POPUP_ROWS:
@@ -102,30 +98,48 @@ def read_layer(path: str | os.PathLike, *, name: str | None = None, index: int =
 
 
 def _cell(v: object) -> str:
-    if v is None:
-        return ""
+    """A property value as popup text: nested values as JSON, missing ones empty."""
+    return cell_text(v) or ""
+
+
+def _read(p: Path, kind: str) -> gpd.GeoDataFrame:
+    """The file as a GeoDataFrame (any CRS), or raise :class:`InputError` naming the file and feature."""
+    if kind == "geojson":
+        return _read_geojson(p)
+    if kind == "parquet":
+        try:
+            return gpd.read_parquet(p)
+        except ValueError:  # no geometry column: maybe latitude/longitude columns
+            pass
+        except Exception as exc:  # pyarrow raises many types for a damaged file
+            raise InputError(f"layer {p}: cannot read it as parquet ({type(exc).__name__}: {first_line(exc)}); "
+                             "check the file") from None
+    return _read_point_columns(p)
+
+
+def _read_geojson(p: Path) -> gpd.GeoDataFrame:
     try:
-        if pd.isna(v):  # type: ignore[arg-type]
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(v)
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"layer {p}: cannot read ({exc.strerror})") from None
+    props, geoms, crs = parse_geojson(raw, f"layer {p}")
+    frame = pd.DataFrame(props, index=pd.RangeIndex(len(props)))
+    geom_col = "geometry"
+    while geom_col in frame.columns:  # a property may be called "geometry"
+        geom_col = "_" + geom_col
+    shapes = to_shapes(geoms, f"layer {p}")
+    try:
+        shapes = gpd.GeoSeries(shapes, index=frame.index, crs=crs or 4326)
+    except Exception as exc:  # pyproj: an unknown CRS name
+        raise InputError(f"layer {p}: unusable crs {crs!r} ({first_line(exc)}); give WGS 84 GeoJSON") from None
+    return gpd.GeoDataFrame(frame.assign(**{geom_col: shapes}), geometry=geom_col)
 
 
-def _read_csv(p: Path) -> gpd.GeoDataFrame:
-    df = pd.read_csv(p)
-    lowered = {str(c).lower().strip(): c for c in df.columns}
-    lat = next((lowered[c] for c in _LAT if c in lowered), None)
-    lon = next((lowered[c] for c in _LON if c in lowered), None)
-    if lat is None or lon is None:
-        raise InputError(
-            f"layer {p}: a CSV layer needs latitude and longitude columns (named one of "
-            f"{', '.join(_LAT)} and {', '.join(_LON)}); found {', '.join(map(str, df.columns)) or 'none'}"
-        )
-    y = pd.to_numeric(df[lat], errors="coerce")
-    x = pd.to_numeric(df[lon], errors="coerce")
-    ok = x.between(-180, 180) & y.between(-90, 90)
-    if not ok.any():
-        raise InputError(f"layer {p}: no row has a valid latitude ({lat}) and longitude ({lon})")
-    df = df[ok].drop(columns=[lat, lon])
-    return gpd.GeoDataFrame(df, geometry=shapely.points(x[ok].to_numpy(), y[ok].to_numpy()), crs=4326)
+def _read_point_columns(p: Path) -> gpd.GeoDataFrame:
+    """CSV (or plain Parquet) points with latitude/longitude columns; a bad row is an error naming it."""
+    try:
+        frame, lon, lat = read_points(str(p))
+    except InputError as exc:
+        raise InputError(f"layer {exc}") from None
+    df = frame.drop(columns=list(coordinate_columns(frame.columns)))
+    return gpd.GeoDataFrame(df, geometry=shapely.points(lon, lat), crs=4326)
