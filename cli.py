@@ -226,7 +226,7 @@ def vessels(file: str, **opts: Any) -> None:
 @click.option("--id", "element_id", metavar="ID", help="With --fragment: id of the map element (letters, digits, "
               "- and _; default: a hash of the content), so one map can be pasted twice on a page.")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium); - is stdout.")
-@click.option("--scale", type=click.FloatRange(0.5, 4), default=1.0, show_default=True, help="PNG pixels per map pixel (2 for print).")
+@click.option("--scale", type=Number(0.5, 4), default=1.0, show_default=True, help="PNG pixels per map pixel (2 for print).")
 @click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=str), help="Also write a vector PDF (Chromium's print to PDF); - is stdout.")
 @click.option("--drop", "drop", multiple=True, metavar="NAME", help="Leave this place of the article off the map (repeatable).")
 @click.option("--only", "only", multiple=True, metavar="NAME", help="Show only these places of the article (repeatable).")
