@@ -251,9 +251,12 @@ def test_zone_json_outputs_have_no_nan(tmp_path):
 def test_places_jsonl_and_json_have_no_nan(tmp_path):
     batch = tmp_path / "b.jsonl"
     batch.write_text('{"id": NaN, "text": "Ships left Dandong."}\n{"id": Infinity, "text": "Nampo port"}\n')
+    batch.write_text(batch.read_text() + '{"id": 3, "text": "Trains left Dandong."}\n')
     r = run("places", "--jsonl", str(batch))
     assert r.exit_code == 0, r.output
-    assert [strict_json(line)["id"] for line in r.stdout.splitlines()] == [None, None]
+    # NaN and Infinity are not JSON: those lines are skipped and counted, the others answered in strict JSON
+    assert [strict_json(line)["id"] for line in r.stdout.splitlines()] == [3]
+    assert "2 bad line(s) skipped" in r.stderr
     art = tmp_path / "a.txt"
     art.write_text("Ships left Dandong for Nampo.\n")
     for fmt in ("json", "geojson"):
