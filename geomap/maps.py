@@ -28,7 +28,7 @@ from ._geolabels import geo_labels
 from ._viewgeom import View, encode_lines, encode_points, encode_polygons, fit_view, pad_bounds, story_mask
 from .errors import InputError
 
-__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec", "select_places", "read_article", "parse_bounds"]
+__all__ = ["render", "draw", "GeoMap", "BASEMAPS", "build_spec", "select_places", "read_article", "parse_bounds"]
 
 #: Accepted ``basemap`` values.
 BASEMAPS = ("vector", "none", "osm")
@@ -256,13 +256,53 @@ def render(
         bounds = _story_bounds(found, [lyr.gdf for lyr in point_layers + user_layers + extra])
     view = fit_view(bounds, width=width, height=height)
     drawn = _base_layers(view, basemap=basemap, zones=zones, borders=borders) + extra + user_layers
-    drawn += place_layers + point_layers
     also = _outside(found, view)
-    spec = build_spec(drawn, view, title=title, notice=notice, basemap=basemap, also=also,
-                      geo=geo_labels(view, skip=set(found["name"].astype(str)) - set(also)) if basemap == "vector" else [])
-    spec["alt"] = alt_text(title=title, places=found, also=also, view=view,
-                           layers=[lyr.legend_label for lyr in drawn if not isinstance(lyr, tuple) and lyr.legend_label])
-    return GeoMap(spec, title=title, places=found, notice=notice, size=(width, height))
+    geo = geo_labels(view, skip=set(found["name"].astype(str)) - set(also)) if basemap == "vector" else []
+    return draw(drawn + place_layers + point_layers, view, title=title, notice=notice, basemap=basemap,
+                places=found, also=also, labels=geo, size=(width, height))
+
+
+def draw(
+    layers: Sequence,
+    view: View,
+    *,
+    title: str | None = None,
+    notice: str | None = None,
+    basemap: str = "vector",
+    places: gpd.GeoDataFrame | None = None,
+    also: Sequence[str] = (),
+    labels: Sequence[list] = (),
+    size: tuple[int, int] = (1000, 700),
+) -> GeoMap:
+    """Draw ``layers`` for ``view``: the map's spec, its alternative text and its page.
+
+    Nothing is geocoded or read here: the layers, the places and the labels are given.
+
+    Parameters
+    ----------
+    layers : sequence of Layer or (Layer, View)
+        Bottom to top (see :func:`build_spec`).
+    view : View
+        The first view (from :func:`geomap._viewgeom.fit_view`).
+    title, notice : str, optional
+        Plain text shown at the top of the map.
+    basemap : str
+        One of :data:`BASEMAPS`.
+    places : geopandas.GeoDataFrame, optional
+        The story's places (kept on the map as ``m.places``, described in the alt text).
+    also : sequence of str
+        Names of places outside the first view, listed under the title.
+    labels : sequence of list
+        Country and sea labels (see :func:`build_spec`'s ``geo``).
+    size : tuple of int
+        The map's size in pixels, ``(width, height)``.
+    """
+    places = places if places is not None else _empty_places()
+    spec = build_spec(layers, view, title=title, notice=notice, basemap=basemap, also=also, geo=labels)
+    drawn = [item[0] if isinstance(item, tuple) else item for item in layers]
+    spec["alt"] = alt_text(title=title, places=places, also=also, view=view,
+                           layers=[lyr.legend_label for lyr in drawn if lyr.legend_label and not lyr.gdf.empty])
+    return GeoMap(spec, title=title, places=places, notice=notice, size=size)
 
 
 def _user_layers(layers: Sequence) -> list:
