@@ -12,7 +12,6 @@ import click
 
 import geomap
 from geomap.errors import GeomapError
-from geomap.io import MAX_ARTICLE_BYTES, STDOUT
 
 
 class UserError(click.ClickException):
@@ -142,7 +141,7 @@ def main() -> None:
 
 _POSITIVE = Number(min=0, min_open=True)
 _OUTPUT_HELP = "Write to this file (atomically) instead of stdout; - is stdout."
-_MAX_BYTES = click.option("--max-bytes", "max_bytes", type=Count(min=1), default=MAX_ARTICLE_BYTES, show_default=True,
+_MAX_BYTES = click.option("--max-bytes", "max_bytes", type=Count(min=1), default=geomap.MAX_ARTICLE_BYTES, show_default=True,
                           help="Largest article (or --jsonl line) read, in bytes; longer ones are refused.")
 
 
@@ -178,11 +177,9 @@ def vessels(file: str, **opts: Any) -> None:
       geomap vessels ais.csv --zone CHN:territorial_sea
       geomap vessels ais.parquet --area sansha_bay.geojson --events --format json -o out.json
     """
-    from geomap.ais import parse_columns_option
-    from geomap.vessel_analysis import analyse, resolve_area
-    from geomap.vessel_report import format_report, summary_lines, write_rejects
+    from geomap.vessels import analyse, format_report, parse_columns_option, resolve_area, summary_lines, write_rejects
 
-    _check_outputs({"-o": opts["output"] or STDOUT, "--rejects": opts["rejects_path"]})
+    _check_outputs({"-o": opts["output"] or geomap.STDOUT, "--rejects": opts["rejects_path"]})
     area = resolve_area(zone=opts["zone"], area=opts["area"])
     event_options = {
         "loiter_speed_kn": opts["loiter_speed"],
@@ -255,11 +252,9 @@ def render_cmd(article: str | None, **opts: Any) -> None:
       geomap render article.txt --drop Lima --highlight CHN:territorial_sea -o map.html
       geomap render article.txt --png map.png --scale 2 --pdf map.pdf
     """
-    from geomap.embed import write_fragment, write_html, write_iframe
-    from geomap.escape import html_id
-    from geomap.io import atomic_write
-    from geomap.maps import parse_bounds, read_article, render
-    from geomap.screenshot import pdf_bytes, png_bytes
+    from geomap import atomic_write, read_article
+    from geomap.compose import render
+    from geomap.render import html_id, parse_bounds, pdf_bytes, png_bytes, write_fragment, write_html, write_iframe
 
     if not opts["output"] and not opts["png"] and not opts["pdf"]:
         raise UserError("give an output: -o map.html, --png map.png and/or --pdf map.pdf")
@@ -272,10 +267,10 @@ def render_cmd(article: str | None, **opts: Any) -> None:
             raise UserError("--id names the map element of a --fragment; give --fragment too")
         html_id(opts["element_id"])
     _check_outputs({"-o": opts["output"], "--png": opts["png"], "--pdf": opts["pdf"]})
-    text = read_article(article, max_bytes=opts["max_bytes"]) if article is not None else None
+    text = read_article(article, max_bytes=opts["max_bytes"], allow_empty=True) if article is not None else None
     extra_layers: list = list(opts["layer_files"])
     if opts["ais_file"]:
-        from geomap.layers.vessels import vessel_layers
+        from geomap.layers import vessel_layers
 
         extra_layers += vessel_layers(opts["ais_file"], zone=opts["ais_zone"], area=opts["ais_area"])
     elif opts["ais_zone"] or opts["ais_area"]:
@@ -310,7 +305,7 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         if data is not None:
             with atomic_write(target, mode="wb") as fh:
                 fh.write(data)
-    written = " and ".join("stdout" if p == STDOUT else p for p in (opts["output"], opts["png"], opts["pdf"]) if p)
+    written = " and ".join("stdout" if p == geomap.STDOUT else p for p in (opts["output"], opts["png"], opts["pdf"]) if p)
     click.echo(f"{written}: {len(m.places)} place(s) from the article and --place, {len(opts['points'])} point(s)", err=True)
     if m.notice:
         source = "stdin" if article == "-" else article
@@ -344,11 +339,11 @@ def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: boo
       geomap places story.txt --format geojson -o places.geojson
       geomap places --jsonl articles.jsonl -o mentions.jsonl
     """
-    from geomap.io import atomic_write
-    from geomap.places_io import format_places, place_records, read_article, write_batch
+    from geomap import atomic_write, read_article
+    from geomap.text import format_places, place_records, write_batch
 
     if jsonl:
-        with atomic_write(output or STDOUT) as fh:
+        with atomic_write(output or geomap.STDOUT) as fh:
             done, bad = write_batch(file, fh, gazetteer=gazetteer, threshold=threshold, strict=strict,
                                     max_bytes=max_bytes)
         if bad:
@@ -421,74 +416,31 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
       geomap zone --points positions.csv --zone-type CHN:eez
       cat positions.csv | geomap zone --points - --format json
     """
-    from geomap.io import check_writable
-    from geomap.zones import parse_zone_type
+    from geomap import check_writable, read_points, write_table
+    from geomap.zones import APPROXIMATE_NOTE, parse_zone_type, quick_table, zone_table
 
     if bool(coords) == bool(points_file):
         raise click.UsageError("give LAT,LON points or --points FILE (one of the two)")
     if output:
         check_writable(output, overwrite=force)
-    want = parse_zone_type(zone_type) if zone_type else None
-    if coords and not distances and fmt == "table":
-        import numpy as np
-
-        from geomap.tables import format_rows
-        from geomap.zones import APPROXIMATE_NOTE, classify_arrays
-
-        lat = np.array([c[0] for c in coords])
-        lon = np.array([c[1] for c in coords])
-        country, zone_, overlap = classify_arrays(lon, lat, overlap=True)
-        keep = np.ones(lat.size, dtype=bool) if want is None else _zone_keep(want, country, zone_)
-        rows = zip(lat[keep].tolist(), lon[keep].tolist(), country[keep], zone_[keep], overlap[keep])
-        text = format_rows(["lat", "lon", "country", "zone", "overlap_with"], rows)
-        if np.isin(zone_[keep], ("contiguous_zone", "eez")).any():
-            text = text.rstrip("\n") + "\n" + "note: " + APPROXIMATE_NOTE + "\n"
-        _emit(text, output, force)
+    if zone_type:
+        parse_zone_type(zone_type)  # a bad filter is an error before any work
+    lat = [c[0] for c in coords]
+    lon = [c[1] for c in coords]
+    if coords and not distances and fmt == "table":  # the fast path: no pandas
+        _emit(quick_table(lat, lon, zone_type=zone_type), output, force)
         return
-    from geomap.tables import read_points, write_table
-    from geomap.zones import classify
-
     if coords:
         import pandas as pd
 
-        frame = pd.DataFrame({"lat": [c[0] for c in coords], "lon": [c[1] for c in coords]})
-        lon, lat = frame["lon"].to_numpy(), frame["lat"].to_numpy()
+        frame = pd.DataFrame({"lat": lat, "lon": lon})
+        x, y = frame["lon"].to_numpy(), frame["lat"].to_numpy()
     else:
-        frame, lon, lat = read_points(points_file)
-    result = classify(lon, lat, distances=distances)
-    names = _added_names(frame.columns, result.columns)
-    for col in result.columns:
-        frame[names[col]] = result[col].to_numpy()
-    if want is not None:
-        keep = _zone_keep(want, result["country"].to_numpy(), result["zone"].to_numpy())
-        frame, lon, lat, result = frame[keep].reset_index(drop=True), lon[keep], lat[keep], result[keep]
-    write_table(frame, lon, lat, fmt=fmt, out=output)
-    if result["zone"].isin(["contiguous_zone", "eez"]).any():
-        from geomap.zones import APPROXIMATE_NOTE
-
+        frame, x, y = read_points(points_file)
+    frame, x, y, approximate = zone_table(frame, x, y, distances=distances, zone_type=zone_type)
+    write_table(frame, x, y, fmt=fmt, out=output)
+    if approximate:
         click.echo("note: " + APPROXIMATE_NOTE, err=True)
-
-
-def _added_names(existing, added) -> dict[str, str]:
-    """Names of the columns ``zone`` adds: as they are, or all prefixed when one would replace an input column."""
-    taken = {str(c) for c in existing}
-    prefix = ""
-    while any(prefix + str(c) in taken for c in added):
-        prefix += "geomap_"
-    return {c: prefix + str(c) for c in added}
-
-
-def _zone_keep(want: tuple[str | None, str | None], country, zone_):
-    """Rows matching a parsed ``--zone-type`` (country and/or zone)."""
-    import numpy as np
-
-    c, z = want
-    keep = np.ones(len(zone_), dtype=bool)
-    if c is not None:
-        keep &= np.asarray(country) == c
-    if z is not None:
-        keep &= np.asarray(zone_) == z
-    return keep
 
 
 @main.command()
@@ -502,7 +454,8 @@ def distance(start: tuple[float, float], end: tuple[float, float]) -> None:
     Example:
       geomap distance 40.12,124.39 39.03,125.75
     """
-    from geomap.distance import NM_KM, geodesic
+    from geomap import NM_KM
+    from geomap.zones import geodesic
 
     km = float(geodesic(start[0], start[1], end[0], end[1]))
     click.echo(f"{km:.3f} km  {km / NM_KM:.3f} nm")
@@ -510,23 +463,19 @@ def distance(start: tuple[float, float], end: tuple[float, float]) -> None:
 
 def _emit(text: str, output: str | None, force: bool = True) -> None:
     """Print ``text`` or write it atomically to ``output`` (``-`` or None: standard output)."""
-    if not output or output == STDOUT:
+    if not output or output == geomap.STDOUT:
         click.echo(text, nl=False)
         return
-    from geomap.io import atomic_write
-
-    with atomic_write(output, overwrite=force) as fh:
+    with geomap.atomic_write(output, overwrite=force) as fh:
         fh.write(text)
 
 
 def _check_outputs(outputs: dict[str, str | None]) -> None:
     """Check, before any work, that each output can be written and that no two name the same file."""
-    from geomap.io import check_distinct, check_writable
-
-    check_distinct(outputs)
+    geomap.check_distinct(outputs)
     for target in outputs.values():
         if target:
-            check_writable(target)
+            geomap.check_writable(target)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,7 +32,7 @@ def main() -> None:
     ap.add_argument("--cli", action="store_true", help="also time the command line (batch and one article)")
     args = ap.parse_args()
 
-    from geomap.toponyms import geoparse
+    from geomap.text.tagger import geoparse
 
     geoparse("warm up in Paris.")  # load data once
     out = args.out or Path(tempfile.mkdtemp())

@@ -4,7 +4,7 @@ The regional map is the one the README shows: places at Dandong, Sinuiju, Pyongy
 and Sansha Bay, with the offline land, the maritime zones and the land borders. Three
 builds of the same layers are compared:
 
-- ``geomap``: :func:`geomap.render` + :func:`geomap.embed.write_html` (clipped to the
+- ``geomap``: :func:`geomap.render` + :func:`geomap.render.embed.write_html` (clipped to the
   view, sub-pixel parts dropped, simplified to half a pixel, integer-delta encoded,
   Leaflet inline);
 - ``folium naive``: ``folium.GeoJson`` of the same layers clipped to the same area as
@@ -46,7 +46,7 @@ POINTS = [
 
 def _geomap(out: Path) -> float:
     import geomap
-    from geomap.embed import write_html
+    from geomap.render.embed import write_html
 
     t = time.perf_counter()
     m = geomap.render(points=POINTS, title="Dandong, Sinuiju, Pyongyang and Sansha Bay")
@@ -57,9 +57,9 @@ def _geomap(out: Path) -> float:
 def _naive(out: Path, *, tolerance: float | None) -> float:
     import folium
 
-    from geomap._viewgeom import fit_view
+    from geomap.render.view import fit_view
     from geomap.geodata import available_layers, load_layer
-    from geomap.maps import _fit_bounds
+    from geomap.compose import _fit_bounds
     from geomap.layers.points import parse_point
 
     import geopandas as gpd
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     import folium  # noqa: F401
     import geopandas  # noqa: F401
 
-    import geomap.maps  # noqa: F401
+    import geomap.render.map  # noqa: F401
 
     imports = time.perf_counter() - t
     rows = []
@@ -140,8 +140,7 @@ from pathlib import Path
 name, w, h, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
 t = time.perf_counter()
 import geomap
-from geomap.embed import write_html
-from geomap.screenshot import write_png
+from geomap.render import write_html, write_png
 imports = time.perf_counter() - t
 text = Path(name).read_text(encoding="utf-8")
 t = time.perf_counter()

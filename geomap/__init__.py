@@ -3,7 +3,7 @@
 The public API is loaded lazily so that ``import geomap`` does no work:
 
 - :func:`geomap.zones.classify` — which country's land or water each point is in;
-- :func:`geomap.distance.geodesic` — distances on the ellipsoid;
+- :func:`geomap.zones.geodesic` — distances on the ellipsoid;
 - :func:`geomap.geodata.load_layer` — shipped land, borders, coastline and maritime layers.
 """
 
@@ -12,16 +12,27 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ._version import __version__
+from geomap._version import __version__
 
 # public name -> "module:attribute"; modules are imported on first use.
 _LAZY = {
     "classify": "geomap.zones:classify",
-    "geodesic": "geomap.distance:geodesic",
+    "geodesic": "geomap.zones:geodesic",
     "load_layer": "geomap.geodata:load_layer",
-    "geoparse": "geomap.toponyms:geoparse",
-    "places": "geomap.geocode:places",
-    "render": "geomap.maps:render",
+    "geoparse": "geomap.text:geoparse",
+    "places": "geomap.text:places",
+    "render": "geomap.compose:render",
+    # the shared base: reading and writing files, tables and units
+    "read_article": "geomap.files:read_article",
+    "read_points": "geomap.tables:read_points",
+    "write_table": "geomap.tables:write_table",
+    "atomic_write": "geomap.files:atomic_write",
+    "check_writable": "geomap.files:check_writable",
+    "check_distinct": "geomap.files:check_distinct",
+    "STDOUT": "geomap.files:STDOUT",
+    "MAX_ARTICLE_BYTES": "geomap.files:MAX_ARTICLE_BYTES",
+    "FORMATS": "geomap.tables:FORMATS",
+    "NM_KM": "geomap.units:NM_KM",
 }
 
 __all__ = ["__version__", *_LAZY]

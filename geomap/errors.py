@@ -8,7 +8,7 @@ exit code 2, never a traceback.
 
 from __future__ import annotations
 
-__all__ = ["GeomapError", "InputError", "DataError", "OutputError", "first_line"]
+__all__ = ["GeomapError", "InputError", "DataError", "OutputError", "BrowserError", "first_line"]
 
 
 class GeomapError(Exception):
@@ -25,6 +25,10 @@ class DataError(GeomapError, RuntimeError):
 
 class OutputError(GeomapError, OSError):
     """An output could not be written (unwritable path, existing file)."""
+
+
+class BrowserError(OutputError):
+    """Chromium is missing, failed to start, or did not finish in time (PNG and PDF output)."""
 
 
 def first_line(exc: BaseException, *, limit: int = 200) -> str:

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._codec import decode_geoms
-from ._data import _data_dir, data_path
-from .errors import DataError, InputError
+from geomap.codec import decode_geoms
+from geomap.datafiles import data_dir, data_path
+from geomap.errors import DataError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -48,7 +48,7 @@ ATTRIBUTION = {
 
 def available_layers() -> list[str]:
     """Names of the layers present in the installed data, in :data:`LAYERS` order."""
-    folder = _data_dir()
+    folder = data_dir()
     return [name for name in LAYERS if (folder / f"{name}.npz").is_file()]
 
 

@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import InputError, first_line
-from .io import MAX_TABLE_BYTES, atomic_write, read_bounded
+from geomap.errors import InputError, first_line
+from geomap.files import MAX_TABLE_BYTES, atomic_write, read_bounded
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["FORMATS", "LAT_NAMES", "LON_NAMES", "coordinate_columns", "cell_text", "read_points", "format_rows", "format_table", "write_table"]
 
+#: output formats of every command that writes a table
 FORMATS = ("table", "csv", "json", "geojson")
 LAT_NAMES = ("lat", "latitude", "y")
 LON_NAMES = ("lon", "longitude", "lng", "long", "x")
@@ -200,7 +201,7 @@ def _coords_from_columns(frame: "pd.DataFrame", name: str) -> tuple[np.ndarray, 
 def _read_geojson(raw: bytes, name: str) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
     import pandas as pd
 
-    from .features import is_wgs84, parse_geojson
+    from geomap.geojson import is_wgs84, parse_geojson
 
     props, geoms, crs = parse_geojson(raw, name)
     if crs is not None and not is_wgs84(crs):
@@ -238,7 +239,7 @@ def _read_parquet(path: Path, name: str) -> tuple["pd.DataFrame", np.ndarray, np
         raise InputError(f"{name}: row {i + 1} has {got}, not a Point; give point geometries")
     if gdf.crs is not None and not gdf.crs.equals(4326):
         gdf = gdf.to_crs(4326)
-    from .zones import check_coordinates
+    from geomap.zones.grid import check_coordinates
 
     with np.errstate(invalid="ignore"):
         x, y = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()

@@ -8,7 +8,7 @@ from geomap.layers.base import Layer
 
 __all__ = ["maritime_layers", "highlight_layer", "ZONES", "HIGHLIGHT_STYLE"]
 
-#: attribution of the derived outer zones (see geomap.seazones)
+#: attribution of the derived outer zones (see geomap.zones.outer)
 DERIVED = "contiguous zone and EEZ: approximate, derived by geomap"
 
 #: data layer name -> (display name, style), bottom to top.

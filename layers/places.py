@@ -23,7 +23,7 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     places : geopandas.GeoDataFrame
         Point geometries with (optional) columns ``name``, ``country``, ``score``,
         ``sentence``, ``kind`` (or ``feature_type``), ``gazetteer_id`` (or ``geonameid``, ``id``),
-        as :func:`geomap.geocode.places` returns.
+        as :func:`geomap.text.resolver.places` returns.
     name : str
         Layer name.
     style : dict, optional
@@ -33,7 +33,7 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     -------
     Layer
         Each feature's popup shows the name, country, coordinates, the zone the place
-        is in (from :func:`geomap.zones.classify`), the sentence that names it and the
+        is in (from :func:`geomap.zones.grid.classify`), the sentence that names it and the
         score; its tooltip is the name.
     """
     gdf = places.copy()
@@ -90,7 +90,7 @@ def zone_labels(lon: np.ndarray, lat: np.ndarray) -> list[str]:
     """
     if len(lon) == 0:
         return []
-    from geomap.zones import classify
+    from geomap.zones.grid import classify
 
     table = classify(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
     out = []

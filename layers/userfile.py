@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 
 from geomap.errors import InputError, first_line
-from geomap.features import check_lonlat, parse_geojson, to_shapes
+from geomap.geojson import check_lonlat, parse_geojson, to_shapes
 from geomap.layers.base import Layer
 from geomap.tables import cell_text, coordinate_columns, read_points
 

@@ -1,6 +1,6 @@
 """Vessel tracks, visits and events (from an AIS file) as map layers.
 
-:func:`vessel_layers` reads an AIS file with :mod:`geomap.ais` and returns up to
+:func:`vessel_layers` reads an AIS file with :mod:`geomap.vessels.read` and returns up to
 three :class:`~geomap.layers.base.Layer` objects: the tracks (one simplified line
 per vessel and track piece, split at reporting gaps), the visits to a zone or
 area (the path from the interpolated entry to the exit) and the loitering and
@@ -49,7 +49,7 @@ def vessel_layers(
     events : bool
         Build the loitering and encounters layer.
     columns : mapping, optional
-        Column overrides (see :func:`geomap.ais.parse_columns_option`).
+        Column overrides (see :func:`geomap.vessels.read.parse_columns_option`).
     max_gap_h : float
         Reporting gap (hours) that splits tracks and visits.
 
@@ -58,9 +58,9 @@ def vessel_layers(
     list of Layer
         Tracks, then visits (if a zone or area is given), then events (if asked).
     """
-    from geomap.ais import read_positions
-    from geomap.vessel_analysis import resolve_area
-    from geomap.visits import find_visits
+    from geomap.vessels.read import read_positions
+    from geomap.vessels.analysis import resolve_area
+    from geomap.vessels.visits import find_visits
 
     target = resolve_area(zone=zone, area=area) if (zone or area) else None
     pos = read_positions(path, columns=columns, mask=target)
@@ -68,7 +68,7 @@ def vessel_layers(
     if target is not None:
         layers.append(visits_layer(find_visits(pos, target, zone_name=target.name, max_gap_h=max_gap_h), pos))
     if events:
-        from geomap.events import find_events
+        from geomap.vessels.events import find_events
 
         layers.append(events_layer(find_events(pos, area=target, max_gap_h=max_gap_h)))
     return layers
@@ -79,12 +79,12 @@ def tracks_layer(pos, *, max_gap_h: float = 6.0, tolerance: float = TRACK_TOLERA
 
     Parameters
     ----------
-    pos : geomap.ais.Positions
+    pos : geomap.vessels.read.Positions
     max_gap_h : float
     tolerance : float
         Douglas-Peucker tolerance in degrees.
     """
-    from geomap.visits import track_pieces
+    from geomap.vessels.visits import track_pieces
 
     piece_id = np.cumsum(track_pieces(pos, max_gap_h=max_gap_h) != 0) - 1 if len(pos) else np.zeros(0, np.int64)
     starts = np.flatnonzero(np.r_[True, piece_id[1:] != piece_id[:-1]]) if len(pos) else np.zeros(0, np.int64)

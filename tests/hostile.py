@@ -186,7 +186,7 @@ def write_gazetteer(folder: Path, payloads=PAYLOADS) -> tuple[Path, Path]:
 
 def sink_article(folder: Path) -> tuple[list[str], list[str]]:
     """One sentence per payload, each naming another city; shown: the sentence of each place found."""
-    from geomap.geocode import places
+    from geomap.text.resolver import places
 
     article = write_article(folder)
     sentences = [s for s in places(article.read_text(encoding="utf-8"))["sentence"] if s]

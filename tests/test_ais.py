@@ -8,8 +8,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from geomap.ais import parse_columns_option, read_positions
-from geomap.vessel_report import write_rejects
+from geomap.vessels.read import parse_columns_option, read_positions
+from geomap.vessels.report import write_rejects
 from geomap.errors import InputError
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")

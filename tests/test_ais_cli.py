@@ -8,24 +8,16 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from geomap.console.cli import main
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
-BAY = [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]
 HOSTILE = "<script>alert('x')</script>\x1b[2J&amp;"
 
 
 
 
-@pytest.fixture(scope="module")
-def cli():
-    return main
-
-
 @pytest.fixture
-def files(tmp_path):
-    bay = tmp_path / "bay.geojson"
-    bay.write_text(json.dumps({"type": "Polygon", "coordinates": [BAY]}))
+def files(tmp_path, bay_file):
+    bay = bay_file
     rows = []
     # a hostile-named vessel sails through the bay (in at 17.5 min, out at 67.5 min)
     for i in range(10):
@@ -110,8 +102,8 @@ def test_user_errors_exit_2_without_traceback(cli, files):
 
 def test_hostile_vessel_names_are_escaped_in_map_layers(files):
     from geomap.layers.vessels import vessel_layers
-    from geomap.maps import render
-    from geomap.embed import write_html
+    from geomap.compose import render
+    from geomap.render.embed import write_html
 
     layers = vessel_layers(files["ais"], area=files["bay"])
     assert [lyr.name for lyr in layers] == ["Vessel tracks", "Visits", "Vessel events"]
@@ -139,7 +131,7 @@ def test_render_command_draws_ais_layers(cli, files):
 
 
 def test_tracks_layer_splits_at_gaps_and_skips_single_fixes(tmp_path):
-    from geomap.ais import read_positions
+    from geomap.vessels.read import read_positions
     from geomap.layers.vessels import tracks_layer
 
     minutes = [0, 10, 20, 20 + 420, 20 + 840, 30 + 840, 40 + 840]

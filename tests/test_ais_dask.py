@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pandas as pd
@@ -11,13 +10,12 @@ import pyarrow.parquet as pq
 import distributed
 import pytest
 
-from geomap.vessel_analysis import analyse, resolve_area
+from geomap.vessels.analysis import analyse, resolve_area
 
 # dask's own Parquet reader still uses a pandas keyword that pandas 3 deprecates
 pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword")
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
-BAY = [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +25,7 @@ def cluster():
 
 
 @pytest.fixture
-def partitioned(tmp_path):
+def partitioned(tmp_path, bay_file):
     """40 vessels crossing, anchoring in and drifting around the bay, in Parquet partitions by day."""
     rng = np.random.default_rng(7)
     frames = []
@@ -61,9 +59,7 @@ def partitioned(tmp_path):
         pq.write_table(
             pa.Table.from_pandas(part.drop(columns="day"), preserve_index=False), folder / f"day={day}" / "part-0.parquet"
         )
-    bay = tmp_path / "bay.geojson"
-    bay.write_text(json.dumps({"type": "Polygon", "coordinates": [BAY]}))
-    return folder, bay
+    return folder, bay_file
 
 
 def test_dask_engine_gives_the_same_visits_events_and_rejects(cluster, partitioned):

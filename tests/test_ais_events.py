@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geomap.ais import read_positions
-from geomap.events import encounters, find_events, loitering
+from geomap.vessels.read import read_positions
+from geomap.vessels.events import encounters, find_events, loitering
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 DEG_LAT_M = 111_195.0  # metres per degree of latitude on the mean sphere (close enough to place tracks)

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.ais import read_positions
+from geomap.vessels.read import read_positions
 from geomap.console.cli import main
 from geomap.errors import InputError
 

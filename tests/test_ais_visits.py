@@ -8,21 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geomap.ais import read_positions
-from geomap.areas import file_area, parse_zone_spec
+from geomap.vessels.read import read_positions
+from geomap.vessels.areas import file_area, parse_zone_spec
 from geomap.errors import InputError
-from geomap.visits import crossings, find_visits
+from geomap.vessels.visits import crossings, find_visits
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
-# a square "bay": lon 119.5 .. 119.7, lat 26.5 .. 26.7
-BAY = [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]
 
 
 @pytest.fixture
-def bay(tmp_path):
-    f = tmp_path / "bay.geojson"
-    f.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [BAY]}}))
-    return file_area(f)
+def bay(bay_file):
+    return file_area(bay_file)
 
 
 def _write(tmp_path, fixes, name="track.csv"):
@@ -128,8 +124,8 @@ def test_area_file_errors(tmp_path):
 
 def test_visits_to_a_zone_of_the_zone_engine(tmp_path):
     """A tanker from the East China Sea into Sansha Bay enters CHN:territorial_sea once."""
-    from geomap.areas import zone_area
-    from geomap.zones import classify_arrays
+    from geomap.vessels.areas import zone_area
+    from geomap.zones.grid import classify_arrays
 
     area = zone_area("CHN:territorial_sea")
     n = 200  # about 1.6 km per fix, 10 min apart: 5 kn
@@ -156,11 +152,11 @@ def test_visits_to_a_zone_of_the_zone_engine(tmp_path):
     assert not back[0] and on[0]
 
 
-def test_geoparquet_area_in_another_crs_gives_the_same_visits(tmp_path, bay):
+def test_geoparquet_area_in_another_crs_gives_the_same_visits(tmp_path, bay, bay_ring):
     import geopandas as gpd
     from shapely.geometry import Polygon
 
-    gdf = gpd.GeoDataFrame({"name": ["bay"]}, geometry=[Polygon(BAY)], crs=4326).to_crs(3857)
+    gdf = gpd.GeoDataFrame({"name": ["bay"]}, geometry=[Polygon(bay_ring)], crs=4326).to_crs(3857)
     gdf.to_parquet(tmp_path / "bay.parquet")
     other = file_area(tmp_path / "bay.parquet")
     lons = 119.43 + 0.04 * np.arange(10)

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from geomap.console.cli import main
 
 from geomap.errors import InputError
-from geomap.io import MAX_ARTICLE_BYTES
-from geomap.zones import SOUTH_EDGE_LAT, classify_arrays, zone_mask
+from geomap.files import MAX_ARTICLE_BYTES
+from geomap.zones.grid import SOUTH_EDGE_LAT, classify_arrays, zone_mask
 
 BARE = ["--no-zones", "--no-borders", "--basemap", "none"]
 
@@ -212,16 +212,17 @@ def test_long_jsonl_line_is_a_bad_line_and_the_batch_goes_on(tmp_path):
 
 
 def test_read_article_in_python_takes_max_bytes(tmp_path):
-    from geomap.maps import read_article
-    from geomap.places_io import read_article as read_text
+    from geomap import read_article
 
     art = tmp_path / "a.txt"
     art.write_text("x" * 50)
     assert read_article(str(art), max_bytes=50) == "x" * 50
     with pytest.raises(InputError, match="max_bytes"):
-        read_text(art, max_bytes=49)
+        read_article(art, max_bytes=49)
     art.write_text("")
-    assert read_article(str(art)) == ""  # a map of an empty article shows a notice
+    assert read_article(str(art), allow_empty=True) == ""  # a map of an empty article shows a notice
+    with pytest.raises(InputError, match="empty"):
+        read_article(str(art))
 
 
 # ---- messages show values ---------------------------------------------------------------------
@@ -246,7 +247,7 @@ def test_parquet_coordinate_messages_show_plain_numbers(tmp_path, one_line_error
 def test_coast_distances_ignore_the_cut_lines_of_the_source_data():
     """The South Pole is about 1,300 km from the Ross Ice Shelf front (about 78.5 S), not 550 km
     from the line where the source data is cut at the web-Mercator limit."""
-    from geomap.zones import classify
+    from geomap.zones.grid import classify
 
     got = classify([0.0, 100.0, 180.0, 119.72], [-90.0, -89.0, -80.0, 26.68], distances=True)["coast_km"].tolist()
     assert 1150 < got[0] < 1400 and 1150 < got[1] < 1400

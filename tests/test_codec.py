@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geomap._codec import SCALE, decode_geoms, encode_geoms
+from geomap.codec import SCALE, decode_geoms, encode_geoms
 
 
 def test_polygons_with_holes_and_multiparts_round_trip():

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from pyproj import Geod
 
 from geomap.console.cli import main as cli
-from geomap import seazones
+from geomap.zones import outer as seazones
 from geomap.errors import InputError
 from geomap.geodata import available_layers, load_layer
-from geomap.zones import ZONES, classify, classify_arrays, parse_zone_type, zone_mask
+from geomap.zones.grid import ZONES, classify, classify_arrays, parse_zone_type, zone_mask
 
 pytestmark = pytest.mark.skipif(not seazones.available(), reason="outer-zone data (outer.npz, baseline.npz) not built")
 

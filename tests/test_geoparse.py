@@ -7,8 +7,8 @@ import math
 import pytest
 
 from geomap.errors import InputError
-from geomap.geocode import places
-from geomap.toponyms import geoparse
+from geomap.text.resolver import places
+from geomap.text.tagger import geoparse
 
 # Written for these tests; every place name and person is deliberate.
 ARTICLE = (
@@ -211,7 +211,7 @@ def test_text_must_be_str():
 
 def test_public_api_names():
     import geomap
-    import geomap.toponyms  # noqa: F401  (importing the module does not hide the function)
+    import geomap.text.tagger  # noqa: F401  (importing the module does not hide the function)
 
     ms = geomap.geoparse("Trucks queued at the bridge into Sinuiju.")
     assert [m.text for m in ms] == ["Sinuiju"]

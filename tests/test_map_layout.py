@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from geomap._chromium import Chromium
-from geomap.embed import write_html
-from geomap.maps import render
-from geomap.screenshot import pdf_bytes, png_bytes
+from geomap.compose import render
+from geomap.render import pdf_bytes, png_bytes, write_html
+from geomap.render.chromium import Chromium
 
 pytestmark = pytest.mark.skipif(os.environ.get("GEOMAP_SKIP_BROWSER") == "1", reason="GEOMAP_SKIP_BROWSER=1")
 

@@ -9,10 +9,10 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from geomap._viewgeom import fit_view, split_antimeridian, story_mask
+from geomap.render.view import fit_view, split_antimeridian, story_mask
 from geomap.console.cli import main
 from geomap.errors import InputError
-from geomap.maps import render
+from geomap.compose import render
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BARE = {"zones": False, "borders": False, "basemap": "none"}
@@ -113,7 +113,7 @@ def test_labels_and_alt_text_are_plain_text_in_the_spec():
 
 
 def test_country_and_sea_labels_come_from_the_shipped_data():
-    from geomap._geolabels import geo_labels
+    from geomap.geolabels import geo_labels
 
     view = fit_view((117.0, 24.0, 130.0, 42.0), width=1000, height=700)
     rows = geo_labels(view, skip=["Korea Bay"])

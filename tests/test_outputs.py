@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from geomap.console.cli import main
 
 from geomap.errors import OutputError
-from geomap.io import atomic_write, check_distinct
+from geomap.files import atomic_write, check_distinct
 
 POINT = ["--point", "40.12,124.39,Dandong", "--no-zones", "--no-borders", "--basemap", "none"]
 CLI = [sys.executable, "-m", "geomap.console.cli"]

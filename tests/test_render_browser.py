@@ -1,7 +1,7 @@
 """Maps in a real headless Chromium: offline, drawn, inert to hostile text, fragments, PNG.
 
 Chromium (Debian package ``chromium``) is driven over the DevTools pipe by
-:mod:`geomap._chromium`. Every page is opened from a local file with host name
+:mod:`geomap.render.chromium`. Every page is opened from a local file with host name
 resolution disabled, and the DevTools network log must show no request but the page.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import struct
 from pathlib import Path
 
@@ -18,15 +17,14 @@ import pandas as pd
 import pytest
 import shapely
 
-from geomap._chromium import Chromium
-from geomap.embed import fragment_html, write_html
+from geomap.render.chromium import Chromium
+from geomap.render.embed import fragment_html, write_html
 from geomap.layers.base import Layer
 from geomap.layers.places import places_layer
-from geomap.maps import render
-from geomap.screenshot import write_png
+from geomap.compose import render
+from geomap.render.screenshot import write_png
 
-# Chromium is required (Debian: apt-get install chromium); set GEOMAP_SKIP_BROWSER=1 to skip these
-pytestmark = pytest.mark.skipif(os.environ.get("GEOMAP_SKIP_BROWSER") == "1", reason="GEOMAP_SKIP_BROWSER=1")
+pytestmark = pytest.mark.browser
 
 OFFLINE = ("--host-resolver-rules=MAP * ~NOTFOUND",)
 BARE = {"zones": False, "borders": False, "basemap": "none"}
@@ -268,7 +266,7 @@ def test_cli_renders_the_example_article_to_html_and_png(tmp_path):
 
 
 def test_iframe_snippet_draws_in_a_report_page(tmp_path):
-    from geomap.embed import iframe_html
+    from geomap.render.embed import iframe_html
 
     m = render(points=["40.13,124.39,Dandong", "26.68,119.72,Sansha Bay"], title="Embedded")
     page = tmp_path / "report.html"

@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the corpus and brows
 import hostile  # noqa: E402
 from test_render_browser import OFFLINE, _assert_clean, _open, pytestmark  # noqa: E402,F401
 
-from geomap._chromium import Chromium  # noqa: E402
+from geomap.render.chromium import Chromium  # noqa: E402
 from geomap.console.cli import main  # noqa: E402
-from geomap.embed import fragment_html  # noqa: E402
-from geomap.maps import render  # noqa: E402
+from geomap.render.embed import fragment_html  # noqa: E402
+from geomap.compose import render  # noqa: E402
 
 # embed iframes run in this process, so their documents can be read over DevTools
 FRAMES = OFFLINE + ("--disable-features=IsolateSandboxedIframes", "--disable-site-isolation-trials")

@@ -23,10 +23,10 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the corpus sits beside the tests
 import hostile  # noqa: E402
-from geomap import escape  # noqa: E402
+from geomap.render import escape  # noqa: E402
 from geomap.console.cli import main  # noqa: E402
-from geomap.embed import fragment_html, iframe_html, page_html  # noqa: E402
-from geomap.maps import render  # noqa: E402
+from geomap.render.embed import fragment_html, iframe_html, page_html  # noqa: E402
+from geomap.compose import render  # noqa: E402
 
 BARE = list(hostile.BARE)
 SINKS = hostile.SINKS
@@ -258,7 +258,7 @@ def test_hostile_pages_are_deterministic(in_tmp):
 
 def test_folium_elements_added_by_the_caller_stay_apart_from_geomaps_data(in_tmp):
     import folium
-    from geomap.embed import FOLIUM_END, FOLIUM_START
+    from geomap.render.embed import FOLIUM_END, FOLIUM_START
 
     m = render(points=["30,120,{{ 111*1111 }}"], title="{{ 111*1111 }}", zones=False, borders=False, basemap="none")
     plain = page_html(m)

@@ -8,7 +8,7 @@ import shapely
 
 from geomap.errors import InputError
 from geomap.geodata import available_layers, load_layer
-from geomap.zones import ZONES, classify, classify_arrays, zone_mask
+from geomap.zones.grid import ZONES, classify, classify_arrays, zone_mask
 
 # (lat, lon) of places checked by hand on the source data.
 SANSHA_BAY = [(26.68, 119.72), (26.70, 119.75), (26.64, 119.79)]
@@ -60,7 +60,7 @@ def test_lakes_are_inland_water_not_sea():
 
 def test_grid_answer_agrees_with_exact_polygon_test():
     """Points answered by the cell grid get the same class as a brute-force test of every piece."""
-    from geomap.zones import _index
+    from geomap.zones.grid import _index
 
     idx = _index()
     rng = np.random.default_rng(7)

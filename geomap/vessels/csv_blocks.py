@@ -1,0 +1,420 @@
+"""Read an AIS CSV file in blocks that survive broken rows.
+
+A file of millions of positions is often damaged in a few places: a row with a
+field too many or too few, a quote that is never closed, a last line cut off by
+an interrupted download, bytes that are not UTF-8. None of these may sink the
+file. :func:`csv_blocks` reads the raw bytes in large blocks cut at line ends,
+lets Arrow parse each block (every wanted column as text) and sets every row
+that Arrow cannot parse aside as a *malformed row*, with its line number and
+text, so that the rest of the file is analysed:
+
+- a row with more or fewer fields than the header is malformed;
+- a line whose quotes do not close (AIS values never hold line breaks) is
+  malformed; when Arrow's rows do not add up to the block's lines, such lines
+  are taken out and the block parsed again, so that an open quote cannot
+  swallow the lines after it;
+- bytes that are not UTF-8 are replaced by U+FFFD;
+- blank lines are not rows: they are skipped and counted.
+
+A block without any of these (the usual case) costs Arrow's parse and nothing
+more; the lines of a block that has them are located in one pass over it.
+
+Line numbers count every line of the file, the header being line 1; the data
+row number of a line is its line number minus one. Line breaks may be ``\\n``,
+``\\r\\n`` or ``\\r``. Compressed files (gzip) are recognised by their first
+bytes, whatever their name.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import gzip
+import io
+import os
+import sys
+import zlib
+from pathlib import Path
+from typing import IO, Iterator, Mapping, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from geomap.errors import InputError
+
+__all__ = ["RowBlock", "csv_blocks", "read_header", "MAX_LINE_BYTES", "BLOCK_BYTES"]
+
+#: raw bytes read per block; each block is parsed by Arrow's threads
+BLOCK_BYTES = 16 << 20
+#: a line longer than this is not a line of an AIS file (a binary file, /dev/zero)
+MAX_LINE_BYTES = 1 << 20
+#: the longest text of a malformed row kept for ``--rejects``
+MAX_REJECT_TEXT = 500
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclasses.dataclass
+class RowBlock:
+    """One block of parsed rows (of a CSV file, or a Parquet row batch).
+
+    Attributes
+    ----------
+    batch : pyarrow.RecordBatch
+        The wanted columns of the block's well-formed rows, as text.
+    rows : ndarray of int64
+        Data row number of each row of ``batch`` (line number minus one).
+    malformed : list of (int, str, str)
+        Data row number, what is wrong, and the line's text, for each
+        malformed row of the block.
+    blank_lines : int
+        Blank lines in the block (not rows).
+    size_hint : int or None
+        Estimated number of rows in the whole file (None when unknown).
+    """
+
+    batch: pa.RecordBatch
+    rows: np.ndarray
+    malformed: list[tuple[int, str, str]]
+    blank_lines: int
+    size_hint: int | None
+
+
+def read_header(source: str | os.PathLike | IO[bytes]) -> list[str]:
+    """Return the column names of a CSV file (plain or gzip).
+
+    Raises
+    ------
+    InputError
+        If the file cannot be opened, is empty or is not text.
+    """
+    with _Reader(source) as reader:
+        return reader.header
+
+
+def csv_blocks(
+    source: str | os.PathLike | IO[bytes],
+    *,
+    columns: Sequence[str] | None = None,
+    block_bytes: int = BLOCK_BYTES,
+    header_check=None,
+) -> Iterator[RowBlock]:
+    """Yield the parsed blocks of a CSV file, malformed rows set aside.
+
+    Parameters
+    ----------
+    source : str, PathLike or binary file object
+        The CSV file (plain or gzip); ``"-"`` reads standard input.
+    columns : sequence of str, optional
+        Header names to keep (all when None).
+    block_bytes : int
+        Raw bytes read per block.
+    header_check : callable, optional
+        Called with the header's column names before any row is read; may
+        raise (e.g. when required columns are missing) and may return the
+        columns to keep, replacing ``columns``.
+
+    Yields
+    ------
+    RowBlock
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read (missing, broken compression, a line
+        longer than :data:`MAX_LINE_BYTES`).
+    """
+    with _Reader(source) as reader:
+        header = reader.header
+        if header_check is not None:
+            chosen = header_check(header)
+            columns = chosen if chosen is not None else columns
+        names = _unique(header)  # the first of repeated names keeps its name
+        wanted = list(dict.fromkeys(columns)) if columns is not None else names
+        size = reader.size
+        hint = None
+        for buf, line0 in reader.blocks(block_bytes):
+            block = _parse(buf, line0=line0, names=names, wanted=wanted, path=reader.name)
+            if hint is None and size and block.rows.size:
+                hint = int(block.rows.size * max(size / max(len(buf), 1), 1.0) * 1.02) + 1
+            block.size_hint = hint
+            yield block
+
+
+# --------------------------------------------------------------------------- raw reading
+
+
+class _Reader:
+    """A CSV source as blocks of whole lines (normalised to ``\\n``), after its header."""
+
+    def __init__(self, source: str | os.PathLike | IO[bytes]) -> None:
+        self.name, self.size = _describe(source)
+        self._own = not hasattr(source, "read")
+        self._raw: IO[bytes] | None = None
+        self._source = source
+        self._stream: IO[bytes] | None = None
+        self.header: list[str] = []
+        self._rest = b""
+        self._eof = False
+        self._lines = 0  # lines returned so far (the header is line 1)
+
+    def __enter__(self) -> "_Reader":
+        src = self._source
+        if src == "-":
+            src = sys.stdin.buffer
+        try:
+            raw = open(src, "rb") if not hasattr(src, "read") else src  # noqa: SIM115
+        except OSError as exc:
+            raise InputError(f"{self.name}: cannot be opened ({exc.strerror or exc}); give a CSV or Parquet file") from None
+        self._raw = raw
+        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+        head = buffered.peek(2)[:2] if hasattr(buffered, "peek") else b""
+        self._stream = gzip.GzipFile(fileobj=buffered, mode="rb") if head == _GZIP_MAGIC else buffered
+        if head == _GZIP_MAGIC:
+            self.size = None
+        self._read_header()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._own and self._raw is not None:
+            self._raw.close()
+
+    def _read(self, n: int) -> bytes:
+        try:
+            return self._stream.read(n)  # type: ignore[union-attr]
+        except (OSError, EOFError, zlib.error) as exc:
+            what = "gzip data is broken or cut short" if isinstance(self._stream, gzip.GzipFile) else "read failed"
+            raise InputError(
+                f"{self.name}: {what} after line {self._lines} ({exc}); the file may be incomplete, download it again"
+            ) from None
+
+    def _read_header(self) -> None:
+        data = b""
+        while True:
+            chunk = self._read(1 << 16)
+            data += chunk
+            cut = data.find(b"\n")
+            if cut < 0 and b"\r" in data[:-1]:
+                cut = data.find(b"\r")
+            if cut >= 0 or not chunk:
+                break
+            if len(data) > MAX_LINE_BYTES:
+                raise InputError(f"{self.name}: no line break in the first {MAX_LINE_BYTES >> 20} MiB; not a CSV file")
+        line = data if cut < 0 else data[:cut]
+        self._rest = b"" if cut < 0 else data[cut + 1 :]
+        if data[cut : cut + 2] == b"\r\n":
+            self._rest = self._rest[1:]
+        self._eof = not chunk and not self._rest
+        line = line.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+        if not line.strip():
+            raise InputError(f"{self.name}: the file is empty; it needs a header row with MMSI, time, LAT and LON columns")
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{self.name}: the header is not UTF-8 text; give a UTF-8 CSV or a Parquet file") from None
+        try:
+            self.header = next(csv.reader([text], strict=True))
+        except csv.Error as exc:
+            raise InputError(f"{self.name}: line 1 (the header) is not valid CSV ({exc})") from None
+        self._lines = 1
+
+    def blocks(self, block_bytes: int) -> Iterator[tuple[bytes, int]]:
+        """Yield (block of whole lines ending in ``\\n``, lines before it)."""
+        carry = self._rest
+        self._rest = b""
+        eof = self._eof
+        while carry or not eof:
+            if not eof and len(carry) < block_bytes:
+                chunk = self._read(max(block_bytes - len(carry), 1 << 16))
+                eof = not chunk
+                carry += chunk
+                if not eof and len(carry) < block_bytes:
+                    continue
+            if not eof and carry.endswith(b"\r"):  # a \r\n may be split between reads
+                data, carry = carry[:-1], carry[-1:]
+            else:
+                data, carry = carry, b""
+            if b"\r" in data:
+                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            cut = data.rfind(b"\n") + 1 if not eof else len(data)
+            if cut == 0:
+                if len(data) > MAX_LINE_BYTES:
+                    raise InputError(
+                        f"{self.name}: line {self._lines + 1} is longer than {MAX_LINE_BYTES >> 20} MiB; "
+                        "this is not a CSV file of AIS positions"
+                    )
+                carry = data + carry
+                block_bytes = max(block_bytes, len(carry) + (1 << 16))
+                continue
+            data, carry = data[:cut], data[cut:] + carry
+            if not data:
+                continue
+            line0 = self._lines
+            self._lines += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+            yield data, line0
+
+
+def _describe(source) -> tuple[str, int | None]:
+    if source == "-":
+        return "stdin", None
+    if hasattr(source, "read"):
+        return str(getattr(source, "name", "input")), None
+    p = Path(source)
+    try:
+        size = p.stat().st_size if p.is_file() else None
+    except OSError:
+        size = None
+    return str(p), size
+
+
+def _unique(names: Sequence[str]) -> list[str]:
+    """Column names made unique for Arrow (a repeated name gets a ``.2``, ``.3`` suffix)."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0) + 1
+        seen[n] = k
+        out.append(n if k == 1 else f"{n}.{k}")
+    return out
+
+
+# --------------------------------------------------------------------------- parsing a block
+
+
+def _parse(buf: bytes, *, line0: int, names: list[str], wanted: list[str], path: str) -> RowBlock:
+    """Parse one block of whole lines; set aside rows Arrow cannot parse."""
+    if not buf.isascii():
+        try:
+            buf.decode("utf-8")
+        except UnicodeDecodeError:
+            buf = buf.decode("utf-8", "replace").encode("utf-8")
+    n_lines = buf.count(b"\n") + (0 if buf.endswith(b"\n") else 1)
+    batch, bad_texts = _arrow_parse(buf, names=names, wanted=wanted, where=f"{path}: after line {line0}")
+    if batch.num_rows == n_lines:  # the usual case: every line a row
+        return RowBlock(batch, np.arange(line0, line0 + n_lines, dtype=np.int64), [], 0, None)
+    lines = buf.split(b"\n")[:n_lines]
+    n_blank = sum(1 for line in lines if not line)
+    quoted_bad: dict[int, tuple[str, str]] = {}
+    if batch.num_rows + len(bad_texts) + n_blank != n_lines or any("\n" in t for t in bad_texts):
+        # an open quote ran over line ends: take its line out and parse again
+        buf, quoted_bad = _take_out_bad_quotes(buf)
+        batch, bad_texts = _arrow_parse(buf, names=names, wanted=wanted, where=f"{path}: after line {line0}")
+        lines = buf.split(b"\n")[:n_lines]
+    located = _locate(lines, bad_texts, quoted_bad, parsed=batch.num_rows)
+    if located is None:  # Arrow and the line split disagree: parse this block line by line
+        return _parse_by_line(lines, line0=line0, names=names, wanted=wanted, quoted_bad=quoted_bad)
+    skipped, blank = located
+    keep = np.ones(n_lines, bool)
+    keep[skipped] = False
+    keep[blank] = False
+    malformed = []
+    for i in skipped:
+        if i in quoted_bad:
+            detail, text = quoted_bad[i]
+        else:
+            text = lines[i].decode("utf-8", "replace")
+            detail = f"{_field_count(text)} fields where the header has {len(names)}"
+        malformed.append((line0 + i, detail, text[:MAX_REJECT_TEXT]))
+    return RowBlock(batch, line0 + np.flatnonzero(keep).astype(np.int64), malformed, len(blank), None)
+
+
+def _arrow_parse(buf: bytes, *, names: list[str], wanted: list[str], where: str) -> tuple[pa.RecordBatch, list[str]]:
+    """Arrow's parse of a block (wanted columns as text) and the texts of the rows it skipped."""
+    bad_texts: list[str] = []
+
+    def on_invalid(row) -> str:
+        bad_texts.append(row.text)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(buf),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 20),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True, invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=wanted, column_types={c: pa.string() for c in wanted}, strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"{where}: cannot be read as CSV ({exc})") from None
+    return _one_batch(table), bad_texts
+
+
+def _one_batch(table: pa.Table) -> pa.RecordBatch:
+    table = table.combine_chunks()
+    batches = table.to_batches()
+    return batches[0] if batches else pa.RecordBatch.from_pylist([], schema=table.schema)
+
+
+def _take_out_bad_quotes(buf: bytes) -> tuple[bytes, dict[int, tuple[str, str]]]:
+    """Blank out the lines whose quotes are not valid CSV; return them by line index."""
+    bad: dict[int, tuple[str, str]] = {}
+    pieces = []
+    pos = 0  # start of the part of buf not yet copied
+    line = 0  # line index of position `pos`
+    search = 0
+    while True:
+        q = buf.find(b'"', search)
+        if q < 0:
+            break
+        start = buf.rfind(b"\n", 0, q) + 1
+        end = buf.find(b"\n", q)
+        end = len(buf) if end < 0 else end
+        search = end + 1
+        text = buf[start:end].decode("utf-8", "replace")
+        try:
+            next(csv.reader([text], strict=True), None)
+            continue
+        except csv.Error as exc:
+            detail = "a quote that does not close" if "end of data" in str(exc) else f"bad quoting ({exc})"
+        line += buf.count(b"\n", pos, start)
+        bad[line] = (detail, text[:MAX_REJECT_TEXT])
+        pieces.append(buf[pos:start])  # the line itself is left out: an empty line in its place
+        pos = end
+    if not bad:
+        return buf, bad
+    pieces.append(buf[pos:])
+    return b"".join(pieces), bad
+
+
+def _locate(lines: list[bytes], bad_texts: list[str], quoted_bad: dict, *, parsed: int):
+    """Line indices of the rows Arrow skipped, as (malformed, blank), or None if they do not add up."""
+    wanted = {t.encode("utf-8") for t in bad_texts if t}
+    skipped, blank = [], []
+    for i, line in enumerate(lines):
+        if not line:
+            (skipped if i in quoted_bad else blank).append(i)
+        elif line in wanted:
+            skipped.append(i)
+    if len(skipped) + len(blank) != len(lines) - parsed:
+        return None
+    return np.array(skipped, np.int64), np.array(blank, np.int64)
+
+
+def _parse_by_line(lines: list[bytes], *, line0: int, names: list[str], wanted: list[str], quoted_bad: dict) -> RowBlock:
+    """The slow, exact path: each line read by Python's csv module."""
+    keep_rows, values, malformed, blank = [], [], [], 0
+    index = [names.index(c) for c in wanted]
+    for i, raw in enumerate(lines):
+        if i in quoted_bad:
+            malformed.append((line0 + i, *quoted_bad[i]))
+            continue
+        if not raw:
+            blank += 1
+            continue
+        text = raw.decode("utf-8", "replace")
+        fields = next(csv.reader([text]), [])
+        if len(fields) != len(names):
+            malformed.append((line0 + i, f"{len(fields)} fields where the header has {len(names)}", text[:MAX_REJECT_TEXT]))
+            continue
+        keep_rows.append(line0 + i)
+        values.append([fields[j] for j in index])
+    cols = {c: pa.array([v[k] for v in values], pa.string()) for k, c in enumerate(wanted)}
+    return RowBlock(pa.RecordBatch.from_pydict(cols), np.array(keep_rows, np.int64), malformed, blank, None)
+
+
+def _field_count(text: str) -> int:
+    try:
+        return len(next(csv.reader([text]), []))
+    except csv.Error:
+        return text.count(",") + 1

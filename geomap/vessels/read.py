@@ -1,0 +1,899 @@
+"""Read and clean AIS vessel positions from CSV or Parquet, in chunks.
+
+:func:`read_positions` streams a file through Arrow (CSV blocks or Parquet row
+batches), recognises the common column layouts, parses the times and numbers of
+each chunk with vectorised kernels and keeps only compact numpy arrays: no row
+ever becomes a Python object, so a file of ten million positions fits in a few
+hundred megabytes.
+
+Dirty rows are never dropped silently. Each is counted by reason
+(:data:`REJECT_REASONS`) and kept, with its row number, for ``--rejects``:
+
+``malformed_row``
+    a CSV row that cannot be split into the header's fields: too many or too
+    few, a quote that does not close, a last line cut short
+    (:mod:`geomap.vessels.csv_blocks`);
+``bad_mmsi``
+    the MMSI is empty or not a whole number;
+``bad_time``
+    the time is empty, not ISO 8601 / epoch seconds, or outside the years
+    that nanosecond timestamps hold (1677-09-21 to 2262-04-11);
+``position_missing``
+    latitude or longitude is empty or not a number;
+``position_out_of_range``
+    latitude outside [-90, 90] or longitude outside [-180, 180] (AIS sends 91/181
+    for "not available");
+``duplicate``
+    same MMSI, time, latitude, longitude, speed and name as an earlier row;
+``impossible_jump``
+    a fix that implies a speed above ``max_speed_kn`` both from the fix before it
+    and to the fix after it (a spike), or at the start or end of a track, to its
+    only neighbour while the rest of the track agrees. A jump that the track
+    continues from (both sides consistent) cannot be blamed on either fix; it is
+    kept and splits the track like a reporting gap.
+
+Times without a zone are read as UTC; the number of such times is reported.
+``rows_read = rows_kept + rows_rejected`` always holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+
+from pathlib import Path
+from typing import Iterator, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geomap.vessels.csv_blocks import BLOCK_BYTES, RowBlock, csv_blocks
+from geomap.errors import InputError
+from geomap.units import KNOT_M_S, haversine_m
+
+__all__ = [
+    "COLUMN_ALIASES",
+    "REJECT_REASONS",
+    "REJECT_COLUMNS",
+    "clean_batch",
+    "malformed_rejects",
+    "normalise_rejects",
+    "empty_rejects",
+    "row_blocks",
+    "is_parquet",
+    "Positions",
+    "read_positions",
+    "build_positions",
+    "parse_columns_option",
+    "recognise_columns",
+]
+
+#: canonical column -> accepted names (compared case-insensitively).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "mmsi": ("mmsi", "ssvid", "mmsi_number"),
+    "time": ("basedatetime", "timestamp", "time", "datetime", "date_time", "timestamp_utc", "ts", "time_utc"),
+    "lat": ("lat", "latitude", "y"),
+    "lon": ("lon", "lng", "long", "longitude", "x"),
+    "sog": ("sog", "speed", "speed_kn", "speed_knots"),
+    "cog": ("cog", "course"),
+    "name": ("vesselname", "name", "shipname", "vessel_name", "ship_name"),
+}
+REQUIRED = ("mmsi", "time", "lat", "lon")
+REJECT_REASONS = (
+    "malformed_row",
+    "bad_mmsi",
+    "bad_time",
+    "position_missing",
+    "position_out_of_range",
+    "duplicate",
+    "impossible_jump",
+)
+#: reasons found row by row, in the order they are checked
+_ROW_REASONS = ("bad_mmsi", "bad_time", "position_missing", "position_out_of_range")
+#: default speed (knots) above which a jump between fixes is impossible for a ship.
+MAX_SPEED_KN = 50.0
+_NOT_AVAILABLE_SOG = 102.2  # AIS: 102.3 means "speed not available"
+_EPOCH_RE = r"^\s*-?\d+(\.\d+)?\s*$"
+_ZONED_RE = r"\d\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)$"
+
+
+@dataclasses.dataclass
+class Positions:
+    """Clean AIS positions as numpy arrays sorted by (MMSI, time).
+
+    Attributes
+    ----------
+    row : ndarray of int64
+        Data row number in the input (1 = first row after the header).
+    mmsi : ndarray of int64
+    t : ndarray of int64
+        Time, nanoseconds since 1970-01-01 UTC.
+    lat, lon : ndarray of float64
+        Degrees, EPSG:4326.
+    sog : ndarray of float32
+        Reported speed over ground, knots; NaN when missing.
+    name_code : ndarray of int32
+        Index into ``names`` (-1 when the row has no name).
+    names : list of str
+        Distinct vessel names.
+    inside : ndarray of bool or None
+        Membership of each fix in the zone or area given to :func:`read_positions`.
+    breaks : ndarray of int8
+        0 inside a track; 1 first fix of a vessel; 3 after a kept impossible
+        jump. (Reporting gaps depend on ``max_gap`` and are found by
+        :func:`geomap.vessels.visits.track_pieces`, which codes them 2.)
+    rejects : pandas.DataFrame
+        One row per rejected input row (:data:`REJECT_COLUMNS`): row, reason,
+        mmsi, time, lat, lon (text), line (CSV), text (of a malformed row).
+    path : str
+    columns : dict
+        Canonical column -> the input's column name.
+    rows_read : int
+    naive_times : int
+        Times of kept rows that had no zone and were read as UTC.
+    blank_lines : int
+        Blank lines of a CSV file (not rows, so not in ``rows_read``).
+    """
+
+    row: np.ndarray
+    mmsi: np.ndarray
+    t: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    sog: np.ndarray
+    name_code: np.ndarray
+    names: list[str]
+    inside: np.ndarray | None
+    breaks: np.ndarray
+    rejects: pd.DataFrame
+    path: str
+    columns: dict[str, str]
+    rows_read: int
+    naive_times: int
+    blank_lines: int = 0
+
+    def __len__(self) -> int:
+        return len(self.mmsi)
+
+    def reject_counts(self) -> dict[str, int]:
+        """Return the number of rejected rows for every reason (zeros included)."""
+        counts = self.rejects["reason"].value_counts() if len(self.rejects) else {}
+        return {r: int(counts.get(r, 0)) for r in REJECT_REASONS}
+
+    def vessel_names(self) -> dict[int, str]:
+        """Return MMSI -> the vessel's most recent non-empty name (or "")."""
+        has = self.name_code >= 0
+        if not has.any():
+            return {}
+        m, c = self.mmsi[has], self.name_code[has]
+        last = np.r_[m[1:] != m[:-1], True]  # sorted by (mmsi, t): last named row per vessel
+        return {int(k): self.names[int(v)] for k, v in zip(m[last], c[last])}
+
+    def summary(self) -> dict:
+        """Return the cleaning summary: rows read, kept, rejected by reason, naive times."""
+        counts = self.reject_counts()
+        return {
+            "file": self.path,
+            "rows_read": self.rows_read,
+            "rows_kept": len(self),
+            "rows_rejected": sum(counts.values()),
+            "rejected": counts,
+            "vessels": int(np.count_nonzero(self.mmsi[1:] != self.mmsi[:-1]) + 1) if len(self) else 0,
+            "naive_times": self.naive_times,
+            "blank_lines": self.blank_lines,
+            "time_note": (
+                f"{self.naive_times} times had no time zone and were read as UTC"
+                if self.naive_times
+                else "all times carried a time zone"
+            ),
+        }
+
+
+# --------------------------------------------------------------------------- public
+
+
+def parse_columns_option(text: str | None) -> dict[str, str]:
+    """Parse ``--columns`` text such as ``"mmsi=ShipId,time=ts,lat=Y,lon=X"``.
+
+    Parameters
+    ----------
+    text : str or None
+        Comma-separated ``canonical=input_name`` pairs.
+
+    Returns
+    -------
+    dict
+        Canonical name -> input column name.
+
+    Raises
+    ------
+    InputError
+        If a pair is malformed or names an unknown canonical column.
+    """
+    if not text:
+        return {}
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if not sep or not value:
+            raise InputError(f"--columns: {part!r} is not of the form name=COLUMN, e.g. mmsi=ShipId")
+        if key not in COLUMN_ALIASES:
+            raise InputError(f"--columns: unknown column {key!r}; valid names are {', '.join(COLUMN_ALIASES)}")
+        out[key] = value
+    return out
+
+
+def recognise_columns(names: Sequence[str], *, override: Mapping[str, str] | None = None, path: str = "") -> dict[str, str]:
+    """Map canonical columns to the file's column names.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The file's column names.
+    override : mapping, optional
+        Canonical -> column name, from ``--columns``; wins over recognition.
+    path : str
+        The file, for error messages.
+
+    Returns
+    -------
+    dict
+        Canonical name -> file column, for every column found.
+
+    Raises
+    ------
+    InputError
+        If an override names a missing column or a required column is not found.
+    """
+    override = dict(override or {})
+    lower = {n.strip().lower(): n for n in names}
+    found: dict[str, str] = {}
+    for key, aliases in COLUMN_ALIASES.items():
+        if key in override:
+            if override[key] not in names:
+                raise InputError(
+                    f"{path}: --columns {key}={override[key]}: no such column; the file has {', '.join(names)}"
+                )
+            found[key] = override[key]
+            continue
+        for alias in aliases:
+            if alias in lower:
+                found[key] = lower[alias]
+                break
+    missing = [k for k in REQUIRED if k not in found]
+    if missing:
+        raise InputError(
+            f"{path}: no column recognised for {', '.join(missing)}; the file has {', '.join(names)}. "
+            f"Name them with --columns, e.g. --columns {','.join(f'{k}=COLUMN' for k in missing)}"
+        )
+    return found
+
+
+def read_positions(
+    path: str | os.PathLike,
+    *,
+    columns: Mapping[str, str] | None = None,
+    mask=None,
+    max_speed_kn: float = MAX_SPEED_KN,
+    chunk_bytes: int = BLOCK_BYTES,
+) -> Positions:
+    """Read, clean and sort the AIS positions of a CSV or Parquet file.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        A CSV file (plain or gzip), a ``.parquet`` file or a directory of
+        Parquet files (partitioned).
+    columns : mapping, optional
+        Canonical -> input column overrides (see :func:`parse_columns_option`).
+    mask : callable, optional
+        ``mask(lon, lat) -> bool array``; evaluated chunk by chunk and stored as
+        :attr:`Positions.inside`.
+    max_speed_kn : float
+        Implied speed (knots) above which a jump between fixes is impossible.
+    chunk_bytes : int
+        CSV block size; Parquet is read in row batches of a similar size.
+
+    Returns
+    -------
+    Positions
+
+    Raises
+    ------
+    InputError
+        If the file is missing, unreadable or lacks a required column.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file; give a CSV or Parquet file of AIS positions")
+    keys = ("row", "mmsi", "t", "lat", "lon", "sog", "name_code", "naive") + (("inside",) if mask is not None else ())
+    store = _Columns(keys)
+    rejects: list[pd.DataFrame] = []
+    names: dict[str, int] = {}
+    rows_read = blank = 0
+    cols: dict[str, str] = {}
+    for cols, block in row_blocks(p, columns=columns, chunk_bytes=chunk_bytes):
+        arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names, mask=mask)
+        rows_read += block.rows.size + len(block.malformed)
+        blank += block.blank_lines
+        store.append(arrays, hint=block.size_hint)
+        rejects += [r for r in (bad, malformed_rejects(block.malformed)) if len(r)]
+        del block, arrays
+        pa.default_memory_pool().release_unused()  # give freed chunk buffers back to the OS
+    data = store.finish()
+    del store
+    pos = build_positions(
+        data, names=list(names), rejects=rejects, path=str(p), columns=cols, rows_read=rows_read, max_speed_kn=max_speed_kn
+    )
+    pos.blank_lines = blank
+    pos.rejects = normalise_rejects(pos.rejects, lines=not is_parquet(p))
+    return pos
+
+
+def build_positions(
+    data: dict[str, np.ndarray],
+    *,
+    names: list[str],
+    rejects: list[pd.DataFrame],
+    path: str,
+    columns: Mapping[str, str],
+    rows_read: int,
+    max_speed_kn: float = MAX_SPEED_KN,
+) -> Positions:
+    """Sort parsed columns, reject duplicates and impossible jumps, and wrap them as :class:`Positions`.
+
+    ``data`` holds the per-row arrays of the chunk cleaner (row, mmsi, t, lat,
+    lon, sog, name_code, naive and optionally inside); it is consumed.
+    """
+    data, more = _sort_and_check(data, max_speed_kn=max_speed_kn)
+    rej = pd.concat([r for r in [*rejects, *more] if len(r)], ignore_index=True) if any(len(r) for r in [*rejects, *more]) else empty_rejects()
+    rej = normalise_rejects(rej)
+    return Positions(
+        row=data["row"],
+        mmsi=data["mmsi"],
+        t=data["t"],
+        lat=data["lat"],
+        lon=data["lon"],
+        sog=data["sog"],
+        name_code=data["name_code"],
+        names=list(names),
+        inside=data.get("inside"),
+        breaks=data["breaks"],
+        rejects=rej,
+        path=path,
+        columns=dict(columns),
+        rows_read=rows_read,
+        naive_times=int(np.count_nonzero(data.pop("naive"))),
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+PARQUET_SUFFIXES = (".parquet", ".pq", ".geoparquet")
+
+
+def is_parquet(p: Path) -> bool:
+    """True for a Parquet file or a folder of Parquet files (by name), False for CSV."""
+    return p.is_dir() or p.suffix.lower() in PARQUET_SUFFIXES
+
+
+def row_blocks(
+    p: Path, *, columns: Mapping[str, str] | None, chunk_bytes: int = BLOCK_BYTES
+) -> Iterator[tuple[dict[str, str], RowBlock]]:
+    """Yield (column map, block of rows) for a CSV or Parquet file, streaming.
+
+    CSV blocks come from :func:`geomap.vessels.csv_blocks.csv_blocks` (malformed rows set
+    aside); Parquet row batches are numbered from 1.
+    """
+    if is_parquet(p):
+        yield from _parquet_blocks(p, columns=columns, chunk_bytes=chunk_bytes)
+        return
+    found: dict[str, str] = {}
+
+    def check(header: list[str]) -> list[str]:
+        found.update(recognise_columns(header, override=columns, path=str(p)))
+        return list(found.values())
+
+    for block in csv_blocks(p, block_bytes=chunk_bytes, header_check=check):
+        yield found, block
+
+
+def _parquet_blocks(p: Path, *, columns, chunk_bytes: int):
+    import pyarrow.dataset as ds
+
+    try:
+        dataset = ds.dataset(p, format="parquet", partitioning="hive" if p.is_dir() else None)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{p}: cannot be read as Parquet ({_first_line(exc)}); give a Parquet file or a folder of them") from None
+    cols = recognise_columns(dataset.schema.names, override=columns, path=str(p))
+    wanted = list(dict.fromkeys(cols.values()))
+    first = 1
+    try:
+        hint = dataset.count_rows()
+        batches = dataset.to_batches(
+            columns=wanted, batch_size=max(chunk_bytes // 64, 1024), batch_readahead=4, fragment_readahead=1
+        )
+        for batch in batches:
+            if batch.num_rows:
+                rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
+                first += batch.num_rows
+                yield cols, RowBlock(batch, rows, [], 0, hint)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"{p}: cannot be read as Parquet after row {first - 1} ({_first_line(exc)}); the file may be damaged") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    """An exception's message cut to its first line (Arrow's messages run over several)."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class _Columns:
+    """Growable numpy columns: chunks are copied into arrays sized from a row estimate.
+
+    Appending into a few large arrays (instead of keeping every chunk's arrays and
+    concatenating) keeps the process's memory close to the data's size: the
+    small per-chunk arrays are freed and reused chunk after chunk.
+    """
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = tuple(keys)
+        self.n = 0
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def append(self, chunk: Mapping[str, np.ndarray], *, hint: int | None) -> None:
+        m = len(chunk["row"])
+        if not self.arrays:
+            cap = max(hint or 0, m, 1024)
+            self.arrays = {k: np.empty(cap, chunk[k].dtype) for k in self.keys}
+        cap = len(self.arrays["row"])
+        if self.n + m > cap:
+            cap = max(int(cap * 1.5), self.n + m)
+            for k in self.keys:  # one column at a time
+                grown = np.empty(cap, self.arrays[k].dtype)
+                grown[: self.n] = self.arrays[k][: self.n]
+                self.arrays[k] = grown
+        for k in self.keys:
+            self.arrays[k][self.n : self.n + m] = chunk[k]
+        self.n += m
+
+    def finish(self) -> dict[str, np.ndarray]:
+        if not self.arrays:
+            return {k: _empty(k) for k in self.keys}
+        out = {}
+        for k in self.keys:
+            a = self.arrays.pop(k)
+            out[k] = a[: self.n].copy() if self.n < 0.9 * len(a) else a[: self.n]
+            del a
+        return out
+
+
+# --------------------------------------------------------------------------- chunk cleaning
+
+
+def clean_batch(
+    batch: pa.RecordBatch, cols: Mapping[str, str], *, rows: np.ndarray, names: dict[str, int], mask=None
+) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    """Parse and validate one batch of rows.
+
+    Parameters
+    ----------
+    batch : pyarrow.RecordBatch
+        The input columns named by ``cols`` (text, numbers or timestamps).
+    cols : mapping
+        Canonical column -> the batch's column name.
+    rows : ndarray of int64
+        Data row number of each row of the batch.
+    names : dict
+        Running vessel-name table (name -> code), extended in place.
+    mask : callable, optional
+        ``mask(lon, lat)``; its result is kept as ``inside``.
+
+    Returns
+    -------
+    (dict of ndarray, pandas.DataFrame)
+        The kept rows' columns (row, mmsi, t, lat, lon, sog, name_code, naive
+        and inside with a mask) and the rejected rows.
+    """
+    n = batch.num_rows
+    get = lambda key: batch.column(batch.schema.get_field_index(cols[key]))  # noqa: E731
+    row = np.asarray(rows, np.int64)
+    mmsi, mmsi_ok = _to_int(get("mmsi"), cols["mmsi"])
+    t, t_ok, naive_mask = _to_time(get("time"), cols["time"])
+    lat, lon = _to_float(get("lat"), cols["lat"]), _to_float(get("lon"), cols["lon"])
+    sog = _to_float(get("sog"), cols["sog"]).astype(np.float32) if "sog" in cols else np.full(n, np.nan, np.float32)
+    sog[(sog < 0) | (sog > _NOT_AVAILABLE_SOG)] = np.nan
+    code = _name_codes(get("name"), names) if "name" in cols else np.full(n, -1, np.int32)
+
+    reason = np.full(n, -1, np.int8)
+    finite = np.isfinite(lat) & np.isfinite(lon)
+    in_range = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    # the first failing check names the reason
+    for i, bad in reversed(list(enumerate([~mmsi_ok, ~t_ok, ~finite, finite & ~in_range]))):
+        reason[bad] = i
+    keep = reason < 0
+    rejects = empty_rejects()
+    if not keep.all():
+        idx = np.flatnonzero(~keep)
+        rejects = pd.DataFrame(
+            {
+                "row": row[idx],
+                "reason": np.array(_ROW_REASONS, dtype=object)[reason[idx]],
+                **{k: _as_text(get(k), idx) for k in ("mmsi", "time", "lat", "lon")},
+            }
+        )
+    out = {
+        "row": row[keep],
+        "mmsi": mmsi[keep],
+        "t": t[keep],
+        "lat": lat[keep],
+        "lon": lon[keep],
+        "sog": sog[keep],
+        "name_code": code[keep],
+    }
+    if mask is not None:
+        out["inside"] = np.asarray(mask(out["lon"], out["lat"]), dtype=bool)
+    out["naive"] = naive_mask[keep]
+    return out, rejects
+
+
+def malformed_rejects(malformed: Sequence[tuple[int, str, str]]) -> pd.DataFrame:
+    """Rejects of malformed CSV rows, from (row, what is wrong, text) triples."""
+    if not malformed:
+        return empty_rejects()
+    row, detail, text = zip(*malformed)
+    return pd.DataFrame(
+        {
+            "row": np.array(row, np.int64),
+            "reason": "malformed_row",
+            **{k: "" for k in ("mmsi", "time", "lat", "lon")},
+            "text": [f"{d}: {t}" for d, t in zip(detail, text)],
+        }
+    )
+
+
+def _as_text(arr: pa.Array, idx: np.ndarray) -> np.ndarray:
+    """The input text of the rows ``idx`` (as Arrow formats it for non-text columns)."""
+    taken = arr.take(pa.array(idx))
+    try:
+        taken = _as_strings(taken, "")
+    except InputError:
+        return np.full(len(idx), "", dtype=object)
+    return np.array([("" if v is None else v) for v in taken.to_pylist()], dtype=object)
+
+
+def _as_strings(arr: pa.Array, column: str) -> pa.Array:
+    """Any Arrow column as text (bytes that are not UTF-8 become U+FFFD), or an InputError."""
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return arr
+    if pa.types.is_dictionary(arr.type):
+        return _as_strings(arr.dictionary_decode(), column)
+    try:
+        return pc.cast(arr, pa.string())
+    except pa.ArrowInvalid:
+        if pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type):
+            return pa.array([None if v is None else v.decode("utf-8", "replace") for v in arr.to_pylist()], pa.string())
+        raise InputError(f"column {column!r} has values of type {arr.type} that cannot be read as text") from None
+    except pa.ArrowException:
+        raise InputError(f"column {column!r} has type {arr.type}, which cannot be read as text or numbers") from None
+
+
+def _is_number(t: pa.DataType) -> bool:
+    return pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_decimal(t) or pa.types.is_boolean(t)
+
+
+def _to_float(arr: pa.Array, column: str = "") -> np.ndarray:
+    """Numbers as float64; empty or non-numeric values become NaN."""
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if _is_number(arr.type):
+        try:
+            return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        except pa.ArrowException:
+            pass  # e.g. a decimal beyond float range: go through text
+    arr = _as_strings(arr, column)
+    try:
+        nulled = pc.if_else(pc.equal(pc.utf8_trim_whitespace(arr), ""), pa.scalar(None, pa.string()), arr)
+        return pc.cast(nulled, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_numeric(pd.Series(arr.to_numpy(zero_copy_only=False)), errors="coerce").to_numpy(np.float64)
+
+
+def _to_int(arr: pa.Array, column: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers as int64 and a validity mask (non-integers are invalid)."""
+    f = _to_float(arr, column)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(f) & (f == np.round(f)) & (f > 0) & (f < 2**53)
+    out = np.zeros(len(f), np.int64)
+    out[ok] = f[ok].astype(np.int64)
+    return out, ok
+
+
+#: the range of nanosecond timestamps (pandas' and numpy's datetime64[ns]), in seconds
+_MIN_S = pd.Timestamp.min.value // 10**9 + 1
+_MAX_S = pd.Timestamp.max.value // 10**9 - 1
+_UNIT_NS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+
+
+def _seconds_to_ns(sec: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float or int seconds to int64 ns; values outside the ns range are invalid."""
+    with np.errstate(invalid="ignore"):
+        ok = ok & np.isfinite(sec) & (sec >= _MIN_S) & (sec <= _MAX_S)
+    out = np.zeros(len(sec), np.int64)
+    if sec.dtype.kind == "f":
+        out[ok] = np.round(sec[ok] * 1e9).astype(np.int64)
+    else:
+        out[ok] = sec[ok].astype(np.int64) * 10**9
+    return out, ok
+
+
+def _timestamps_to_ns(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow timestamp or date column as int64 ns and a validity mask (out-of-range is invalid)."""
+    if pa.types.is_date(arr.type):
+        arr = pc.cast(arr, pa.timestamp("s"))
+    scale = _UNIT_NS[arr.type.unit]
+    valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), bool)
+    raw = pc.cast(arr, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    ok = valid & (raw >= _MIN_S * (10**9 // scale)) & (raw <= _MAX_S * (10**9 // scale))
+    return np.where(ok, raw, 0) * scale, ok
+
+
+def _to_time(arr: pa.Array, column: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Times as int64 ns UTC, a validity mask, and a mask of zone-less times.
+
+    Times outside the nanosecond range (before 1677-09-21, after 2262-04-11;
+    epoch values of 1e10 s and more) are invalid, never wrapped around.
+    """
+    n = len(arr)
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
+        ns, ok = _timestamps_to_ns(arr)
+        tz = getattr(arr.type, "tz", None)
+        return ns, ok, (ok if tz is None else np.zeros(n, bool))
+    if _is_number(arr.type):
+        ns, ok = _seconds_to_ns(_to_float(arr, column), np.ones(n, bool))
+        return ns, ok, np.zeros(n, bool)
+    s = pc.utf8_trim_whitespace(_as_strings(arr, column))
+    out = np.zeros(n, np.int64)
+    ok = np.zeros(n, bool)
+    # fast path: the US archive's zone-less "YYYY-MM-DDTHH:MM:SS"
+    fast = pc.strptime(s, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+    fast_ok = ~np.asarray(fast.is_null().to_numpy(zero_copy_only=False))
+    sec = fast.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    ns, good = _seconds_to_ns(sec, fast_ok)
+    out[good], ok[good] = ns[good], True
+    naive = good.copy()
+    rest = np.flatnonzero(~fast_ok)
+    if rest.size:
+        sub = s.take(pa.array(rest))
+        epoch = np.asarray(pc.match_substring_regex(sub, _EPOCH_RE).to_numpy(zero_copy_only=False), dtype=bool)
+        if epoch.any():
+            ns, good = _seconds_to_ns(_to_float(sub.filter(pa.array(epoch))), np.ones(int(epoch.sum()), bool))
+            ei = rest[epoch]
+            out[ei[good]], ok[ei[good]] = ns[good], True
+        iso = ~epoch
+        if iso.any():
+            vals = sub.filter(pa.array(iso))
+            ns, good = _iso_to_ns(vals.to_numpy(zero_copy_only=False))
+            ii = rest[iso]
+            out[ii[good]], ok[ii[good]] = ns[good], True
+            zoned = np.asarray(pc.match_substring_regex(vals, _ZONED_RE).to_numpy(zero_copy_only=False), dtype=bool)
+            naive[ii[good & ~zoned]] = True
+    return out, ok, naive
+
+
+def _iso_to_ns(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ISO 8601 texts (with or without zone) as int64 ns UTC and a validity mask."""
+    parsed = pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601", utc=True, errors="coerce")
+    good = ~parsed.isna().to_numpy()
+    out = np.zeros(len(values), np.int64)
+    if good.any():
+        raw = parsed.dt.tz_localize(None).to_numpy()  # datetime64 in the unit pandas chose
+        scale = _UNIT_NS[np.datetime_data(raw.dtype)[0]]
+        raw = raw.view(np.int64)
+        good &= (raw >= _MIN_S * (10**9 // scale)) & (raw <= _MAX_S * (10**9 // scale))
+        out[good] = raw[good] * scale
+    return out, good
+
+
+def _name_codes(arr: pa.Array, names: dict[str, int]) -> np.ndarray:
+    """Dictionary-encode names against the running ``names`` table (vectorised remap)."""
+    s = arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else pc.cast(arr, pa.string())
+    enc = pc.dictionary_encode(pc.utf8_trim_whitespace(s))
+    local = enc.dictionary.to_pylist()  # distinct names of the chunk only
+    remap = np.empty(len(local) + 1, np.int32)
+    for i, name in enumerate(local):
+        if name is None or name == "":
+            remap[i] = -1
+        else:
+            remap[i] = names.setdefault(name, len(names))
+    remap[-1] = -1
+    idx = enc.indices.fill_null(len(local)).to_numpy(zero_copy_only=False)
+    return remap[idx]
+
+
+# --------------------------------------------------------------------------- whole-file checks
+
+
+def _sort_and_check(data: dict[str, np.ndarray], *, max_speed_kn: float):
+    """Sort by (MMSI, time), reject exact duplicates and impossible jumps, mark breaks."""
+    # stable sorts keep the input's row order among equal keys, like a third key would
+    order = np.argsort(data["t"], kind="stable")
+    order = order[np.argsort(data["mmsi"][order], kind="stable")]
+    _take(data, order)
+    del order
+    rejects = []
+    dup = _duplicates(data)
+    if dup.any():
+        rejects.append(_rejects_from(data, dup, "duplicate"))
+        _take(data, ~dup)
+    jump = _spikes(data, max_speed_kn=max_speed_kn)
+    if jump.any():
+        rejects.append(_rejects_from(data, jump, "impossible_jump"))
+        _take(data, ~jump)
+    n = len(data["mmsi"])
+    breaks = np.zeros(n, np.int8)
+    if n:
+        first = np.r_[True, data["mmsi"][1:] != data["mmsi"][:-1]]
+        breaks[first] = 1
+        nxt = np.where(np.r_[~first[1:], False], np.arange(1, n + 1), -1)
+        too_fast = np.r_[False, _fast_edges(data, nxt, max_speed_kn)[:-1]]
+        breaks[too_fast & ~first] = 3
+    data["breaks"] = breaks
+    return data, rejects
+
+
+def _take(data: dict[str, np.ndarray], index: np.ndarray) -> None:
+    """Index every column in place, one at a time, so at most one extra column is alive."""
+    for k in list(data):
+        data[k] = data[k][index]
+
+
+def _duplicates(d: dict[str, np.ndarray]) -> np.ndarray:
+    """Rows equal to an earlier row in MMSI, time, lat, lon, SOG and name."""
+    n = len(d["mmsi"])
+    dup = np.zeros(n, bool)
+    if n < 2:
+        return dup
+    same_mt = (d["mmsi"][1:] == d["mmsi"][:-1]) & (d["t"][1:] == d["t"][:-1])
+    if not same_mt.any():
+        return dup
+    # rows in a group of equal (mmsi, t): sort those few on every key, compare neighbours
+    grp = np.zeros(n, bool)
+    grp[1:] |= same_mt
+    grp[:-1] |= same_mt
+    idx = np.flatnonzero(grp)
+    sog = np.nan_to_num(d["sog"][idx], nan=-1.0)
+    keys = (d["row"][idx], d["name_code"][idx], sog, d["lon"][idx], d["lat"][idx], d["t"][idx], d["mmsi"][idx])
+    o = np.lexsort(keys)
+    k = [a[o] for a in keys[1:]]
+    eq = np.ones(len(idx) - 1, bool)
+    for a in k:
+        eq &= a[1:] == a[:-1]
+    dup[idx[o][1:][eq]] = True  # the later row (by row number) of each equal pair
+    return dup
+
+
+def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -> np.ndarray:
+    """Fixes that are impossible jumps from both neighbours (iterated a few passes).
+
+    Works on the kept fixes through next/previous-kept indices rather than
+    compacted copies, and computes speeds in blocks, so the extra memory is a few
+    index arrays whatever the file's size.
+    """
+    mmsi = d["mmsi"]
+    n = len(mmsi)
+    bad = np.zeros(n, bool)
+    if n < 3:
+        return bad
+    ar = np.arange(n)
+    change = np.flatnonzero(np.r_[True, mmsi[1:] != mmsi[:-1], True])
+    many = np.repeat(np.diff(change) >= 3, np.diff(change))  # vessels with 3 fixes or more
+    for _ in range(passes):
+        keep = ~bad
+        nxt = _next_kept(keep, mmsi, ar)
+        prv = _prev_kept(keep, mmsi, ar)
+        fast_out = _fast_edges(d, nxt, max_speed_kn) & keep
+        has_prev, has_next = prv >= 0, nxt >= 0
+        fast_in = has_prev & fast_out[np.where(has_prev, prv, 0)]
+        first, last = keep & ~has_prev, keep & ~has_next
+        # an end fix is blamed only when the edge beyond its neighbour agrees with the track
+        next_ok = has_next & ~fast_out[np.where(has_next, nxt, 0)]
+        prev_ok = has_prev & ~fast_in[np.where(has_prev, prv, 0)]
+        flag = keep & many & ((fast_in & fast_out) | (first & fast_out & next_ok) | (last & fast_in & prev_ok))
+        del nxt, prv, fast_in, next_ok, prev_ok
+        if not flag.any():
+            break
+        bad |= flag
+    return bad
+
+
+def _next_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray:
+    """Index of the next kept fix of the same vessel, or -1."""
+    n = len(keep)
+    nk = np.minimum.accumulate(np.where(keep, ar, n)[::-1])[::-1]  # first kept index >= i
+    out = np.r_[nk[1:], n]
+    ok = out < n
+    ok[ok] &= mmsi[out[ok]] == mmsi[ok]
+    return np.where(ok, out, -1)
+
+
+def _prev_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray:
+    """Index of the previous kept fix of the same vessel, or -1."""
+    pk = np.maximum.accumulate(np.where(keep, ar, -1))  # last kept index <= i
+    out = np.r_[-1, pk[:-1]]
+    ok = out >= 0
+    ok[ok] &= mmsi[out[ok]] == mmsi[ok]
+    return np.where(ok, out, -1)
+
+
+def _fast_edges(d: Mapping[str, np.ndarray], nxt: np.ndarray, max_speed_kn: float, block: int = 1 << 20) -> np.ndarray:
+    """True where the implied speed from fix i to fix ``nxt[i]`` exceeds ``max_speed_kn``."""
+    n = len(nxt)
+    out = np.zeros(n, bool)
+    t, lat, lon = d["t"], d["lat"], d["lon"]
+    for s in range(0, n, block):
+        e = min(n, s + block)
+        j = nxt[s:e]
+        ok = j >= 0
+        jj = np.where(ok, j, np.arange(s, e))
+        dt = np.maximum((t[jj] - t[s:e]) / 1e9, 1.0)
+        speed = haversine_m(lon[s:e], lat[s:e], lon[jj], lat[jj]) / dt / KNOT_M_S
+        out[s:e] = ok & (speed > max_speed_kn)
+    return out
+
+
+def _rejects_from(d: dict[str, np.ndarray], sel: np.ndarray, reason: str) -> pd.DataFrame:
+    idx = np.flatnonzero(sel)
+    times = pd.to_datetime(d["t"][idx], unit="ns", utc=True).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return pd.DataFrame(
+        {
+            "row": d["row"][idx],
+            "reason": reason,
+            "mmsi": d["mmsi"][idx].astype(str),
+            "time": np.asarray(times, dtype=object),
+            "lat": d["lat"][idx].astype(str),
+            "lon": d["lon"][idx].astype(str),
+        }
+    )
+
+
+#: columns of the rejects table and of the ``--rejects`` file
+REJECT_COLUMNS = ("row", "reason", "mmsi", "time", "lat", "lon", "line", "text")
+
+
+def normalise_rejects(rejects: pd.DataFrame, *, lines: bool = False) -> pd.DataFrame:
+    """Rejects with fixed columns (:data:`REJECT_COLUMNS`) and types, sorted by row.
+
+    ``row`` is the data row number (int64); ``line`` the line of the file
+    (``row + 1``, the header being line 1) when ``lines`` is true (CSV
+    input), else empty; ``text`` the line of a malformed row; the rest text.
+    """
+    out = rejects.copy()
+    if "text" not in out:
+        out["text"] = ""
+    out["text"] = out["text"].fillna("")
+    out = out[[c for c in REJECT_COLUMNS if c != "line"]].astype(
+        {"row": np.int64, **{c: object for c in ("reason", "mmsi", "time", "lat", "lon", "text")}}
+    )
+    out.insert(6, "line", (out["row"] + 1).astype("Int64") if lines else pd.array([None] * len(out), dtype="Int64"))
+    return out.sort_values("row", kind="stable", ignore_index=True)
+
+
+def empty_rejects() -> pd.DataFrame:
+    """An empty rejects table (before :func:`normalise_rejects`)."""
+    return pd.DataFrame({"row": np.array([], np.int64), **{c: np.array([], object) for c in ("reason", "mmsi", "time", "lat", "lon")}})
+
+
+def _empty(key: str) -> np.ndarray:
+    dtypes = {"naive": bool, "row": np.int64, "mmsi": np.int64, "t": np.int64, "lat": np.float64, "lon": np.float64,
+              "sog": np.float32, "name_code": np.int32, "inside": bool}
+    return np.array([], dtypes[key])

@@ -1,0 +1,112 @@
+"""Zone answers as tables: the columns ``geomap zone`` adds to a point table, and its filter.
+
+The command line reads points, calls :func:`zone_table` (or :func:`quick_table` for a few
+points typed as arguments, without pandas) and writes the result; the work is here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from geomap.tables import format_rows
+from geomap.zones.grid import APPROXIMATE_NOTE, classify, classify_arrays, parse_zone_type
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["zone_table", "quick_table", "zone_filter", "APPROXIMATE_ZONES"]
+
+#: zones whose answers are approximate (derived by geomap, see :data:`APPROXIMATE_NOTE`)
+APPROXIMATE_ZONES = ("contiguous_zone", "eez")
+#: prefix of the added columns when the input already has a column of one of their names
+PREFIX = "geomap_"
+
+
+def zone_table(
+    frame: pd.DataFrame,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    *,
+    distances: bool = False,
+    zone_type: str | None = None,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, bool]:
+    """Add the zone columns to a point table, keeping every input column.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The input table (one row per point); it is not modified.
+    lon, lat : numpy.ndarray
+        The coordinates of its rows.
+    distances : bool
+        Also add ``coast_km``, ``coast_nm``, ``border_km`` and ``border_nm``.
+    zone_type : str, optional
+        Keep only the rows in this zone: ``ZONE``, ``COUNTRY:ZONE`` or ``COUNTRY``.
+
+    Returns
+    -------
+    frame, lon, lat : pandas.DataFrame, numpy.ndarray, numpy.ndarray
+        The kept rows with the added columns ``country``, ``zone``, ``overlap_with``
+        (and the distances). When the input already has a column of one of those names,
+        every added column is prefixed with ``geomap_`` (again, until no name clashes).
+    approximate : bool
+        True when a kept row answers an approximate zone (contiguous zone or EEZ).
+    """
+    want = parse_zone_type(zone_type) if zone_type else None
+    result = classify(lon, lat, distances=distances)
+    names = _added_names(frame.columns, result.columns)
+    out = frame.copy()
+    for col in result.columns:
+        out[names[col]] = result[col].to_numpy()
+    if want is not None:
+        keep = zone_filter(result["country"].to_numpy(), result["zone"].to_numpy(), want)
+        out, lon, lat, result = out[keep].reset_index(drop=True), lon[keep], lat[keep], result[keep]
+    return out, lon, lat, bool(result["zone"].isin(APPROXIMATE_ZONES).any())
+
+
+def quick_table(lat: np.ndarray, lon: np.ndarray, *, zone_type: str | None = None) -> str:
+    """The plain-text zone table of a few points (no pandas: the fast path of ``geomap zone LAT,LON``).
+
+    Parameters
+    ----------
+    lat, lon : numpy.ndarray
+        Degrees.
+    zone_type : str, optional
+        As in :func:`zone_table`.
+
+    Returns
+    -------
+    str
+        Columns lat, lon, country, zone, overlap_with, and a note line when an answer is approximate.
+    """
+    want = parse_zone_type(zone_type) if zone_type else None
+    lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+    country, zone, overlap = classify_arrays(lon, lat, overlap=True)
+    keep = np.ones(lat.size, dtype=bool) if want is None else zone_filter(country, zone, want)
+    rows = zip(lat[keep].tolist(), lon[keep].tolist(), country[keep], zone[keep], overlap[keep])
+    text = format_rows(["lat", "lon", "country", "zone", "overlap_with"], rows)
+    if np.isin(zone[keep], APPROXIMATE_ZONES).any():
+        text = text.rstrip("\n") + "\nnote: " + APPROXIMATE_NOTE + "\n"
+    return text
+
+
+def zone_filter(country: np.ndarray, zone: np.ndarray, want: tuple[str | None, str | None]) -> np.ndarray:
+    """Boolean mask of the answers matching a parsed zone type ``(country, zone)`` (None: any)."""
+    c, z = want
+    keep = np.ones(len(zone), dtype=bool)
+    if c is not None:
+        keep &= np.asarray(country) == c
+    if z is not None:
+        keep &= np.asarray(zone) == z
+    return keep
+
+
+def _added_names(existing, added) -> dict[str, str]:
+    """Names of the added columns: as they are, or all prefixed when one would replace an input column."""
+    taken = {str(c) for c in existing}
+    prefix = ""
+    while any(prefix + str(c) in taken for c in added):
+        prefix += PREFIX
+    return {c: prefix + str(c) for c in added}
