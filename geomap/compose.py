@@ -8,6 +8,7 @@ the country and sea labels, and hands the list of layers to :func:`geomap.render
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 import geopandas as gpd
@@ -20,9 +21,10 @@ from geomap.render.map import empty_places
 from geomap.render.view import View, fit_view, pad_bounds, story_mask
 
 if TYPE_CHECKING:
+    from geomap.layers.base import Layer
     from geomap.render.map import GeoMap
 
-__all__ = ["render", "select_places"]
+__all__ = ["render", "read_layer", "select_places"]
 
 _WORLD = (-180.0, -60.0, 180.0, 75.0)
 _PALETTE = ("#8e44ad", "#16a085", "#d35400", "#2c3e50", "#c0392b", "#27ae60", "#2980b9", "#7f8c8d")
@@ -53,7 +55,7 @@ def render(
         Article *text*; its places are found with :func:`geomap.places`.
     layers : sequence of Layer or path
         Extra layers: :class:`~geomap.layers.base.Layer` objects, or paths of GeoJSON,
-        GeoParquet or CSV point files (read with :func:`geomap.layers.userfile.read_layer`).
+        GeoParquet or CSV point files (read with :func:`read_layer`).
     points : iterable of str or tuple
         ``"LAT,LON[,LABEL]"`` strings or ``(lat, lon[, label])`` tuples.
     place_names : iterable of str
@@ -118,7 +120,6 @@ def render(
 def _user_layers(layers: Sequence) -> list:
     """Layers given as Layer objects or file paths, each styled (a palette colour if unstyled)."""
     from geomap.layers.base import Layer
-    from geomap.layers.userfile import read_layer
 
     out = [lyr if isinstance(lyr, Layer) else read_layer(lyr, index=i) for i, lyr in enumerate(layers)]
     return [lyr if lyr.style else _with_style(lyr, _PALETTE[i % len(_PALETTE)]) for i, lyr in enumerate(out)]
@@ -281,3 +282,27 @@ def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:
         )
     df = pd.DataFrame(rows)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
+
+
+def read_layer(path: str | os.PathLike, *, name: str | None = None, index: int = 0) -> "Layer":
+    """Read a GeoJSON, GeoParquet or CSV points file (:func:`geomap.files.read_features`) as a layer.
+
+    Parameters
+    ----------
+    path : str or PathLike
+    name : str, optional
+        Layer name; default is the file name without its suffix.
+    index : int
+        Position among the user's layers (the renderer picks colours by it).
+
+    Raises
+    ------
+    InputError
+        If the file is missing or unreadable, its format is unknown, or it has no geometry.
+    """
+    from pathlib import Path
+
+    from geomap.files import read_features
+    from geomap.layers.userfile import user_layer
+
+    return user_layer(read_features(path, what="layer"), name=name or Path(path).stem)

@@ -26,9 +26,12 @@ import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from geomap.errors import GeomapError, InputError, OutputError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
@@ -42,6 +45,8 @@ __all__ = [
     "iter_lines",
     "read_article",
     "read_bounded",
+    "read_features",
+    "FEATURE_SUFFIXES",
 ]
 
 STDOUT = "-"
@@ -404,3 +409,122 @@ def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None, max
     if not text.strip() and not allow_empty:
         raise InputError(f"{where}: the text is empty; give an article to parse")
     return text
+
+
+#: Suffixes of the feature files :func:`read_features` reads, and their format.
+FEATURE_SUFFIXES = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+    ".csv": "csv",
+}
+
+
+def read_features(path: str | os.PathLike, *, what: str = "layer") -> "gpd.GeoDataFrame":
+    """Read a GeoJSON, GeoParquet or CSV points file as features in EPSG:4326.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file; its suffix picks the reader (``.geojson``/``.json``,
+        ``.parquet``/``.geoparquet``, ``.csv`` with latitude/longitude columns).
+    what : str
+        What the file is, for messages (``"layer 'x.csv': ..."``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The features whose geometry is usable (empty ones dropped), in EPSG:4326.
+
+    Raises
+    ------
+    InputError
+        If the file is missing or unreadable, its format is unknown, a coordinate is
+        out of range, or it has no geometry.
+    """
+    import warnings
+
+    import numpy as np
+
+    from geomap.geojson import check_lonlat
+
+    p = Path(path)
+    kind = FEATURE_SUFFIXES.get(p.suffix.lower())
+    if kind is None:
+        raise InputError(f"{what} {p}: unknown file type {p.suffix!r}; use one of {', '.join(sorted(FEATURE_SUFFIXES))}")
+    if not p.is_file():
+        raise InputError(f"{what} {p}: file not found; check the path")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # every fault becomes an InputError below, none a warning
+        gdf = _read_features(p, kind, what)
+    geom = gdf.geometry
+    usable = ~(geom.isna() | geom.is_empty)
+    if not usable.any():
+        raise InputError(f"{what} {p}: the file has no geometry (every feature's geometry is empty)")
+    if gdf.crs is None:
+        gdf = gdf.set_crs(4326)
+    if not gdf.crs.equals(4326):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            gdf = gdf.to_crs(4326)
+    check_lonlat(gdf.geometry.values, f"{what} {p}", unit="row" if kind == "parquet" else "feature")
+    return gdf[usable].reset_index(drop=True)
+
+
+def _read_features(p: Path, kind: str, what: str) -> "gpd.GeoDataFrame":
+    """The file as a GeoDataFrame (any CRS), or raise :class:`InputError` naming the file and feature."""
+    import geopandas as gpd
+
+    from geomap.errors import first_line
+
+    if kind == "geojson":
+        return _read_geojson(p, what)
+    if kind == "parquet":
+        try:
+            return gpd.read_parquet(p)
+        except ValueError:  # no geometry column: maybe latitude/longitude columns
+            pass
+        except Exception as exc:  # pyarrow raises many types for a damaged file
+            raise InputError(f"{what} {p}: cannot read it as parquet ({type(exc).__name__}: {first_line(exc)}); "
+                             "check the file") from None
+    return _read_point_columns(p, what)
+
+
+def _read_geojson(p: Path, what: str) -> "gpd.GeoDataFrame":
+    import geopandas as gpd
+    import pandas as pd
+
+    from geomap.errors import first_line
+    from geomap.geojson import parse_geojson, to_shapes
+
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{what} {p}: cannot read ({exc.strerror})") from None
+    props, geoms, crs = parse_geojson(raw, f"{what} {p}")
+    frame = pd.DataFrame(props, index=pd.RangeIndex(len(props)))
+    geom_col = "geometry"
+    while geom_col in frame.columns:  # a property may be called "geometry"
+        geom_col = "_" + geom_col
+    shapes = to_shapes(geoms, f"{what} {p}")
+    try:
+        shapes = gpd.GeoSeries(shapes, index=frame.index, crs=crs or 4326)
+    except Exception as exc:  # pyproj: an unknown CRS name
+        raise InputError(f"{what} {p}: unusable crs {crs!r} ({first_line(exc)}); give WGS 84 GeoJSON") from None
+    return gpd.GeoDataFrame(frame.assign(**{geom_col: shapes}), geometry=geom_col)
+
+
+def _read_point_columns(p: Path, what: str) -> "gpd.GeoDataFrame":
+    """CSV (or plain Parquet) points with latitude/longitude columns; a bad row is an error naming it."""
+    import geopandas as gpd
+    import shapely
+
+    from geomap.tables import coordinate_columns, read_points
+
+    try:
+        frame, lon, lat = read_points(str(p))
+    except InputError as exc:
+        raise InputError(f"{what} {exc}") from None
+    df = frame.drop(columns=list(coordinate_columns(frame.columns)))
+    return gpd.GeoDataFrame(df, geometry=shapely.points(lon, lat), crs=4326)

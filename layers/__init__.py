@@ -5,7 +5,7 @@
 - :mod:`geomap.layers.land` — the offline land-and-sea base map;
 - :mod:`geomap.layers.borders` — land borders;
 - :mod:`geomap.layers.maritime` — territorial sea, contiguous zone, EEZ (whatever is shipped);
-- :mod:`geomap.layers.userfile` — a user's GeoJSON, GeoParquet or CSV file.
+- :mod:`geomap.layers.userfile` — a user's features (read by :func:`geomap.files.read_features`).
 """
 
 from geomap.layers.base import Layer, Style

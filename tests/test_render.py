@@ -20,7 +20,7 @@ from geomap.render.view import encode_lines, encode_polygons, fit_view
 from geomap.render.embed import fragment_html, iframe_html, page_html
 from geomap.errors import InputError
 from geomap.layers.base import Layer
-from geomap.layers.userfile import read_layer
+from geomap.compose import read_layer
 from geomap.console.cli import main
 from geomap.compose import render
 from geomap.render.map import GeoMap
