@@ -270,7 +270,7 @@ def render_cmd(article: str | None, **opts: Any) -> None:
     text = read_article(article, max_bytes=opts["max_bytes"], allow_empty=True) if article is not None else None
     extra_layers: list = list(opts["layer_files"])
     if opts["ais_file"]:
-        from geomap.layers import vessel_layers
+        from geomap.compose import vessel_layers
 
         extra_layers += vessel_layers(opts["ais_file"], zone=opts["ais_zone"], area=opts["ais_area"])
     elif opts["ais_zone"] or opts["ais_area"]:

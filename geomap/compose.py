@@ -9,7 +9,7 @@ the country and sea labels, and hands the list of layers to :func:`geomap.render
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from geomap.layers.base import Layer
     from geomap.render.map import GeoMap
 
-__all__ = ["render", "read_layer", "select_places"]
+__all__ = ["render", "read_layer", "select_places", "vessel_layers"]
 
 _WORLD = (-180.0, -60.0, 180.0, 75.0)
 _PALETTE = ("#8e44ad", "#16a085", "#d35400", "#2c3e50", "#c0392b", "#27ae60", "#2980b9", "#7f8c8d")
@@ -306,3 +306,49 @@ def read_layer(path: str | os.PathLike, *, name: str | None = None, index: int =
     from geomap.layers.userfile import user_layer
 
     return user_layer(read_features(path, what="layer"), name=name or Path(path).stem)
+
+
+def vessel_layers(
+    path: str | os.PathLike,
+    *,
+    zone: str | None = None,
+    area: str | os.PathLike | None = None,
+    events: bool = True,
+    columns: Mapping[str, str] | None = None,
+    max_gap_h: float = 6.0,
+) -> list["Layer"]:
+    """Read an AIS file, find its visits and events, and build their layers (:mod:`geomap.layers.vessels`).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        CSV or Parquet AIS file.
+    zone, area : str, optional
+        ``COUNTRY:zone`` or a polygon file; with one of them a visits layer is built.
+    events : bool
+        Build the loitering and encounters layer.
+    columns : mapping, optional
+        Column overrides (see :func:`geomap.vessels.read.parse_columns_option`).
+    max_gap_h : float
+        Reporting gap (hours) that splits tracks and visits.
+
+    Returns
+    -------
+    list of Layer
+        Tracks, then visits (if a zone or area is given), then events (if asked).
+    """
+    from geomap.layers.vessels import events_layer, tracks_layer, visits_layer
+    from geomap.vessels.read import read_positions
+    from geomap.vessels.analysis import resolve_area
+    from geomap.vessels.visits import find_visits
+
+    target = resolve_area(zone=zone, area=area) if (zone or area) else None
+    pos = read_positions(path, columns=columns, mask=target)
+    layers = [tracks_layer(pos, max_gap_h=max_gap_h)]
+    if target is not None:
+        layers.append(visits_layer(find_visits(pos, target, zone_name=target.name, max_gap_h=max_gap_h), pos))
+    if events:
+        from geomap.vessels.events import find_events
+
+        layers.append(events_layer(find_events(pos, area=target, max_gap_h=max_gap_h)))
+    return layers

@@ -6,9 +6,9 @@
 - :mod:`geomap.layers.borders` — land borders;
 - :mod:`geomap.layers.maritime` — territorial sea, contiguous zone, EEZ (whatever is shipped);
 - :mod:`geomap.layers.userfile` — a user's features (read by :func:`geomap.files.read_features`).
+- :mod:`geomap.layers.vessels` — tracks, visits and events from AIS analysis results.
 """
 
 from geomap.layers.base import Layer, Style
-from geomap.layers.vessels import vessel_layers
 
-__all__ = ["Layer", "Style", "vessel_layers"]
+__all__ = ["Layer", "Style"]

@@ -10,8 +10,6 @@ plain strings in the layers' tables and the renderer escapes them.
 
 from __future__ import annotations
 
-import os
-from typing import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -20,58 +18,13 @@ import shapely
 
 from geomap.layers.base import Layer
 
-__all__ = ["vessel_layers", "tracks_layer", "visits_layer", "events_layer"]
+__all__ = ["tracks_layer", "visits_layer", "events_layer"]
 
 TRACK_STYLE = {"color": "#5d6d7e", "weight": 1.5, "opacity": 0.7}
 VISIT_STYLE = {"color": "#c0392b", "weight": 3, "opacity": 0.9}
 EVENT_STYLE = {"radius": 7, "color": "#7d3c98", "weight": 2, "fillColor": "#f5b041", "fillOpacity": 0.9}
 #: simplification tolerance of tracks, degrees (about 100 m)
 TRACK_TOLERANCE_DEG = 0.001
-
-
-def vessel_layers(
-    path: str | os.PathLike,
-    *,
-    zone: str | None = None,
-    area: str | os.PathLike | None = None,
-    events: bool = True,
-    columns: Mapping[str, str] | None = None,
-    max_gap_h: float = 6.0,
-) -> list[Layer]:
-    """Read an AIS file and build its tracks, visits and events layers.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        CSV or Parquet AIS file.
-    zone, area : str, optional
-        ``COUNTRY:zone`` or a polygon file; with one of them a visits layer is built.
-    events : bool
-        Build the loitering and encounters layer.
-    columns : mapping, optional
-        Column overrides (see :func:`geomap.vessels.read.parse_columns_option`).
-    max_gap_h : float
-        Reporting gap (hours) that splits tracks and visits.
-
-    Returns
-    -------
-    list of Layer
-        Tracks, then visits (if a zone or area is given), then events (if asked).
-    """
-    from geomap.vessels.read import read_positions
-    from geomap.vessels.analysis import resolve_area
-    from geomap.vessels.visits import find_visits
-
-    target = resolve_area(zone=zone, area=area) if (zone or area) else None
-    pos = read_positions(path, columns=columns, mask=target)
-    layers = [tracks_layer(pos, max_gap_h=max_gap_h)]
-    if target is not None:
-        layers.append(visits_layer(find_visits(pos, target, zone_name=target.name, max_gap_h=max_gap_h), pos))
-    if events:
-        from geomap.vessels.events import find_events
-
-        layers.append(events_layer(find_events(pos, area=target, max_gap_h=max_gap_h)))
-    return layers
 
 
 def tracks_layer(pos, *, max_gap_h: float = 6.0, tolerance: float = TRACK_TOLERANCE_DEG) -> Layer:

@@ -101,7 +101,7 @@ def test_user_errors_exit_2_without_traceback(cli, files):
 
 
 def test_hostile_vessel_names_are_escaped_in_map_layers(files):
-    from geomap.layers.vessels import vessel_layers
+    from geomap.compose import vessel_layers
     from geomap.compose import render
     from geomap.render.embed import write_html
 

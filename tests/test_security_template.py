@@ -188,7 +188,7 @@ def test_fragment_id_names_the_element_and_bad_ids_are_refused(in_tmp):
 # -- the Python API -----------------------------------------------------------------------------
 
 def _api_map(folder: Path):
-    from geomap.layers.vessels import vessel_layers
+    from geomap.compose import vessel_layers
 
     layers = [hostile.write_property_values(folder), *hostile.write_property_keys(folder)]
     layers += vessel_layers(hostile.write_ais(folder))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import folium
 import geopandas as gpd
