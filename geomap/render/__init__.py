@@ -11,6 +11,9 @@
 An article becomes a map in :mod:`geomap.compose` (``geomap.render(text)``).
 """
 
+import sys as _sys
+import types as _types
+
 from geomap.render.embed import fragment_html, iframe_html, page_html, write_fragment, write_html, write_iframe
 from geomap.render.escape import html_id
 from geomap.render.map import BASEMAPS, GeoMap, build_spec, draw, parse_bounds
@@ -34,3 +37,16 @@ __all__ = [
     "write_pdf",
     "write_png",
 ]
+
+
+class _Package(_types.ModuleType):
+    """``geomap.render`` is this package and, once imported, the name ``geomap.render``
+    shadows the lazy :func:`geomap.compose.render`; calling the package composes a map."""
+
+    def __call__(self, *args, **kwargs):
+        from geomap.compose import render
+
+        return render(*args, **kwargs)
+
+
+_sys.modules[__name__].__class__ = _Package
