@@ -257,6 +257,11 @@ def vessels(file: str, **opts: Any) -> None:
 @click.option("--id", "element_id", metavar="ID", help="With --fragment: id of the map element (letters, digits, "
               "- and _; default: a hash of the content), so one map can be pasted twice on a page.")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium); - is stdout.")
+@click.option("--scale", type=Number(0.5, 4), default=1.0, show_default=True, help="PNG pixels per map pixel (2 for print).")
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=str), help="Also write a vector PDF (Chromium's print to PDF); - is stdout.")
+@click.option("--drop", "drop", multiple=True, metavar="NAME", help="Leave this place of the article off the map (repeatable).")
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Show only these places of the article (repeatable).")
+@click.option("--highlight", metavar="COUNTRY:ZONE", help="Put one zone forward, e.g. CHN:territorial_sea.")
 @click.option("--ais", "ais_file", type=click.Path(path_type=str), help="AIS positions file (CSV, NMEA or Parquet): draw vessel tracks, dashed gaps and events.")
 @click.option("--ais-zone", metavar="COUNTRY:ZONE", help="With --ais: also draw visits to this zone, e.g. CHN:territorial_sea.")
 @click.option("--ais-area", type=click.Path(dir_okay=False, path_type=str), help="With --ais: also draw visits to the polygons of this file.")
@@ -278,12 +283,14 @@ def render_cmd(article: str | None, **opts: Any) -> None:
       geomap render --point 26.68,119.72,"Sansha Bay" --layer tracks.geojson -o map.html
       geomap render article.txt --fragment -o map-fragment.html
       geomap render article.txt --fragment --id second-map -o map-fragment-2.html
+      geomap render article.txt --drop Lima --highlight CHN:territorial_sea -o map.html
+      geomap render article.txt --png map.png --scale 2 --pdf map.pdf
     """
     from geomap import atomic_write, read_article
-    from geomap.render import html_id, parse_bounds, png_bytes, render, write_fragment, write_html, write_iframe
+    from geomap.render import html_id, parse_bounds, pdf_bytes, png_bytes, write_fragment, write_html, write_iframe
 
-    if not opts["output"] and not opts["png"]:
-        raise UserError("give an output: -o map.html and/or --png map.png")
+    if not opts["output"] and not opts["png"] and not opts["pdf"]:
+        raise UserError("give an output: -o map.html, --png map.png and/or --pdf map.pdf")
     if opts["fragment"] and opts["iframe"]:
         raise UserError("--fragment and --iframe exclude each other; choose one")
     if (opts["fragment"] or opts["iframe"]) and not opts["output"]:
@@ -292,7 +299,7 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         if not opts["fragment"]:
             raise UserError("--id names the map element of a --fragment; give --fragment too")
         html_id(opts["element_id"])
-    _check_outputs({"-o": opts["output"], "--png": opts["png"]})
+    _check_outputs({"-o": opts["output"], "--png": opts["png"], "--pdf": opts["pdf"]})
     text = read_article(article, max_bytes=opts["max_bytes"], allow_empty=True) if article is not None else None
     extra_layers: list = list(opts["layer_files"])
     if opts["ais_file"]:
@@ -303,7 +310,7 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         extra_layers += vessel_layers(analysis)
     elif opts["ais_zone"] or opts["ais_area"]:
         raise UserError("--ais-zone/--ais-area need --ais FILE")
-    m = render(
+    m = geomap.render(
         text,
         layers=extra_layers,
         points=opts["points"],
@@ -315,9 +322,13 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         basemap=opts["basemap"],
         width=opts["width"],
         height=opts["height"],
+        drop=opts["drop"],
+        only=opts["only"],
+        highlight=opts["highlight"],
     )
     # the screenshot first: if Chromium fails, no output has been replaced
-    png = png_bytes(m, width=opts["width"], height=opts["height"]) if opts["png"] else None
+    png = png_bytes(m, width=opts["width"], height=opts["height"], scale=opts["scale"]) if opts["png"] else None
+    pdf = pdf_bytes(m, width=opts["width"], height=opts["height"]) if opts["pdf"] else None
     if opts["output"]:
         if opts["fragment"]:
             write_fragment(m, opts["output"], height=opts["height"], element_id=opts["element_id"])
@@ -325,10 +336,11 @@ def render_cmd(article: str | None, **opts: Any) -> None:
             write_iframe(m, opts["output"], aspect=opts["height"] / opts["width"], title=opts["title"])
         else:
             write_html(m, opts["output"])
-    if png is not None:
-        with atomic_write(opts["png"], mode="wb") as fh:
-            fh.write(png)
-    written = " and ".join("stdout" if p == geomap.STDOUT else p for p in (opts["output"], opts["png"]) if p)
+    for target, data in ((opts["png"], png), (opts["pdf"], pdf)):
+        if data is not None:
+            with atomic_write(target, mode="wb") as fh:
+                fh.write(data)
+    written = " and ".join("stdout" if p == geomap.STDOUT else p for p in (opts["output"], opts["png"], opts["pdf"]) if p)
     click.echo(f"{written}: {len(m.places)} place(s) from the article and --place, {len(opts['points'])} point(s)", err=True)
     if m.notice:
         source = "stdin" if article == "-" else article

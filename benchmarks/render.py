@@ -14,7 +14,13 @@ builds of the same layers are compared:
 
 Times are wall-clock inside one process: ``first build`` is the first map of the
 process (it reads and decodes the shipped data; library imports are timed apart and
-printed above the table), ``warm build`` the median of the next ones. Usage::
+printed above the table), ``warm build`` the median of the next ones.
+
+A second table renders the three example stories (``examples/*.txt``) in a fresh
+process each, as a reporter would, at 1000×700 and 600×400: the HTML size, the build
+time of the map inside that process (geoparsing included, imports apart) and the time
+of the PNG (headless Chromium started, page drawn, screenshot). The budgets are a
+regional map of at most 1 MB, a build of at most 1.5 s and a PNG in at most 3 s. Usage::
 
     python benchmarks/render.py            # prints the table
     python benchmarks/render.py --keep DIR # also keeps the three HTML files in DIR
@@ -53,7 +59,7 @@ def _naive(out: Path, *, tolerance: float | None) -> float:
 
     from geomap.render.view import fit_view
     from geomap.geodata import available_layers, load_layer
-    from geomap.render.map import _fit_bounds
+    from geomap.compose import _fit_bounds
     from geomap.layers.points import parse_point
 
     import geopandas as gpd
@@ -120,11 +126,45 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - t
     print(f"command line, fresh process: geomap render examples/article.txt -o map.html  "
           f"{out.stat().st_size / 1e6:.2f} MB in {wall:.2f} s (Python start and imports included)")
+    _stories(folder)
     if not args.keep:
         for p in folder.iterdir():
             p.unlink()
         folder.rmdir()
     return 0
+
+
+_STORY = """
+import sys, time
+from pathlib import Path
+name, w, h, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+t = time.perf_counter()
+import geomap
+from geomap.render import write_html, write_png
+imports = time.perf_counter() - t
+text = Path(name).read_text(encoding="utf-8")
+t = time.perf_counter()
+m = geomap.render(text, title=text.splitlines()[0], width=w, height=h)
+write_html(m, out)
+build = time.perf_counter() - t
+t = time.perf_counter()
+write_png(m, out.with_suffix(".png"), width=w, height=h)
+print(imports, build, time.perf_counter() - t)
+"""
+
+
+def _stories(folder: Path) -> None:
+    """Each example story in a fresh process: HTML size, build and PNG times (budgets 1 MB, 1.5 s, 3 s)."""
+    root = Path(__file__).resolve().parents[1]
+    print(f"\n{'story':<10}{'size':>9}{'HTML':>10}{'imports':>10}{'build':>9}{'PNG':>8}   budget: 1 MB, 1.5 s, 3 s")
+    for story in sorted((root / "examples").glob("*.txt")):
+        for w, h in ((1000, 700), (600, 400)):
+            out = folder / f"{story.stem}-{w}.html"
+            res = subprocess.run([sys.executable, "-c", _STORY, str(story), str(w), str(h), str(out)],
+                                 check=True, capture_output=True, text=True)
+            imports, build, png = (float(v) for v in res.stdout.split())
+            print(f"{story.stem:<10}{f'{w}x{h}':>9}{out.stat().st_size / 1e6:>7.2f} MB{imports:>8.2f} s"
+                  f"{build:>7.2f} s{png:>6.2f} s")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ _LAZY = {
     "load_layer": "geomap.geodata:load_layer",
     "geoparse": "geomap.text:geoparse",
     "places": "geomap.text:places",
-    "render": "geomap.render:render",
+    "render": "geomap.compose:render",
     # the shared base: reading and writing files, tables and units
     "read_article": "geomap.files:read_article",
     "read_points": "geomap.tables:read_points",

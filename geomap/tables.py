@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import sys
 import warnings
@@ -23,9 +24,22 @@ from geomap.errors import InputError, first_line
 from geomap.files import MAX_TABLE_BYTES, atomic_write, read_bounded
 
 if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
     import pandas as pd
 
-__all__ = ["FORMATS", "LAT_NAMES", "LON_NAMES", "coordinate_columns", "cell_text", "read_points", "format_rows", "format_table", "write_table"]
+__all__ = [
+    "FEATURE_SUFFIXES",
+    "FORMATS",
+    "LAT_NAMES",
+    "LON_NAMES",
+    "cell_text",
+    "coordinate_columns",
+    "format_rows",
+    "format_table",
+    "read_features",
+    "read_points",
+    "write_table",
+]
 
 #: output formats of every command that writes a table
 FORMATS = ("table", "csv", "json", "geojson")
@@ -428,3 +442,120 @@ def _geojson_bytes(frame: "pd.DataFrame", lon: np.ndarray, lat: np.ndarray) -> b
         for p, x, y in zip(records, lon, lat)
     ]
     return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+#: Suffixes of the feature files :func:`read_features` reads, and their format.
+FEATURE_SUFFIXES = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+    ".csv": "csv",
+}
+
+
+def read_features(path: str | os.PathLike, *, what: str = "layer") -> "gpd.GeoDataFrame":
+    """Read a GeoJSON, GeoParquet or CSV points file as features in EPSG:4326.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file; its suffix picks the reader (``.geojson``/``.json``,
+        ``.parquet``/``.geoparquet``, ``.csv`` with latitude/longitude columns).
+    what : str
+        What the file is, for messages (``"layer 'x.csv': ..."``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The features whose geometry is usable (empty ones dropped), in EPSG:4326.
+
+    Raises
+    ------
+    InputError
+        If the file is missing or unreadable, its format is unknown, a coordinate is
+        out of range, or it has no geometry.
+    """
+    import warnings
+
+    import numpy as np
+
+    from geomap.geojson import check_lonlat
+
+    p = Path(path)
+    kind = FEATURE_SUFFIXES.get(p.suffix.lower())
+    if kind is None:
+        raise InputError(f"{what} {p}: unknown file type {p.suffix!r}; use one of {', '.join(sorted(FEATURE_SUFFIXES))}")
+    if not p.is_file():
+        raise InputError(f"{what} {p}: file not found; check the path")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # every fault becomes an InputError below, none a warning
+        gdf = _read_features(p, kind, what)
+    geom = gdf.geometry
+    usable = ~(geom.isna() | geom.is_empty)
+    if not usable.any():
+        raise InputError(f"{what} {p}: the file has no geometry (every feature's geometry is empty)")
+    if gdf.crs is None:
+        gdf = gdf.set_crs(4326)
+    if not gdf.crs.equals(4326):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            gdf = gdf.to_crs(4326)
+    check_lonlat(gdf.geometry.values, f"{what} {p}", unit="row" if kind == "parquet" else "feature")
+    return gdf[usable].reset_index(drop=True)
+
+
+def _read_features(p: Path, kind: str, what: str) -> "gpd.GeoDataFrame":
+    """The file as a GeoDataFrame (any CRS), or raise :class:`InputError` naming the file and feature."""
+    import geopandas as gpd
+
+    from geomap.errors import first_line
+
+    if kind == "geojson":
+        return _read_geojson(p, what)
+    if kind == "parquet":
+        try:
+            return gpd.read_parquet(p)
+        except ValueError:  # no geometry column: maybe latitude/longitude columns
+            pass
+        except Exception as exc:  # pyarrow raises many types for a damaged file
+            raise InputError(f"{what} {p}: cannot read it as parquet ({type(exc).__name__}: {first_line(exc)}); "
+                             "check the file") from None
+    return _read_point_columns(p, what)
+
+
+def _read_geojson(p: Path, what: str) -> "gpd.GeoDataFrame":
+    import geopandas as gpd
+    import pandas as pd
+
+    from geomap.errors import first_line
+    from geomap.geojson import parse_geojson, to_shapes
+
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{what} {p}: cannot read ({exc.strerror})") from None
+    props, geoms, crs = parse_geojson(raw, f"{what} {p}")
+    frame = pd.DataFrame(props, index=pd.RangeIndex(len(props)))
+    geom_col = "geometry"
+    while geom_col in frame.columns:  # a property may be called "geometry"
+        geom_col = "_" + geom_col
+    shapes = to_shapes(geoms, f"{what} {p}")
+    try:
+        shapes = gpd.GeoSeries(shapes, index=frame.index, crs=crs or 4326)
+    except Exception as exc:  # pyproj: an unknown CRS name
+        raise InputError(f"{what} {p}: unusable crs {crs!r} ({first_line(exc)}); give WGS 84 GeoJSON") from None
+    return gpd.GeoDataFrame(frame.assign(**{geom_col: shapes}), geometry=geom_col)
+
+
+def _read_point_columns(p: Path, what: str) -> "gpd.GeoDataFrame":
+    """CSV (or plain Parquet) points with latitude/longitude columns; a bad row is an error naming it."""
+    import geopandas as gpd
+    import shapely
+
+    try:
+        frame, lon, lat = read_points(str(p))
+    except InputError as exc:
+        raise InputError(f"{what} {exc}") from None
+    df = frame.drop(columns=list(coordinate_columns(frame.columns)))
+    return gpd.GeoDataFrame(df, geometry=shapely.points(lon, lat), crs=4326)

@@ -5,10 +5,10 @@
 - :mod:`geomap.layers.land` — the offline land-and-sea base map;
 - :mod:`geomap.layers.borders` — land borders;
 - :mod:`geomap.layers.maritime` — territorial sea, contiguous zone, EEZ (whatever is shipped);
-- :mod:`geomap.layers.userfile` — a user's GeoJSON, GeoParquet or CSV file.
+- :mod:`geomap.layers.userfile` — a user's features (read by :func:`geomap.tables.read_features`).
+- :mod:`geomap.layers.vessels` — tracks, visits and events from AIS analysis results.
 """
 
 from geomap.layers.base import Layer, Style
-from geomap.layers.vessels import vessel_layers
 
-__all__ = ["Layer", "Style", "vessel_layers"]
+__all__ = ["Layer", "Style"]

@@ -49,6 +49,10 @@ class Layer:
         Listed in the layer control (can be toggled).
     attribution : tuple of str
         Plain-text credits of the data sources (escaped on output).
+    label : str or None
+        Column whose text labels each point on the map (set as text, never as HTML).
+    rank : str or None
+        Numeric column: labels of higher rank are placed first and dropped last.
     """
 
     name: str
@@ -62,6 +66,8 @@ class Layer:
     show: bool = True
     control: bool = True
     attribution: tuple[str, ...] = ()
+    label: str | None = None
+    rank: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.gdf, gpd.GeoDataFrame):
@@ -73,7 +79,7 @@ class Layer:
             )
         if self.pane not in PANES:
             raise InputError(f"layer {self.name!r}: pane {self.pane!r} is not one of {', '.join(PANES)}")
-        columns = [c for c in (self.tooltip, self.popup_title) if c] + [c for _, c in self.popup]
+        columns = [c for c in (self.tooltip, self.popup_title, self.label, self.rank) if c] + [c for _, c in self.popup]
         missing = [c for c in columns if c not in self.gdf.columns]
         if missing:
             raise InputError(f"layer {self.name!r}: column(s) {', '.join(missing)} not in its table")

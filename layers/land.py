@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from geomap.layers.base import Layer
 
-__all__ = ["land_layer", "SEA_COLOUR"]
+__all__ = ["land_layer", "world_land_layer", "SEA_COLOUR"]
 
 SEA_COLOUR = "#d5e6f3"
 STYLE = {"color": "#b9b09f", "weight": 0.6, "fillColor": "#f3efe6", "fillOpacity": 1.0}
+#: the world's land has no outline: its pieces meet the detailed land at straight cuts
+WORLD_STYLE = {"stroke": False, "fillColor": STYLE["fillColor"], "fillOpacity": 1.0}
 SMALL_SCALE_ZOOM = 4.0
 
 
@@ -30,4 +32,32 @@ def land_layer(bbox: tuple[float, float, float, float], *, zoom: float) -> Layer
     else:
         gdf = load_layer("land", bbox=bbox)
         attribution = (ATTRIBUTION["osm"],)
-    return Layer(name="Land", gdf=gdf, style=dict(STYLE), pane="base", attribution=attribution)
+    return Layer(name="Land", gdf=gdf, style=dict(STYLE), pane="base", attribution=attribution, legend="",
+                 control=False)
+
+
+def world_land_layer(*, exclude: tuple[float, float, float, float] | None = None) -> Layer:
+    """The world's land at a small scale (Natural Earth 1:50m countries), for every zoom
+    a reader can reach outside the detailed area.
+
+    Parameters
+    ----------
+    exclude : tuple of float, optional
+        ``(minlon, minlat, maxlon, maxlat)`` cut out of it: the area the detailed land
+        covers, where the coarser coastline would show through.
+    """
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from geomap.geodata import ATTRIBUTION, load_layer
+
+    geoms = load_layer("ne_countries").geometry.values
+    if exclude is not None:  # four bands round the detailed area (clipping is fast, differences are not)
+        x0, y0, x1, y1 = exclude
+        bands = ((-180, -90, x0, 90), (x1, -90, 180, 90), (x0, -90, x1, y0), (x0, y1, x1, 90))
+        geoms = np.concatenate([shapely.clip_by_rect(geoms, *b) for b in bands if b[0] < b[2] and b[1] < b[3]])
+    out = gpd.GeoDataFrame(geometry=geoms, crs=4326)
+    out = out[~out.geometry.is_empty]
+    return Layer(name="Land (world)", gdf=out, style=dict(WORLD_STYLE), pane="base",
+                 attribution=(ATTRIBUTION["naturalearth"],), legend="", control=False)

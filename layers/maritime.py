@@ -6,7 +6,7 @@ import geopandas as gpd
 
 from geomap.layers.base import Layer
 
-__all__ = ["maritime_layers", "ZONES"]
+__all__ = ["maritime_layers", "highlight_layer", "ZONES", "HIGHLIGHT_STYLE"]
 
 #: attribution of the derived outer zones (see geomap.zones.outer)
 DERIVED = "contiguous zone and EEZ: approximate, derived by geomap"
@@ -15,17 +15,24 @@ DERIVED = "contiguous zone and EEZ: approximate, derived by geomap"
 ZONES: dict[str, tuple[str, dict]] = {
     "eez": (
         "Exclusive economic zone (200 nm, approximate)",
-        {"color": "#5d8fc2", "weight": 1, "opacity": 0.8, "dashArray": "2 4", "fillColor": "#9cc3e6", "fillOpacity": 0.12},
+        {"color": "#6a5a9e", "weight": 1.2, "opacity": 0.85, "dashArray": "7 5", "fillColor": "#b9add6",
+         "fillOpacity": 0.12},
     ),
     "contiguous_zone": (
         "Contiguous zone (24 nm, approximate)",
-        {"color": "#3f7fbf", "weight": 1, "opacity": 0.8, "dashArray": "5 4", "fillColor": "#6fa8dc", "fillOpacity": 0.15},
+        {"color": "#2e8b74", "weight": 1, "opacity": 0.9, "dashArray": "3 3", "fillColor": "#6cc3a8",
+         "fillOpacity": 0.45},
     ),
     "territorial_sea": (
         "Internal waters and territorial sea (12 nm)",
-        {"color": "#1f5f9f", "weight": 1.2, "opacity": 0.9, "fillColor": "#3d85c6", "fillOpacity": 0.25},
+        {"color": "#1c4f8c", "weight": 1.2, "opacity": 0.95, "fillColor": "#2f6db5", "fillOpacity": 0.42},
     ),
 }
+#: The zone put forward with ``--highlight``.
+HIGHLIGHT_STYLE = {"color": "#c0392b", "weight": 2.5, "opacity": 1.0, "fillColor": "#f39c12", "fillOpacity": 0.5}
+#: Zone names accepted by :func:`highlight_layer` → the shipped layer that draws them.
+_HIGHLIGHT_ZONES = {"internal_waters": "territorial_sea", "territorial_sea": "territorial_sea",
+                    "contiguous_zone": "contiguous_zone", "eez": "eez"}
 
 
 def maritime_layers(bbox: tuple[float, float, float, float]) -> list[Layer]:
@@ -59,3 +66,32 @@ def maritime_layers(bbox: tuple[float, float, float, float]) -> list[Layer]:
             )
         )
     return out
+
+
+def highlight_layer(spec: str) -> Layer:
+    """One country's zone drawn forward, from ``COUNTRY:ZONE`` (e.g. ``CHN:territorial_sea``).
+
+    Raises
+    ------
+    InputError
+        If ``spec`` is not ``COUNTRY:ZONE`` with a zone the map draws, or the country has
+        no such zone in the shipped data.
+    """
+    from geomap.errors import InputError
+    from geomap.geodata import ATTRIBUTION, available_layers, load_layer
+
+    country, sep, zone = (spec or "").partition(":")
+    country, zone = country.strip().upper(), zone.strip().lower()
+    if not sep or zone not in _HIGHLIGHT_ZONES or not (len(country) == 3 and country.isalpha()):
+        raise InputError(f"--highlight {spec!r}: expected COUNTRY:ZONE with a three-letter ISO code and a zone of "
+                         f"{', '.join(_HIGHLIGHT_ZONES)}, e.g. CHN:territorial_sea")
+    key = _HIGHLIGHT_ZONES[zone]
+    gdf = load_layer(key) if key in available_layers() else None
+    rows = gdf[gdf["country"].astype(str) == country] if gdf is not None else None
+    if rows is None or rows.empty:
+        raise InputError(f"--highlight {spec!r}: geomap's data has no {zone.replace('_', ' ')} of {country}; "
+                         "check the ISO alpha-3 code (e.g. CHN, PRK, KOR)")
+    title = f"{ZONES[key][0]} of {country}"
+    table = gpd.GeoDataFrame({"_tip": [title] * len(rows)}, geometry=rows.geometry.values, crs=4326)
+    return Layer(name=title, gdf=table, style=dict(HIGHLIGHT_STYLE), tooltip="_tip", pane="lines",
+                 attribution=(ATTRIBUTION["osm"],))

@@ -55,6 +55,7 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     table["_feature"] = _col(gdf, kind, n)
     gid = next((c for c in ("gazetteer_id", "geonameid", "id") if c in gdf.columns), None)
     table["_id"] = _col(gdf, gid, n) if gid else [""] * n
+    table["_rank"] = label_rank(gdf)
     rows = [("Country", "_country"), ("Coordinates", "_coords"), ("Zone", "_zone"), ("Sentence", "_sentence"),
             ("Score", "_score"), ("Feature", "_feature"), ("Gazetteer id", "_id")]
     out = gpd.GeoDataFrame(table, geometry=gdf.geometry.values, crs=4326)
@@ -67,7 +68,17 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
         popup=tuple(rows),
         pane="places",
         attribution=ATTRIBUTION,
+        label="_name",
+        rank="_rank",
     )
+
+
+def label_rank(places: pd.DataFrame) -> np.ndarray:
+    """Rank of each place's label: mentions × score (1 where a column is missing or empty)."""
+    n = len(places)
+    mentions = pd.to_numeric(places["mentions"], errors="coerce") if "mentions" in places.columns else pd.Series(np.ones(n))
+    score = pd.to_numeric(places["score"], errors="coerce") if "score" in places.columns else pd.Series(np.ones(n))
+    return np.round(mentions.fillna(1).to_numpy(float) * score.fillna(1).to_numpy(float), 4)
 
 
 def format_coords(lat: float, lon: float) -> str:

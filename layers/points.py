@@ -58,6 +58,7 @@ def points_layer(points: Iterable[str | Sequence], *, name: str = "Points") -> L
     gdf = gpd.GeoDataFrame(
         {
             "_label": labels,
+            "_map_label": [p[2] for p in parsed],
             "_coords": [format_coords(a, o) for a, o in zip(lat, lon)],
             "_zone": zone_labels(lon, lat, words=True) if parsed else [],
         },
@@ -72,4 +73,5 @@ def points_layer(points: Iterable[str | Sequence], *, name: str = "Points") -> L
         popup_title="_label",
         popup=(("Coordinates", "_coords"), ("Zone", "_zone")),
         pane="places",
+        label="_map_label",
     )

@@ -105,7 +105,7 @@ def test_user_errors_exit_2_without_traceback(cli, files):
 def test_hostile_vessel_names_are_escaped_in_map_layers(files):
     from geomap.layers.vessels import vessel_layers
     from geomap.render.embed import write_html
-    from geomap.render.map import render
+    from geomap.compose import render
     from geomap.vessels import analyse, file_area
 
     layers = vessel_layers(analyse(files["ais"], area=file_area(files["bay"]), events=True))

@@ -86,7 +86,7 @@ NUMERIC_OPTIONS = [
     ("vessels", "--max-gap"), ("vessels", "--max-speed"), ("vessels", "--loiter-speed"),
     ("vessels", "--loiter-hours"), ("vessels", "--encounter-distance"), ("vessels", "--encounter-speed"),
     ("vessels", "--encounter-hours"), ("vessels", "--dark-hours"), ("vessels", "--workers"), ("places", "--threshold"), ("places", "--max-bytes"),
-    ("render", "--width"), ("render", "--height"), ("render", "--max-bytes"),
+    ("render", "--width"), ("render", "--height"), ("render", "--max-bytes"), ("render", "--scale"),
 ]
 
 

@@ -258,7 +258,7 @@ def test_bad_user_gazetteer_is_one_line_naming_the_line(tmp_path, case):
 
 
 def test_layer_properties_reach_the_popup_as_json_text_without_warnings(tmp_path):
-    from geomap.layers.userfile import read_layer
+    from geomap.compose import read_layer
 
     src = tmp_path / "mixed.geojson"
     src.write_text(MIXED, encoding="utf-8")
@@ -282,7 +282,7 @@ def test_ragged_csv_row_names_its_line(tmp_path, body):
 
 
 def test_layer_positions_with_heights_and_measures_read_as_2d(tmp_path):
-    from geomap.layers.userfile import read_layer
+    from geomap.compose import read_layer
 
     src = tmp_path / "mixed_dims.geojson"
     src.write_text(_fc({"type": "Feature", "properties": {"name": "line"},

@@ -20,9 +20,10 @@ from geomap.render.view import encode_lines, encode_polygons, fit_view
 from geomap.render.embed import fragment_html, iframe_html, page_html
 from geomap.errors import InputError
 from geomap.layers.base import Layer
-from geomap.layers.userfile import read_layer
+from geomap.compose import read_layer
 from geomap.console.cli import main
-from geomap.render.map import GeoMap, render
+from geomap.compose import render
+from geomap.render.map import GeoMap
 
 ROOT = Path(__file__).resolve().parents[1]
 # no shipped layers needed: points and user layers only
@@ -112,7 +113,7 @@ def test_same_inputs_give_identical_files_across_processes(tmp_path):
         out = tmp_path / f"m{seed}.html"
         env = dict(os.environ, PYTHONHASHSEED=seed)
         code = (
-            "from geomap.render.map import render; from geomap.render.embed import write_html;"
+            "from geomap.compose import render; from geomap.render.embed import write_html;"
             f"write_html(render(points=['40.12,124.39,A','26.68,119.72,B'], title='x', zones=False, borders=False,"
             f" basemap='none'), {str(out)!r})"
         )

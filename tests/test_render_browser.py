@@ -21,7 +21,7 @@ from geomap.render.chromium import Chromium
 from geomap.render.embed import fragment_html, write_html
 from geomap.layers.base import Layer
 from geomap.layers.places import places_layer
-from geomap.render.map import render
+from geomap.compose import render
 from geomap.render.screenshot import write_png
 
 pytestmark = pytest.mark.browser

@@ -23,7 +23,7 @@ from test_render_browser import OFFLINE, _assert_clean, _open, pytestmark  # noq
 from geomap.render.chromium import Chromium  # noqa: E402
 from geomap.console.cli import main  # noqa: E402
 from geomap.render.embed import fragment_html  # noqa: E402
-from geomap.render.map import render  # noqa: E402
+from geomap.compose import render  # noqa: E402
 
 # embed iframes run in this process, so their documents can be read over DevTools
 FRAMES = OFFLINE + ("--disable-features=IsolateSandboxedIframes", "--disable-site-isolation-trials")

@@ -26,7 +26,7 @@ import hostile  # noqa: E402
 from geomap.render import escape  # noqa: E402
 from geomap.console.cli import main  # noqa: E402
 from geomap.render.embed import fragment_html, iframe_html, page_html  # noqa: E402
-from geomap.render.map import render  # noqa: E402
+from geomap.compose import render  # noqa: E402
 
 BARE = list(hostile.BARE)
 SINKS = hostile.SINKS

@@ -39,7 +39,6 @@ BASE_FLAGS = (
     "--disable-default-apps",
     "--mute-audio",
     "--hide-scrollbars",
-    "--force-device-scale-factor=1",
     "--remote-debugging-pipe",
 )
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
@@ -81,8 +80,9 @@ class Chromium:
     """
 
     def __init__(self, *, width: int = 1000, height: int = 700, extra_args: tuple[str, ...] = (),
-                 timeout: float = 30.0) -> None:
+                 timeout: float = 30.0, scale: float = 1.0, media: str | None = None) -> None:
         self.width, self.height, self.timeout = int(width), int(height), float(timeout)
+        self.scale, self.media = float(scale), media
         self.extra_args = tuple(extra_args)
         self.events: list[dict] = []
         self._next = 0
@@ -132,7 +132,9 @@ class Chromium:
         for domain in ("Page", "Runtime", "Network", "Log"):
             self.call(f"{domain}.enable")
         self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": self.width, "height": self.height, "deviceScaleFactor": 1, "mobile": False})
+                  {"width": self.width, "height": self.height, "deviceScaleFactor": self.scale, "mobile": False})
+        if self.media:  # e.g. "print": the page lays itself out as it would on paper
+            self.call("Emulation.setEmulatedMedia", {"media": self.media})
 
     def close(self) -> None:
         """Close the browser, wait for it and remove its profile."""
@@ -272,8 +274,18 @@ class Chromium:
         self.call("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
 
     def screenshot(self) -> bytes:
-        """Return a PNG of the viewport."""
+        """Return a PNG of the viewport (``scale`` device pixels per CSS pixel)."""
         res = self.call("Page.captureScreenshot", {"format": "png", "fromSurface": True})
+        return base64.b64decode(res["data"])
+
+    def pdf(self) -> bytes:
+        """Return the page printed to a one-page vector PDF the size of the viewport."""
+        inch = 96.0
+        res = self.call("Page.printToPDF", {
+            "paperWidth": self.width / inch, "paperHeight": self.height / inch, "printBackground": True,
+            "marginTop": 0, "marginBottom": 0, "marginLeft": 0, "marginRight": 0, "pageRanges": "1",
+            "preferCSSPageSize": False,
+        }, timeout=max(self.timeout, 60.0))
         return base64.b64decode(res["data"])
 
     # -- what happened ---------------------------------------------------

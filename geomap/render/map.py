@@ -1,19 +1,21 @@
-"""Draw an article's places and geomap's layers on one interactive map.
+"""Draw a list of layers on one interactive map.
 
-:func:`render` returns a :class:`GeoMap`, a :class:`folium.Map` whose page carries
+:func:`draw` returns a :class:`GeoMap`, a :class:`folium.Map` whose page carries
 Leaflet and geomap's small runtime inline: it shows in Jupyter, saves with
 ``m.save("map.html")`` and opens with the network off. Its page is assembled with
 plain string code (:mod:`geomap.render.embed`), never through a template engine, so no text
 from an article or a file is ever evaluated. The data is prepared for the
 view (see :mod:`geomap.render.view`), so a regional map stays well under 1 MB, and
 element ids come from a hash of the content, so the same inputs give the same bytes.
+Nothing is geocoded or read from files here: :mod:`geomap.compose` turns an article
+into places and layers and calls :func:`draw`.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import folium
 import geopandas as gpd
@@ -23,10 +25,11 @@ from branca.element import Figure
 
 from geomap.render import escape
 from geomap.render.assets import assets
-from geomap.render.view import View, encode_lines, encode_points, encode_polygons, fit_view
+from geomap.render.describe import alt_text
+from geomap.render.view import View, encode_lines, encode_points, encode_polygons
 from geomap.errors import InputError
 
-__all__ = ["render", "GeoMap", "BASEMAPS", "build_spec", "parse_bounds"]
+__all__ = ["draw", "GeoMap", "BASEMAPS", "build_spec", "parse_bounds", "check_bounds", "empty_places"]
 
 #: Accepted ``basemap`` values.
 BASEMAPS = ("vector", "none", "osm")
@@ -37,9 +40,6 @@ _OSM_TILES = {
     "maxZoom": 19,
     "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 }
-_AREA_KINDS = ("country", "continent")
-_WORLD = (-180.0, -60.0, 180.0, 75.0)
-_PALETTE = ("#8e44ad", "#16a085", "#d35400", "#2c3e50", "#c0392b", "#27ae60", "#2980b9", "#7f8c8d")
 
 
 class GeoMap(folium.Map):
@@ -103,7 +103,7 @@ class GeoMap(folium.Map):
         a = assets()
         self.assets_css = a.css
         self.assets_js = a.js
-        self.places = places if places is not None else _empty_places()
+        self.places = places if places is not None else empty_places()
         self.notice = notice
         _Page(self)
 
@@ -175,137 +175,88 @@ class _Page(Figure):
         return self.geomap._repr_html_()
 
 
-def render(
-    article: str | None = None,
+def draw(
+    layers: Sequence,
+    view: View,
     *,
-    layers: Sequence = (),
-    points: Iterable[str | Sequence] = (),
-    place_names: Iterable[str] = (),
     title: str | None = None,
-    bounds: tuple[float, float, float, float] | None = None,
-    zones: bool = True,
-    borders: bool = True,
+    notice: str | None = None,
     basemap: str = "vector",
-    width: int = 1000,
-    height: int = 700,
+    places: gpd.GeoDataFrame | None = None,
+    also: Sequence[str] = (),
+    labels: Sequence[list] = (),
+    size: tuple[int, int] = (1000, 700),
 ) -> GeoMap:
-    """Draw an article's places, extra points and layers on an interactive map.
+    """Draw ``layers`` for ``view``: the map's spec, its alternative text and its page.
+
+    Nothing is geocoded or read here: the layers, the places and the labels are given.
 
     Parameters
     ----------
-    article : str, optional
-        Article *text*; its places are found with :func:`geomap.places`.
-    layers : sequence of Layer or path
-        Extra layers: :class:`~geomap.layers.base.Layer` objects, or paths of GeoJSON,
-        GeoParquet or CSV point files (read with :func:`geomap.layers.userfile.read_layer`).
-    points : iterable of str or tuple
-        ``"LAT,LON[,LABEL]"`` strings or ``(lat, lon[, label])`` tuples.
-    place_names : iterable of str
-        Names looked up in the gazetteer and added as places.
-    title : str, optional
-        Title shown on the map and in the page's ``<title>`` (escaped).
-    bounds : tuple of float, optional
-        ``(minlon, minlat, maxlon, maxlat)`` to show, instead of fitting the places.
-    zones, borders : bool
-        Draw the maritime zones / land borders.
-    basemap : {"vector", "none", "osm"}
-        ``"vector"``: offline land and sea from the shipped data (default); ``"none"``:
-        no base map; ``"osm"``: OpenStreetMap tiles (needs the network when viewed).
-    width, height : int
-        The map size, in pixels, that geometries are prepared for.
-
-    Returns
-    -------
-    GeoMap
-        A :class:`folium.Map`; ``m.save(path)`` or :func:`geomap.render.embed.write_html`.
-
-    Raises
-    ------
-    InputError
-        For an unknown ``basemap``, bad points or bounds, or unreadable layer files.
+    layers : sequence of Layer or (Layer, View)
+        Bottom to top (see :func:`build_spec`).
+    view : View
+        The first view (from :func:`geomap.render.view.fit_view`).
+    title, notice : str, optional
+        Plain text shown at the top of the map.
+    basemap : str
+        One of :data:`BASEMAPS`.
+    places : geopandas.GeoDataFrame, optional
+        The story's places (kept on the map as ``m.places``, described in the alt text).
+    also : sequence of str
+        Names of places outside the first view, listed under the title.
+    labels : sequence of list
+        Country and sea labels (see :func:`build_spec`'s ``geo``).
+    size : tuple of int
+        The map's size in pixels, ``(width, height)``.
     """
-    from geomap.layers.base import Layer
-    from geomap.layers.places import places_layer
-    from geomap.layers.points import points_layer
-    from geomap.layers.userfile import read_layer
-
-    if basemap not in BASEMAPS:
-        raise InputError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
-    if width < 50 or height < 50:
-        raise InputError(f"map size {width}x{height} is too small; give at least 50x50 pixels")
-    bounds = _check_bounds(bounds) if bounds is not None else None
-    user_layers = [lyr if isinstance(lyr, Layer) else read_layer(lyr, index=i) for i, lyr in enumerate(layers)]
-    user_layers = [
-        lyr if lyr.style else _with_style(lyr, _PALETTE[i % len(_PALETTE)]) for i, lyr in enumerate(user_layers)
-    ]
-
-    notice = None
-    found = _empty_places()
-    if article is not None:
-        found = _article_places(article)
-        if found.empty:
-            notice = "No places were found in the article."
-    names = [n for n in place_names]
-    if names:
-        found = pd.concat([found, _lookup_places(names)], ignore_index=True) if not found.empty else _lookup_places(names)
-        found = gpd.GeoDataFrame(found, geometry="geometry", crs=4326)
-    point_list = list(points)
-
-    marker_layers = []
-    if not found.empty:
-        marker_layers.append(places_layer(found))
-    if point_list:
-        marker_layers.append(points_layer(point_list))
-
-    if bounds is None:
-        frames = [_local(found)] if not found.empty else []
-        frames += [lyr.gdf for lyr in marker_layers[1 if not found.empty else 0:]]
-        if not any(len(f) for f in frames):
-            frames = [lyr.gdf for lyr in marker_layers]
-        bounds = _fit_bounds(frames or [lyr.gdf for lyr in user_layers])
-    view = fit_view(bounds, width=width, height=height)
-
-    drawn: list = []
-    if basemap == "vector":
-        from geomap.layers.land import land_layer
-
-        drawn.append(land_layer(view.clip, zoom=view.zoom))
-    if zones:
-        from geomap.layers.maritime import maritime_layers
-
-        drawn.extend(maritime_layers(view.clip))
-    if borders:
-        from geomap.layers.borders import borders_layer
-
-        drawn.append(borders_layer(view.clip))
-    drawn.extend(user_layers)
-    drawn.extend(marker_layers)
-
-    spec = build_spec(drawn, view, title=title, notice=notice, basemap=basemap)
-    return GeoMap(spec, title=title, places=found, notice=notice, size=(width, height))
+    places = places if places is not None else empty_places()
+    spec = build_spec(layers, view, title=title, notice=notice, basemap=basemap, also=also, geo=labels)
+    drawn = [item[0] if isinstance(item, tuple) else item for item in layers]
+    spec["alt"] = alt_text(title=title, places=places, also=also, view=view,
+                           layers=[lyr.legend_label for lyr in drawn if lyr.legend_label and not lyr.gdf.empty])
+    return GeoMap(spec, title=title, places=places, notice=notice, size=size)
 
 
 def build_spec(
-    layers: Sequence, view: View, *, title: str | None = None, notice: str | None = None, basemap: str = "vector"
+    layers: Sequence,
+    view: View,
+    *,
+    title: str | None = None,
+    notice: str | None = None,
+    basemap: str = "vector",
+    also: Sequence[str] = (),
+    geo: Sequence[list] = (),
 ) -> dict:
-    """Return the runtime's spec for ``layers`` prepared for ``view`` (all text escaped).
+    """Return the runtime's spec for ``layers`` prepared for ``view``.
+
+    Text that the runtime inserts as HTML (names, legends, tooltips, popups, title,
+    notice, credits) is escaped here; labels, the "also named" names and ``geo`` label
+    texts stay plain text, which the runtime sets with ``textContent`` only.
 
     Parameters
     ----------
-    layers : sequence of Layer
-        Bottom to top.
+    layers : sequence of Layer or (Layer, View)
+        Bottom to top; a ``(layer, other_view)`` pair prepares that layer for another
+        view (e.g. the world's land at a small scale under a regional map).
     view : View
     title, notice : str, optional
         Plain text shown at the top of the map.
     basemap : str
         One of :data:`BASEMAPS`.
+    also : sequence of str
+        Names of places outside the first view, listed under the title.
+    geo : sequence of list
+        Country and sea labels, ``[lon_e5, lat_e5, text, kind, min_zoom]``
+        (from :func:`geomap.geolabels.geo_labels`).
     """
     from geomap.layers.land import SEA_COLOUR
 
     attribution: list[str] = []
     out_layers = []
-    for lyr in layers:
-        features = _features(lyr, view)
+    for item in layers:
+        lyr, lview = item if isinstance(item, tuple) else (item, view)
+        features = _features(lyr, lview)
         for credit in lyr.attribution:
             if credit not in attribution:
                 attribution.append(credit)
@@ -318,7 +269,7 @@ def build_spec(
                 "legend": escape.text(lyr.legend_label) or None,
                 "show": bool(lyr.show),
                 "control": bool(lyr.control),
-                "q": view.quantum,
+                "q": lview.quantum,
                 "pq": 100000,
                 "f": features,
             }
@@ -336,12 +287,15 @@ def build_spec(
         "tiles": dict(_OSM_TILES) if basemap == "osm" else None,
         "title": escape.text(title) if title else None,
         "notice": escape.text(notice) if notice else None,
+        "also": [str(a) for a in also],
+        "geo": [list(g) for g in geo],
     }
     return spec
 
 
 def _features(lyr, view: View) -> list:
-    """Encode one layer's rows as ``[kind, geometry, tooltip_html, popup_html]``."""
+    """Encode one layer's rows as ``[kind, geometry, tooltip_html, popup_html]``, points of a
+    labelled layer followed by ``label_text, rank``."""
     gdf = lyr.gdf
     if gdf.empty:
         return []
@@ -368,16 +322,26 @@ def _features(lyr, view: View) -> list:
     tips = gdf[lyr.tooltip].tolist() if lyr.tooltip else None
     titles = gdf[lyr.popup_title].tolist() if lyr.popup_title else None
     popup_cols = [(label, gdf[col].tolist()) for label, col in lyr.popup]
+    labels = gdf[lyr.label].tolist() if lyr.label else None
+    ranks = pd.to_numeric(gdf[lyr.rank], errors="coerce").fillna(0).tolist() if lyr.rank else [0] * len(gdf)
     out = []
     for i in sorted(encoded):
         tip = escape.text(tips[i]) if tips is not None else ""
         pop = _popup_html(titles[i] if titles is not None else None, [(lab, vals[i]) for lab, vals in popup_cols])
         geom = encoded[i]
         if kinds[i] == 0:  # one marker per point of a multipoint
-            out.extend([0, p, tip, pop] for p in geom)
+            tail = [_plain(labels[i]), round(float(ranks[i]), 4)] if labels is not None and _plain(labels[i]) else []
+            out.extend([0, p, tip, pop, *tail] for p in geom)
         else:
             out.append([kinds[i], geom, tip, pop])
     return out
+
+
+def _plain(value: object) -> str:
+    """Label text: ``str(value)`` with blanks collapsed; empty for None and NaN (never HTML)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return " ".join(str(value).split())
 
 
 def _popup_html(title: object, rows: list[tuple[str, object]]) -> str:
@@ -394,34 +358,7 @@ def _popup_html(title: object, rows: list[tuple[str, object]]) -> str:
     return f'<div class="gm-popup">{head}{table}</div>'
 
 
-def _fit_bounds(frames: list[gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
-    """Bounds of all geometries with a margin (10% of the span, at least 0.2°); the world if none."""
-    boxes = [f.total_bounds for f in frames if not f.empty and np.isfinite(f.total_bounds).all()]
-    if not boxes:
-        return _WORLD
-    b = np.array(boxes)
-    minlon, minlat = b[:, 0].min(), b[:, 1].min()
-    maxlon, maxlat = b[:, 2].max(), b[:, 3].max()
-    px = max(0.1 * (maxlon - minlon), 0.2)
-    py = max(0.1 * (maxlat - minlat), 0.2)
-    return (
-        float(max(-180.0, minlon - px)),
-        float(max(-85.0, minlat - py)),
-        float(min(180.0, maxlon + px)),
-        float(min(85.0, maxlat + py)),
-    )
-
-
-def _local(found: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The places the view is fitted to: not countries or continents, whose centre points
-    would stretch a regional map across a continent (they are still drawn)."""
-    kind = next((c for c in ("kind", "feature_type") if c in found.columns), None)
-    if kind is None:
-        return found
-    return found[~found[kind].isin(_AREA_KINDS)]
-
-
-def _check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
+def check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
     try:
         minlon, minlat, maxlon, maxlat = (float(v) for v in bounds)
     except (TypeError, ValueError):
@@ -434,61 +371,10 @@ def _check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
     return minlon, minlat, maxlon, maxlat
 
 
-def _with_style(lyr, colour: str):
-    from dataclasses import replace
-
-    kind = lyr.kind
-    if kind == "point":
-        style = {"radius": 5, "color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.8}
-    elif kind == "line":
-        style = {"color": colour, "weight": 2.5, "opacity": 0.9}
-    else:
-        style = {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.2}
-    return replace(lyr, style=style)
-
-
-def _empty_places() -> gpd.GeoDataFrame:
+def empty_places() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"name": pd.Series([], dtype=object)}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
-
-
-def _article_places(text: str) -> gpd.GeoDataFrame:
-    from geomap.text.resolver import places
-
-    found = places(text)
-    if found.crs is None:
-        found = found.set_crs(4326)
-    return found.reset_index(drop=True)
-
-
-def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:
-    """Look each name up in the gazetteer (most populous match); unknown names raise InputError."""
-    from geomap.text.gazetteer import load_gazetteer
-
-    gaz = load_gazetteer()
-    rows = []
-    for name in names:
-        hits = gaz.lookup(name.strip())
-        if not hits:
-            raise InputError(
-                f"place {name!r} is not in the gazetteer; check the spelling or give --point LAT,LON,{name}"
-            )
-        best = sorted(hits, key=lambda p: (-(p.population or 0), p.id))[0]
-        rows.append(
-            {
-                "name": best.name,
-                "gazetteer_id": best.id,
-                "kind": best.kind,
-                "country": best.country,
-                "lat": best.lat,
-                "lon": best.lon,
-                "sentence": "",
-                "reasons": "added by name (--place)",
-            }
-        )
-    df = pd.DataFrame(rows)
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
 
 
 def parse_bounds(text: str) -> tuple[float, float, float, float]:
     """Parse ``"MINLON,MINLAT,MAXLON,MAXLAT"`` (see :func:`render`'s ``bounds``)."""
-    return _check_bounds(text.split(","))
+    return check_bounds(text.split(","))

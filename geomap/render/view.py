@@ -15,10 +15,20 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-__all__ = ["View", "fit_view", "encode_polygons", "encode_lines", "encode_points"]
+from geomap.units import haversine_km
+
+__all__ = ["View", "fit_view", "merc_y", "story_mask", "pad_bounds", "split_antimeridian", "encode_polygons", "encode_lines",
+           "encode_points"]
 
 _TILE = 256.0
 _MAX_LAT = 85.0
+#: Feature kinds whose point is the centre of a large area (a coarser tier for the view).
+AREA_TIERS = (frozenset({"admin1", "region", "sea", "gulf", "ocean"}), frozenset({"country", "continent"}))
+#: A place farther than this from the story's centre (and farther than 3× the typical
+#: distance) is an outlier of the first view, unless the far places weigh 40% or more.
+FAR_KM = 3000.0
+#: ... and so is a doubtful match (score below :data:`DOUBT_SCORE`) farther than this.
+DOUBT_KM, DOUBT_SCORE = 1000.0, 0.5
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,8 @@ class View:
         are dropped.
     quantum : int
         Coordinates are stored as integers of ``1 / quantum`` degree.
+    visible : tuple of float
+        The area the map shows at ``zoom`` (``bounds`` widened to the map's shape).
     """
 
     bounds: tuple[float, float, float, float]
@@ -49,9 +61,15 @@ class View:
     tolerance: float
     min_area: float
     quantum: int
+    visible: tuple[float, float, float, float] = (-180.0, -_MAX_LAT, 180.0, _MAX_LAT)
+
+    @property
+    def px_per_degree(self) -> float:
+        """Pixels per degree of longitude at :attr:`zoom`."""
+        return _TILE * 2**self.zoom / 360.0
 
 
-def _merc_y(lat: float) -> float:
+def merc_y(lat: float) -> float:
     lat = max(-_MAX_LAT, min(_MAX_LAT, lat))
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
@@ -76,7 +94,7 @@ def fit_view(
     """
     minlon, minlat, maxlon, maxlat = bounds
     dlon = max(maxlon - minlon, 1e-9)
-    y0, y1 = _merc_y(minlat), _merc_y(maxlat)
+    y0, y1 = merc_y(minlat), merc_y(maxlat)
     dy = max(y1 - y0, 1e-12)
     z = min(math.log2(width * 360.0 / (_TILE * dlon)), math.log2(height * 2 * math.pi / (_TILE * dy)), max_zoom)
     z = max(0.0, math.floor(z * 4) / 4)
@@ -103,7 +121,81 @@ def fit_view(
         tolerance=tolerance,
         min_area=deg_px * deg_px,
         quantum=min(quantum, 10**6),
+        visible=tuple(float(v) for v in vis),  # type: ignore[arg-type]
     )
+
+
+def story_mask(lon: np.ndarray, lat: np.ndarray, *, kinds: np.ndarray, weights: np.ndarray,
+               scores: np.ndarray | None = None) -> np.ndarray:
+    """Return which places the first view of a story is fitted to.
+
+    Specific places (cities, ports, bays, straits, islands...) come first; the centre
+    points of regions and seas, then of countries and continents, are used only when
+    nothing finer is named (see :data:`AREA_TIERS`). Among those, places far from the
+    story's weighted medoid (more than :data:`FAR_KM` and 3× the weighted median
+    distance, or doubtful matches beyond :data:`DOUBT_KM`) are left out, unless
+    together they weigh 40% of the story or more: one stray match does not make a
+    world map, but a story told in two regions keeps both.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+        Coordinates, degrees.
+    kinds : numpy.ndarray of str
+        Feature kind of each place (gazetteer kinds; anything else counts as specific).
+    weights : numpy.ndarray
+        Weight of each place (mentions × score).
+    scores : numpy.ndarray, optional
+        Geocoding score of each place (0-1); all trusted when omitted.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    kinds = np.asarray(kinds, dtype=object).astype(str)
+    w = np.clip(np.nan_to_num(np.asarray(weights, float), nan=1.0), 1e-3, None)
+    coarse = np.zeros(len(lon), dtype=int)
+    for level, tier in enumerate(AREA_TIERS, start=1):
+        coarse[np.isin(kinds, list(tier))] = level
+    mask = np.zeros(len(lon), dtype=bool)
+    if not len(lon):
+        return mask
+    cand = np.flatnonzero(coarse == coarse.min())
+    if len(cand) <= 2:
+        mask[cand] = True
+        return mask
+    d = haversine_km(lon[cand, None], lat[cand, None], lon[None, cand], lat[None, cand])
+    cw = w[cand]
+    centre = int(np.argmin(d @ cw))
+    dist = d[centre]
+    order = np.argsort(dist)
+    cum = np.cumsum(cw[order])
+    typical = dist[order][np.searchsorted(cum, cum[-1] / 2)]
+    far = dist > max(FAR_KM, 3 * typical)
+    if scores is not None:
+        doubt = np.nan_to_num(np.asarray(scores, float)[cand], nan=1.0) < DOUBT_SCORE
+        far |= doubt & (dist > DOUBT_KM)
+    if cw[far].sum() >= 0.4 * cw.sum():
+        far[:] = False
+    mask[cand[~far]] = True
+    return mask
+
+
+def pad_bounds(boxes: np.ndarray) -> tuple[float, float, float, float]:
+    """Union of ``(minlon, minlat, maxlon, maxlat)`` rows with a margin (10% of the span, at least 0.2°)."""
+    b = np.asarray(boxes, float).reshape(-1, 4)
+    minlon, minlat = b[:, 0].min(), b[:, 1].min()
+    maxlon, maxlat = b[:, 2].max(), b[:, 3].max()
+    px = max(0.1 * (maxlon - minlon), 0.2)
+    py = max(0.1 * (maxlat - minlat), 0.2)
+    return (
+        float(max(-180.0, minlon - px)),
+        float(max(-_MAX_LAT, minlat - py)),
+        float(min(180.0, maxlon + px)),
+        float(min(_MAX_LAT, maxlat + py)),
+    )
+
 
 
 def _clip(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
@@ -157,6 +249,7 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     """
     if not len(geoms):
         return {}
+    geoms = split_antimeridian(geoms)
     rows = np.flatnonzero(_bbox_overlaps(geoms, view.clip) & ~shapely.is_empty(geoms))
     geoms = geoms[rows].copy()
     cross = ~_bbox_within(geoms, view.clip)
@@ -187,6 +280,45 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     for poly in sorted(current):
         if current[poly]:
             out.setdefault(int(rows[pidx[poly]]), []).append(current[poly])
+    return out
+
+
+def split_antimeridian(geoms: np.ndarray) -> np.ndarray:
+    """Cut polygons whose rings jump across the ±180° meridian into pieces on either side.
+
+    A ring that goes from 179.9° to -179.9° in one step would otherwise be drawn as a
+    band across the whole map. Such parts are unwrapped (longitudes below 0 + 360°),
+    cut at 180° and the eastern piece moved back by 360°. Rings round a pole (an odd
+    number of jumps, as Antarctica's) are left as they are.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+
+    Returns
+    -------
+    numpy.ndarray
+        The same array when nothing crosses, else a copy with the crossing rows fixed.
+    """
+    wide = np.flatnonzero(np.diff(shapely.bounds(geoms)[:, ::2], axis=1)[:, 0] > 180)
+    out = geoms
+    for row in wide.tolist():
+        parts = shapely.get_parts(geoms[row])
+        fixed, changed = [], False
+        for part in parts:
+            x = shapely.get_coordinates(shapely.get_exterior_ring(part))[:, 0] if part.geom_type == "Polygon" else []
+            jumps = int((np.abs(np.diff(x)) > 180).sum()) if len(x) else 0
+            if jumps == 0 or jumps % 2:
+                fixed.append(part)
+                continue
+            shifted = shapely.transform(part, lambda c: np.where(c[:, :1] < 0, c + [360.0, 0.0], c))
+            west = shapely.clip_by_rect(shifted, -180.0, -90.0, 180.0, 90.0)
+            east = shapely.transform(shapely.clip_by_rect(shifted, 180.0, -90.0, 540.0, 90.0), lambda c: c - [360.0, 0.0])
+            fixed.extend(g for g in (west, east) if not g.is_empty)
+            changed = True
+        if changed:
+            out = out.copy() if out is geoms else out
+            out[row] = shapely.multipolygons(shapely.get_parts(np.array(fixed, dtype=object)))
     return out
 
 

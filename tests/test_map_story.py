@@ -1,0 +1,125 @@
+"""The story behind a map, without a browser: first view, drop/only, highlight, labels, alt text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from click.testing import CliRunner
+
+from geomap.render.view import fit_view, split_antimeridian, story_mask
+from geomap.console.cli import main
+from geomap.errors import InputError
+from geomap.compose import render
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+BARE = {"zones": False, "borders": False, "basemap": "none"}
+
+
+def _mask(places, **kw):
+    lon, lat, kinds = zip(*places)
+    return story_mask(np.array(lon), np.array(lat), kinds=np.array(kinds), weights=np.ones(len(lon)), **kw).tolist()
+
+
+def test_first_view_leaves_out_a_stray_match_far_from_the_story():
+    korea = [(124.39, 40.13, "city"), (124.40, 40.10, "city"), (125.75, 39.03, "capital"), (119.72, 26.68, "bay")]
+    assert _mask(korea + [(-77.03, -12.04, "city")]) == [True] * 4 + [False]  # Lima
+    # a doubtful match (low score) is a stray from 1000 km
+    assert _mask(korea + [(113.3, 23.1, "city")], scores=np.array([0.9] * 4 + [0.2]))[-1] is False  # Guangzhou
+    assert _mask(korea + [(113.3, 23.1, "city")], scores=np.array([0.9] * 5))[-1] is True
+
+
+def test_first_view_uses_area_centre_points_only_when_nothing_finer_is_named():
+    assert _mask([(124.39, 40.13, "city"), (105.0, 35.0, "country"), (117.9, 26.5, "admin1")]) == [True, False, False]
+    assert _mask([(105.0, 35.0, "country"), (117.9, 26.5, "admin1")]) == [False, True]
+    assert _mask([(105.0, 35.0, "country"), (127.0, 40.0, "country")]) == [True, True]
+
+
+def test_a_story_told_in_two_regions_keeps_both():
+    europe = [(4.35, 50.85, "city"), (2.35, 48.85, "city"), (13.4, 52.5, "city")]
+    asia = [(121.5, 31.2, "city"), (114.1, 22.3, "city"), (120.2, 30.3, "city")]
+    assert _mask(europe + asia) == [True] * 6
+
+
+def test_story_view_is_regional_for_the_shipping_story():
+    text = (EXAMPLES / "strait.txt").read_text(encoding="utf-8")
+    m = render(text, **BARE)
+    minlon, minlat, maxlon, maxlat = m.spec["bounds"]
+    assert 99 < minlon < 101.4 and 106.9 < maxlon < 110 and -8 < minlat < -6.2 and 3.8 < maxlat < 6
+    assert "Lincoln" in m.spec["also"] and "Singapore" not in m.spec["also"]
+
+
+def test_drop_and_only_edit_the_places_from_the_api_and_the_command_line(tmp_path):
+    text = (EXAMPLES / "article.txt").read_text(encoding="utf-8")
+    names = set(render(text, **BARE).places["name"])
+    assert {"China", "Fujian"} <= names
+    dropped = set(render(text, drop=["china", "FUJIAN"], **BARE).places["name"])
+    assert dropped == names - {"China", "Fujian"}
+    # the article's wording matches too (Sinuiju is geocoded as Sinŭiju)
+    assert set(render(text, only=["Dandong", "Sinuiju"], **BARE).places["name"]) == {"Dandong", "Sinŭiju"}
+    with pytest.raises(InputError, match="no place of that name.*Dandong"):
+        render(text, drop=["Lima"], **BARE)
+    article = EXAMPLES / "article.txt"
+    out = tmp_path / "map.html"
+    res = CliRunner().invoke(main, ["render", str(article), "--drop", "China", "--only", "Dandong", "--only", "China",
+                                    "--basemap", "none", "--no-zones", "--no-borders", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "1 place(s)" in res.output
+    res = CliRunner().invoke(main, ["render", str(article), "--only", "Atlantis", "-o", str(out)])
+    assert res.exit_code == 2 and "--only 'Atlantis'" in res.output and "Traceback" not in res.output
+
+
+def test_highlight_puts_one_zone_forward():
+    m = render(points=["26.68,119.72,Sansha Bay"], highlight="chn:territorial_sea", borders=False, basemap="none")
+    names = [lyr["name"] for lyr in m.spec["layers"]]
+    hl = "Internal waters and territorial sea (12 nm) of CHN"
+    assert hl in names and names.index(hl) > names.index("Internal waters and territorial sea (12 nm)")
+    (layer,) = [lyr for lyr in m.spec["layers"] if lyr["name"] == hl]
+    assert layer["f"] and layer["pane"] == "gmLines"
+    for bad, why in (("CHN", "COUNTRY:ZONE"), ("CHN:land", "COUNTRY:ZONE"), ("XXX:eez", "no exclusive|no eez")):
+        with pytest.raises(InputError, match=why):
+            render(points=["26.68,119.72"], highlight=bad, **BARE)
+
+
+def test_polygons_across_the_antimeridian_are_cut_not_drawn_as_bands():
+    # a ring from 179° to -179° (Chukotka-like) and a polar ring (Antarctica-like) left alone
+    across = shapely.Polygon([(179, 65), (-179, 65), (-179, 66), (179, 66)])
+    polar = shapely.Polygon([(-180, -90), (180, -90), (180, -70), (0, -65), (-180, -70)])
+    out = split_antimeridian(np.array([across, polar, shapely.box(0, 0, 1, 1)], dtype=object))
+    west, east = sorted(shapely.get_parts(out[0]).tolist(), key=lambda g: g.bounds[0])
+    assert west.bounds == (-180.0, 65.0, -179.0, 66.0) and east.bounds == (179.0, 65.0, 180.0, 66.0)
+    assert out[1].equals(polar) and out[2].equals(shapely.box(0, 0, 1, 1))
+    m = render(bounds=(-180, -60, 180, 75), zones=False, borders=False)
+    for lyr in m.spec["layers"]:
+        for f in lyr["f"]:
+            rings = [poly[0] for poly in f[1]] if f[0] == 2 else []
+            for r in rings:
+                x = np.cumsum(np.array(r[0::2])) / lyr["q"]
+                y = np.cumsum(np.array(r[1::2])) / lyr["q"]
+                if y.min() > -60:  # no edge of a ring jumps across the map (Antarctica's ring is polar)
+                    assert np.abs(np.diff(x)).max() < 180, lyr["name"]
+
+
+def test_labels_and_alt_text_are_plain_text_in_the_spec():
+    payload = "</script><b>Dandong & co</b>"
+    m = render(points=[f"40.12,124.39,{payload}"], title="<i>T</i>", zones=False, borders=False)
+    (pts,) = [lyr for lyr in m.spec["layers"] if lyr["name"] == "Points"]
+    feature = pts["f"][0]
+    assert feature[4] == payload and "&lt;/script&gt;" in feature[2]  # label plain, tooltip escaped
+    assert m.spec["alt"].startswith("Map: <i>T</i>.")  # set with textContent by the runtime
+    assert "</script>" not in m.spec_json and "\\u003c/script\\u003e" in m.spec_json
+
+
+def test_country_and_sea_labels_come_from_the_shipped_data():
+    from geomap.geolabels import geo_labels
+
+    view = fit_view((117.0, 24.0, 130.0, 42.0), width=1000, height=700)
+    rows = geo_labels(view, skip=["Korea Bay"])
+    names = {r[2]: r[3] for r in rows}
+    assert names.get("Yellow Sea") == "sea" and names.get("South Korea") == "country"
+    assert "Korea Bay" not in names
+    for lon, lat, text, kind, zoom in rows:
+        assert view.visible[0] <= lon / 1e5 <= view.visible[2] and view.visible[1] <= lat / 1e5 <= view.visible[3]
+        assert zoom <= view.zoom
