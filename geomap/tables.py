@@ -512,7 +512,7 @@ def _read_features(p: Path, kind: str, what: str) -> "gpd.GeoDataFrame":
     from geomap.errors import first_line
 
     if kind == "geojson":
-        return _read_geojson(p, what)
+        return _read_geojson_features(p, what)
     if kind == "parquet":
         try:
             return gpd.read_parquet(p)
@@ -524,7 +524,7 @@ def _read_features(p: Path, kind: str, what: str) -> "gpd.GeoDataFrame":
     return _read_point_columns(p, what)
 
 
-def _read_geojson(p: Path, what: str) -> "gpd.GeoDataFrame":
+def _read_geojson_features(p: Path, what: str) -> "gpd.GeoDataFrame":
     import geopandas as gpd
     import pandas as pd
 

@@ -10,5 +10,6 @@
 """
 
 from geomap.layers.base import Layer, Style
+from geomap.layers.vessels import vessel_layers
 
-__all__ = ["Layer", "Style"]
+__all__ = ["Layer", "Style", "vessel_layers"]

@@ -359,6 +359,7 @@ def _popup_html(title: object, rows: list[tuple[str, object]]) -> str:
 
 
 def check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
+    """Return ``(minlon, minlat, maxlon, maxlat)`` as floats, or raise :class:`InputError` naming the rule."""
     try:
         minlon, minlat, maxlon, maxlat = (float(v) for v in bounds)
     except (TypeError, ValueError):
@@ -372,6 +373,7 @@ def check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
 
 
 def empty_places() -> gpd.GeoDataFrame:
+    """An empty GeoDataFrame of places (a ``name`` column, points in EPSG:4326)."""
     return gpd.GeoDataFrame({"name": pd.Series([], dtype=object)}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
 
 

@@ -70,6 +70,7 @@ class View:
 
 
 def merc_y(lat: float) -> float:
+    """Web-Mercator y (radians of the unit sphere) of a latitude, clipped at 85 degrees."""
     lat = max(-_MAX_LAT, min(_MAX_LAT, lat))
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
