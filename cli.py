@@ -464,6 +464,41 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
 
 
 @main.command()
+@click.argument("facts_file", metavar="FACTS.csv")
+@click.option("-o", "--output", metavar="FILE", help="Write the report here instead of standard output.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@_user_errors
+def check(facts_file: str, output: str | None, force: bool) -> None:
+    """Check spatial claims against the zone engine; exit 1 if any fails.
+
+    FACTS.csv has a header and, per row, a point (LAT,LON or a place name), the
+    expected country (ISO alpha-3; several separated by |; none for no country)
+    and zone (several separated by |), and optionally a distance claim and the
+    claim's words. Each row is printed as pass or FAIL with the actual answer and
+    its basis; a row that cannot be read is reported and counts as a failure.
+
+    \b
+    Example FACTS.csv:
+      claim,point,country,zone,distance
+      tankers anchored in Chinese waters,"26.68,119.72",CHN,territorial_sea|internal_waters,within 12 nm of the coast
+      ferry docked in Busan,Busan,KOR,land|territorial_sea,
+    \b
+    Example:
+      geomap check facts.csv
+    """
+    from geomap import check_writable
+    from geomap.zones import check_facts, format_verdicts, read_facts
+
+    if output and output != "-":
+        check_writable(output, overwrite=force)
+    facts, bad = read_facts(facts_file)
+    verdicts = check_facts(facts)
+    _emit(format_verdicts(verdicts, bad), output, force)
+    if bad or not all(v.passed for v in verdicts):
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("start", type=LatLon())
 @click.argument("end", type=LatLon())
 @_user_errors

@@ -17,16 +17,24 @@ Processing, per country (a world-wide union at full resolution takes far too lon
 1. land (OSM-derived, 10 m) is repaired with ``make_valid`` and simplified at
    0.0005 degree (about 50 m); the maritime area (land + internal waters +
    territorial sea) likewise.
-2. Water inside a country's maritime polygon is split into connected pieces.
-   A piece that reaches the seaward limit (the part of the polygon's outline not
-   shared with a neighbour) is sea; any other piece (Lake Victoria, Lake Geneva,
-   rivers closed at their mouth) is inland water, as are the holes of the land.
-3. territorial sea = maritime area - land - inland water.
-4. land borders = outlines shared by two maritime polygons, minus their parts at sea;
+2. Territories drawn inside their sovereign's feature (French Polynesia inside
+   France, Gibraltar inside Spain's land) are cut out of the sovereign's land and
+   maritime area, so they keep their own codes (:func:`territories`).
+3. Water inside a country's maritime polygon is split into connected pieces.
+   A piece that reaches open sea (the outline of the union of the maritime areas
+   around it), directly or through touching sea pieces of neighbours, is sea; any
+   other piece (Lake Victoria, Lake Tanganyika, rivers closed at their mouth) is
+   inland water, as are the holes of the land.
+4. territorial sea = maritime area - land - inland water.
+5. land borders = outlines shared by two maritime polygons, minus their parts at sea;
    coastline = land outline along the sea.
-5. The zone index: a 1/16-degree grid whose cells hold a class (country, zone) when
+6. Land that no country's land or maritime area covers (Bir Tawil) comes from
+   Natural Earth 10 m land (``world-atlas`` ``land-10m.json``).
+7. The zone index: a 1/16-degree grid whose cells hold a class (country, zone) when
    one class covers the whole cell, or "boundary"; for boundary cells, the pieces
    of each class clipped to the cell's 1-degree tile are stored for exact tests.
+   Polygons are cut into tiles ring by ring (outline less holes), so an invalid
+   source polygon cannot fill a tile.
 """
 
 from __future__ import annotations
@@ -61,6 +69,10 @@ DISPLAY_MIN_HOLE = 1e-3
 GRID = 16  # cells per degree in the zone index
 OUT = HERE
 PRODUCTS = ("zones", "land", "maritime", "territorial_sea", "inland_water", "borders", "coastline", "ne_countries")
+TERRITORY_SHARE = 0.9  # a feature this much inside a larger one is its territory
+OPEN_HOLE = 1.0  # deg^2: unclaimed water enclosed by maritime areas and larger than this is open sea (the Caspian)
+UNCLAIMED_OPEN = 0.01  # deg: opening that removes slivers between land sources
+UNCLAIMED_MIN = 0.1  # deg^2 (~1,000 km^2): smallest unclaimed land kept (Bir Tawil is ~0.18)
 PRIORITY = {"land": 3, "inland_water": 2, "internal_waters": 1, "territorial_sea": 1}
 
 
@@ -157,18 +169,39 @@ def ring_simplify(geom: shapely.Geometry, tol: float, min_hole: float, *, fill: 
 
 
 def tile_pieces(geom: shapely.Geometry) -> dict[tuple[int, int], shapely.Geometry]:
-    """Cut ``geom`` into 1-degree tiles and repair each piece."""
-    out: dict[tuple[int, int], list] = {}
+    """Cut ``geom`` into 1-degree tiles and repair each piece, ring by ring.
+
+    Each polygon is its exterior minus its holes, and each ring is cut and repaired
+    on its own: clipping a whole invalid polygon (a hole that crosses its exterior,
+    as in the source's USA and Turkey) can fill the clipped tile with land.
+    """
+    exteriors: dict[tuple[int, int], list] = {}
+    holes: dict[tuple[int, int], list] = {}
     for part in shapely.get_parts(geom):
-        for tile, piece in _split_to_tiles(part):
-            out.setdefault(tile, []).append(piece)
+        if part.geom_type != "Polygon" or part.is_empty:
+            continue
+        outer = polygonal(shapely.make_valid(shapely.Polygon(part.exterior)))
+        for tile, piece in _split_to_tiles(outer):
+            exteriors.setdefault(tile, []).append(piece)
+        rings = list(part.interiors)
+        if rings:
+            for hole in shapely.make_valid(shapely.polygons(rings)):
+                for tile, piece in _split_to_tiles(polygonal(hole)):
+                    holes.setdefault(tile, []).append(piece)
     fixed = {}
-    for tile, pieces in out.items():
-        g = polygonal(shapely.make_valid(shapely.union_all(shapely.make_valid(np.array(pieces, dtype=object)))))
+    for tile, pieces in exteriors.items():
+        g = _union_valid(pieces)
+        if tile in holes:
+            g = polygonal(shapely.make_valid(shapely.difference(g, _union_valid(holes[tile]))))
         g = polygonal(shapely.clip_by_rect(g, tile[0], tile[1], tile[0] + 1, tile[1] + 1))
         if not g.is_empty:
             fixed[tile] = g
     return fixed
+
+
+def _union_valid(pieces: list) -> shapely.Geometry:
+    """Union of clipped pieces, each repaired first (clipping can leave them invalid)."""
+    return polygonal(shapely.make_valid(shapely.union_all(shapely.make_valid(np.array(pieces, dtype=object)))))
 
 
 def _country_item(args):
@@ -191,32 +224,86 @@ def _coarse_item(args):
     return a3, land, filled, mar
 
 
+def territories(mar: dict, filled: dict) -> dict[str, tuple[str, ...]]:
+    """Features that the source also draws inside a larger feature, by the larger one.
+
+    The source's sovereign features overlap their territories' (France covers
+    French Polynesia, New Caledonia and French Guiana; Norway covers Svalbard;
+    China, Hong Kong; Spain's land, Gibraltar). A feature whose land or maritime
+    area lies at least ``TERRITORY_SHARE`` inside the same layer of a larger
+    feature is a territory of it: it keeps its own code and the larger feature
+    loses the overlap.
+    """
+    out: dict[str, set[str]] = {}
+    for layer in (filled, mar):
+        codes = sorted(layer)
+        arr = np.array([layer[c] for c in codes], dtype=object)
+        left, right = shapely.STRtree(arr).query(arr, predicate="intersects")
+        for i, j in zip(left, right):
+            small, big = arr[i], arr[j]
+            if i == j or small.area <= 0 or small.area >= big.area:
+                continue
+            if shapely.intersection(small, big).area >= TERRITORY_SHARE * small.area:
+                out.setdefault(codes[j], set()).add(codes[i])
+    return {k: tuple(sorted(v)) for k, v in sorted(out.items())}
+
+
+def carve_territories(layers: dict[str, dict], subs: dict[str, tuple[str, ...]]) -> None:
+    """Remove each territory's land and maritime area from its sovereign's layers, in place."""
+    empty = shapely.MultiPolygon()
+    for big, smalls in subs.items():
+        cut = polygonal(shapely.union_all([layers[k].get(c, empty) for c in smalls for k in ("mar", "filled")]))
+        for layer in layers.values():
+            if big in layer:
+                layer[big] = polygonal(shapely.make_valid(shapely.difference(layer[big], cut)))
+
+
 def _water_item(args):
-    """Split one country's water (display resolution) into sea and lakes."""
-    a3, mar, filled_near, neighbour_outlines = args
+    """One country's water (display resolution) as pieces, and which pieces reach open sea."""
+    a3, mar, filled_near, open_limit = args
     water = mar
     for g in filled_near:
         water = shapely.difference(water, g)
-    water = polygonal(water)
-    seaward = mar.boundary
-    if neighbour_outlines is not None and not neighbour_outlines.is_empty:
-        seaward = shapely.difference(seaward, shapely.buffer(neighbour_outlines, 1e-4))
-    sea, lakes = [], []
-    for piece in shapely.get_parts(water):
-        if piece.area < 1e-8:
-            continue
-        (sea if shapely.dwithin(piece, seaward, 1e-4) else lakes).append(piece)
-    sea_g = shapely.MultiPolygon(sea) if sea else shapely.MultiPolygon()
-    lake_g = shapely.MultiPolygon(lakes) if lakes else shapely.MultiPolygon()
-    return a3, sea_g, lake_g
+    pieces = [p for p in shapely.get_parts(polygonal(water)) if p.area >= 1e-8]
+    if open_limit is not None:
+        shapely.prepare(open_limit)
+    reach = [bool(open_limit is not None and shapely.dwithin(p, open_limit, 1e-4)) for p in pieces]
+    return a3, pieces, reach
+
+
+def _open_limit(mar: shapely.Geometry, neighbours: list) -> shapely.Geometry | None:
+    """The lines that face open sea around a maritime polygon.
+
+    The outline of the union of the country's and its neighbours' maritime areas,
+    less the rings that enclose unclaimed water smaller than ``OPEN_HOLE`` (a lake
+    left undivided, such as Lake Constance); shared borders inside lakes lie
+    within the union, so they never count, whatever the simplification did to them.
+    """
+    local = polygonal(shapely.make_valid(shapely.union_all([_exteriors(g) for g in [mar, *neighbours]])))
+    rings = []
+    for p in shapely.get_parts(local):
+        rings.append(p.exterior)
+        rings.extend(r for r in p.interiors if shapely.Polygon(r).area > OPEN_HOLE)
+    return shapely.multilinestrings(rings) if rings else None
+
+
+def _exteriors(geom: shapely.Geometry) -> shapely.Geometry:
+    """``geom`` with its holes filled."""
+    return polygonal(shapely.make_valid(shapely.MultiPolygon([shapely.Polygon(p.exterior) for p in shapely.get_parts(geom) if p.geom_type == "Polygon"])))
+
+
+def _limit_item(args):
+    a3, mar, neighbours = args
+    return a3, _open_limit(mar, neighbours)
 
 
 def split_water(filled: dict, mar: dict, pool) -> tuple[dict, dict]:
     """Split each country's water into territorial sea and lakes (display resolution).
 
-    A connected piece of water that reaches the seaward limit of the country's
-    maritime polygon (its outline not shared with a neighbour) is sea; any
-    other piece is a lake or a river closed at its mouth.
+    A connected piece of water is sea when it reaches open sea: the outline of the
+    world's maritime areas (see :func:`_open_limit`), directly or through touching
+    sea pieces of neighbours (the Gulf of Aqaba reaches it through Egypt's water).
+    Any other piece is a lake or a river closed at its mouth, shared or not.
     """
     codes = sorted(mar)
     mar_arr = np.array([mar[c] for c in codes], dtype=object)
@@ -224,17 +311,39 @@ def split_water(filled: dict, mar: dict, pool) -> tuple[dict, dict]:
     land_arr = np.array([filled[c] for c in land_codes], dtype=object)
     land_tree = shapely.STRtree(land_arr)
     mar_tree = shapely.STRtree(mar_arr)
-    jobs = []
+    limit_jobs, near = [], {}
     for i, c in enumerate(codes):
-        near = [land_arr[j] for j in land_tree.query(mar_arr[i], predicate="intersects")]
-        nb = [mar_arr[j].boundary for j in mar_tree.query(mar_arr[i], predicate="intersects") if j != i]
-        outlines = shapely.union_all(nb) if nb else None
-        jobs.append((c, mar_arr[i], near, outlines))
-    jobs.sort(key=lambda j: -shapely.get_num_coordinates(j[1]))
+        near[c] = [land_arr[j] for j in land_tree.query(mar_arr[i], predicate="intersects")]
+        limit_jobs.append((c, mar_arr[i], [mar_arr[j] for j in mar_tree.query(mar_arr[i], predicate="intersects") if j != i]))
+    limit_jobs.sort(key=lambda j: -shapely.get_num_coordinates(j[1]))
+    limits = dict(pool.imap_unordered(_limit_item, limit_jobs))
+    jobs = sorted(((c, mar[c], near[c], limits[c]) for c in codes), key=lambda j: -shapely.get_num_coordinates(j[1]))
+    owner, pieces, seeds = [], [], []
+    for a3, ps, reach in pool.imap_unordered(_water_item, jobs):
+        for p, r in zip(ps, reach):
+            owner.append(a3)
+            pieces.append(p)
+            seeds.append(r)
+    is_sea = _spread_sea(np.array(pieces, dtype=object), np.array(owner), np.array(seeds, dtype=bool))
     sea, lakes = {}, {}
-    for a3, s, lk in pool.imap_unordered(_water_item, jobs):
-        sea[a3], lakes[a3] = s, lk
+    for c in codes:
+        mine = np.flatnonzero(np.array(owner) == c)
+        sea[c] = shapely.MultiPolygon(list(np.array(pieces, dtype=object)[mine[is_sea[mine]]]))
+        lakes[c] = shapely.MultiPolygon(list(np.array(pieces, dtype=object)[mine[~is_sea[mine]]]))
     return sea, lakes
+
+
+def _spread_sea(pieces: np.ndarray, owner: np.ndarray, sea: np.ndarray) -> np.ndarray:
+    """Mark as sea every water piece that touches another country's sea piece, until none changes."""
+    left, right = shapely.STRtree(pieces).query(pieces, predicate="dwithin", distance=2 * DISPLAY_TOL)
+    cross = owner[left] != owner[right]
+    left, right = left[cross], right[cross]
+    sea = sea.copy()
+    while True:
+        grow = np.unique(right[sea[left] & ~sea[right]])
+        if grow.size == 0:
+            return sea
+        sea[grow] = True
 
 
 def _borders_item(args):
@@ -265,8 +374,11 @@ def _buffer_item(args):
     return a3, shapely.buffer(geom, 0.02, quad_segs=2)
 
 
-def land_borders(mar_raw: dict, filled: dict, pool) -> list[tuple[str, str, shapely.Geometry]]:
+def land_borders(mar_raw: dict, filled: dict, pool, *, skip: dict[str, tuple[str, ...]]) -> list[tuple[str, str, shapely.Geometry]]:
     """Land borders: outlines shared by two raw maritime polygons, on or near land.
+
+    Pairs in ``skip`` (a feature and the territories drawn inside it, see
+    :func:`territories`) share outlines that are coasts, not borders.
 
     The raw polygons share their vertices along borders, so their outlines
     intersect exactly; parts out at sea (lateral sea boundaries) are dropped by
@@ -277,6 +389,7 @@ def land_borders(mar_raw: dict, filled: dict, pool) -> list[tuple[str, str, shap
     tree = shapely.STRtree(arr)
     left, right = tree.query(arr, predicate="intersects")
     pairs = [(codes[i], codes[j]) for i, j in zip(left, right) if i < j]
+    pairs = [(a, b) for a, b in pairs if b not in skip.get(a, ()) and a not in skip.get(b, ())]
     involved = sorted({c for pair in pairs for c in pair if c in filled})
     near = dict(pool.imap_unordered(_buffer_item, [(c, filled[c]) for c in involved]))
     empty = shapely.MultiPolygon()
@@ -299,8 +412,8 @@ def coastlines(filled: dict, sea: dict, pool) -> dict:
 
 
 # --------------------------------------------------------------------------- natural earth
-def topojson_countries(path: Path) -> list[tuple[str, str, shapely.Geometry]]:
-    """Decode world-atlas TopoJSON countries into (id, name, geometry)."""
+def topojson_geometries(path: Path, name: str) -> list[tuple[dict, shapely.Geometry]]:
+    """Decode the (multi)polygons of TopoJSON object ``name`` into (properties, geometry)."""
     topo = json.loads(path.read_text(encoding="utf-8"))
     sx, sy = topo["transform"]["scale"]
     tx, ty = topo["transform"]["translate"]
@@ -316,8 +429,9 @@ def topojson_countries(path: Path) -> list[tuple[str, str, shapely.Geometry]]:
             pts.extend(a if not pts else a[1:])
         return pts
 
+    obj = topo["objects"][name]
     out = []
-    for g in topo["objects"]["countries"]["geometries"]:
+    for g in obj.get("geometries", [obj]):
         if g["type"] == "Polygon":
             polys = [g["arcs"]]
         elif g["type"] == "MultiPolygon":
@@ -325,8 +439,69 @@ def topojson_countries(path: Path) -> list[tuple[str, str, shapely.Geometry]]:
         else:
             continue
         shp = [shapely.Polygon(ring(p[0]), [ring(h) for h in p[1:]]) for p in polys]
-        geom = polygonal(shapely.make_valid(shapely.MultiPolygon(shp)))
-        out.append((str(g.get("id", "")), g["properties"].get("name", ""), geom))
+        out.append((dict(g.get("properties") or {}, id=str(g.get("id", ""))), polygonal(shapely.make_valid(shapely.MultiPolygon(shp)))))
+    return out
+
+
+def topojson_countries(path: Path) -> list[tuple[str, str, shapely.Geometry]]:
+    """Decode world-atlas TopoJSON countries into (id, name, geometry)."""
+    return [(props["id"], props.get("name", ""), geom) for props, geom in topojson_geometries(path, "countries")]
+
+
+def carve_tile_territories(tiles: dict, subs: dict[str, tuple[str, ...]]) -> None:
+    """In each tile, remove territories' pieces from their sovereign's pieces (in place)."""
+    for tile, items in tiles.items():
+        present = {c for c, _, _ in items}
+        cuts = {}
+        for big, smalls in subs.items():
+            mine = [g for c, k, g in items if c in smalls and k in ("mar", "filled")]
+            if big in present and mine:
+                cuts[big] = _union_valid(mine)
+        if not cuts:
+            continue
+        kept = []
+        for c, k, g in items:
+            if c in cuts:
+                g = polygonal(shapely.make_valid(shapely.difference(g, cuts[c])))
+            if not g.is_empty:
+                kept.append((c, k, g))
+        tiles[tile] = kept
+
+
+def _unclaimed_item(args):
+    """Land of the independent layer in one tile that no country's land or maritime area covers."""
+    tile, ne, covered = args
+    if covered and shapely.covers(np.array(covered, dtype=object), ne).any():
+        return tile, shapely.MultiPolygon(), shapely.MultiPolygon()  # the common case: one feature covers it
+    left = polygonal(shapely.make_valid(shapely.difference(ne, _union_valid(covered)))) if covered else ne
+    opened = polygonal(shapely.buffer(shapely.buffer(left, -UNCLAIMED_OPEN), UNCLAIMED_OPEN)) if not left.is_empty else left
+    return tile, left, opened
+
+
+def unclaimed_land(tiles: dict, ne_land: shapely.Geometry, pool) -> dict[tuple[int, int], shapely.Geometry]:
+    """Land that no country claims (Bir Tawil), by tile: Natural Earth land outside every feature.
+
+    Natural Earth 10 m land minus every country's land and maritime area, opened by
+    ``UNCLAIMED_OPEN`` degree (slivers between the two sources vanish), keeping the
+    connected regions larger than ``UNCLAIMED_MIN`` square degree. Only tiles that
+    some country reaches are looked at.
+    """
+    jobs = [(t, g, [p for _, k, p in tiles[t] if k in ("mar", "filled")]) for t, g in sorted(tile_pieces(ne_land).items()) if t in tiles]
+    left, opened = {}, {}
+    for t, lt, op in pool.imap_unordered(_unclaimed_item, jobs, chunksize=8):
+        if not op.is_empty:
+            left[t], opened[t] = lt, op
+    if not opened:
+        return {}
+    regions = [r for r in shapely.get_parts(polygonal(shapely.union_all(list(opened.values())))) if r.area > UNCLAIMED_MIN]
+    if not regions:
+        return {}
+    keep = shapely.buffer(shapely.MultiPolygon(regions), 2 * UNCLAIMED_OPEN)
+    out = {}
+    for t, g in left.items():
+        parts = [p for p in shapely.get_parts(g) if shapely.intersects(p, keep)]
+        if parts:
+            out[t] = polygonal(shapely.MultiPolygon(parts))
     return out
 
 
@@ -538,10 +713,13 @@ def main(argv: list[str] | None = None) -> int:
         land = {c: v[0] for c, v in coarse.items() if not v[0].is_empty}
         filled = {c: v[1] for c, v in coarse.items() if not v[1].is_empty}
         mar = {c: v[2] for c, v in coarse.items() if not v[2].is_empty}
+        subs = territories(mar, filled)
+        log("territories inside other features: " + ", ".join(f"{k} > {'/'.join(v)}" for k, v in subs.items()))
+        carve_territories({"land": land, "filled": filled, "mar": mar}, subs)
         log("splitting water into sea and lakes")
         sea, lakes = cache("water", lambda: split_water(filled, mar, pool))
         log("land borders")
-        borders = cache("borders", lambda: land_borders(mar_raw, filled, pool))
+        borders = cache("borders", lambda: land_borders(mar_raw, filled, pool, skip=subs))
         log("coastlines")
         coast = coastlines(filled, sea, pool)
         log("fine tile pieces")
@@ -550,9 +728,14 @@ def main(argv: list[str] | None = None) -> int:
             for kind, pieces in (("land", lt), ("filled", ft), ("mar", mt)):
                 for tile, g in pieces.items():
                     tiles.setdefault(tile, []).append((a3, kind, g))
+        carve_tile_territories(tiles, subs)
         for a3, g in sorted(lakes.items()):
             for tile, piece in tile_pieces(g).items():
                 tiles.setdefault(tile, []).append((a3, "lake", piece))
+        log("land no country claims")
+        ne_land = shapely.union_all([g for _, g in topojson_geometries(src / "atlas" / "package" / "land-10m.json", "land")])
+        for tile, piece in sorted(unclaimed_land(tiles, ne_land, pool).items()):
+            tiles.setdefault(tile, []).append(("", "land", piece))
         log("zone index")
         index = build_zone_index(tiles, pool)
     save_npz(OUT / "zones.npz", index, compress=True)

@@ -90,9 +90,10 @@ def zone_area(spec: str) -> Area:
     the fast path of ``geomap zone``. The zone engine answers ``territorial_sea``
     for internal waters too (its source data does not separate them).
     """
-    from geomap.zones import classify_arrays, zone_mask
+    from geomap.zones import check_separated, classify_arrays, zone_mask
 
     country, zones = parse_zone_spec(spec)
+    check_separated(zones, spec=f"zone {spec}")
     wanted = np.array(zones, dtype=object)
 
     def contains(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -3,18 +3,22 @@
 - :mod:`geomap.zones.grid` answers land, inland water and territorial sea from the cell index;
 - :mod:`geomap.zones.outer` answers the (approximate) contiguous zone, EEZ and high seas;
 - :mod:`geomap.zones.distance` measures geodesic distances to points, coasts and borders;
-- :mod:`geomap.zones.table` adds zone columns to point tables and filters them by zone.
+- :mod:`geomap.zones.table` adds zone columns to point tables and filters them by zone;
+- :mod:`geomap.zones.facts` checks spatial claims (``geomap check``, :func:`geomap.testing.assert_zone`).
 """
 
 from geomap.zones.distance import distance_to_layer, geodesic
+from geomap.zones.facts import check_facts, format_verdicts, read_facts
 from geomap.zones.grid import (
     APPROXIMATE_NOTE,
     ZONES,
     check_coordinates,
+    check_separated,
     classify,
     classify_arrays,
     countries,
     parse_zone_type,
+    zone_basis,
     zone_mask,
 )
 from geomap.zones.table import APPROXIMATE_ZONES, quick_table, zone_filter, zone_table
@@ -24,13 +28,18 @@ __all__ = [
     "APPROXIMATE_ZONES",
     "ZONES",
     "check_coordinates",
+    "check_facts",
+    "check_separated",
     "classify",
     "classify_arrays",
     "countries",
     "distance_to_layer",
+    "format_verdicts",
     "geodesic",
     "parse_zone_type",
     "quick_table",
+    "read_facts",
+    "zone_basis",
     "zone_filter",
     "zone_mask",
     "zone_table",

@@ -35,7 +35,7 @@ from geomap.units import NM_KM
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["ZONES", "APPROXIMATE_NOTE", "classify", "classify_arrays", "check_coordinates", "parse_zone_type", "zone_mask"]
+__all__ = ["ZONES", "APPROXIMATE_NOTE", "BASIS", "zone_basis", "classify", "classify_arrays", "check_coordinates", "check_separated", "parse_zone_type", "zone_mask"]
 
 ZONES = ("land", "inland_water", "internal_waters", "territorial_sea", "contiguous_zone", "eez", "none")
 _BOUNDARY = 0xFFFF
@@ -45,9 +45,25 @@ _OUTER = ("contiguous_zone", "eez", "none")
 # there are Antarctic land (in OpenStreetMap, ice shelves are land too).
 SOUTH_EDGE_LAT = -85.05
 APPROXIMATE_NOTE = seazones.NOTE
+# the legal or geographic basis of each answer, as the data draws it
+BASIS = {
+    "land": "land (OpenStreetMap land polygons)",
+    "inland_water": "lake or river enclosed by land",
+    "internal_waters": "landward of the baseline",
+    "territorial_sea": "within 12 nm of the low-water line (normal baseline, OpenStreetMap maritime limits)",
+    "contiguous_zone": "approximate: 12-24 nm from the coastline, overlaps split by equidistance",
+    "eez": "approximate: within 200 nm of the coastline, overlaps split by equidistance",
+    "none": "high seas: beyond 200 nm of every coast",
+}
+# states whose answers need a word more
+_BASIS_NOTES = {
+    "PRK": "North Korea has published no baseline coordinates; measured from the coastline",
+}
 
 
-def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, *, distances: bool = False) -> "pd.DataFrame":
+def classify(
+    lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, *, distances: bool = False, basis: bool = False
+) -> "pd.DataFrame":
     """Classify points into country and zone.
 
     Parameters
@@ -57,6 +73,8 @@ def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarra
     distances : bool
         Also compute geodesic distances to the nearest coast and the nearest land
         border (columns ``coast_km``, ``coast_nm``, ``border_km``, ``border_nm``).
+    basis : bool
+        Also give each answer's basis (column ``basis``, see :func:`zone_basis`).
 
     Returns
     -------
@@ -81,6 +99,8 @@ def classify(lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarra
 
     country, zone, overlap = classify_arrays(lon, lat, overlap=True)
     frame = pd.DataFrame({"country": country, "zone": zone, "overlap_with": overlap})
+    if basis:
+        frame["basis"] = [zone_basis(c, z) for c, z in zip(country, zone)]
     if distances:
         from geomap.zones.distance import distance_to_layer
 
@@ -123,6 +143,46 @@ def classify_arrays(
     return (country, zone, over) if overlap else (country, zone)
 
 
+def zone_basis(country: str, zone: str) -> str:
+    """The basis of an answer: how the data draws ``country``'s ``zone``.
+
+    Parameters
+    ----------
+    country : str
+        ISO alpha-3 code or ``""``.
+    zone : str
+        One of :data:`ZONES`.
+    """
+    if zone == "land" and not country:
+        return "land that no state claims"
+    text = BASIS.get(zone, "")
+    note = _BASIS_NOTES.get(country)
+    return f"{text}; {note}" if note and zone not in ("land", "inland_water", "none") else text
+
+
+# zones the shipped data cannot tell apart yet, and what to use instead
+UNSEPARATED = {
+    "internal_waters": (
+        "the shipped data does not yet separate internal waters (bays and ports behind the "
+        "baselines) from the territorial sea; both answer territorial_sea, so ask for "
+        "territorial_sea, which includes them"
+    ),
+}
+
+
+def check_separated(zones: Sequence[str], *, spec: str) -> None:
+    """Raise if every zone asked for is one the data cannot answer yet (so it would match nothing).
+
+    Raises
+    ------
+    InputError
+        Naming the zone, why it matches nothing and what to ask for instead.
+    """
+    missing = [z for z in zones if z in UNSEPARATED]
+    if missing and len(missing) == len(zones):
+        raise InputError(f"{spec}: no point answers {missing[0]}: {UNSEPARATED[missing[0]]}")
+
+
 def zone_mask(lon: np.ndarray, lat: np.ndarray, *, country: str, zone: str) -> np.ndarray:
     """Boolean mask of the points inside ``country``'s ``zone``.
 
@@ -137,6 +197,7 @@ def zone_mask(lon: np.ndarray, lat: np.ndarray, *, country: str, zone: str) -> n
     """
     if zone not in ZONES:
         raise InputError(f"unknown zone {zone!r}; valid zones: {', '.join(ZONES)}")
+    check_separated([zone], spec=f"{country}:{zone}")
     if zone in _OUTER:
         got_country, got_zone = classify_arrays(lon, lat)
         return (got_country == country.upper()) & (got_zone == zone)
@@ -183,6 +244,8 @@ def parse_zone_type(spec: str) -> tuple[str | None, str | None]:
         )
     if country is None and zone is None:
         raise InputError(f"zone type {spec!r} is empty; give ZONE, COUNTRY:ZONE or COUNTRY, e.g. CHN:eez")
+    if zone is not None:
+        check_separated([zone], spec=f"zone type {spec!r}")
     return country, zone
 
 
