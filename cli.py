@@ -445,14 +445,14 @@ def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, dista
       cat positions.csv | geomap zone --points - --format json
     """
     from geomap import check_writable, read_points, write_table
-    from geomap.zones import APPROXIMATE_NOTE, parse_zone_type, quick_table, zone_table
+    from geomap.zones import APPROXIMATE_NOTE, parse_zone, quick_table, zone_table
 
     if bool(coords) == bool(points_file):
         raise click.UsageError("give LAT,LON points or --points FILE (one of the two)")
     if output:
         check_writable(output, overwrite=force)
     if zone_type:
-        parse_zone_type(zone_type)  # a bad filter is an error before any work
+        parse_zone(zone_type)  # a bad filter is an error before any work
     lat = [c[0] for c in coords]
     lon = [c[1] for c in coords]
     if coords and not distances and fmt == "table":  # the fast path: no pandas

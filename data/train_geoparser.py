@@ -11,8 +11,11 @@ Training data: annotated JSONL corpora (``{"id","text","toponyms":[{"start","end
 e.g. the GeoWebNews and LGL dev splits. Only feature vectors and labels are used; no text is
 stored in the models. Usage::
 
-    python data/train_geoparser.py /work/shared/eval/geowebnews-dev.jsonl /work/shared/eval/lgl-dev.jsonl \
-        --score /work/shared/eval/score.py
+    python data/train_geoparser.py geowebnews-dev.jsonl lgl-dev.jsonl [--score score.py]
+
+The corpora, their conversion and dev split are described in ``data/SOURCES.md``. Writing into
+this folder (the default ``--out``), the script rewrites the rows of both models and of the
+corpora there; the corpora must then be named as there.
 
 Cross-validation: documents are split in two halves by ``sha256(id)``; each half is parsed by
 models trained on the other half, and the scorer is run on those predictions. The shipped models
@@ -39,6 +42,9 @@ import geomap.text.resolver as gc  # noqa: E402
 import geomap.text.tagger as gp  # noqa: E402
 from geomap.text import models  # noqa: E402
 from geomap.text.gazetteer import load_gazetteer  # noqa: E402
+
+sys.path.insert(0, str(HERE))
+from provenance import check_rows, record_outputs  # noqa: E402
 
 # pairwise feature products of the tagger (indices into FEATURES by name)
 PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"), ("lower_in_doc", "k_city"),
@@ -164,6 +170,9 @@ def main() -> None:
     ap.add_argument("--tagger", choices=["linear", "gbm"], default="linear")
     ap.add_argument("--cv-pred", type=Path, default=None, help="keep the cross-validated predictions here")
     args = ap.parse_args()
+    into_data = args.out.resolve() == HERE
+    if into_data:  # fail before training, not after
+        check_rows([c.name for c in args.corpora] + ["tagger.json", "ranker.json"])
     gaz = load_gazetteer()
     corpora = {c: [json.loads(line) for line in c.open(encoding="utf-8")] for c in args.corpora}
     data = {c: collect(docs, gaz) for c, docs in corpora.items()}
@@ -173,7 +182,8 @@ def main() -> None:
     data = {c: [(*d, mean / max(1, n_rows[c])) for d in data[c]] for c in corpora}
     kinds = {"tagger_kind": args.tagger, "ranker_kind": args.ranker}
     if args.score:
-        tmp = args.cv_pred or Path(tempfile.mkdtemp())
+        scratch = tempfile.TemporaryDirectory(prefix="geomap-cv-")
+        tmp = args.cv_pred or Path(scratch.name)
         tmp.mkdir(parents=True, exist_ok=True)
         preds = {c: [] for c in corpora}
         for f in (0, 1):
@@ -190,6 +200,7 @@ def main() -> None:
             res = subprocess.run([sys.executable, str(args.score), str(c), str(allp)], capture_output=True,
                                  text=True, check=True)
             print(f"cross-validated (2 folds by document) {c.name}: {res.stdout.strip()}")
+        scratch.cleanup()
     everything = [x for c in corpora for x in data[c]]
     tagger, ranker = fit(everything, **kinds)
     n_docs = sum(len(v) for v in corpora.values())
@@ -208,6 +219,9 @@ def main() -> None:
     (args.out / "ranker.json").write_text(json.dumps({
         **meta, "features": list(gc.RANK_FEATURES), **rmeta}, separators=(",", ":")) + "\n")
     print(f"wrote {args.out / 'tagger.json'} and {args.out / 'ranker.json'} ({n_docs} documents)")
+    if into_data:
+        record_outputs([args.out / "tagger.json", args.out / "ranker.json", *args.corpora],
+                       cells={c.name: {"documents": str(len(docs))} for c, docs in corpora.items()})
 
 
 if __name__ == "__main__":

@@ -8,8 +8,9 @@ import pandas as pd
 
 from geomap.geodata import ATTRIBUTION as _SOURCES
 from geomap.layers.base import Layer
+from geomap.zones import zone_labels
 
-__all__ = ["places_layer", "zone_labels", "format_coords"]
+__all__ = ["places_layer", "format_coords"]
 
 STYLE = {"radius": 7, "color": "#922b21", "weight": 2, "fillColor": "#e74c3c", "fillOpacity": 0.9}
 ATTRIBUTION = (_SOURCES["geonames"],)
@@ -47,7 +48,7 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     table["_name"] = _col(gdf, "name", n)
     table["_country"] = _col(gdf, "country", n)
     table["_coords"] = [format_coords(la, lo) for la, lo in zip(y, x)]
-    table["_zone"] = zone_labels(x, y)
+    table["_zone"] = zone_labels(x, y, words=True)
     table["_sentence"] = _col(gdf, "sentence", n)
     table["_score"] = [_fmt_score(v) for v in _col(gdf, "score", n, default=np.nan)]
     kind = next((c for c in ("feature_type", "kind") if c in gdf.columns), None)
@@ -67,29 +68,6 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
         pane="places",
         attribution=ATTRIBUTION,
     )
-
-
-def zone_labels(lon: np.ndarray, lat: np.ndarray) -> list[str]:
-    """Describe the zone of each point, e.g. ``"territorial sea of CHN"`` or ``"land of PRK"``.
-
-    Parameters
-    ----------
-    lon, lat : numpy.ndarray
-        Coordinates in degrees.
-    """
-    if len(lon) == 0:
-        return []
-    from geomap.zones.grid import classify
-
-    table = classify(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    out = []
-    for country, zone in zip(table["country"].tolist(), table["zone"].tolist()):
-        zone = str(zone).replace("_", " ")
-        if zone == "none":
-            out.append("outside the zones in geomap's data")
-        else:
-            out.append(f"{zone} of {country}" if country else zone)
-    return out
 
 
 def format_coords(lat: float, lon: float) -> str:

@@ -9,7 +9,8 @@ import shapely
 
 from geomap.errors import InputError
 from geomap.layers.base import Layer
-from geomap.layers.places import format_coords, zone_labels
+from geomap.layers.places import format_coords
+from geomap.zones import zone_labels
 
 __all__ = ["parse_point", "points_layer"]
 
@@ -58,7 +59,7 @@ def points_layer(points: Iterable[str | Sequence], *, name: str = "Points") -> L
         {
             "_label": labels,
             "_coords": [format_coords(a, o) for a, o in zip(lat, lon)],
-            "_zone": zone_labels(lon, lat) if parsed else [],
+            "_zone": zone_labels(lon, lat, words=True) if parsed else [],
         },
         geometry=shapely.points(lon, lat) if parsed else [],
         crs=4326,

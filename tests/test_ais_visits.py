@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from geomap.vessels.read import read_positions
-from geomap.vessels.areas import file_area, parse_zone_spec
+from geomap.vessels.areas import file_area
+from geomap.zones import parse_zone
 from geomap.errors import InputError
 from geomap.vessels.visits import crossings, find_visits
 
@@ -103,14 +104,15 @@ def test_crossings_are_found_for_many_segments_at_once(bay):
 
 
 def test_zone_spec_errors_list_the_valid_zones():
-    assert parse_zone_spec("chn:territorial_sea") == ("CHN", ("territorial_sea",))
-    assert parse_zone_spec("CHN:internal_waters+territorial_sea")[1] == ("internal_waters", "territorial_sea")
+    spec = parse_zone("chn:territorial_sea", need_country=True)
+    assert (spec.country, spec.zones) == ("CHN", ("territorial_sea",))
+    assert parse_zone("CHN:internal_waters+territorial_sea").zones == ("internal_waters", "territorial_sea")
     with pytest.raises(InputError, match="unknown zone 'territorial'.*valid zones are .*territorial_sea"):
-        parse_zone_spec("CHN:territorial")
+        parse_zone("CHN:territorial")
     with pytest.raises(InputError, match="COUNTRY:zone"):
-        parse_zone_spec("territorial_sea")
+        parse_zone("territorial_sea", need_country=True)
     with pytest.raises(InputError, match="three-letter"):
-        parse_zone_spec("China:eez")
+        parse_zone("China:eez")
 
 
 def test_area_file_errors(tmp_path):

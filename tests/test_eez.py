@@ -16,7 +16,8 @@ from geomap.console.cli import main as cli
 from geomap.zones import outer as seazones
 from geomap.errors import InputError
 from geomap.geodata import available_layers, load_layer
-from geomap.zones.grid import ZONES, classify, classify_arrays, parse_zone_type, zone_mask
+from geomap.zones import parse_zone
+from geomap.zones.grid import ZONES, classify, classify_arrays, zone_mask
 
 pytestmark = pytest.mark.skipif(not seazones.available(), reason="outer-zone data (outer.npz, baseline.npz) not built")
 
@@ -160,14 +161,15 @@ def test_classify_has_overlap_column_and_zone_mask():
 @pytest.mark.parametrize(
     "spec,expected", [("eez", (None, "eez")), ("CHN:eez", ("CHN", "eez")), ("chn", ("CHN", None)), ("KOR:contiguous_zone", ("KOR", "contiguous_zone"))]
 )
-def test_parse_zone_type(spec, expected):
-    assert parse_zone_type(spec) == expected
+def test_parse_zone(spec, expected):
+    parsed = parse_zone(spec)
+    assert (parsed.country, parsed.zones[0] if parsed.zones else None) == expected
 
 
 @pytest.mark.parametrize("spec", ["CHN:ez", "exclusive", "CHINA:eez", ":"])
-def test_parse_zone_type_errors_name_the_valid_set(spec):
+def test_parse_zone_errors_name_the_valid_set(spec):
     with pytest.raises(InputError, match="eez"):
-        parse_zone_type(spec)
+        parse_zone(spec)
 
 
 def test_cli_zone_type_filter_and_note(tmp_path):

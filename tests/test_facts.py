@@ -104,10 +104,10 @@ def test_read_facts_lat_lon_columns_and_sets(tmp_path):
 
 def test_internal_waters_alone_is_refused_until_the_data_separates_them():
     from geomap.vessels.areas import zone_area
-    from geomap.zones import parse_zone_type
+    from geomap.zones import parse_zone
 
     with pytest.raises(InputError, match="does not yet separate internal waters"):
         zone_area("CHN:internal_waters")
     with pytest.raises(InputError, match="ask for territorial_sea"):
-        parse_zone_type("CHN:internal_waters")
+        parse_zone("CHN:internal_waters")
     assert zone_area("CHN:internal_waters+territorial_sea").name == "CHN:internal_waters+territorial_sea"

@@ -114,6 +114,12 @@ SHIPPING = [
     ("Grain ships left Chornomorsk under the corridor deal.", "Chornomorsk", 46.3, 30.65),
     ("Exports through the Bosphorus were delayed by fog.", "Bosphorus", 41.12, 29.07),
     ("The port of Churchill, Man., shipped its first grain of the season.", "Churchill", 58.77, -94.17),
+    ("The Houthis attacked a bulk carrier off Mokha in the Red Sea.", "Red Sea", 20.0, 38.5),
+    ("Grain barges left Izmail and Reni on the Danube.", "Izmail", 45.35, 28.84),
+    ("The tanker discharged at Mundra and Paradip.", "Paradip", 20.26, 86.67),
+    ("Tankers waited at Mina al-Fahal, Oman's main oil terminal.", "Mina al-Fahal", 23.63, 58.52),
+    ("Russian crude was transferred ship-to-ship off Kalamata in the Laconian Gulf.", "Kalamata", 37.04, 22.11),
+    ("Iran's navy seized a tanker near Jask, east of the Strait of Hormuz.", "Jask", 25.64, 57.77),
 ]
 
 

@@ -326,7 +326,7 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
                 i = j + 1
                 continue
         i += 1
-    feats = _features(text, toks, mentions, gaz)
+    feats = _features(text, toks, cap, mentions, gaz)
     return mentions, feats
 
 
@@ -336,7 +336,7 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
 # features
 
 
-def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]]:
+def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) -> list[list[float]]:
     from geomap.text.gazetteer import DEMONYM, PRIMARY, WATER_KINDS
 
     starts = {t[0]: k for k, t in enumerate(toks)}
@@ -367,8 +367,8 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
         info["kinds"] = kinds
         infos.append(info)
     zipf = _word_zipf([m.text if infos[k]["j"] == infos[k]["i"] else "" for k, m in enumerate(mentions)])
-    ranks = _token_name_ranks(toks)
-    persons = _person_tokens(text, toks, ranks, mention_at)
+    ranks = _token_name_ranks(toks, cap)
+    persons = _person_tokens(text, toks, cap, starts, ranks, mention_at)
     person_keys = {name_key(toks[k][2]) for k in persons}
     out = []
     for m, info, wz in zip(mentions, infos, zipf):
@@ -438,12 +438,12 @@ def _features(text: str, toks, mentions: list[Mention], gaz) -> list[list[float]
     return out
 
 
-def _token_name_ranks(toks) -> list[tuple[int, int]]:
+def _token_name_ranks(toks, cap: list[bool]) -> list[tuple[int, int]]:
     """``(given-name rank, surname rank)`` of each capitalised token; 65535 for none.
 
     Everyday words ("The", "Will") and function words are not given names.
     """
-    caps = [k for k, t in enumerate(toks) if t[2][:1].isupper()]
+    caps = [k for k, c in enumerate(cap) if c]
     words = [toks[k][2] for k in caps]
     ranks = [(65535, 65535)] * len(toks)
     for k, w, (g, s), z in zip(caps, words, _name_ranks(words), _word_zipf(words)):
@@ -461,7 +461,8 @@ def _joined(text: str, toks, k: int) -> bool:
     return k + 1 < len(toks) and text[toks[k][1]:toks[k + 1][0]] == " "
 
 
-def _person_tokens(text: str, toks, ranks: list[tuple[int, int]], mention_at: dict) -> set[int]:
+def _person_tokens(text: str, toks, cap: list[bool], index: dict[int, int], ranks: list[tuple[int, int]],
+                   mention_at: dict) -> set[int]:
     """Indices of tokens that belong to a person's name written in full.
 
     A full name is a common given name followed by a surname ("Georgia Smith"), or a
@@ -471,8 +472,6 @@ def _person_tokens(text: str, toks, ranks: list[tuple[int, int]], mention_at: di
     """
     out: set[int] = set()
     n = len(toks)
-    cap = [t[2][:1].isupper() and not t[2].isupper() for t in toks]
-    index = {t[0]: k for k, t in enumerate(toks)}
     inside = set()  # tokens covered by a gazetteer match of several words
     for m in mention_at.values():
         k = index.get(m.start)
@@ -482,13 +481,16 @@ def _person_tokens(text: str, toks, ranks: list[tuple[int, int]], mention_at: di
                 k += 1
     for k in [k for k in range(n - 1) if cap[k] and cap[k + 1] and k not in inside and k + 1 not in inside]:
         a, b = toks[k][2], toks[k + 1][2]
+        if a.isupper() or b.isupper():  # headlines and acronyms
+            continue
         after = toks[k + 2][2].lower() if k + 2 < n else ""
         if after in _NOT_SURNAMES:
             continue
         gap = text[toks[k][1]:toks[k + 1][0]]
         if a.lower().rstrip(".") in _TITLES and gap in (" ", ". "):
             j = k + 1
-            while j < n and cap[j] and j not in inside and (j == k + 1 or _joined(text, toks, j - 1)) and j - k <= 3:
+            while (j < n and cap[j] and not toks[j][2].isupper() and j not in inside
+                   and (j == k + 1 or _joined(text, toks, j - 1)) and j - k <= 3):
                 out.add(j)
                 j += 1
         elif (gap == " " and ranks[k][0] <= _GIVEN_RANK and b.lower() not in _NOT_SURNAMES

@@ -18,7 +18,7 @@ import numpy as np
 
 from geomap.errors import InputError, first_line
 
-__all__ = ["Area", "file_area", "parse_zone_spec", "zone_area", "zone_labels"]
+__all__ = ["Area", "file_area", "zone_area"]
 
 _TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 
@@ -45,43 +45,6 @@ class Area:
         return np.asarray(self.contains(np.asarray(lon, np.float64), np.asarray(lat, np.float64)), dtype=bool)
 
 
-def parse_zone_spec(spec: str) -> tuple[str, tuple[str, ...]]:
-    """Parse ``COUNTRY:zone`` (zone may be ``a+b`` for a union) against the known zones.
-
-    Parameters
-    ----------
-    spec : str
-        E.g. ``"CHN:territorial_sea"`` or ``"CHN:internal_waters+territorial_sea"``.
-
-    Returns
-    -------
-    (str, tuple of str)
-        ISO 3166 alpha-3 country code (upper case) and the zone names.
-
-    Raises
-    ------
-    InputError
-        If the text is not ``COUNTRY:zone`` or names an unknown country or zone.
-    """
-    zones = _zone_names()
-    country, sep, zone = (spec or "").partition(":")
-    country, zone = country.strip().upper(), zone.strip().lower()
-    if not sep or not country or not zone:
-        raise InputError(f"--zone {spec!r}: expected COUNTRY:zone, e.g. CHN:territorial_sea; zones are {', '.join(zones)}")
-    if not (len(country) == 3 and country.isalpha()):
-        raise InputError(f"--zone {spec!r}: {country!r} is not a three-letter ISO country code such as CHN")
-    parts = tuple(z.strip() for z in zone.split("+"))
-    for z in parts:
-        if z not in zones:
-            raise InputError(f"--zone {spec!r}: unknown zone {z!r}; valid zones are {', '.join(zones)}")
-    from geomap.zones import countries
-
-    known = countries()
-    if country not in known:
-        raise InputError(f"--zone {spec!r}: no zones for country code {country!r}; valid codes are {', '.join(known)}")
-    return country, parts
-
-
 def zone_area(spec: str) -> Area:
     """Return the :class:`Area` of a zone of the zone engine, e.g. ``CHN:territorial_sea``.
 
@@ -90,10 +53,10 @@ def zone_area(spec: str) -> Area:
     the fast path of ``geomap zone``. The zone engine answers ``territorial_sea``
     for internal waters too (its source data does not separate them).
     """
-    from geomap.zones import check_separated, classify_arrays, zone_mask
+    from geomap.zones import classify_arrays, parse_zone, zone_mask
 
-    country, zones = parse_zone_spec(spec)
-    check_separated(zones, spec=f"zone {spec}")
+    parsed = parse_zone(spec, need_country=True)
+    country, zones = parsed.country, parsed.zones
     wanted = np.array(zones, dtype=object)
 
     def contains(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -179,27 +142,3 @@ def _read_area_file(p: Path):
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf._geometry_column_name not in gdf.columns:
         raise InputError(f"--area {p}: the file has no geometry column; give a GeoJSON or GeoParquet file of polygons")
     return gdf
-
-
-def zone_labels(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Return ``COUNTRY:zone`` (or ``"none"``) for each point, from the zone engine.
-    """
-    lon = np.asarray(lon, np.float64)
-    lat = np.asarray(lat, np.float64)
-    if lon.size == 0:
-        return np.array([], dtype=object)
-    from geomap.zones import classify_arrays
-
-    c, z = classify_arrays(lon, lat)
-    c = np.asarray(c, dtype=object)
-    z = np.asarray(z, dtype=object)
-    out = np.empty(lon.shape, dtype=object)
-    for i in range(len(out)):  # one per event, not per position
-        out[i] = "none" if (z[i] in (None, "none") or not c[i]) else f"{c[i]}:{z[i]}"
-    return out
-
-
-def _zone_names() -> tuple[str, ...]:
-    from geomap.zones import ZONES
-
-    return tuple(ZONES)

@@ -161,7 +161,7 @@ def vessel_events(pos: Positions, *, options: EventOptions, pieces: np.ndarray, 
 
 def combine_events(frames: list[pd.DataFrame], *, area=None, options: EventOptions | None = None) -> pd.DataFrame:
     """Concatenate event frames, sort them, and add zones, ``in_area``, distance from shore, flags and transfer candidates."""
-    from geomap.vessels.areas import zone_labels
+    from geomap.zones import zone_labels
     from geomap.vessels.identity import flag_states
 
     opt = options or EventOptions()

@@ -3,7 +3,8 @@
 - :mod:`geomap.zones.grid` answers land, inland water and territorial sea from the cell index;
 - :mod:`geomap.zones.outer` answers the (approximate) contiguous zone, EEZ and high seas;
 - :mod:`geomap.zones.distance` measures geodesic distances to points, coasts and borders;
-- :mod:`geomap.zones.table` adds zone columns to point tables and filters them by zone;
+- :mod:`geomap.zones.spec` parses zone specifications (``CHN:eez``), for filters and areas alike;
+- :mod:`geomap.zones.table` adds zone columns to point tables, filters them and labels answers;
 - :mod:`geomap.zones.facts` checks spatial claims (``geomap check``, :func:`geomap.testing.assert_zone`).
 """
 
@@ -17,16 +18,17 @@ from geomap.zones.grid import (
     classify,
     classify_arrays,
     countries,
-    parse_zone_type,
     zone_basis,
     zone_mask,
 )
-from geomap.zones.table import APPROXIMATE_ZONES, quick_table, zone_filter, zone_table
+from geomap.zones.spec import ZoneSpec, parse_zone
+from geomap.zones.table import APPROXIMATE_ZONES, quick_table, zone_labels, zone_table
 
 __all__ = [
     "APPROXIMATE_NOTE",
     "APPROXIMATE_ZONES",
     "ZONES",
+    "ZoneSpec",
     "check_coordinates",
     "check_facts",
     "check_separated",
@@ -36,11 +38,11 @@ __all__ = [
     "distance_to_layer",
     "format_verdicts",
     "geodesic",
-    "parse_zone_type",
+    "parse_zone",
     "quick_table",
     "read_facts",
     "zone_basis",
-    "zone_filter",
+    "zone_labels",
     "zone_mask",
     "zone_table",
 ]

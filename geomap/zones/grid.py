@@ -35,7 +35,7 @@ from geomap.units import NM_KM
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["ZONES", "APPROXIMATE_NOTE", "BASIS", "zone_basis", "classify", "classify_arrays", "check_coordinates", "check_separated", "parse_zone_type", "zone_mask"]
+__all__ = ["ZONES", "APPROXIMATE_NOTE", "BASIS", "zone_basis", "classify", "classify_arrays", "check_coordinates", "check_separated", "zone_mask"]
 
 ZONES = ("land", "inland_water", "internal_waters", "territorial_sea", "contiguous_zone", "eez", "none")
 _BOUNDARY = 0xFFFF
@@ -210,43 +210,6 @@ def zone_mask(lon: np.ndarray, lat: np.ndarray, *, country: str, zone: str) -> n
 def countries() -> tuple[str, ...]:
     """The ISO alpha-3 codes of the countries that have zones in the zone index, sorted."""
     return tuple(sorted({str(c) for c in _index().class_country if c}))
-
-
-def parse_zone_type(spec: str) -> tuple[str | None, str | None]:
-    """Parse a zone filter: ``ZONE``, ``COUNTRY:ZONE`` or ``COUNTRY``.
-
-    Parameters
-    ----------
-    spec : str
-        E.g. ``"eez"``, ``"CHN:eez"``, ``"CHN"``.
-
-    Returns
-    -------
-    country, zone : str or None
-        Upper-case ISO alpha-3 code and zone name; ``None`` for the part not given.
-
-    Raises
-    ------
-    InputError
-        If the zone is not one of :data:`ZONES` or the country is not three letters.
-    """
-    text = (spec or "").strip()
-    country, sep, zone = text.partition(":")
-    if not sep:
-        country, zone = ("", text) if text.lower() in ZONES else (text, "")
-    country, zone = country.strip().upper() or None, zone.strip().lower() or None
-    if zone is not None and zone not in ZONES:
-        raise InputError(f"zone type {spec!r}: unknown zone {zone!r}; valid zones: {', '.join(ZONES)}")
-    if country is not None and not (len(country) == 3 and country.isalpha()):
-        raise InputError(
-            f"zone type {spec!r}: {country!r} is not a three-letter ISO country code such as CHN; "
-            f"give ZONE, COUNTRY:ZONE or COUNTRY (zones: {', '.join(ZONES)})"
-        )
-    if country is None and zone is None:
-        raise InputError(f"zone type {spec!r} is empty; give ZONE, COUNTRY:ZONE or COUNTRY, e.g. CHN:eez")
-    if zone is not None:
-        check_separated([zone], spec=f"zone type {spec!r}")
-    return country, zone
 
 
 def check_coordinates(lon, lat, *, source: str = "input") -> tuple[np.ndarray, np.ndarray]:

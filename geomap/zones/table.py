@@ -12,12 +12,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from geomap.tables import format_rows
-from geomap.zones.grid import APPROXIMATE_NOTE, classify, classify_arrays, parse_zone_type
+from geomap.zones.grid import APPROXIMATE_NOTE, classify, classify_arrays
+from geomap.zones.spec import parse_zone
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["zone_table", "quick_table", "zone_filter", "APPROXIMATE_ZONES"]
+__all__ = ["zone_table", "quick_table", "zone_labels", "APPROXIMATE_ZONES"]
 
 #: zones whose answers are approximate (derived by geomap, see :data:`APPROXIMATE_NOTE`)
 APPROXIMATE_ZONES = ("contiguous_zone", "eez")
@@ -55,14 +56,14 @@ def zone_table(
     approximate : bool
         True when a kept row answers an approximate zone (contiguous zone or EEZ).
     """
-    want = parse_zone_type(zone_type) if zone_type else None
+    want = parse_zone(zone_type) if zone_type else None
     result = classify(lon, lat, distances=distances)
     names = _added_names(frame.columns, result.columns)
     out = frame.copy()
     for col in result.columns:
         out[names[col]] = result[col].to_numpy()
     if want is not None:
-        keep = zone_filter(result["country"].to_numpy(), result["zone"].to_numpy(), want)
+        keep = want.matches(result["country"].to_numpy(), result["zone"].to_numpy())
         out, lon, lat, result = out[keep].reset_index(drop=True), lon[keep], lat[keep], result[keep]
     return out, lon, lat, bool(result["zone"].isin(APPROXIMATE_ZONES).any())
 
@@ -82,10 +83,10 @@ def quick_table(lat: ArrayLike, lon: ArrayLike, *, zone_type: str | None = None)
     str
         Columns lat, lon, country, zone, overlap_with, and a note line when an answer is approximate.
     """
-    want = parse_zone_type(zone_type) if zone_type else None
+    want = parse_zone(zone_type) if zone_type else None
     y, x = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
     country, zone, overlap = classify_arrays(x, y, overlap=True)
-    keep = np.ones(y.size, dtype=bool) if want is None else zone_filter(country, zone, want)
+    keep = np.ones(y.size, dtype=bool) if want is None else want.matches(country, zone)
     rows = zip(y[keep].tolist(), x[keep].tolist(), country[keep], zone[keep], overlap[keep])
     text = format_rows(["lat", "lon", "country", "zone", "overlap_with"], rows)
     if np.isin(zone[keep], APPROXIMATE_ZONES).any():
@@ -93,15 +94,34 @@ def quick_table(lat: ArrayLike, lon: ArrayLike, *, zone_type: str | None = None)
     return text
 
 
-def zone_filter(country: np.ndarray, zone: np.ndarray, want: tuple[str | None, str | None]) -> np.ndarray:
-    """Boolean mask of the answers matching a parsed zone type ``(country, zone)`` (None: any)."""
-    c, z = want
-    keep = np.ones(len(zone), dtype=bool)
-    if c is not None:
-        keep &= np.asarray(country) == c
-    if z is not None:
-        keep &= np.asarray(zone) == z
-    return keep
+def zone_labels(lon: ArrayLike, lat: ArrayLike, *, words: bool = False) -> list[str]:
+    """Label the zone answer of each point.
+
+    Parameters
+    ----------
+    lon, lat : array-like of float
+        Degrees.
+    words : bool
+        ``False``: ``"CHN:territorial_sea"``, or ``"none"`` outside every zone (for tables);
+        ``True``: ``"territorial sea of CHN"``, or ``"outside the zones in geomap's data"`` (for popups).
+
+    Returns
+    -------
+    list of str
+    """
+    x, y = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    if x.size == 0:
+        return []
+    country, zone = classify_arrays(x, y)
+    out = []
+    for c, z in zip(country.tolist(), zone.tolist()):
+        if z in (None, "none") or (not words and not c):
+            out.append("outside the zones in geomap's data" if words else "none")
+        elif words:
+            out.append(f"{str(z).replace('_', ' ')} of {c}" if c else str(z).replace("_", " "))
+        else:
+            out.append(f"{c}:{z}")
+    return out
 
 
 def _added_names(existing, added) -> dict[str, str]:
