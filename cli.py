@@ -182,6 +182,10 @@ def _progress(after_s: float = 2.0):
 @click.option("--encounter-distance", type=_POSITIVE, default=geomap.EventOptions.encounter_distance_m, show_default=True, help="Encounter: vessels within (metres).")
 @click.option("--encounter-speed", type=_POSITIVE, default=geomap.EventOptions.encounter_speed_kn, show_default=True, help="Encounter: both under (knots).")
 @click.option("--encounter-hours", type=_POSITIVE, default=geomap.EventOptions.encounter_hours, show_default=True, help="Encounter: for at least (hours).")
+@click.option("--stop-speed", type=_POSITIVE, default=geomap.EventOptions.stop_speed_kn, show_default=True, help="Port call or anchorage stop: under (knots).")
+@click.option("--stop-hours", type=_POSITIVE, default=geomap.EventOptions.stop_hours, show_default=True, help="Port call or anchorage stop: for at least (hours).")
+@click.option("--port-radius", type=_POSITIVE, default=geomap.EventOptions.port_radius_km, show_default=True, help="A stop within (km) of a port is a port call.")
+@click.option("--sts-shore", type=_POSITIVE, default=geomap.EventOptions.sts_shore_nm, show_default=True, help="An encounter outside ports at least (nm) from the coast is a transfer candidate.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help=_OUTPUT_HELP)
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons and line numbers, to this CSV file (- is stdout).")
@@ -215,6 +219,10 @@ def vessels(file: str, **opts: Any) -> None:
         encounter_distance_m=opts["encounter_distance"],
         encounter_speed_kn=opts["encounter_speed"],
         encounter_hours=opts["encounter_hours"],
+        stop_speed_kn=opts["stop_speed"],
+        stop_hours=opts["stop_hours"],
+        port_radius_km=opts["port_radius"],
+        sts_shore_nm=opts["sts_shore"],
     )
     result = analyse(
         file,

@@ -115,3 +115,20 @@ def test_vessels_command_reports_every_kind_as_json(tmp_path):
     assert {"port_call", "going_dark"} <= kinds
     assert doc["vessels"][0]["flag"] == "CN"
     assert doc["summary"]["event_counts"]["port_call"] == 1
+
+
+def test_two_glitches_of_one_vessel_are_not_a_shared_identity(tmp_path):
+    points = [(120.0 + 0.01 * k, 25.0) for k in range(30)]
+    points[5] = (125.0, 30.0)  # two bad fixes, far apart in time, in the same wrong place
+    points[9] = (125.0, 30.0)
+    ev = find_events(read_positions(_file(tmp_path, _fixes(412000011, "GLITCH", points, sog=6))))
+    assert not (ev["event"] == "identity_conflict").any()
+
+
+def test_stop_and_transfer_thresholds_are_options_of_the_command(tmp_path):
+    f = _file(tmp_path, _fixes(412000001, "IN PORT", _still(SHANGHAI[0] + 0.01, SHANGHAI[1], 25)))  # 1 km from CNSHA
+    kinds = lambda *extra: {e["event"] for e in json.loads(  # noqa: E731
+        CliRunner().invoke(main, ["vessels", str(f), "--events", "--format", "json", *extra]).stdout)["events"]}
+    assert "port_call" in kinds()
+    assert "anchorage" in kinds("--port-radius", "0.5") and "port_call" not in kinds("--port-radius", "0.5")
+    assert not {"port_call", "anchorage"} & kinds("--stop-hours", "5")

@@ -85,7 +85,8 @@ def test_unknown_options_are_still_reported():
 NUMERIC_OPTIONS = [
     ("vessels", "--max-gap"), ("vessels", "--max-speed"), ("vessels", "--loiter-speed"),
     ("vessels", "--loiter-hours"), ("vessels", "--encounter-distance"), ("vessels", "--encounter-speed"),
-    ("vessels", "--encounter-hours"), ("vessels", "--dark-hours"), ("vessels", "--workers"), ("places", "--threshold"), ("places", "--max-bytes"),
+    ("vessels", "--encounter-hours"), ("vessels", "--dark-hours"), ("vessels", "--workers"), ("vessels", "--stop-speed"), ("vessels", "--stop-hours"),
+    ("vessels", "--port-radius"), ("vessels", "--sts-shore"), ("places", "--threshold"), ("places", "--max-bytes"),
     ("render", "--width"), ("render", "--height"), ("render", "--max-bytes"), ("render", "--scale"),
 ]
 

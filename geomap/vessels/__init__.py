@@ -1,8 +1,12 @@
 """AIS positions → tracks → visits to a zone and vessel events.
 
-- :mod:`geomap.vessels.read` reads and cleans AIS files (CSV, Parquet), counting rejects by reason;
+- :mod:`geomap.vessels.read` reads and cleans AIS files (CSV, Parquet, NMEA), counting rejects by reason;
+  :mod:`geomap.vessels.csv_blocks` reads CSV in blocks that survive broken rows, :mod:`geomap.vessels.nmea`
+  decodes raw ``!AIVDM`` logs with pyais;
 - :mod:`geomap.vessels.areas` is the zone or polygon that positions are tested against;
-- :mod:`geomap.vessels.visits` finds entries and exits; :mod:`geomap.vessels.events` loitering and encounters;
+- :mod:`geomap.vessels.visits` finds entries and exits; :mod:`geomap.vessels.events` going dark, loitering,
+  encounters, port calls and anchorage stops (ports: :mod:`geomap.vessels.ports`);
+- :mod:`geomap.vessels.identity` flag states from MMSIs, invalid MMSIs, name changes, shared identities;
 - :mod:`geomap.vessels.analysis` runs it all (``engine="dask"``: :mod:`geomap.vessels.dask_engine`);
 - :mod:`geomap.vessels.report` writes the results as a table, CSV, JSON or GeoJSON.
 """

@@ -17,7 +17,8 @@ Shared or spoofed identity
     impossible speed (above ``max_speed_kn``) to the fix before them, again and
     again. A single bad fix (a spike) makes two such edges; an event needs at
     least ``min_conflicts`` (3) impossible edges, each within
-    ``window_hours`` (6 h) of the next.
+    ``window_hours`` (6 h) of the next, and at least 3 fixes in the second
+    place that form a track of their own (possible speeds between them).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ VESSEL_COLUMNS = ["mmsi", "name", "names", "flag", "flag_country", "mmsi_valid",
 #: identity conflicts: impossible edges needed, and the most time between two of them (hours)
 MIN_CONFLICTS = 3
 CONFLICT_WINDOW_H = 6.0
+#: reports from the second place an identity conflict needs (a bad fix or two is a glitch)
+MIN_OTHER_FIXES = 3
 
 
 @lru_cache(maxsize=1)
@@ -187,6 +190,22 @@ def name_changes(pos: Positions) -> pd.DataFrame:
     )
 
 
+def _second_track(t: np.ndarray, lon: np.ndarray, lat: np.ndarray, span: np.ndarray, *, max_speed_kn: float) -> list[int]:
+    """The fixes of ``span`` that form a second, self-consistent track beside the first fix's track."""
+    def possible(i: int, j: int) -> bool:
+        dt = max((t[j] - t[i]) / 1e9, 1.0)
+        return float(haversine_m(lon[i], lat[i], lon[j], lat[j])) / dt / KNOT_M_S <= max_speed_kn
+
+    a, b = int(span[0]), []
+    for j in span[1:]:
+        j = int(j)
+        if possible(a, j):
+            a = j
+        elif not b or possible(b[-1], j):
+            b.append(j)
+    return b
+
+
 def identity_conflicts(
     pos: Positions,
     *,
@@ -246,8 +265,10 @@ def identity_conflicts(
         if e - s < min_conflicts:
             continue
         first, last = edges[s], edges[e - 1] + 1
-        span = np.arange(first, last + 1)
-        far = span[np.argmax(haversine_m(lon[first], lat[first], lon[span], lat[span]))]
+        other = _second_track(t, lon, lat, np.arange(first, last + 1), max_speed_kn=max_speed_kn)
+        if len(other) < MIN_OTHER_FIXES:  # scattered bad fixes, not a second vessel
+            continue
+        far = other[0]
         rows.append((mmsi[first], t[first], t[last], lon[first], lat[first], lon[far], lat[far], e - s))
     if not rows:
         return pd.DataFrame()
