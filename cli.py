@@ -28,7 +28,12 @@ class BadValue(click.BadParameter):
 
 
 #: the command-line flag that sets each library parameter an error can name (GeomapError.option)
-_FLAGS = {"overwrite": "pass --force to replace it", "max_bytes": "raise it with --max-bytes"}
+_FLAGS = {
+    "overwrite": "pass --force to replace it",
+    "max_bytes": "raise it with --max-bytes",
+    "zone": "--zone COUNTRY:ZONE, --area FILE or --events",
+    "columns": "--columns",
+}
 
 
 def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:

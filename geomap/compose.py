@@ -171,9 +171,9 @@ def select_places(places: gpd.GeoDataFrame, *, drop: Sequence[str] = (), only: S
     if only:
         keep[:] = False
         for name in only:
-            keep |= matches("--only", name)
+            keep |= matches("only", name)
     for name in drop:
-        keep &= ~matches("--drop", name)
+        keep &= ~matches("drop", name)
     return places[keep].reset_index(drop=True)
 
 
@@ -265,7 +265,7 @@ def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:
         hits = gaz.lookup(name.strip())
         if not hits:
             raise InputError(
-                f"place {name!r} is not in the gazetteer; check the spelling or give --point LAT,LON,{name}"
+                f"place {name!r} is not in the gazetteer; check the spelling or give the place as a point (LAT,LON,{name})"
             )
         best = sorted(hits, key=lambda p: (-(p.population or 0), p.id))[0]
         rows.append(

@@ -83,13 +83,13 @@ def highlight_layer(spec: str) -> Layer:
     country, sep, zone = (spec or "").partition(":")
     country, zone = country.strip().upper(), zone.strip().lower()
     if not sep or zone not in _HIGHLIGHT_ZONES or not (len(country) == 3 and country.isalpha()):
-        raise InputError(f"--highlight {spec!r}: expected COUNTRY:ZONE with a three-letter ISO code and a zone of "
+        raise InputError(f"highlight {spec!r}: expected COUNTRY:ZONE with a three-letter ISO code and a zone of "
                          f"{', '.join(_HIGHLIGHT_ZONES)}, e.g. CHN:territorial_sea")
     key = _HIGHLIGHT_ZONES[zone]
     gdf = load_layer(key) if key in available_layers() else None
     rows = gdf[gdf["country"].astype(str) == country] if gdf is not None else None
     if rows is None or rows.empty:
-        raise InputError(f"--highlight {spec!r}: geomap's data has no {zone.replace('_', ' ')} of {country}; "
+        raise InputError(f"highlight {spec!r}: geomap's data has no {zone.replace('_', ' ')} of {country}; "
                          "check the ISO alpha-3 code (e.g. CHN, PRK, KOR)")
     title = f"{ZONES[key][0]} of {country}"
     table = gpd.GeoDataFrame({"_tip": [title] * len(rows)}, geometry=rows.geometry.values, crs=4326)

@@ -49,7 +49,7 @@ def test_lower_case_columns_are_recognised(tmp_path):
 def test_columns_option_names_other_columns(tmp_path):
     f = tmp_path / "other.csv"
     f.write_text("ship,when,Y,X\n7,1704067200,10,20\n7,1704067800,10,20.01\n")
-    with pytest.raises(InputError, match=r"no column recognised for mmsi, time.*--columns"):
+    with pytest.raises(InputError, match=r"no column recognised for mmsi, time.*mmsi=COLUMN"):
         read_positions(f)
     pos = read_positions(f, columns=parse_columns_option("mmsi=ship,time=when"))
     assert list(pos.mmsi) == [7, 7]

@@ -95,7 +95,7 @@ def test_user_errors_exit_2_without_traceback(cli, files):
     r = runner.invoke(cli, ["vessels", str(files["dir"] / "none.csv"), "--area", str(files["bay"])])
     assert r.exit_code == 2 and "no such file" in r.stderr
     r = runner.invoke(cli, ["vessels", str(files["ais"])])
-    assert r.exit_code == 2 and "give --zone COUNTRY:zone" in r.stderr and "--events" in r.stderr
+    assert r.exit_code == 2 and "--zone COUNTRY:ZONE" in r.stderr and "--events" in r.stderr
     r = runner.invoke(cli, ["vessels", str(files["ais"]), "--zone", "XYZ:eez"])
     assert r.exit_code == 2 and "no zones for country code 'XYZ'" in r.stderr and "CHN" in r.stderr
     r = runner.invoke(cli, ["vessels", str(files["ais"]), "--area", str(files["bay"]), "--columns", "mmsi=nope"])

@@ -70,7 +70,7 @@ def test_drop_and_only_edit_the_places_from_the_api_and_the_command_line(tmp_pat
     assert res.exit_code == 0, res.output
     assert "1 place(s)" in res.output
     res = CliRunner().invoke(main, ["render", str(article), "--only", "Atlantis", "-o", str(out)])
-    assert res.exit_code == 2 and "--only 'Atlantis'" in res.output and "Traceback" not in res.output
+    assert res.exit_code == 2 and "only 'Atlantis'" in res.output and "Traceback" not in res.output
 
 
 def test_highlight_puts_one_zone_forward():

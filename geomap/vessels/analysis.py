@@ -62,7 +62,7 @@ class VesselAnalysis:
 def resolve_area(*, zone: str | None = None, area: str | os.PathLike | None = None) -> Area | None:
     """Return the :class:`Area` for ``--zone COUNTRY:zone`` or ``--area FILE``, or None for neither."""
     if zone and area:
-        raise InputError("give one of --zone COUNTRY:zone (e.g. CHN:territorial_sea) or --area FILE, not both")
+        raise InputError("give a zone (COUNTRY:zone, e.g. CHN:territorial_sea) or an area file, not both", option="zone")
     if not zone and not area:
         return None
     return zone_area(zone) if zone else file_area(area)
@@ -113,11 +113,11 @@ def analyse(
     VesselAnalysis
     """
     if engine not in ENGINES:
-        raise InputError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}")
+        raise InputError(f"engine {engine!r}: choose one of {', '.join(ENGINES)}")
     if max_gap_h <= 0:
-        raise InputError(f"--max-gap {max_gap_h}: must be a positive number of hours")
+        raise InputError(f"max_gap_h {max_gap_h}: must be a positive number of hours")
     if area is None and not events:
-        raise InputError("give --zone COUNTRY:zone (e.g. CHN:territorial_sea), --area FILE or --events")
+        raise InputError("give a zone (COUNTRY:zone, e.g. CHN:territorial_sea), an area file, or ask for events", option="zone")
     options = event_options or EventOptions()
     if engine == "dask":
         from geomap.vessels.dask_engine import analyse_dask

@@ -89,17 +89,17 @@ def file_area(path: str | os.PathLike) -> Area:
 
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"--area {p}: no such file; give a GeoJSON or GeoParquet file of polygons")
+        raise InputError(f"area file {p}: no such file; give a GeoJSON or GeoParquet file of polygons")
     gdf = _read_area_file(p)
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             gdf = gdf.to_crs(4326)
-    check_lonlat(gdf.geometry.values, f"--area {p}")
+    check_lonlat(gdf.geometry.values, f"area file {p}")
     geoms = gdf.geometry[gdf.geometry.notna()]
     geoms = geoms[geoms.geom_type.isin(["Polygon", "MultiPolygon"])]
     if geoms.empty:
-        raise InputError(f"--area {p}: the file has no Polygon or MultiPolygon feature")
+        raise InputError(f"area file {p}: the file has no Polygon or MultiPolygon feature")
     geom = shapely.union_all(shapely.make_valid(geoms.to_numpy()))
     shapely.prepare(geom)
 
@@ -115,21 +115,21 @@ def _read_area_file(p: Path):
 
     suffix = p.suffix.lower()
     if suffix in _TABLE_SUFFIXES:
-        raise InputError(f"--area {p}: a {suffix} table holds no polygons; give a GeoJSON or GeoParquet file of "
-                         "polygons (or use --zone COUNTRY:ZONE)")
+        raise InputError(f"area file {p}: a {suffix} table holds no polygons; give a GeoJSON or GeoParquet file of "
+                         "polygons (or a zone, COUNTRY:ZONE)")
     if suffix in (".geojson", ".json"):
         from geomap.geojson import parse_geojson, to_shapes
 
         try:
             raw = p.read_bytes()
         except OSError as exc:
-            raise InputError(f"--area {p}: cannot read ({exc.strerror})") from None
-        _, geoms, crs = parse_geojson(raw, f"--area {p}")
-        shapes = to_shapes(geoms, f"--area {p}")
+            raise InputError(f"area file {p}: cannot read ({exc.strerror})") from None
+        _, geoms, crs = parse_geojson(raw, f"area file {p}")
+        shapes = to_shapes(geoms, f"area file {p}")
         try:
             return gpd.GeoDataFrame(geometry=gpd.GeoSeries(shapes, crs=crs or 4326))
         except Exception as exc:  # pyproj: an unknown CRS name
-            raise InputError(f"--area {p}: unusable crs {crs!r} ({first_line(exc)}); give WGS 84 GeoJSON") from None
+            raise InputError(f"area file {p}: unusable crs {crs!r} ({first_line(exc)}); give WGS 84 GeoJSON") from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -138,7 +138,7 @@ def _read_area_file(p: Path):
             else:
                 gdf = gpd.read_file(p)
         except Exception as exc:  # the readers raise many types; all mean "not a polygon file"
-            raise InputError(f"--area {p}: cannot be read as GeoJSON or GeoParquet ({first_line(exc)})") from None
+            raise InputError(f"area file {p}: cannot be read as GeoJSON or GeoParquet ({first_line(exc)})") from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf._geometry_column_name not in gdf.columns:
-        raise InputError(f"--area {p}: the file has no geometry column; give a GeoJSON or GeoParquet file of polygons")
+        raise InputError(f"area file {p}: the file has no geometry column; give a GeoJSON or GeoParquet file of polygons")
     return gdf

@@ -87,7 +87,7 @@ def analyse_dask(
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise InputError(
-            f"--engine dask needs dask[distributed] and dask-geopandas ({exc.name} is missing); "
+            f"the dask engine needs dask[distributed] and dask-geopandas ({exc.name} is missing); "
             "install them with: pip install 'geomap[dask]'"
         ) from None
 
@@ -101,7 +101,7 @@ def analyse_dask(
         try:
             client = Client(scheduler)
         except OSError as exc:
-            raise InputError(f"--scheduler {scheduler}: cannot connect ({exc}); check the address") from None
+            raise InputError(f"dask scheduler {scheduler}: cannot connect ({exc}); check the address") from None
     else:
         kw = {} if workers is None else {"n_workers": 1, "threads_per_worker": int(workers)}
         cluster = LocalCluster(processes=False, dashboard_address=None, **kw)

@@ -235,9 +235,9 @@ def parse_columns_option(text: str | None) -> dict[str, str]:
         key, sep, value = part.partition("=")
         key, value = key.strip().lower(), value.strip()
         if not sep or not value:
-            raise InputError(f"--columns: {part!r} is not of the form name=COLUMN, e.g. mmsi=ShipId")
+            raise InputError(f"columns: {part!r} is not of the form name=COLUMN, e.g. mmsi=ShipId")
         if key not in COLUMN_ALIASES:
-            raise InputError(f"--columns: unknown column {key!r}; valid names are {', '.join(COLUMN_ALIASES)}")
+            raise InputError(f"columns: unknown column {key!r}; valid names are {', '.join(COLUMN_ALIASES)}")
         out[key] = value
     return out
 
@@ -271,7 +271,7 @@ def recognise_columns(names: Sequence[str], *, override: Mapping[str, str] | Non
         if key in override:
             if override[key] not in names:
                 raise InputError(
-                    f"{path}: --columns {key}={override[key]}: no such column; the file has {', '.join(names)}"
+                    f"{path}: column {key}={override[key]}: no such column; the file has {', '.join(names)}"
                 )
             found[key] = override[key]
             continue
@@ -282,8 +282,9 @@ def recognise_columns(names: Sequence[str], *, override: Mapping[str, str] | Non
     missing = [k for k in REQUIRED if k not in found]
     if missing:
         raise InputError(
-            f"{path}: no column recognised for {', '.join(missing)}; the file has {', '.join(names)}. "
-            f"Name them with --columns, e.g. --columns {','.join(f'{k}=COLUMN' for k in missing)}"
+            f"{path}: no column recognised for {', '.join(missing)}; the file has {', '.join(names)}; "
+            f"name them, e.g. {','.join(f'{k}=COLUMN' for k in missing)}",
+            option="columns",
         )
     return found
 

@@ -61,7 +61,7 @@ def format_report(
     str
     """
     if fmt not in FORMATS:
-        raise InputError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        raise InputError(f"format {fmt!r}: choose one of {', '.join(FORMATS)}")
     vrec = _records(visits.drop(columns=[c for c in visits.columns if c.startswith("_")]))
     erec = _records(events) if events is not None else None
     srec = _records(vessels) if vessels is not None else None
