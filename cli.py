@@ -70,8 +70,12 @@ def _negatives_as_arguments(command: click.Command, args: list[str]) -> list[str
     Option values (``--point -33.9,18.4``) stay with their options; an unknown
     option such as ``--formt`` still gets click's message.
     """
-    takes_value = {name for p in command.params if isinstance(p, click.Option) and not p.is_flag and not p.count
-                   for name in p.opts + p.secondary_opts}
+    takes_value = {
+        name
+        for p in command.params
+        if isinstance(p, click.Option) and not p.is_flag and not p.count
+        for name in p.opts + p.secondary_opts
+    }
     options: list[str] = []
     arguments: list[str] = []
     rest = iter(args)
@@ -106,8 +110,11 @@ class Number(click.FloatRange):
         except (TypeError, ValueError):
             raise BadValue(f"{value!r} is not a number", ctx=ctx, param=param) from None
         if not math.isfinite(number):
-            raise BadValue(f"{value!r} is not a finite number; give one in the range {self._describe_range()}",
-                           ctx=ctx, param=param)
+            raise BadValue(
+                f"{value!r} is not a finite number; give one in the range {self._describe_range()}",
+                ctx=ctx,
+                param=param,
+            )
         try:
             return super().convert(number, param, ctx)
         except click.BadParameter:
@@ -121,8 +128,9 @@ class Count(click.IntRange):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
-            raise BadValue(f"{value!r} is not a whole number in the range {self._describe_range()}",
-                           ctx=ctx, param=param) from None
+            raise BadValue(
+                f"{value!r} is not a whole number in the range {self._describe_range()}", ctx=ctx, param=param
+            ) from None
 
 
 class Group(click.Group):
@@ -151,10 +159,14 @@ def main() -> None:
 
 _POSITIVE = Number(min=0, min_open=True)
 _OUTPUT_HELP = "Write to this file (atomically) instead of stdout; - is stdout."
-_MAX_BYTES = click.option("--max-bytes", "max_bytes", type=Count(min=1), default=geomap.MAX_ARTICLE_BYTES, show_default=True,
-                          help="Largest article (or --jsonl line) read, in bytes; longer ones are refused.")
-
-
+_MAX_BYTES = click.option(
+    "--max-bytes",
+    "max_bytes",
+    type=Count(min=1),
+    default=geomap.MAX_ARTICLE_BYTES,
+    show_default=True,
+    help="Largest article (or --jsonl line) read, in bytes; longer ones are refused.",
+)
 
 
 def _progress(after_s: float = 2.0):
@@ -176,27 +188,130 @@ def _progress(after_s: float = 2.0):
 @main.command("vessels")
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--zone", "zone", metavar="COUNTRY:ZONE", help="Zone of the zone engine, e.g. CHN:territorial_sea.")
-@click.option("--area", "area", type=click.Path(dir_okay=False, path_type=str), help="GeoJSON or GeoParquet polygon file instead of --zone.")
-@click.option("--columns", metavar="NAME=COLUMN,...", help="Name columns that are not recognised, e.g. mmsi=ShipId,time=ts,lat=Y,lon=X.")
-@click.option("--max-gap", "max_gap", type=_POSITIVE, default=6.0, show_default=True, help="Reporting gap (hours) that splits a visit.")
-@click.option("--max-speed", "max_speed", type=_POSITIVE, default=50.0, show_default=True, help="Implied speed (knots) above which a jump is impossible.")
-@click.option("--events", is_flag=True, help="Also find going dark, loitering and encounters (works without --zone/--area).")
-@click.option("--dark-hours", type=_POSITIVE, default=geomap.EventOptions.dark_hours, show_default=True, help="Going dark: silent for at least (hours).")
-@click.option("--loiter-speed", type=_POSITIVE, default=geomap.EventOptions.loiter_speed_kn, show_default=True, help="Loitering: average speed under (knots).")
-@click.option("--loiter-hours", type=_POSITIVE, default=geomap.EventOptions.loiter_hours, show_default=True, help="Loitering: for at least (hours).")
-@click.option("--encounter-distance", type=_POSITIVE, default=geomap.EventOptions.encounter_distance_m, show_default=True, help="Encounter: vessels within (metres).")
-@click.option("--encounter-speed", type=_POSITIVE, default=geomap.EventOptions.encounter_speed_kn, show_default=True, help="Encounter: both under (knots).")
-@click.option("--encounter-hours", type=_POSITIVE, default=geomap.EventOptions.encounter_hours, show_default=True, help="Encounter: for at least (hours).")
-@click.option("--stop-speed", type=_POSITIVE, default=geomap.EventOptions.stop_speed_kn, show_default=True, help="Port call or anchorage stop: under (knots).")
-@click.option("--stop-hours", type=_POSITIVE, default=geomap.EventOptions.stop_hours, show_default=True, help="Port call or anchorage stop: for at least (hours).")
-@click.option("--port-radius", type=_POSITIVE, default=geomap.EventOptions.port_radius_km, show_default=True, help="A stop within (km) of a port is a port call.")
-@click.option("--sts-shore", type=_POSITIVE, default=geomap.EventOptions.sts_shore_nm, show_default=True, help="An encounter outside ports at least (nm) from the coast is a transfer candidate.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
+@click.option(
+    "--area",
+    "area",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="GeoJSON or GeoParquet polygon file instead of --zone.",
+)
+@click.option(
+    "--columns",
+    metavar="NAME=COLUMN,...",
+    help="Name columns that are not recognised, e.g. mmsi=ShipId,time=ts,lat=Y,lon=X.",
+)
+@click.option(
+    "--max-gap",
+    "max_gap",
+    type=_POSITIVE,
+    default=6.0,
+    show_default=True,
+    help="Reporting gap (hours) that splits a visit.",
+)
+@click.option(
+    "--max-speed",
+    "max_speed",
+    type=_POSITIVE,
+    default=50.0,
+    show_default=True,
+    help="Implied speed (knots) above which a jump is impossible.",
+)
+@click.option(
+    "--events", is_flag=True, help="Also find going dark, loitering and encounters (works without --zone/--area)."
+)
+@click.option(
+    "--dark-hours",
+    type=_POSITIVE,
+    default=geomap.EventOptions.dark_hours,
+    show_default=True,
+    help="Going dark: silent for at least (hours).",
+)
+@click.option(
+    "--loiter-speed",
+    type=_POSITIVE,
+    default=geomap.EventOptions.loiter_speed_kn,
+    show_default=True,
+    help="Loitering: average speed under (knots).",
+)
+@click.option(
+    "--loiter-hours",
+    type=_POSITIVE,
+    default=geomap.EventOptions.loiter_hours,
+    show_default=True,
+    help="Loitering: for at least (hours).",
+)
+@click.option(
+    "--encounter-distance",
+    type=_POSITIVE,
+    default=geomap.EventOptions.encounter_distance_m,
+    show_default=True,
+    help="Encounter: vessels within (metres).",
+)
+@click.option(
+    "--encounter-speed",
+    type=_POSITIVE,
+    default=geomap.EventOptions.encounter_speed_kn,
+    show_default=True,
+    help="Encounter: both under (knots).",
+)
+@click.option(
+    "--encounter-hours",
+    type=_POSITIVE,
+    default=geomap.EventOptions.encounter_hours,
+    show_default=True,
+    help="Encounter: for at least (hours).",
+)
+@click.option(
+    "--stop-speed",
+    type=_POSITIVE,
+    default=geomap.EventOptions.stop_speed_kn,
+    show_default=True,
+    help="Port call or anchorage stop: under (knots).",
+)
+@click.option(
+    "--stop-hours",
+    type=_POSITIVE,
+    default=geomap.EventOptions.stop_hours,
+    show_default=True,
+    help="Port call or anchorage stop: for at least (hours).",
+)
+@click.option(
+    "--port-radius",
+    type=_POSITIVE,
+    default=geomap.EventOptions.port_radius_km,
+    show_default=True,
+    help="A stop within (km) of a port is a port call.",
+)
+@click.option(
+    "--sts-shore",
+    type=_POSITIVE,
+    default=geomap.EventOptions.sts_shore_nm,
+    show_default=True,
+    help="An encounter outside ports at least (nm) from the coast is a transfer candidate.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help=_OUTPUT_HELP)
-@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=str), help="Write the rejected rows, with their reasons and line numbers, to this CSV file (- is stdout).")
-@click.option("--engine", type=click.Choice(["default", "dask"]), default="default", show_default=True, help="dask: dask-geopandas over partitioned Parquet.")
+@click.option(
+    "--rejects",
+    "rejects_path",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the rejected rows, with their reasons and line numbers, to this CSV file (- is stdout).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["default", "dask"]),
+    default="default",
+    show_default=True,
+    help="dask: dask-geopandas over partitioned Parquet.",
+)
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
-@click.option("--workers", type=Count(min=1), default=None, help="With --engine dask and no --scheduler: worker threads of the local cluster (default: one per core).")
+@click.option(
+    "--workers",
+    type=Count(min=1),
+    default=None,
+    help="With --engine dask and no --scheduler: worker threads of the local cluster (default: one per core).",
+)
 @_user_errors
 def vessels(file: str, **opts: Any) -> None:
     """Vessel visits to a zone, and going dark, loitering and encounters, from an AIS file.
@@ -249,37 +364,105 @@ def vessels(file: str, **opts: Any) -> None:
     if opts["rejects_path"]:
         write_rejects(result.rejects, opts["rejects_path"])
     text = format_report(
-        result.visits, result.events, fmt=opts["fmt"], summary=result.summary, positions=result.positions, vessels=result.vessels
+        result.visits,
+        result.events,
+        fmt=opts["fmt"],
+        summary=result.summary,
+        positions=result.positions,
+        vessels=result.vessels,
     )
     _emit(text, opts["output"])
 
 
 @main.command("render")
 @click.argument("article", required=False, metavar="[ARTICLE|-]")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="HTML file to write (self-contained page unless --fragment/--iframe); - is stdout.")
-@click.option("--layer", "layer_files", multiple=True, type=click.Path(dir_okay=False, path_type=str), help="GeoJSON, GeoParquet or CSV points file, drawn as its own layer (repeatable).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="HTML file to write (self-contained page unless --fragment/--iframe); - is stdout.",
+)
+@click.option(
+    "--layer",
+    "layer_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    help="GeoJSON, GeoParquet or CSV points file, drawn as its own layer (repeatable).",
+)
 @click.option("--point", "points", multiple=True, metavar="LAT,LON[,LABEL]", help="Add a point (repeatable).")
-@click.option("--place", "place_names", multiple=True, metavar="NAME", help="Add a place by gazetteer name (repeatable).")
+@click.option(
+    "--place", "place_names", multiple=True, metavar="NAME", help="Add a place by gazetteer name (repeatable)."
+)
 @click.option("--title", help="Title shown on the map.")
 @click.option("--bounds", metavar="MINLON,MINLAT,MAXLON,MAXLAT", help="Show this area instead of fitting the places.")
 @click.option("--no-zones", is_flag=True, help="Do not draw maritime zones.")
 @click.option("--no-borders", is_flag=True, help="Do not draw land borders.")
-@click.option("--basemap", type=click.Choice(["vector", "none", "osm"]), default="vector", show_default=True, help="vector: offline land and sea; osm: OpenStreetMap tiles (need the network to view).")
+@click.option(
+    "--basemap",
+    type=click.Choice(["vector", "none", "osm"]),
+    default="vector",
+    show_default=True,
+    help="vector: offline land and sea; osm: OpenStreetMap tiles (need the network to view).",
+)
 @click.option("--fragment", is_flag=True, help="Write a <div> plus scripts to paste into a larger HTML page.")
 @click.option("--iframe", is_flag=True, help="Write a responsive <iframe> embed snippet holding the whole map.")
-@click.option("--id", "element_id", metavar="ID", help="With --fragment: id of the map element (letters, digits, "
-              "- and _; default: a hash of the content), so one map can be pasted twice on a page.")
-@click.option("--png", "png", type=click.Path(dir_okay=False, path_type=str), help="Also write a PNG screenshot (headless Chromium); - is stdout.")
-@click.option("--scale", type=Number(0.5, 4), default=1.0, show_default=True, help="PNG pixels per map pixel (2 for print).")
-@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=str), help="Also write a vector PDF (Chromium's print to PDF); - is stdout.")
-@click.option("--drop", "drop", multiple=True, metavar="NAME", help="Leave this place of the article off the map (repeatable).")
-@click.option("--only", "only", multiple=True, metavar="NAME", help="Show only these places of the article (repeatable).")
+@click.option(
+    "--id",
+    "element_id",
+    metavar="ID",
+    help="With --fragment: id of the map element (letters, digits, "
+    "- and _; default: a hash of the content), so one map can be pasted twice on a page.",
+)
+@click.option(
+    "--png",
+    "png",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Also write a PNG screenshot (headless Chromium); - is stdout.",
+)
+@click.option(
+    "--scale", type=Number(0.5, 4), default=1.0, show_default=True, help="PNG pixels per map pixel (2 for print)."
+)
+@click.option(
+    "--pdf",
+    "pdf",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Also write a vector PDF (Chromium's print to PDF); - is stdout.",
+)
+@click.option(
+    "--drop", "drop", multiple=True, metavar="NAME", help="Leave this place of the article off the map (repeatable)."
+)
+@click.option(
+    "--only", "only", multiple=True, metavar="NAME", help="Show only these places of the article (repeatable)."
+)
 @click.option("--highlight", metavar="COUNTRY:ZONE", help="Put one zone forward, e.g. CHN:territorial_sea.")
-@click.option("--ais", "ais_file", type=click.Path(path_type=str), help="AIS positions file (CSV, NMEA or Parquet): draw vessel tracks, dashed gaps and events.")
-@click.option("--ais-zone", metavar="COUNTRY:ZONE", help="With --ais: also draw visits to this zone, e.g. CHN:territorial_sea.")
-@click.option("--ais-area", type=click.Path(dir_okay=False, path_type=str), help="With --ais: also draw visits to the polygons of this file.")
-@click.option("--width", type=Count(200, 8000), default=1000, show_default=True, help="Map width in pixels (PNG size; data is prepared for it).")
-@click.option("--height", type=Count(200, 8000), default=700, show_default=True, help="Map height in pixels (PNG and fragment height).")
+@click.option(
+    "--ais",
+    "ais_file",
+    type=click.Path(path_type=str),
+    help="AIS positions file (CSV, NMEA or Parquet): draw vessel tracks, dashed gaps and events.",
+)
+@click.option(
+    "--ais-zone", metavar="COUNTRY:ZONE", help="With --ais: also draw visits to this zone, e.g. CHN:territorial_sea."
+)
+@click.option(
+    "--ais-area",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="With --ais: also draw visits to the polygons of this file.",
+)
+@click.option(
+    "--width",
+    type=Count(200, 8000),
+    default=1000,
+    show_default=True,
+    help="Map width in pixels (PNG size; data is prepared for it).",
+)
+@click.option(
+    "--height",
+    type=Count(200, 8000),
+    default=700,
+    show_default=True,
+    help="Map height in pixels (PNG and fragment height).",
+)
 @_MAX_BYTES
 @_user_errors
 def render_cmd(article: str | None, **opts: Any) -> None:
@@ -317,9 +500,12 @@ def render_cmd(article: str | None, **opts: Any) -> None:
     extra_layers: list = list(opts["layer_files"])
     if opts["ais_file"]:
         from geomap.layers import vessel_layers
+
         from geomap.vessels import analyse, resolve_area
 
-        analysis = analyse(opts["ais_file"], area=resolve_area(zone=opts["ais_zone"], area=opts["ais_area"]), events=True)
+        analysis = analyse(
+            opts["ais_file"], area=resolve_area(zone=opts["ais_zone"], area=opts["ais_area"]), events=True
+        )
         extra_layers += vessel_layers(analysis)
     elif opts["ais_zone"] or opts["ais_area"]:
         raise UserError("--ais-zone/--ais-area need --ais FILE")
@@ -353,34 +539,70 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         if data is not None:
             with atomic_write(target, mode="wb") as fh:
                 fh.write(data)
-    written = " and ".join("stdout" if p == geomap.STDOUT else p for p in (opts["output"], opts["png"], opts["pdf"]) if p)
-    click.echo(f"{written}: {len(m.places)} place(s) from the article and --place, {len(opts['points'])} point(s)", err=True)
+    written = " and ".join(
+        "stdout" if p == geomap.STDOUT else p for p in (opts["output"], opts["png"], opts["pdf"]) if p
+    )
+    click.echo(
+        f"{written}: {len(m.places)} place(s) from the article and --place, {len(opts['points'])} point(s)", err=True
+    )
     if m.notice:
         source = "stdin" if article == "-" else article
         if m.places.empty and not opts["points"]:
-            raise UserError(f"no places were found in {source}; {written} shows the notice and the layers only. "
-                            "Add --place NAME or --point LAT,LON,LABEL")
+            raise UserError(
+                f"no places were found in {source}; {written} shows the notice and the layers only. "
+                "Add --place NAME or --point LAT,LON,LABEL"
+            )
         click.echo(f"warning: no places were found in {source}; the map shows the notice", err=True)
 
 
 @main.command("places")
 @click.argument("file", default="-", metavar="FILE|-")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "geojson"]), default="table",
-              show_default=True, help="Output format of the place table.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "geojson"]),
+    default="table",
+    show_default=True,
+    help="Output format of the place table.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help=_OUTPUT_HELP)
-@click.option("--jsonl", is_flag=True, help='Batch: FILE has one {"id","text"} per line; writes one '
-              '{"id","mentions"} per line, in input order.')
+@click.option(
+    "--jsonl",
+    is_flag=True,
+    help='Batch: FILE has one {"id","text"} per line; writes one {"id","mentions"} per line, in input order.',
+)
 @click.option("--strict", is_flag=True, help="With --jsonl: stop at the first bad line (exit 2).")
-@click.option("--gazetteer", type=click.Path(dir_okay=False), help="User gazetteer CSV (name,lat,lon[,type,country,aliases]); "
-              "its entries win over shipped ones.")
-@click.option("--threshold", type=Number(0, 1), default=0.5, show_default=True,
-              help="Minimum probability that a span is a place name.")
-@click.option("--no-demonyms", "no_demonyms", is_flag=True,
-              help='Do not count adjectives and demonyms ("Canadian") as mentions of their country.')
+@click.option(
+    "--gazetteer",
+    type=click.Path(dir_okay=False),
+    help="User gazetteer CSV (name,lat,lon[,type,country,aliases]); its entries win over shipped ones.",
+)
+@click.option(
+    "--threshold",
+    type=Number(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Minimum probability that a span is a place name.",
+)
+@click.option(
+    "--no-demonyms",
+    "no_demonyms",
+    is_flag=True,
+    help='Do not count adjectives and demonyms ("Canadian") as mentions of their country.',
+)
 @_MAX_BYTES
 @_user_errors
-def places_cmd(file: str, fmt: str, output: str | None, jsonl: bool, strict: bool, gazetteer: str | None,
-               threshold: float, no_demonyms: bool, max_bytes: int) -> None:
+def places_cmd(
+    file: str,
+    fmt: str,
+    output: str | None,
+    jsonl: bool,
+    strict: bool,
+    gazetteer: str | None,
+    threshold: float,
+    no_demonyms: bool,
+    max_bytes: int,
+) -> None:
     """Find, geocode and explain the places in an article (FILE, or - for stdin).
 
     \b
@@ -416,13 +638,22 @@ class LatLon(click.ParamType):
             lat, lon = (float(p) for p in parts)
         except ValueError:
             one = len(parts) == 1 and _is_number(parts[0])
-            raise BadValue(f"{value!r} is " + ("one number, not LAT,LON: join latitude and longitude with a comma, "
-                                               "e.g. -33.9,18.4" if one else
-                                               "not LAT,LON (two numbers, e.g. 26.68,119.72 or -33.9,18.4)"),
-                           ctx=ctx, param=param) from None
+            raise BadValue(
+                f"{value!r} is "
+                + (
+                    "one number, not LAT,LON: join latitude and longitude with a comma, e.g. -33.9,18.4"
+                    if one
+                    else "not LAT,LON (two numbers, e.g. 26.68,119.72 or -33.9,18.4)"
+                ),
+                ctx=ctx,
+                param=param,
+            ) from None
         if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-            raise BadValue(f"{value!r} is out of range: latitude -90..90, longitude -180..180 (LAT comes first)",
-                           ctx=ctx, param=param)
+            raise BadValue(
+                f"{value!r} is out of range: latitude -90..90, longitude -180..180 (LAT comes first)",
+                ctx=ctx,
+                param=param,
+            )
         return lat, lon
 
 
@@ -436,14 +667,41 @@ def _is_number(text: str) -> bool:
 
 @main.command()
 @click.argument("coords", nargs=-1, type=LatLon(), metavar="[LAT,LON]...")
-@click.option("--points", "points_file", metavar="FILE", help="CSV (lat/lon, latitude/longitude or y/x columns), GeoJSON or GeoParquet points; - reads standard input.")
-@click.option("--distances", is_flag=True, help="Add geodesic distances to the nearest coast and land border (km and nm).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write here instead of standard output (replaced only on success); - is stdout.")
+@click.option(
+    "--points",
+    "points_file",
+    metavar="FILE",
+    help="CSV (lat/lon, latitude/longitude or y/x columns), GeoJSON or GeoParquet points; - reads standard input.",
+)
+@click.option(
+    "--distances", is_flag=True, help="Add geodesic distances to the nearest coast and land border (km and nm)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write here instead of standard output (replaced only on success); - is stdout.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@click.option("--zone-type", "zone_type", metavar="[COUNTRY:]ZONE", help="Keep only points in this zone, e.g. eez or CHN:eez (or COUNTRY alone).")
+@click.option(
+    "--zone-type",
+    "zone_type",
+    metavar="[COUNTRY:]ZONE",
+    help="Keep only points in this zone, e.g. eez or CHN:eez (or COUNTRY alone).",
+)
 @_user_errors
-def zone(coords: tuple[tuple[float, float], ...], points_file: str | None, distances: bool, fmt: str, output: str | None, force: bool, zone_type: str | None) -> None:
+def zone(
+    coords: tuple[tuple[float, float], ...],
+    points_file: str | None,
+    distances: bool,
+    fmt: str,
+    output: str | None,
+    force: bool,
+    zone_type: str | None,
+) -> None:
     """Say which country's land or water each point is in.
 
     Zones: land, inland_water, internal_waters, territorial_sea, contiguous_zone,

@@ -38,8 +38,23 @@ import pyarrow as pa
 LON_RANGE = (105.0, 135.0)
 LAT_RANGE = (15.0, 42.0)
 US_COLUMNS = [
-    "MMSI", "BaseDateTime", "LAT", "LON", "SOG", "COG", "Heading", "VesselName", "IMO", "CallSign",
-    "VesselType", "Status", "Length", "Width", "Draft", "Cargo", "TransceiverClass",
+    "MMSI",
+    "BaseDateTime",
+    "LAT",
+    "LON",
+    "SOG",
+    "COG",
+    "Heading",
+    "VesselName",
+    "IMO",
+    "CallSign",
+    "VesselType",
+    "Status",
+    "Length",
+    "Width",
+    "Draft",
+    "Cargo",
+    "TransceiverClass",
 ]
 
 
@@ -65,10 +80,10 @@ def build(path: Path, *, rows: int, vessels: int, seed: int = 6) -> None:
     lat, lon = _reflect(lat, *LAT_RANGE), _reflect(lon, *LON_RANGE)
     mmsi = np.repeat(rng.choice(np.arange(200_000_000, 800_000_000), vessels, replace=False), per)
     names = np.array([f"VESSEL {i:04d}" for i in range(vessels)], dtype=object)
-    names[:3] = ["<script>alert(1)</script>", "A&B \"TANKER\"", "</title><img src=x onerror=alert(1)>"]
+    names[:3] = ["<script>alert(1)</script>", 'A&B "TANKER"', "</title><img src=x onerror=alert(1)>"]
     name = np.repeat(names, per)
     cog = np.degrees(heading) % 360
-    t, lat, lon, sog, cog = (a.ravel()[: rows] for a in (t, lat, lon, sog, cog))
+    t, lat, lon, sog, cog = (a.ravel()[:rows] for a in (t, lat, lon, sog, cog))
     mmsi, name = mmsi[:rows], name[:rows]
     order = np.argsort(t, kind="stable")
     t, lat, lon, sog, cog, mmsi, name = (a[order] for a in (t, lat, lon, sog, cog, mmsi, name))
@@ -142,8 +157,16 @@ _MEASURE = (
 )
 
 
-def run(path: Path, out: Path, *, zone: str | None, area: str | None, engine: str, command: str = "geomap",
-        workers: int | None = None) -> tuple[float, float, str]:
+def run(
+    path: Path,
+    out: Path,
+    *,
+    zone: str | None,
+    area: str | None,
+    engine: str,
+    command: str = "geomap",
+    workers: int | None = None,
+) -> tuple[float, float, str]:
     """Run ``geomap vessels`` in a child process; return (seconds, peak MiB, command)."""
     target = ["--area", area] if area else ["--zone", zone]
     cmd = [*shlex.split(command), "vessels", str(path), *target, "--format", "csv", "-o", str(out)]
@@ -172,7 +195,9 @@ def main() -> None:
     ap.add_argument("--zone", default="CHN:territorial_sea")
     ap.add_argument("--area", help="polygon file instead of --zone")
     ap.add_argument("--engine", default="default", choices=["default", "dask"])
-    ap.add_argument("--command", default="geomap", help='how to start geomap, e.g. "python cli.py" in a source checkout')
+    ap.add_argument(
+        "--command", default="geomap", help='how to start geomap, e.g. "python cli.py" in a source checkout'
+    )
     ap.add_argument("--compare-dask", action="store_true", help="also time both engines on the same rows as Parquet")
     args = ap.parse_args()
     d = Path(args.dir)
@@ -184,24 +209,39 @@ def main() -> None:
         build(path, rows=args.rows, vessels=args.vessels)
         print(f"built in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)", flush=True)
     bare = arrow_read_seconds(path)
-    seconds, peak, cmd = run(path, d / "visits.csv", zone=args.zone, area=args.area, engine=args.engine, command=args.command)
+    seconds, peak, cmd = run(
+        path, d / "visits.csv", zone=args.zone, area=args.area, engine=args.engine, command=args.command
+    )
     n_visits = sum(1 for _ in open(d / "visits.csv")) - 1
     print(f"command: {cmd}")
-    print(f"rows: {args.rows:,} (+{max(args.rows // 1000, 1):,} duplicates)  vessels: {args.vessels}  visits: {n_visits:,}")
+    print(
+        f"rows: {args.rows:,} (+{max(args.rows // 1000, 1):,} duplicates)  vessels: {args.vessels}  visits: {n_visits:,}"
+    )
     print(f"time: {seconds:.2f} s   peak memory (RSS): {peak:.0f} MiB")
     print(f"bare Arrow read of the same file: {bare:.2f} s   ratio: {seconds / bare:.1f}x")
     if args.compare_dask:
         pq_path = path.with_suffix(".parquet")
         if not pq_path.exists():
             build(pq_path, rows=args.rows, vessels=args.vessels)
-        default_s, _, _ = run(pq_path, d / "visits_pq.csv", zone=args.zone, area=args.area, engine="default", command=args.command)
+        default_s, _, _ = run(
+            pq_path, d / "visits_pq.csv", zone=args.zone, area=args.area, engine="default", command=args.command
+        )
         print(f"parquet, default engine: {default_s:.2f} s")
         for workers in (1, 2):
-            dask_s, _, _ = run(pq_path, d / f"visits_dask{workers}.csv", zone=args.zone, area=args.area, engine="dask",
-                               command=args.command, workers=workers)
+            dask_s, _, _ = run(
+                pq_path,
+                d / f"visits_dask{workers}.csv",
+                zone=args.zone,
+                area=args.area,
+                engine="dask",
+                command=args.command,
+                workers=workers,
+            )
             same = (d / f"visits_dask{workers}.csv").read_bytes() == (d / "visits_pq.csv").read_bytes()
-            print(f"parquet, --engine dask --workers {workers}: {dask_s:.2f} s  ({dask_s / default_s:.2f}x the default engine; "
-                  f"{'identical' if same else 'DIFFERENT'} output)")
+            print(
+                f"parquet, --engine dask --workers {workers}: {dask_s:.2f} s  ({dask_s / default_s:.2f}x the default engine; "
+                f"{'identical' if same else 'DIFFERENT'} output)"
+            )
 
 
 if __name__ == "__main__":

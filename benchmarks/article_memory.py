@@ -28,8 +28,9 @@ SEED = (ROOT / "examples" / "article.txt").read_text(encoding="utf-8")
 def peak_rss_mib(args: list[str]) -> tuple[float, float]:
     """Run ``geomap ARGS`` in a new process; return (peak RSS in MiB, seconds)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "geomap.console.cli", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "geomap.console.cli", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 2):

@@ -52,8 +52,19 @@ REFERENCE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "Wallis and Futuna": (("WLF",), _mr("French", "Wallis and Futuna")),
     "French Southern Lands": (
         ("ATF",),
-        _mr("French", "Kerguélen", "Crozet Islands", "Amsterdam and Saint Paul Islands", "Bassas da India", "Europa Island", "Juan de Nova Island")
-        + ("Overlapping claim Glorioso Islands: France / Madagascar", "Overlapping claim Ile Tromelin: France / Madagascar / Republic of Mauritius"),
+        _mr(
+            "French",
+            "Kerguélen",
+            "Crozet Islands",
+            "Amsterdam and Saint Paul Islands",
+            "Bassas da India",
+            "Europa Island",
+            "Juan de Nova Island",
+        )
+        + (
+            "Overlapping claim Glorioso Islands: France / Madagascar",
+            "Overlapping claim Ile Tromelin: France / Madagascar / Republic of Mauritius",
+        ),
     ),
     "Australia (with Macquarie)": (("AUS",), _mr("Australian", "", "Macquarie Island")),
     "Christmas Island": (("CXR",), _mr("Australian", "Christmas Island")),
@@ -64,7 +75,10 @@ REFERENCE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "United Kingdom": (("GBR",), _mr("British")),
     "Pitcairn": (("PCN",), _mr("British", "Pitcairn")),
     "Bermuda": (("BMU",), _mr("British", "Bermuda")),
-    "Saint Helena, Ascension, Tristan da Cunha": (("SHN",), _mr("British", "Saint Helena", "Ascension", "Tristan da Cunha")),
+    "Saint Helena, Ascension, Tristan da Cunha": (
+        ("SHN",),
+        _mr("British", "Saint Helena", "Ascension", "Tristan da Cunha"),
+    ),
     "Falklands": (("FLK",), ("Overlapping claim Falkland / Malvinas Islands: United Kingdom / Argentina",)),
     "Indonesia": (("IDN",), _mr("Indonesian")),
     "Canada": (("CAN",), _mr("Canadian")),
@@ -149,18 +163,35 @@ def main() -> int:
         published = sum(ref[n] for n in names)
         err = (derived - published) / published * 100
         rows.append((label, "+".join(codes), ts, cz, eez, derived, published, err))
-    head = ["state or territory", "codes", "TS km2", "CZ km2", "EEZ km2", "derived km2", "Marine Regions km2", "error %"]
+    head = [
+        "state or territory",
+        "codes",
+        "TS km2",
+        "CZ km2",
+        "EEZ km2",
+        "derived km2",
+        "Marine Regions km2",
+        "error %",
+    ]
     if args.markdown:
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
         for r in rows:
-            print(f"| {r[0]} | {r[1]} | {r[2]:,.0f} | {r[3]:,.0f} | {r[4]:,.0f} | {r[5]:,.0f} | {r[6]:,.0f} | {r[7]:+.1f} |")
+            print(
+                f"| {r[0]} | {r[1]} | {r[2]:,.0f} | {r[3]:,.0f} | {r[4]:,.0f} | {r[5]:,.0f} | {r[6]:,.0f} | {r[7]:+.1f} |"
+            )
     else:
         for r in rows:
-            print(f"{r[0][:32]:32s} {r[1]:4s} derived {r[5]:>12,.0f} km2  Marine Regions {r[6]:>12,.0f}  error {r[7]:+6.1f}%")
+            print(
+                f"{r[0][:32]:32s} {r[1]:4s} derived {r[5]:>12,.0f} km2  Marine Regions {r[6]:>12,.0f}  error {r[7]:+6.1f}%"
+            )
     errs = np.array([abs(r[7]) for r in rows])
-    print(f"median absolute error {np.median(errs):.1f}% over {len(rows)} states and territories (mean {errs.mean():.1f}%)")
-    print("reference: Marine Regions World EEZ v12 polygon areas (mr-eez-precalc.json, npm @seasketch/geoprocessing 6.1.2)")
+    print(
+        f"median absolute error {np.median(errs):.1f}% over {len(rows)} states and territories (mean {errs.mean():.1f}%)"
+    )
+    print(
+        "reference: Marine Regions World EEZ v12 polygon areas (mr-eez-precalc.json, npm @seasketch/geoprocessing 6.1.2)"
+    )
     return 0
 
 

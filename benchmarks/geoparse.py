@@ -44,16 +44,30 @@ def main() -> None:
         lines = []
         for d in docs:
             ms = geoparse(d["text"])
-            lines.append(json.dumps({"id": d["id"], "mentions": [
-                {"start": m.start, "end": m.end, "lat": m.place.lat if m.place else None,
-                 "lon": m.place.lon if m.place else None, "score": m.score} for m in ms]}))
+            lines.append(
+                json.dumps(
+                    {
+                        "id": d["id"],
+                        "mentions": [
+                            {
+                                "start": m.start,
+                                "end": m.end,
+                                "lat": m.place.lat if m.place else None,
+                                "lon": m.place.lon if m.place else None,
+                                "score": m.score,
+                            }
+                            for m in ms
+                        ],
+                    }
+                )
+            )
         dt = time.perf_counter() - t0
         pred = out / (corpus.stem + ".pred.jsonl")
         pred.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        res = subprocess.run([sys.executable, str(args.score), str(corpus), str(pred)], capture_output=True,
-                             text=True, check=True)
-        print(f"== {corpus.name}: {len(docs)} docs, {nbytes / 1e3:.0f} KB in {dt:.2f} s = "
-              f"{nbytes / 1e3 / dt:.0f} KB/s")
+        res = subprocess.run(
+            [sys.executable, str(args.score), str(corpus), str(pred)], capture_output=True, text=True, check=True
+        )
+        print(f"== {corpus.name}: {len(docs)} docs, {nbytes / 1e3:.0f} KB in {dt:.2f} s = {nbytes / 1e3 / dt:.0f} KB/s")
         print(res.stdout.strip())
         if args.cli:
             _cli_speed(corpus, docs, nbytes, out)
@@ -65,8 +79,9 @@ def _cli_speed(corpus: Path, docs: list[dict], nbytes: int, out: Path) -> None:
     batch = out / (corpus.stem + ".batch.jsonl")
     batch.write_text("".join(json.dumps({"id": d["id"], "text": d["text"]}) + "\n" for d in docs), encoding="utf-8")
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, str(cli), "places", "--jsonl", str(batch), "-o", str(out / "cli.out.jsonl")],
-                   check=True)
+    subprocess.run(
+        [sys.executable, str(cli), "places", "--jsonl", str(batch), "-o", str(out / "cli.out.jsonl")], check=True
+    )
     dt = time.perf_counter() - t0
     print(f"   cli --jsonl batch (with start-up): {nbytes / 1e3:.0f} KB in {dt:.2f} s = {nbytes / 1e3 / dt:.0f} KB/s")
     longest = max(docs, key=lambda d: len(d["text"]))
@@ -77,8 +92,10 @@ def _cli_speed(corpus: Path, docs: list[dict], nbytes: int, out: Path) -> None:
         t0 = time.perf_counter()
         subprocess.run([sys.executable, str(cli), "places", str(art)], check=True, capture_output=True)
         times.append(time.perf_counter() - t0)
-    print(f"   cli one article ({len(longest['text'].encode()) / 1e3:.1f} KB, table output): "
-          f"best {min(times):.2f} s, worst {max(times):.2f} s of 3 runs")
+    print(
+        f"   cli one article ({len(longest['text'].encode()) / 1e3:.1f} KB, table output): "
+        f"best {min(times):.2f} s, worst {max(times):.2f} s of 3 runs"
+    )
 
 
 if __name__ == "__main__":

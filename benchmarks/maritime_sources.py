@@ -32,7 +32,9 @@ def read(path: Path, key: str) -> dict[str, shapely.Geometry]:
     out = {}
     for feat in doc["features"]:
         geom = shapely.from_geojson(json.dumps(feat["geometry"]))
-        rings = [shapely.Polygon(p.exterior) for p in shapely.get_parts(shapely.get_parts(geom)) if p.geom_type == "Polygon"]
+        rings = [
+            shapely.Polygon(p.exterior) for p in shapely.get_parts(shapely.get_parts(geom)) if p.geom_type == "Polygon"
+        ]
         out[feat["properties"][key]] = shapely.make_valid(shapely.simplify(shapely.MultiPolygon(rings), 0.005))
     return out
 
@@ -69,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     for code, a, b, d in rows[: args.top]:
         print(f"{code:5} {a:10.3f} {b:10.3f} {d:8.1%}")
     share = np.array([r[3] for r in rows])
-    print(f"{len(rows)} codes in both; median difference {np.median(share):.2%}, 90th percentile {np.percentile(share, 90):.1%}")
+    print(
+        f"{len(rows)} codes in both; median difference {np.median(share):.2%}, 90th percentile {np.percentile(share, 90):.1%}"
+    )
     print(f"only in 2017: {sorted(set(old) - set(new))}; only in 2024: {sorted(set(new) - set(old))}")
     for name, feats in (("2017 @geo-maps", old), ("2024 @osm_borders", new)):
         pairs = overlaps(feats)

@@ -56,22 +56,24 @@ def _geomap(out: Path) -> float:
 
 def _naive(out: Path, *, tolerance: float | None) -> float:
     import folium
-
-    from geomap.render.view import fit_view
-    from geomap.geodata import available_layers, load_layer
-    from geomap.compose import _fit_bounds
-    from geomap.layers.points import parse_point
-
     import geopandas as gpd
     import shapely
+    from geomap.layers.points import parse_point
+
+    from geomap.compose import _fit_bounds
+    from geomap.geodata import available_layers, load_layer
+    from geomap.render.view import fit_view
 
     t = time.perf_counter()
     pts = [parse_point(p) for p in POINTS]
-    gdf = gpd.GeoDataFrame({"name": [p[2] for p in pts]},
-                           geometry=shapely.points([p[1] for p in pts], [p[0] for p in pts]), crs=4326)
+    gdf = gpd.GeoDataFrame(
+        {"name": [p[2] for p in pts]}, geometry=shapely.points([p[1] for p in pts], [p[0] for p in pts]), crs=4326
+    )
     view = fit_view(_fit_bounds([gdf]), width=1000, height=700)
     m = folium.Map(tiles=None)
-    names = ["land"] + [n for n in ("eez", "contiguous_zone", "territorial_sea") if n in available_layers()] + ["borders"]
+    names = (
+        ["land"] + [n for n in ("eez", "contiguous_zone", "territorial_sea") if n in available_layers()] + ["borders"]
+    )
     for name in names:
         layer = load_layer(name, bbox=view.clip)
         layer = layer.set_geometry(layer.geometry.clip_by_rect(*view.clip))
@@ -121,11 +123,16 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parents[1]
     out = folder / "cli.html"
     t = time.perf_counter()
-    subprocess.run([sys.executable, str(root / "cli.py"), "render", str(root / "examples" / "article.txt"),
-                    "-o", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(root / "cli.py"), "render", str(root / "examples" / "article.txt"), "-o", str(out)],
+        check=True,
+        capture_output=True,
+    )
     wall = time.perf_counter() - t
-    print(f"command line, fresh process: geomap render examples/article.txt -o map.html  "
-          f"{out.stat().st_size / 1e6:.2f} MB in {wall:.2f} s (Python start and imports included)")
+    print(
+        f"command line, fresh process: geomap render examples/article.txt -o map.html  "
+        f"{out.stat().st_size / 1e6:.2f} MB in {wall:.2f} s (Python start and imports included)"
+    )
     _stories(folder)
     if not args.keep:
         for p in folder.iterdir():
@@ -160,11 +167,17 @@ def _stories(folder: Path) -> None:
     for story in sorted((root / "examples").glob("*.txt")):
         for w, h in ((1000, 700), (600, 400)):
             out = folder / f"{story.stem}-{w}.html"
-            res = subprocess.run([sys.executable, "-c", _STORY, str(story), str(w), str(h), str(out)],
-                                 check=True, capture_output=True, text=True)
+            res = subprocess.run(
+                [sys.executable, "-c", _STORY, str(story), str(w), str(h), str(out)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             imports, build, png = (float(v) for v in res.stdout.split())
-            print(f"{story.stem:<10}{f'{w}x{h}':>9}{out.stat().st_size / 1e6:>7.2f} MB{imports:>8.2f} s"
-                  f"{build:>7.2f} s{png:>6.2f} s")
+            print(
+                f"{story.stem:<10}{f'{w}x{h}':>9}{out.stat().st_size / 1e6:>7.2f} MB{imports:>8.2f} s"
+                f"{build:>7.2f} s{png:>6.2f} s"
+            )
 
 
 if __name__ == "__main__":

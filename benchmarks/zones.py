@@ -51,14 +51,20 @@ def engine_polygons():
                 cls.extend(c)
             else:  # a tile with no boundary: whole cells; rebuild its uniform classes as boxes
                 res = idx.res
-                block = idx.grid[(ty + 90) * res:(ty + 91) * res, (tx + 180) * res:(tx + 181) * res]
+                block = idx.grid[(ty + 90) * res : (ty + 91) * res, (tx + 180) * res : (tx + 181) * res]
                 for r, c in zip(*np.nonzero(block)):
                     geoms.append(shapely.box(tx + c / res, ty + r / res, tx + (c + 1) / res, ty + (r + 1) / res))
                     cls.append(int(block[r, c]))
     zones = idx.class_zone[np.array(cls)]
     inner = gpd.GeoDataFrame(
-        {"cls": cls, "prio": [prio.get(z, 0) for z in zones], "country": idx.class_country[np.array(cls)], "zone": zones},
-        geometry=list(geoms), crs="EPSG:4326",
+        {
+            "cls": cls,
+            "prio": [prio.get(z, 0) for z in zones],
+            "country": idx.class_country[np.array(cls)],
+            "zone": zones,
+        },
+        geometry=list(geoms),
+        crs="EPSG:4326",
     )
     return _with_outer(inner)
 
@@ -77,7 +83,13 @@ def _with_outer(inner):
             continue
         gdf = load_layer(layer, bbox=(117, 24, 132, 44))
         geoms = shapely.clip_by_rect(gdf.geometry.values, 117, 24, 132, 44)
-        frames.append(gpd.GeoDataFrame({"cls": -1, "prio": prio, "country": gdf["country"].values, "zone": layer}, geometry=geoms, crs="EPSG:4326"))
+        frames.append(
+            gpd.GeoDataFrame(
+                {"cls": -1, "prio": prio, "country": gdf["country"].values, "zone": layer},
+                geometry=geoms,
+                crs="EPSG:4326",
+            )
+        )
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
 
 
@@ -143,11 +155,15 @@ def main() -> int:
     print(f"points: {args.n:,} in lon 117-132, lat 24-44 ({len(polys):,} polygons)")
     print(f"geomap index load: {t_load:.3f} s; first call (decodes tiles): {t_cold:.3f} s")
     print(f"geomap classify:   {t_geomap:.3f} s")
-    print(f"geopandas sjoin, shipped country layers ({len(plain)} polygons): {t_plain:.3f} s  ratio {t_plain / t_geomap:.1f}x")
+    print(
+        f"geopandas sjoin, shipped country layers ({len(plain)} polygons): {t_plain:.3f} s  ratio {t_plain / t_geomap:.1f}x"
+    )
     print(f"geopandas sjoin, the engine's own tiled pieces: {t_sjoin:.3f} s  ratio {t_sjoin / t_geomap:.1f}x")
     ok = agree | on_edge
     print(f"agreement, first rungs: {ok[~outer].mean() * 100:.4f}% ({(~ok[~outer]).sum()} points differ)")
-    print(f"agreement, contiguous zone / EEZ / high seas vs display polygons: {ok[outer].mean() * 100:.3f}% ({(~ok[outer]).sum()} points differ)")
+    print(
+        f"agreement, contiguous zone / EEZ / high seas vs display polygons: {ok[outer].mean() * 100:.3f}% ({(~ok[outer]).sum()} points differ)"
+    )
 
     if args.cli:
         with tempfile.TemporaryDirectory() as tmp:
@@ -155,20 +171,26 @@ def main() -> int:
             out = os.path.join(tmp, "out.csv")
             with open(src, "w") as fh:
                 fh.write("id,lat,lon\n")
-                np.savetxt(fh, np.column_stack([np.arange(args.n), lat, lon]), fmt=["%d", "%.6f", "%.6f"], delimiter=",")
+                np.savetxt(
+                    fh, np.column_stack([np.arange(args.n), lat, lon]), fmt=["%d", "%.6f", "%.6f"], delimiter=","
+                )
             cmd = ["geomap", "zone", "--points", src, "--format", "csv", "-o", out]
             t0 = time.perf_counter()
             subprocess.run(cmd, check=True)
             t_cli = time.perf_counter() - t0
             with open(out) as fh:
                 rows = sum(1 for _ in fh) - 1
-            print(f"CLI CSV in/out, {rows:,} rows: {t_cli:.2f} s end to end ({' '.join(cmd[:2])} --points FILE --format csv -o OUT)")
+            print(
+                f"CLI CSV in/out, {rows:,} rows: {t_cli:.2f} s end to end ({' '.join(cmd[:2])} --points FILE --format csv -o OUT)"
+            )
             times = []
             for _ in range(5):
                 t0 = time.perf_counter()
                 subprocess.run(["geomap", "zone", "26.7,119.75"], check=True, capture_output=True)
                 times.append(time.perf_counter() - t0)
-            print(f"CLI single point (geomap zone 26.7,119.75): best {min(times):.3f} s, median {sorted(times)[2]:.3f} s of 5")
+            print(
+                f"CLI single point (geomap zone 26.7,119.75): best {min(times):.3f} s, median {sorted(times)[2]:.3f} s of 5"
+            )
     return 0
 
 

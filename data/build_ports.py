@@ -42,8 +42,16 @@ def port_rows(geojson: dict) -> list[dict]:
         lon, lat = f["geometry"]["coordinates"][:2]
         if len(code) != 5 or not code[:2].isalpha() or not name or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             continue
-        rows.setdefault(code, {"locode": code, "name": name, "country": code[:2], "lat": round(float(lat), 5),
-                               "lon": round(float(lon), 5)})
+        rows.setdefault(
+            code,
+            {
+                "locode": code,
+                "name": name,
+                "country": code[:2],
+                "lat": round(float(lat), 5),
+                "lon": round(float(lon), 5),
+            },
+        )
     return [rows[k] for k in sorted(rows)]
 
 

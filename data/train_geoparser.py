@@ -47,12 +47,29 @@ sys.path.insert(0, str(HERE))
 from provenance import check_rows, record_outputs  # noqa: E402
 
 # pairwise feature products of the tagger (indices into FEATURES by name)
-PAIRS = [("sent_start", "k_city"), ("prev_cap", "k_city"), ("next_cap", "k_city"), ("lower_in_doc", "k_city"),
-         ("alias_only", "k_city"), ("all_caps", "k_country"), ("short", "k_country"), ("doc_locprep", "k_city"),
-         ("prev_title", "k_city"), ("sent_start", "doc_count"), ("next_org", "k_city"), ("log_pop", "k_city"),
-         ("prev_locprep", "k_city"), ("k_admin2", "primary"), ("k_street", "n_tokens"),
-         ("given_name", "next_cap"), ("given_name", "k_country"), ("given_name", "k_admin1"),
-         ("person_in_doc", "k_city"), ("person_in_doc", "k_country"), ("surname", "prev_cap")]
+PAIRS = [
+    ("sent_start", "k_city"),
+    ("prev_cap", "k_city"),
+    ("next_cap", "k_city"),
+    ("lower_in_doc", "k_city"),
+    ("alias_only", "k_city"),
+    ("all_caps", "k_country"),
+    ("short", "k_country"),
+    ("doc_locprep", "k_city"),
+    ("prev_title", "k_city"),
+    ("sent_start", "doc_count"),
+    ("next_org", "k_city"),
+    ("log_pop", "k_city"),
+    ("prev_locprep", "k_city"),
+    ("k_admin2", "primary"),
+    ("k_street", "n_tokens"),
+    ("given_name", "next_cap"),
+    ("given_name", "k_country"),
+    ("given_name", "k_admin1"),
+    ("person_in_doc", "k_city"),
+    ("person_in_doc", "k_country"),
+    ("surname", "prev_cap"),
+]
 
 
 GBM = (300, 3, 0.05, 0.8)  # trees, depth, learning rate, subsample of the ranker (chosen by the cross-validation below)
@@ -103,7 +120,7 @@ def collect(docs, gaz):
             if g is None or g["lat"] is None or len(rows) < 2:
                 continue
             labels = []
-            for r, x in rows:
+            for r, _x in rows:
                 lat, lon = gaz.features(r)[:2]
                 labels.append(int(_hv(lat, lon, g["lat"], g["lon"]) < 161))
             if any(labels) and not all(labels):
@@ -119,8 +136,9 @@ def fit(data, *, tagger_kind: str = "linear", ranker_kind: str = "gbm"):
     X = np.array([x for d in data for x in d[0]])
     y = np.array([v for d in data for v in d[1]])
     if tagger_kind == "gbm":
-        tgbm = GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.1, subsample=0.8,
-                                          random_state=0).fit(X, y)
+        tgbm = GradientBoostingClassifier(
+            n_estimators=200, max_depth=3, learning_rate=0.1, subsample=0.8, random_state=0
+        ).fit(X, y)
         tagger = models.TreeTagger(models.Trees.from_sklearn(tgbm, X[:1]), PAIRS_IDX())
     else:
         tag = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
@@ -132,10 +150,13 @@ def fit(data, *, tagger_kind: str = "linear", ranker_kind: str = "gbm"):
         # an average of BAG ensembles with different seeds: steadier choices than a single one
         parts = []
         for seed in range(BAG):
-            gbm = GradientBoostingClassifier(n_estimators=GBM[0], max_depth=GBM[1], learning_rate=GBM[2],
-                                             subsample=GBM[3], random_state=seed).fit(PX, Py, sample_weight=Pw)
+            gbm = GradientBoostingClassifier(
+                n_estimators=GBM[0], max_depth=GBM[1], learning_rate=GBM[2], subsample=GBM[3], random_state=seed
+            ).fit(PX, Py, sample_weight=Pw)
             parts.append(models.Trees.from_sklearn(gbm, PX[:1]))
-        ranker = models.Trees(sum(t.init for t in parts) / BAG, parts[0].rate / BAG, [tr for t in parts for tr in t.trees])
+        ranker = models.Trees(
+            sum(t.init for t in parts) / BAG, parts[0].rate / BAG, [tr for t in parts for tr in t.trees]
+        )
         return tagger, ranker
     # linear alternative, pairwise: (right − other) → 1 and (other − right) → 0, at most 40 others per name
     RX, Ry = [], []
@@ -156,9 +177,24 @@ def predict(docs, path: Path, gaz, tagger, ranker):
     with path.open("w", encoding="utf-8") as fh:
         for d in docs:
             ms = gc.parse(d["text"], gaz, tagger=tagger, ranker=ranker)
-            fh.write(json.dumps({"id": d["id"], "mentions": [
-                {"start": m.start, "end": m.end, "lat": m.place.lat if m.place else None,
-                 "lon": m.place.lon if m.place else None, "score": m.score} for m in ms]}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": d["id"],
+                        "mentions": [
+                            {
+                                "start": m.start,
+                                "end": m.end,
+                                "lat": m.place.lat if m.place else None,
+                                "lon": m.place.lon if m.place else None,
+                                "score": m.score,
+                            }
+                            for m in ms
+                        ],
+                    }
+                )
+                + "\n"
+            )
 
 
 def main() -> None:
@@ -197,31 +233,52 @@ def main() -> None:
         for c in corpora:
             allp = tmp / f"{c.stem}.cv.jsonl"
             allp.write_text("".join(p.read_text() for p in preds[c]))
-            res = subprocess.run([sys.executable, str(args.score), str(c), str(allp)], capture_output=True,
-                                 text=True, check=True)
+            res = subprocess.run(
+                [sys.executable, str(args.score), str(c), str(allp)], capture_output=True, text=True, check=True
+            )
             print(f"cross-validated (2 folds by document) {c.name}: {res.stdout.strip()}")
         scratch.cleanup()
     everything = [x for c in corpora for x in data[c]]
     tagger, ranker = fit(everything, **kinds)
     n_docs = sum(len(v) for v in corpora.values())
-    meta = {"trained_on": [c.name for c in corpora], "documents": n_docs,
-            "learner": "sklearn.linear_model.LogisticRegression(C=1.0)"}
-    tmeta = ({"learner": "sklearn.ensemble.GradientBoostingClassifier(n_estimators=200, max_depth=3)",
-              "trees": tagger.trees.to_json()} if isinstance(tagger, models.TreeTagger)
-             else {"coef": [round(v, 6) for v in tagger.coef], "intercept": round(tagger.intercept, 6)})
-    (args.out / "tagger.json").write_text(json.dumps({
-        **meta, "features": list(gp.FEATURES), "pairs": [list(p) for p in tagger.pairs], **tmeta},
-        separators=(",", ":")) + "\n")
-    rmeta = ({"learner": f"mean of {BAG} sklearn.ensemble.GradientBoostingClassifier(n_estimators={GBM[0]}, "
-                         f"max_depth={GBM[1]}, learning_rate={GBM[2]}, subsample={GBM[3]}, random_state=0..{BAG - 1})",
-              "trees": ranker.to_json()} if isinstance(ranker, models.Trees)
-             else {"coef": [round(v, 6) for v in ranker.coef], "intercept": round(ranker.intercept, 6)})
-    (args.out / "ranker.json").write_text(json.dumps({
-        **meta, "features": list(gc.RANK_FEATURES), **rmeta}, separators=(",", ":")) + "\n")
+    meta = {
+        "trained_on": [c.name for c in corpora],
+        "documents": n_docs,
+        "learner": "sklearn.linear_model.LogisticRegression(C=1.0)",
+    }
+    tmeta = (
+        {
+            "learner": "sklearn.ensemble.GradientBoostingClassifier(n_estimators=200, max_depth=3)",
+            "trees": tagger.trees.to_json(),
+        }
+        if isinstance(tagger, models.TreeTagger)
+        else {"coef": [round(v, 6) for v in tagger.coef], "intercept": round(tagger.intercept, 6)}
+    )
+    (args.out / "tagger.json").write_text(
+        json.dumps(
+            {**meta, "features": list(gp.FEATURES), "pairs": [list(p) for p in tagger.pairs], **tmeta},
+            separators=(",", ":"),
+        )
+        + "\n"
+    )
+    rmeta = (
+        {
+            "learner": f"mean of {BAG} sklearn.ensemble.GradientBoostingClassifier(n_estimators={GBM[0]}, "
+            f"max_depth={GBM[1]}, learning_rate={GBM[2]}, subsample={GBM[3]}, random_state=0..{BAG - 1})",
+            "trees": ranker.to_json(),
+        }
+        if isinstance(ranker, models.Trees)
+        else {"coef": [round(v, 6) for v in ranker.coef], "intercept": round(ranker.intercept, 6)}
+    )
+    (args.out / "ranker.json").write_text(
+        json.dumps({**meta, "features": list(gc.RANK_FEATURES), **rmeta}, separators=(",", ":")) + "\n"
+    )
     print(f"wrote {args.out / 'tagger.json'} and {args.out / 'ranker.json'} ({n_docs} documents)")
     if into_data:
-        record_outputs([args.out / "tagger.json", args.out / "ranker.json", *args.corpora],
-                       cells={c.name: {"documents": str(len(docs))} for c, docs in corpora.items()})
+        record_outputs(
+            [args.out / "tagger.json", args.out / "ranker.json", *args.corpora],
+            cells={c.name: {"documents": str(len(docs))} for c, docs in corpora.items()},
+        )
 
 
 if __name__ == "__main__":

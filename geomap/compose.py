@@ -9,7 +9,8 @@ the country and sea labels, and hands the list of layers to :func:`geomap.render
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +23,7 @@ from geomap.render.view import View, fit_view, pad_bounds, story_mask
 
 if TYPE_CHECKING:
     from geomap.layers.base import Layer
+
     from geomap.render.map import GeoMap
 
 __all__ = ["render", "read_layer", "select_places"]
@@ -46,7 +48,7 @@ def render(
     drop: Iterable[str] = (),
     only: Iterable[str] = (),
     highlight: str | None = None,
-) -> "GeoMap":
+) -> GeoMap:
     """Draw an article's places, extra points and layers on an interactive map.
 
     Parameters
@@ -90,6 +92,7 @@ def render(
     """
     from geomap.layers.places import places_layer
     from geomap.layers.points import points_layer
+
     from geomap.render.map import BASEMAPS, check_bounds, draw
 
     if basemap not in BASEMAPS:
@@ -113,8 +116,17 @@ def render(
     drawn = _base_layers(view, basemap=basemap, zones=zones, borders=borders) + extra + user_layers
     also = _outside(found, view)
     geo = geo_labels(view, skip=set(found["name"].astype(str)) - set(also)) if basemap == "vector" else []
-    return draw(drawn + place_layers + point_layers, view, title=title, notice=notice, basemap=basemap,
-                places=found, also=also, labels=geo, size=(width, height))
+    return draw(
+        drawn + place_layers + point_layers,
+        view,
+        title=title,
+        notice=notice,
+        basemap=basemap,
+        places=found,
+        also=also,
+        labels=geo,
+        size=(width, height),
+    )
 
 
 def _user_layers(layers: Sequence) -> list:
@@ -135,8 +147,11 @@ def _story_places(article: str | None, names: list[str], *, drop: list[str], onl
             notice = "No places were found in the article."
     if names:
         extra = _lookup_places(names)
-        found = extra if found.empty else gpd.GeoDataFrame(pd.concat([found, extra], ignore_index=True),
-                                                           geometry="geometry", crs=4326)
+        found = (
+            extra
+            if found.empty
+            else gpd.GeoDataFrame(pd.concat([found, extra], ignore_index=True), geometry="geometry", crs=4326)
+        )
     if drop or only:
         found = select_places(found, drop=drop, only=only)
         if found.empty and notice is None:
@@ -191,8 +206,15 @@ def _story_bounds(found: gpd.GeoDataFrame, frames: list[gpd.GeoDataFrame]) -> tu
         from geomap.layers.places import label_rank
 
         scores = pd.to_numeric(found["score"], errors="coerce").to_numpy() if "score" in found.columns else None
-        core = found[story_mask(found.geometry.x.to_numpy(), found.geometry.y.to_numpy(), kinds=kinds,
-                                weights=label_rank(found), scores=scores)]
+        core = found[
+            story_mask(
+                found.geometry.x.to_numpy(),
+                found.geometry.y.to_numpy(),
+                kinds=kinds,
+                weights=label_rank(found),
+                scores=scores,
+            )
+        ]
         boxes += [b for b in core.geometry.bounds.to_numpy() if np.isfinite(b).all()]
     return pad_bounds(np.array(boxes)) if boxes else _WORLD
 
@@ -284,7 +306,7 @@ def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
 
 
-def read_layer(path: str | os.PathLike, *, name: str | None = None, index: int = 0) -> "Layer":
+def read_layer(path: str | os.PathLike, *, name: str | None = None, index: int = 0) -> Layer:
     """Read a GeoJSON, GeoParquet or CSV points file (:func:`geomap.tables.read_features`) as a layer.
 
     Parameters
@@ -302,7 +324,8 @@ def read_layer(path: str | os.PathLike, *, name: str | None = None, index: int =
     """
     from pathlib import Path
 
-    from geomap.tables import read_features
     from geomap.layers.userfile import user_layer
+
+    from geomap.tables import read_features
 
     return user_layer(read_features(path, what="layer"), name=name or Path(path).stem)

@@ -8,7 +8,7 @@ environment variable ``GEOMAP_DATA_DIR`` points elsewhere (a rebuilt data set).
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from geomap.errors import DataError
@@ -16,7 +16,7 @@ from geomap.errors import DataError
 __all__ = ["data_dir", "data_path"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def data_dir() -> Path:
     """Return the folder of the shipped data files (see the module docstring).
 

@@ -49,8 +49,21 @@ MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # one article (or one JSON Lines record): 5
 MAX_TABLE_BYTES = 256 * 1024 * 1024  # a table read from a stream or a user gazetteer: 256 MiB
 _CHUNK = 1 << 16
 # errors of the output itself (not of an input read while writing it)
-_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO, errno.EACCES, errno.EPERM,
-                 errno.ENOENT, errno.ENOTDIR, errno.EINVAL, errno.ENXIO, errno.ENODEV, errno.EBADF}
+_WRITE_ERRNOS = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EFBIG,
+    errno.EROFS,
+    errno.EIO,
+    errno.EACCES,
+    errno.EPERM,
+    errno.ENOENT,
+    errno.ENOTDIR,
+    errno.EINVAL,
+    errno.ENXIO,
+    errno.ENODEV,
+    errno.EBADF,
+}
 _TERMINATING = tuple(s for s in (getattr(signal, n, None) for n in ("SIGTERM", "SIGHUP", "SIGINT")) if s)
 
 
@@ -116,8 +129,9 @@ def check_distinct(outputs: Mapping[str, str | os.PathLike | None]) -> None:
         key = _identity(path)
         if key in seen:
             first, first_path = seen[key]
-            raise OutputError(f"{first} {first_path} and {option} {os.fspath(path)} name the same file; "
-                              "give each output its own file")
+            raise OutputError(
+                f"{first} {first_path} and {option} {os.fspath(path)} name the same file; give each output its own file"
+            )
         seen[key] = (option, os.fspath(path))
 
 
@@ -179,8 +193,10 @@ def atomic_write(
         with _stdout(binary=binary, encoding=encoding or "utf-8") as fh:
             yield fh
         return
-    with atomic_path(path, overwrite=overwrite) as tmp, \
-            open(tmp, mode, encoding=None if binary else encoding, newline=None if binary else "") as fh:
+    with (
+        atomic_path(path, overwrite=overwrite) as tmp,
+        open(tmp, mode, encoding=None if binary else encoding, newline=None if binary else "") as fh,
+    ):
         yield fh
 
 
@@ -278,8 +294,9 @@ def _output_errors(p: Path, *, folder: str | None) -> Iterator[None]:
         if name not in (None, os.fspath(p)) and os.path.dirname(name) != folder:
             raise
         kept = "the existing file is kept" if p.exists() else "nothing was written"
-        raise OutputError(f"{p}: cannot write the output ({exc.strerror or exc}); {kept}. "
-                          "Choose another path or free some space") from None
+        raise OutputError(
+            f"{p}: cannot write the output ({exc.strerror or exc}); {kept}. Choose another path or free some space"
+        ) from None
 
 
 @contextlib.contextmanager
@@ -364,12 +381,18 @@ def _decode(data: bytes, where: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{where}:{line}: not UTF-8 text (byte {exc.start}); convert the file to UTF-8 "
-                         "(e.g. iconv -t UTF-8)") from None
+        raise InputError(
+            f"{where}:{line}: not UTF-8 text (byte {exc.start}); convert the file to UTF-8 (e.g. iconv -t UTF-8)"
+        ) from None
 
 
-def read_article(path: str | os.PathLike, *, stdin: IO[bytes] | None = None, max_bytes: int = MAX_ARTICLE_BYTES,
-                 allow_empty: bool = False) -> str:
+def read_article(
+    path: str | os.PathLike,
+    *,
+    stdin: IO[bytes] | None = None,
+    max_bytes: int = MAX_ARTICLE_BYTES,
+    allow_empty: bool = False,
+) -> str:
     """Read one article from a file (``"-"`` for standard input) as text.
 
     Parameters

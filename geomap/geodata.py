@@ -13,7 +13,7 @@ OpenStreetMap data (© OpenStreetMap contributors, ODbL) via geo-maps;
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,7 +52,7 @@ def available_layers() -> list[str]:
     return [name for name in LAYERS if (folder / f"{name}.npz").is_file()]
 
 
-def load_layer(name: str, *, bbox: tuple[float, float, float, float] | None = None) -> "gpd.GeoDataFrame":
+def load_layer(name: str, *, bbox: tuple[float, float, float, float] | None = None) -> gpd.GeoDataFrame:
     """Load a shipped layer as a GeoDataFrame in EPSG:4326.
 
     Parameters
@@ -84,7 +84,7 @@ def load_layer(name: str, *, bbox: tuple[float, float, float, float] | None = No
     if bbox is not None:
         keep = keep[_bbox_hits(store["bbox"][keep], bbox)]
     blob, offsets = store["blob"], store["offsets"]
-    geoms = [decode_geoms(blob[offsets[i]:offsets[i + 1]].tobytes())[0] for i in keep]
+    geoms = [decode_geoms(blob[offsets[i] : offsets[i + 1]].tobytes())[0] for i in keep]
     columns = {col: store[col][keep] for col in store if col.startswith("col_")}
     data = {col[4:]: values.astype(object) for col, values in columns.items()}
     return gpd.GeoDataFrame(data, geometry=np.array(geoms, dtype=object), crs="EPSG:4326")
@@ -100,7 +100,7 @@ def _bbox_hits(boxes: np.ndarray, bbox) -> np.ndarray:
     return (boxes[:, 0] <= x1) & (boxes[:, 2] >= x0) & (boxes[:, 1] <= y1) & (boxes[:, 3] >= y0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _store(name: str) -> dict[str, np.ndarray]:
     path = data_path(f"{name}.npz")
     try:

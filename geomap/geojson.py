@@ -49,8 +49,9 @@ def load_json(text: str, *, where: str, hint: str = "check the file", allow_nan:
     try:
         obj = json.loads(text, parse_constant=float if allow_nan else _reject_constant)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: malformed JSON, cannot read it ({exc.msg} at line {exc.lineno} "
-                         f"column {exc.colno}); {hint}") from None
+        raise InputError(
+            f"{where}: malformed JSON, cannot read it ({exc.msg} at line {exc.lineno} column {exc.colno}); {hint}"
+        ) from None
     except RecursionError:
         raise InputError(f"{where}: JSON nested too deeply; flatten the data") from None
     except ValueError as exc:  # NaN/Infinity, or an integer of too many digits
@@ -75,8 +76,10 @@ def _check_values(obj: Any, where: str, *, finite: bool) -> None:
             try:
                 v.encode("utf-8")
             except UnicodeEncodeError as exc:
-                raise InputError(f"{where}: text holds a lone UTF-16 surrogate (\\u{ord(v[exc.start]):04x}); "
-                                 "fix the escape sequences") from None
+                raise InputError(
+                    f"{where}: text holds a lone UTF-16 surrogate (\\u{ord(v[exc.start]):04x}); "
+                    "fix the escape sequences"
+                ) from None
 
 
 def parse_geojson(raw: bytes, name: str) -> tuple[list[dict], list[dict | None], str | None]:
@@ -170,8 +173,9 @@ def _check_geometry(g: Any, where: str, *, lonlat: bool, depth: int = 0) -> None
             _check_geometry(part, where, lonlat=lonlat, depth=depth + 1)
         return
     if kind not in DEPTHS:
-        raise InputError(f"{where}: unknown geometry type {_short(kind)}; use one of {', '.join(DEPTHS)} "
-                         "or GeometryCollection")
+        raise InputError(
+            f"{where}: unknown geometry type {_short(kind)}; use one of {', '.join(DEPTHS)} or GeometryCollection"
+        )
     coords = g.get("coordinates")
     if coords != []:  # an empty geometry is allowed
         _check_coordinates(coords, DEPTHS[kind], kind, where, lonlat=lonlat)
@@ -181,13 +185,17 @@ def _check_coordinates(c: Any, depth: int, kind: str, where: str, *, lonlat: boo
     if depth == 1:
         lon, lat = _position(c, kind, where)
         if lonlat and not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise InputError(f"{where}: {kind} position has longitude {lon}, latitude {lat}; "
-                             "longitude must be within -180..180 and latitude within -90..90")
+            raise InputError(
+                f"{where}: {kind} position has longitude {lon}, latitude {lat}; "
+                "longitude must be within -180..180 and latitude within -90..90"
+            )
         return
     if not isinstance(c, list) or (c and not isinstance(c[0], list)):
         wanted = "a list of " * (depth - 2) + "a list of [longitude, latitude] positions"
-        raise InputError(f"{where}: {kind} coordinates are nested wrongly: found {_short(c)} where {wanted} "
-                         f"was expected (a {kind}'s coordinates are {DEPTHS[kind] + 1} lists deep)")
+        raise InputError(
+            f"{where}: {kind} coordinates are nested wrongly: found {_short(c)} where {wanted} "
+            f"was expected (a {kind}'s coordinates are {DEPTHS[kind] + 1} lists deep)"
+        )
     if depth == 2 and kind in _MIN_POSITIONS and len(c) < _MIN_POSITIONS[kind]:
         raise InputError(f"{where}: {kind} has {len(c)} position(s); it needs at least {_MIN_POSITIONS[kind]}")
     for part in c:
@@ -196,7 +204,11 @@ def _check_coordinates(c: Any, depth: int, kind: str, where: str, *, lonlat: boo
 
 def _position(c: Any, kind: str, where: str) -> tuple[float, float]:
     """The longitude and latitude of a GeoJSON position, or raise naming what is wrong."""
-    if isinstance(c, list) and 2 <= len(c) <= 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in c):
+    if (
+        isinstance(c, list)
+        and 2 <= len(c) <= 4
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in c)
+    ):
         try:
             lon, lat = float(c[0]), float(c[1])
         except OverflowError:
@@ -205,8 +217,10 @@ def _position(c: Any, kind: str, where: str) -> tuple[float, float]:
             if math.isfinite(lon) and math.isfinite(lat):
                 return lon, lat
     nested = isinstance(c, list) and bool(c) and isinstance(c[0], list)
-    raise InputError(f"{where}: {kind} position {_short(c)} is not [longitude, latitude] as finite numbers"
-                     + (f" (coordinates nested too deeply for a {kind})" if nested else ""))
+    raise InputError(
+        f"{where}: {kind} position {_short(c)} is not [longitude, latitude] as finite numbers"
+        + (f" (coordinates nested too deeply for a {kind})" if nested else "")
+    )
 
 
 def to_shapes(geoms: list[dict | None], name: str) -> np.ndarray:
@@ -258,13 +272,16 @@ def check_lonlat(geoms: Any, name: str, *, unit: str = "feature") -> None:
         bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{name}: {unit} {int(index[k]) + 1} has longitude {float(xy[k, 0])}, latitude "
-                         f"{float(xy[k, 1])}; longitude must be within -180..180 and latitude within -90..90")
+        raise InputError(
+            f"{name}: {unit} {int(index[k]) + 1} has longitude {float(xy[k, 0])}, latitude "
+            f"{float(xy[k, 1])}; longitude must be within -180..180 and latitude within -90..90"
+        )
 
 
 def _kind(v: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(v), "a number")
+        type(v), "a number"
+    )
 
 
 def _short(v: Any, limit: int = 60) -> str:

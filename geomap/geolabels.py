@@ -10,7 +10,7 @@ places and drops any that would cover a place label, a marker or a control.
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import shapely
@@ -59,8 +59,9 @@ def _seas(view: View) -> list[list]:
     lat, lon = np.asarray(gaz.lat), np.asarray(gaz.lon)
     rows = []
     for name in SEA_KINDS:
-        idx = np.flatnonzero((kind == KINDS.index(name)) & (lon >= minlon) & (lon <= maxlon)
-                             & (lat >= minlat) & (lat <= maxlat))
+        idx = np.flatnonzero(
+            (kind == KINDS.index(name)) & (lon >= minlon) & (lon <= maxlon) & (lat >= minlat) & (lat <= maxlat)
+        )
         for r in idx.tolist():
             p = gaz.place(int(r))
             rows.append([round(p.lon * 1e5), round(p.lat * 1e5), p.name, "sea", view.zoom - 1.5])
@@ -73,7 +74,9 @@ def _countries(view: View) -> list[list]:
     gdf = load_layer("ne_countries", bbox=view.visible)
     if gdf.empty:
         return []
-    parts, idx = shapely.get_parts(shapely.clip_by_rect(split_antimeridian(gdf.geometry.values), *view.visible), return_index=True)
+    parts, idx = shapely.get_parts(
+        shapely.clip_by_rect(split_antimeridian(gdf.geometry.values), *view.visible), return_index=True
+    )
     keep = shapely.get_type_id(parts) == 3
     parts, idx = parts[keep], idx[keep]
     if not len(parts):
@@ -96,4 +99,3 @@ def _countries(view: View) -> list[list]:
             continue
         rows.append([round(centre.x * 1e5), round(centre.y * 1e5), names[i], "country", view.zoom - 1.5])
     return rows
-

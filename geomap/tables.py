@@ -47,7 +47,7 @@ LAT_NAMES = ("lat", "latitude", "y")
 LON_NAMES = ("lon", "longitude", "lng", "long", "x")
 
 
-def read_points(source: str) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
+def read_points(source: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Read a point file.
 
     Parameters
@@ -103,7 +103,7 @@ def _kind(path: Path) -> str:
     raise InputError(f"{path}: unknown file kind {suffix!r}; use .csv, .geojson or .parquet")
 
 
-def _read_csv(raw: bytes, name: str) -> "pd.DataFrame":
+def _read_csv(raw: bytes, name: str) -> pd.DataFrame:
     import csv
 
     import pyarrow as pa
@@ -145,15 +145,21 @@ def _csv_error(raw: bytes, name: str, convert, exc: BaseException) -> InputError
         return "error"
 
     try:  # again, on one thread, which numbers the rows
-        pacsv.read_csv(io.BytesIO(raw), convert_options=convert, read_options=pacsv.ReadOptions(use_threads=False),
-                       parse_options=pacsv.ParseOptions(invalid_row_handler=keep))
+        pacsv.read_csv(
+            io.BytesIO(raw),
+            convert_options=convert,
+            read_options=pacsv.ReadOptions(use_threads=False),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=keep),
+        )
     except (pa.ArrowException, UnicodeDecodeError):
         pass
     if ragged:
         row = ragged[0]
         where = f"line {row.number}" if row.number is not None else "a row"
-        return InputError(f"{name}: {where} has {row.actual_columns} field(s) where the header has {row.expected_columns} "
-                          f"({_show(row.text)}); quote values that contain commas and close every quote")
+        return InputError(
+            f"{name}: {where} has {row.actual_columns} field(s) where the header has {row.expected_columns} "
+            f"({_show(row.text)}); quote values that contain commas and close every quote"
+        )
     return InputError(f"{name}: not a readable CSV file ({first_line(exc)})")
 
 
@@ -162,7 +168,9 @@ def _check_unique(columns: list[str], name: str) -> None:
     seen: set[str] = set()
     for c in columns:
         if c in seen:
-            raise InputError(f"{name}: line 1: column {_show(c)} appears twice in the header; give each column a distinct name")
+            raise InputError(
+                f"{name}: line 1: column {_show(c)} appears twice in the header; give each column a distinct name"
+            )
         seen.add(c)
 
 
@@ -187,7 +195,7 @@ def coordinate_columns(columns) -> tuple[object, object] | None:
     return None if lat is None or lon is None else (lat, lon)
 
 
-def _coords_from_columns(frame: "pd.DataFrame", name: str) -> tuple[np.ndarray, np.ndarray]:
+def _coords_from_columns(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
     import pandas as pd
 
     found = coordinate_columns(frame.columns)
@@ -212,7 +220,7 @@ def _coords_from_columns(frame: "pd.DataFrame", name: str) -> tuple[np.ndarray, 
     return lon, lat
 
 
-def _read_geojson(raw: bytes, name: str) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
+def _read_geojson(raw: bytes, name: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     import pandas as pd
 
     from geomap.geojson import is_wgs84, parse_geojson
@@ -229,7 +237,7 @@ def _read_geojson(raw: bytes, name: str) -> tuple["pd.DataFrame", np.ndarray, np
     return pd.DataFrame(props, index=pd.RangeIndex(len(props))), lon, lat
 
 
-def _read_parquet(path: Path, name: str) -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
+def _read_parquet(path: Path, name: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     import geopandas as gpd
     import pandas as pd
 
@@ -264,7 +272,7 @@ def _read_parquet(path: Path, name: str) -> tuple["pd.DataFrame", np.ndarray, np
     return pd.DataFrame(gdf.drop(columns=gdf.geometry.name)), x, y
 
 
-def format_table(frame: "pd.DataFrame") -> str:
+def format_table(frame: pd.DataFrame) -> str:
     """Render a frame as an aligned plain-text table (nested values as JSON text)."""
     frame = _plain_columns(frame, cell_text)
     return format_rows([str(c) for c in frame.columns], frame.itertuples(index=False))
@@ -312,9 +320,7 @@ def _cell(value, digits: int | None) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
-def write_table(
-    frame: "pd.DataFrame", lon: np.ndarray, lat: np.ndarray, *, fmt: str, out: str | None = None
-) -> None:
+def write_table(frame: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, *, fmt: str, out: str | None = None) -> None:
     """Write a result table to ``out`` (atomically) or standard output.
 
     Parameters
@@ -345,12 +351,15 @@ def write_table(
         fh.write(data)
 
 
-def _plain_columns(frame: "pd.DataFrame", convert) -> "pd.DataFrame":
+def _plain_columns(frame: pd.DataFrame, convert) -> pd.DataFrame:
     """Pass each value of the columns that hold more than text (nested, mixed, bytes) through ``convert``."""
     import pandas as pd
 
-    mixed = [i for i, dtype in enumerate(frame.dtypes)
-             if dtype == object and pd.api.types.infer_dtype(frame.iloc[:, i], skipna=True) not in ("string", "empty")]
+    mixed = [
+        i
+        for i, dtype in enumerate(frame.dtypes)
+        if dtype.kind == "O" and pd.api.types.infer_dtype(frame.iloc[:, i], skipna=True) not in ("string", "empty")
+    ]
     if not mixed:
         return frame
     frame = frame.copy()
@@ -396,11 +405,11 @@ def cell_text(value: object) -> str | None:
     return value if value is None else str(value)
 
 
-def _records_json(frame: "pd.DataFrame") -> str:
+def _records_json(frame: pd.DataFrame) -> str:
     return _plain_columns(frame, _jsonable).to_json(orient="records", force_ascii=False, double_precision=6)
 
 
-def _csv_bytes(frame: "pd.DataFrame") -> bytes:
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV with quotes only where a value needs them (RFC 4180)."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -431,14 +440,26 @@ def _flat_type(t) -> bool:
     """Whether the CSV writer prints an Arrow type as plain text (not nested, not raw bytes)."""
     import pyarrow as pa
 
-    return (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t) or pa.types.is_floating(t)
-            or pa.types.is_boolean(t) or pa.types.is_null(t) or pa.types.is_timestamp(t) or pa.types.is_date(t))
+    return (
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or pa.types.is_integer(t)
+        or pa.types.is_floating(t)
+        or pa.types.is_boolean(t)
+        or pa.types.is_null(t)
+        or pa.types.is_timestamp(t)
+        or pa.types.is_date(t)
+    )
 
 
-def _geojson_bytes(frame: "pd.DataFrame", lon: np.ndarray, lat: np.ndarray) -> bytes:
+def _geojson_bytes(frame: pd.DataFrame, lon: np.ndarray, lat: np.ndarray) -> bytes:
     records = json.loads(_records_json(frame))
     feats = [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(float(x), 7), round(float(y), 7)]}, "properties": p}
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(float(x), 7), round(float(y), 7)]},
+            "properties": p,
+        }
         for p, x, y in zip(records, lon, lat)
     ]
     return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False).encode("utf-8") + b"\n"
@@ -454,7 +475,7 @@ FEATURE_SUFFIXES = {
 }
 
 
-def read_features(path: str | os.PathLike, *, what: str = "layer") -> "gpd.GeoDataFrame":
+def read_features(path: str | os.PathLike, *, what: str = "layer") -> gpd.GeoDataFrame:
     """Read a GeoJSON, GeoParquet or CSV points file as features in EPSG:4326.
 
     Parameters
@@ -485,7 +506,9 @@ def read_features(path: str | os.PathLike, *, what: str = "layer") -> "gpd.GeoDa
     p = Path(path)
     kind = FEATURE_SUFFIXES.get(p.suffix.lower())
     if kind is None:
-        raise InputError(f"{what} {p}: unknown file type {p.suffix!r}; use one of {', '.join(sorted(FEATURE_SUFFIXES))}")
+        raise InputError(
+            f"{what} {p}: unknown file type {p.suffix!r}; use one of {', '.join(sorted(FEATURE_SUFFIXES))}"
+        )
     if not p.is_file():
         raise InputError(f"{what} {p}: file not found; check the path")
     with warnings.catch_warnings():
@@ -505,7 +528,7 @@ def read_features(path: str | os.PathLike, *, what: str = "layer") -> "gpd.GeoDa
     return gdf[usable].reset_index(drop=True)
 
 
-def _read_features(p: Path, kind: str, what: str) -> "gpd.GeoDataFrame":
+def _read_features(p: Path, kind: str, what: str) -> gpd.GeoDataFrame:
     """The file as a GeoDataFrame (any CRS), or raise :class:`InputError` naming the file and feature."""
     import geopandas as gpd
 
@@ -519,12 +542,13 @@ def _read_features(p: Path, kind: str, what: str) -> "gpd.GeoDataFrame":
         except ValueError:  # no geometry column: maybe latitude/longitude columns
             pass
         except Exception as exc:  # pyarrow raises many types for a damaged file
-            raise InputError(f"{what} {p}: cannot read it as parquet ({type(exc).__name__}: {first_line(exc)}); "
-                             "check the file") from None
+            raise InputError(
+                f"{what} {p}: cannot read it as parquet ({type(exc).__name__}: {first_line(exc)}); check the file"
+            ) from None
     return _read_point_columns(p, what)
 
 
-def _read_geojson_features(p: Path, what: str) -> "gpd.GeoDataFrame":
+def _read_geojson_features(p: Path, what: str) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import pandas as pd
 
@@ -548,7 +572,7 @@ def _read_geojson_features(p: Path, what: str) -> "gpd.GeoDataFrame":
     return gpd.GeoDataFrame(frame.assign(**{geom_col: shapes}), geometry=geom_col)
 
 
-def _read_point_columns(p: Path, what: str) -> "gpd.GeoDataFrame":
+def _read_point_columns(p: Path, what: str) -> gpd.GeoDataFrame:
     """CSV (or plain Parquet) points with latitude/longitude columns; a bad row is an error naming it."""
     import geopandas as gpd
     import shapely

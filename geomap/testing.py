@@ -10,7 +10,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from geomap.zones.facts import Fact, Verdict, check_fact, locate, parse_distance
 
@@ -51,8 +51,12 @@ def assert_zone(
     """
     lat, lon, place = locate(point if isinstance(point, str) else f"{float(point[0])},{float(point[1])}")
     fact = Fact(
-        row=0, lat=lat, lon=lon, place=place,
-        countries=_norm(country, upper=True), zones=_norm(zone, upper=False),
+        row=0,
+        lat=lat,
+        lon=lon,
+        place=place,
+        countries=_norm(country, upper=True),
+        zones=_norm(zone, upper=False),
         distance=parse_distance(distance) if distance else None,
     )
     if fact.zones:

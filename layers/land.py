@@ -32,8 +32,9 @@ def land_layer(bbox: tuple[float, float, float, float], *, zoom: float) -> Layer
     else:
         gdf = load_layer("land", bbox=bbox)
         attribution = (ATTRIBUTION["osm"],)
-    return Layer(name="Land", gdf=gdf, style=dict(STYLE), pane="base", attribution=attribution, legend="",
-                 control=False)
+    return Layer(
+        name="Land", gdf=gdf, style=dict(STYLE), pane="base", attribution=attribution, legend="", control=False
+    )
 
 
 def world_land_layer(*, exclude: tuple[float, float, float, float] | None = None) -> Layer:
@@ -59,5 +60,12 @@ def world_land_layer(*, exclude: tuple[float, float, float, float] | None = None
         geoms = np.concatenate([shapely.clip_by_rect(geoms, *b) for b in bands if b[0] < b[2] and b[1] < b[3]])
     out = gpd.GeoDataFrame(geometry=geoms, crs=4326)
     out = out[~out.geometry.is_empty]
-    return Layer(name="Land (world)", gdf=out, style=dict(WORLD_STYLE), pane="base",
-                 attribution=(ATTRIBUTION["naturalearth"],), legend="", control=False)
+    return Layer(
+        name="Land (world)",
+        gdf=out,
+        style=dict(WORLD_STYLE),
+        pane="base",
+        attribution=(ATTRIBUTION["naturalearth"],),
+        legend="",
+        control=False,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-
 from geomap.layers.base import Layer
 
 __all__ = ["maritime_layers", "highlight_layer", "ZONES", "HIGHLIGHT_STYLE"]
@@ -15,13 +14,25 @@ DERIVED = "contiguous zone and EEZ: approximate, derived by geomap"
 ZONES: dict[str, tuple[str, dict]] = {
     "eez": (
         "Exclusive economic zone (200 nm, approximate)",
-        {"color": "#6a5a9e", "weight": 1.2, "opacity": 0.85, "dashArray": "7 5", "fillColor": "#b9add6",
-         "fillOpacity": 0.12},
+        {
+            "color": "#6a5a9e",
+            "weight": 1.2,
+            "opacity": 0.85,
+            "dashArray": "7 5",
+            "fillColor": "#b9add6",
+            "fillOpacity": 0.12,
+        },
     ),
     "contiguous_zone": (
         "Contiguous zone (24 nm, approximate)",
-        {"color": "#2e8b74", "weight": 1, "opacity": 0.9, "dashArray": "3 3", "fillColor": "#6cc3a8",
-         "fillOpacity": 0.45},
+        {
+            "color": "#2e8b74",
+            "weight": 1,
+            "opacity": 0.9,
+            "dashArray": "3 3",
+            "fillColor": "#6cc3a8",
+            "fillOpacity": 0.45,
+        },
     ),
     "territorial_sea": (
         "Internal waters and territorial sea (12 nm)",
@@ -31,8 +42,12 @@ ZONES: dict[str, tuple[str, dict]] = {
 #: The zone put forward with ``--highlight``.
 HIGHLIGHT_STYLE = {"color": "#c0392b", "weight": 2.5, "opacity": 1.0, "fillColor": "#f39c12", "fillOpacity": 0.5}
 #: Zone names accepted by :func:`highlight_layer` → the shipped layer that draws them.
-_HIGHLIGHT_ZONES = {"internal_waters": "territorial_sea", "territorial_sea": "territorial_sea",
-                    "contiguous_zone": "contiguous_zone", "eez": "eez"}
+_HIGHLIGHT_ZONES = {
+    "internal_waters": "territorial_sea",
+    "territorial_sea": "territorial_sea",
+    "contiguous_zone": "contiguous_zone",
+    "eez": "eez",
+}
 
 
 def maritime_layers(bbox: tuple[float, float, float, float]) -> list[Layer]:
@@ -62,7 +77,9 @@ def maritime_layers(bbox: tuple[float, float, float, float]) -> list[Layer]:
                 style=dict(style),
                 tooltip="_tip",
                 pane="zones",
-                attribution=(ATTRIBUTION["osm"], DERIVED) if key in ("eez", "contiguous_zone") else (ATTRIBUTION["osm"],),
+                attribution=(ATTRIBUTION["osm"], DERIVED)
+                if key in ("eez", "contiguous_zone")
+                else (ATTRIBUTION["osm"],),
             )
         )
     return out
@@ -83,15 +100,25 @@ def highlight_layer(spec: str) -> Layer:
     country, sep, zone = (spec or "").partition(":")
     country, zone = country.strip().upper(), zone.strip().lower()
     if not sep or zone not in _HIGHLIGHT_ZONES or not (len(country) == 3 and country.isalpha()):
-        raise InputError(f"highlight {spec!r}: expected COUNTRY:ZONE with a three-letter ISO code and a zone of "
-                         f"{', '.join(_HIGHLIGHT_ZONES)}, e.g. CHN:territorial_sea")
+        raise InputError(
+            f"highlight {spec!r}: expected COUNTRY:ZONE with a three-letter ISO code and a zone of "
+            f"{', '.join(_HIGHLIGHT_ZONES)}, e.g. CHN:territorial_sea"
+        )
     key = _HIGHLIGHT_ZONES[zone]
     gdf = load_layer(key) if key in available_layers() else None
     rows = gdf[gdf["country"].astype(str) == country] if gdf is not None else None
     if rows is None or rows.empty:
-        raise InputError(f"highlight {spec!r}: geomap's data has no {zone.replace('_', ' ')} of {country}; "
-                         "check the ISO alpha-3 code (e.g. CHN, PRK, KOR)")
+        raise InputError(
+            f"highlight {spec!r}: geomap's data has no {zone.replace('_', ' ')} of {country}; "
+            "check the ISO alpha-3 code (e.g. CHN, PRK, KOR)"
+        )
     title = f"{ZONES[key][0]} of {country}"
     table = gpd.GeoDataFrame({"_tip": [title] * len(rows)}, geometry=rows.geometry.values, crs=4326)
-    return Layer(name=title, gdf=table, style=dict(HIGHLIGHT_STYLE), tooltip="_tip", pane="lines",
-                 attribution=(ATTRIBUTION["osm"],))
+    return Layer(
+        name=title,
+        gdf=table,
+        style=dict(HIGHLIGHT_STYLE),
+        tooltip="_tip",
+        pane="lines",
+        attribution=(ATTRIBUTION["osm"],),
+    )

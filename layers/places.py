@@ -5,9 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from geomap.layers.base import Layer
 
 from geomap.geodata import ATTRIBUTION as _SOURCES
-from geomap.layers.base import Layer
 from geomap.zones import zone_labels
 
 __all__ = ["places_layer", "format_coords"]
@@ -56,8 +56,15 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     gid = next((c for c in ("gazetteer_id", "geonameid", "id") if c in gdf.columns), None)
     table["_id"] = _col(gdf, gid, n) if gid else [""] * n
     table["_rank"] = label_rank(gdf)
-    rows = [("Country", "_country"), ("Coordinates", "_coords"), ("Zone", "_zone"), ("Sentence", "_sentence"),
-            ("Score", "_score"), ("Feature", "_feature"), ("Gazetteer id", "_id")]
+    rows = [
+        ("Country", "_country"),
+        ("Coordinates", "_coords"),
+        ("Zone", "_zone"),
+        ("Sentence", "_sentence"),
+        ("Score", "_score"),
+        ("Feature", "_feature"),
+        ("Gazetteer id", "_id"),
+    ]
     out = gpd.GeoDataFrame(table, geometry=gdf.geometry.values, crs=4326)
     return Layer(
         name=name,
@@ -76,7 +83,9 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
 def label_rank(places: pd.DataFrame) -> np.ndarray:
     """Rank of each place's label: mentions × score (1 where a column is missing or empty)."""
     n = len(places)
-    mentions = pd.to_numeric(places["mentions"], errors="coerce") if "mentions" in places.columns else pd.Series(np.ones(n))
+    mentions = (
+        pd.to_numeric(places["mentions"], errors="coerce") if "mentions" in places.columns else pd.Series(np.ones(n))
+    )
     score = pd.to_numeric(places["score"], errors="coerce") if "score" in places.columns else pd.Series(np.ones(n))
     return np.round(mentions.fillna(1).to_numpy(float) * score.fillna(1).to_numpy(float), 4)
 
@@ -89,8 +98,10 @@ def format_coords(lat: float, lon: float) -> str:
 def _col(gdf: pd.DataFrame, column: str | None, n: int, *, default: object = "") -> list:
     if column is None or column not in gdf.columns:
         return [default] * n
-    return ["" if (v is None or (isinstance(v, float) and np.isnan(v) and default == "")) else v
-            for v in gdf[column].tolist()]
+    return [
+        "" if (v is None or (isinstance(v, float) and np.isnan(v) and default == "")) else v
+        for v in gdf[column].tolist()
+    ]
 
 
 def _fmt_score(v: object) -> str:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
 import shapely
-
-from geomap.errors import InputError
 from geomap.layers.base import Layer
 from geomap.layers.places import format_coords
+
+from geomap.errors import InputError
 from geomap.zones import zone_labels
 
 __all__ = ["parse_point", "points_layer"]

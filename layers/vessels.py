@@ -18,7 +18,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
 from geomap.layers.base import Layer
 
 __all__ = ["vessel_layers", "tracks_layer", "gaps_layer", "visits_layer", "event_layers"]
@@ -118,8 +117,19 @@ def gaps_layer(pos, *, pieces: np.ndarray) -> Layer:
     hours = (pos.t[after] - pos.t[before]) / 3600e9
     names = pos.vessel_names()
     mmsi = pos.mmsi[after]
-    lines = shapely.linestrings(np.stack([np.column_stack([pos.lon[before], pos.lat[before]]),
-                                          np.column_stack([pos.lon[after], pos.lat[after]])], axis=1)) if after.size else []
+    lines = (
+        shapely.linestrings(
+            np.stack(
+                [
+                    np.column_stack([pos.lon[before], pos.lat[before]]),
+                    np.column_stack([pos.lon[after], pos.lat[after]]),
+                ],
+                axis=1,
+            )
+        )
+        if after.size
+        else []
+    )
     gdf = gpd.GeoDataFrame(
         {
             "mmsi": mmsi.astype(str),
@@ -138,7 +148,13 @@ def gaps_layer(pos, *, pieces: np.ndarray) -> Layer:
         style=dict(GAP_STYLE),
         tooltip="_label",
         popup_title="_label",
-        popup=(("MMSI", "mmsi"), ("Gap", "kind"), ("Last seen (UTC)", "start"), ("Seen again (UTC)", "end"), ("Duration", "duration")),
+        popup=(
+            ("MMSI", "mmsi"),
+            ("Gap", "kind"),
+            ("Last seen (UTC)", "start"),
+            ("Seen again (UTC)", "end"),
+            ("Duration", "duration"),
+        ),
         pane="lines",
     )
 
@@ -202,7 +218,9 @@ def event_layers(events: pd.DataFrame) -> list[Layer]:
             sel = events[events["event"] == kind]
             lon, lat, when = sel["lon"], sel["lat"], sel["start_time"]
         if len(sel):
-            layers.append(_event_layer(sel, lon, lat, when, name=name, style={**_POINT, "color": color, "fillColor": fill}))
+            layers.append(
+                _event_layer(sel, lon, lat, when, name=name, style={**_POINT, "color": color, "fillColor": fill})
+            )
     return layers
 
 
@@ -236,8 +254,16 @@ def _event_layer(ev: pd.DataFrame, lon, lat, when, *, name: str, style: dict) ->
         style=style,
         tooltip="_label",
         popup_title="_label",
-        popup=(("Time (UTC)", "time"), ("From (UTC)", "start"), ("To (UTC)", "end"), ("Duration", "duration"),
-               ("Zone", "zone"), ("Flag", "flags"), ("Port", "port"), ("", "detail")),
+        popup=(
+            ("Time (UTC)", "time"),
+            ("From (UTC)", "start"),
+            ("To (UTC)", "end"),
+            ("Duration", "duration"),
+            ("Zone", "zone"),
+            ("Flag", "flags"),
+            ("Port", "port"),
+            ("", "detail"),
+        ),
         pane="places",
     )
 
@@ -247,7 +273,9 @@ def _details(ev: pd.DataFrame) -> list[str]:
     out = []
     for r in ev.itertuples(index=False):
         if r.event == "going_dark":
-            out.append(f"silent {r.duration_h:.1f} h; {r.distance_m / 1852:.1f} nm between the fixes ({r.implied_speed_kn:.1f} kn)")
+            out.append(
+                f"silent {r.duration_h:.1f} h; {r.distance_m / 1852:.1f} nm between the fixes ({r.implied_speed_kn:.1f} kn)"
+            )
         elif r.event == "encounter":
             sts = " — ship-to-ship transfer candidate (away from ports and coast)" if r.sts_candidate is True else ""
             out.append(f"closest {r.min_distance_m:.0f} m{sts}")

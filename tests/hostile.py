@@ -87,10 +87,46 @@ def file_name_payloads() -> tuple[str, ...]:
 
 #: Cities the article sentences name, one per payload (a place's popup shows its first sentence).
 CITIES = (
-    "Dandong", "Pyongyang", "Shanghai", "Beijing", "Tokyo", "Seoul", "Busan", "Osaka", "Manila", "Hanoi",
-    "Bangkok", "Singapore", "Jakarta", "Sydney", "London", "Paris", "Berlin", "Madrid", "Rome", "Cairo",
-    "Lagos", "Nairobi", "Lima", "Bogota", "Toronto", "Chicago", "Houston", "Denver", "Moscow", "Warsaw",
-    "Vienna", "Prague", "Oslo", "Stockholm", "Helsinki", "Dublin", "Lisbon", "Athens", "Istanbul", "Tehran",
+    "Dandong",
+    "Pyongyang",
+    "Shanghai",
+    "Beijing",
+    "Tokyo",
+    "Seoul",
+    "Busan",
+    "Osaka",
+    "Manila",
+    "Hanoi",
+    "Bangkok",
+    "Singapore",
+    "Jakarta",
+    "Sydney",
+    "London",
+    "Paris",
+    "Berlin",
+    "Madrid",
+    "Rome",
+    "Cairo",
+    "Lagos",
+    "Nairobi",
+    "Lima",
+    "Bogota",
+    "Toronto",
+    "Chicago",
+    "Houston",
+    "Denver",
+    "Moscow",
+    "Warsaw",
+    "Vienna",
+    "Prague",
+    "Oslo",
+    "Stockholm",
+    "Helsinki",
+    "Dublin",
+    "Lisbon",
+    "Athens",
+    "Istanbul",
+    "Tehran",
 )
 #: ``geomap render`` options that leave out the shipped layers (fast maps of the sinks only).
 BARE = ("--no-zones", "--no-borders", "--basemap", "none")
@@ -105,38 +141,47 @@ def breaks_lines(text: str) -> bool:
 
 # -- input files -------------------------------------------------------------------------
 
+
 def write_article(folder: Path, payloads=PAYLOADS) -> Path:
     """An article with one paragraph per payload: ``Ships off CITY said PAYLOAD and left.``"""
     path = folder / "article.txt"
-    path.write_text("".join(f"Ships off {c} said {p} and left.\n\n" for c, p in zip(CITIES, payloads)),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(f"Ships off {c} said {p} and left.\n\n" for c, p in zip(CITIES, payloads)), encoding="utf-8"
+    )
     return path
 
 
 def write_geojson(path: Path, features: list[dict]) -> Path:
     """A GeoJSON FeatureCollection of ``(lon, lat, properties)`` point features."""
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
-        for lon, lat, props in features
-    ]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
+            for lon, lat, props in features
+        ],
+    }
     path.write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
     return path
 
 
 def write_property_values(folder: Path, payloads=PAYLOADS) -> Path:
     """One point per payload; the payload is its name (tooltip) and its note (popup)."""
-    return write_geojson(folder / "values.geojson", [
-        (120 + 0.1 * i, 30.0, {"name": p, "note": p}) for i, p in enumerate(payloads)
-    ])
+    return write_geojson(
+        folder / "values.geojson", [(120 + 0.1 * i, 30.0, {"name": p, "note": p}) for i, p in enumerate(payloads)]
+    )
 
 
 def write_property_keys(folder: Path, payloads=PAYLOADS, *, per_file: int = 12) -> list[Path]:
     """One point per payload, whose one property is named by the payload; ``per_file``
     payloads a file (a popup shows the first 12 columns of a layer)."""
     return [
-        write_geojson(folder / f"keys{k}.geojson", [
-            (120 + 0.1 * i, 30.5 + 0.1 * k, {p: f"value {i}"}) for i, p in enumerate(payloads[k:k + per_file], start=k)
-        ])
+        write_geojson(
+            folder / f"keys{k}.geojson",
+            [
+                (120 + 0.1 * i, 30.5 + 0.1 * k, {p: f"value {i}"})
+                for i, p in enumerate(payloads[k : k + per_file], start=k)
+            ],
+        )
         for k in range(0, len(payloads), per_file)
     ]
 
@@ -155,8 +200,17 @@ def write_ais(folder: Path, payloads=PAYLOADS) -> Path:
     rows = []
     for v, p in enumerate(payloads):
         for i in range(10):
-            rows.append((MMSI0 + v, (t0 + pd.Timedelta(minutes=10 * i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                         26.52 + 0.005 * v, 119.43 + 0.04 * i, 9.0, 90.0, p))
+            rows.append(
+                (
+                    MMSI0 + v,
+                    (t0 + pd.Timedelta(minutes=10 * i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    26.52 + 0.005 * v,
+                    119.43 + 0.04 * i,
+                    9.0,
+                    90.0,
+                    p,
+                )
+            )
     path = folder / "ais.csv"
     pd.DataFrame(rows, columns=["mmsi", "timestamp", "lat", "lon", "sog", "cog", "name"]).to_csv(path, index=False)
     return path
@@ -173,16 +227,27 @@ def write_gazetteer(folder: Path, payloads=PAYLOADS) -> tuple[Path, Path]:
     """A user gazetteer whose entries are named by the payloads (each found in the article
     by a plain alias ``Qarvik<n>``), and the article that names them."""
     gaz = folder / "gazetteer.csv"
-    rows = [{"name": p, "lat": 26.0 + 0.01 * i, "lon": 119.0 + 0.01 * i, "type": "port", "country": "CHN",
-             "aliases": f"Qarvik{i}"} for i, p in enumerate(payloads)]
+    rows = [
+        {
+            "name": p,
+            "lat": 26.0 + 0.01 * i,
+            "lon": 119.0 + 0.01 * i,
+            "type": "port",
+            "country": "CHN",
+            "aliases": f"Qarvik{i}",
+        }
+        for i, p in enumerate(payloads)
+    ]
     pd.DataFrame(rows).to_csv(gaz, index=False)
     article = folder / "gazetteer-article.txt"
-    article.write_text("".join(f"The ship called at Qarvik{i} on Monday.\n\n" for i in range(len(payloads))),
-                       encoding="utf-8")
+    article.write_text(
+        "".join(f"The ship called at Qarvik{i} on Monday.\n\n" for i in range(len(payloads))), encoding="utf-8"
+    )
     return gaz, article
 
 
 # -- sinks: the arguments of `geomap render` that carry the payloads, and the texts shown --------
+
 
 def sink_article(folder: Path) -> tuple[list[str], list[str]]:
     """One sentence per payload, each naming another city; shown: the sentence of each place found."""
@@ -244,11 +309,11 @@ def sink_gazetteer(folder: Path) -> tuple[list[str], list[str]]:
     gaz, article = write_gazetteer(folder, payloads)
     out = folder / "places.geojson"
     from click.testing import CliRunner
-
     from geomap.console.cli import main
 
-    res = CliRunner().invoke(main, ["places", str(article), "--gazetteer", str(gaz), "--format", "geojson",
-                                    "-o", str(out)])
+    res = CliRunner().invoke(
+        main, ["places", str(article), "--gazetteer", str(gaz), "--format", "geojson", "-o", str(out)]
+    )
     assert res.exit_code == 0, res.output
     return ["--layer", str(out)] + list(BARE), payloads
 

@@ -8,9 +8,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from geomap.errors import InputError
 from geomap.vessels.read import parse_columns_option, read_positions
 from geomap.vessels.report import write_rejects
-from geomap.errors import InputError
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 
@@ -31,7 +31,9 @@ def test_us_archive_columns_are_recognised(tmp_path):
     f = tmp_path / "us.csv"
     f.write_text(US_HEADER + _clean_track())
     pos = read_positions(f)
-    assert pos.columns["mmsi"] == "MMSI" and pos.columns["time"] == "BaseDateTime" and pos.columns["name"] == "VesselName"
+    assert (
+        pos.columns["mmsi"] == "MMSI" and pos.columns["time"] == "BaseDateTime" and pos.columns["name"] == "VesselName"
+    )
     assert len(pos) == 6
     assert pos.vessel_names() == {1001: "ALPHA"}
     assert np.allclose(pos.lon, 119.0 + 0.01 * np.arange(6))
@@ -40,7 +42,9 @@ def test_us_archive_columns_are_recognised(tmp_path):
 
 def test_lower_case_columns_are_recognised(tmp_path):
     f = tmp_path / "lower.csv"
-    f.write_text("mmsi,timestamp,lat,lon,sog,cog,name\n1,2024-01-01T00:00:00Z,10,20,1,0,X\n1,2024-01-01T00:10:00Z,10,20.01,1,0,X\n")
+    f.write_text(
+        "mmsi,timestamp,lat,lon,sog,cog,name\n1,2024-01-01T00:00:00Z,10,20,1,0,X\n1,2024-01-01T00:10:00Z,10,20.01,1,0,X\n"
+    )
     pos = read_positions(f)
     assert len(pos) == 2 and pos.columns["time"] == "timestamp"
     assert pos.naive_times == 0

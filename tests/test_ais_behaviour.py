@@ -28,7 +28,9 @@ def _fixes(mmsi, name, points, *, every_min=10, start_min=0, sog=0.1):
 
 def _file(tmp_path, rows):
     f = tmp_path / "ais.csv"
-    df = pd.DataFrame(rows, columns=["mmsi", "timestamp", "lat", "lon", "sog", "name"]).sort_values("timestamp", kind="stable")
+    df = pd.DataFrame(rows, columns=["mmsi", "timestamp", "lat", "lon", "sog", "name"]).sort_values(
+        "timestamp", kind="stable"
+    )
     df.to_csv(f, index=False)
     return f
 
@@ -72,7 +74,12 @@ def test_flags_and_invalid_mmsis():
     valid, notes = mmsi_notes(np.array([412345678, 200000000, 970123456, 992351234, 1234567890, 2345678, 199999999]))
     assert list(valid) == [True] + [False] * 6
     assert list(notes) == [
-        "", "MID 200 is not allocated", "AIS-SART", "aid to navigation", "10 digits: an MMSI has 9", "coast station",
+        "",
+        "MID 200 is not allocated",
+        "AIS-SART",
+        "aid to navigation",
+        "10 digits: an MMSI has 9",
+        "coast station",
         "not in any MMSI range",
     ]
 
@@ -97,7 +104,9 @@ def test_one_mmsi_in_two_places_at_once_is_an_identity_conflict(tmp_path):
     south = [(114.0 + 0.005 * k, 18.0) for k in range(12)]
     points = [p for pair in zip(north, south) for p in pair]
     rows = _fixes(412000009, "TWIN", points, every_min=5, sog=6)
-    rows += _fixes(412000010, "SPIKE", [(120.0, 25.0), (120.01, 25.0), (125.0, 30.0), (120.03, 25.0), (120.04, 25.0)], sog=6)
+    rows += _fixes(
+        412000010, "SPIKE", [(120.0, 25.0), (120.01, 25.0), (125.0, 30.0), (120.03, 25.0), (120.04, 25.0)], sog=6
+    )
     ev = find_events(read_positions(_file(tmp_path, rows)))
     twin = ev[ev["event"] == "identity_conflict"]
     assert twin["mmsi"].tolist() == [412000009]  # a single spike is a rejected jump, not an identity
@@ -127,8 +136,12 @@ def test_two_glitches_of_one_vessel_are_not_a_shared_identity(tmp_path):
 
 def test_stop_and_transfer_thresholds_are_options_of_the_command(tmp_path):
     f = _file(tmp_path, _fixes(412000001, "IN PORT", _still(SHANGHAI[0] + 0.01, SHANGHAI[1], 25)))  # 1 km from CNSHA
-    kinds = lambda *extra: {e["event"] for e in json.loads(  # noqa: E731
-        CliRunner().invoke(main, ["vessels", str(f), "--events", "--format", "json", *extra]).stdout)["events"]}
+    kinds = lambda *extra: {
+        e["event"]
+        for e in json.loads(  # noqa: E731
+            CliRunner().invoke(main, ["vessels", str(f), "--events", "--format", "json", *extra]).stdout
+        )["events"]
+    }
     assert "port_call" in kinds()
     assert "anchorage" in kinds("--port-radius", "0.5") and "port_call" not in kinds("--port-radius", "0.5")
     assert not {"port_call", "anchorage"} & kinds("--stop-hours", "5")

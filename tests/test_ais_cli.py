@@ -8,11 +8,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 HOSTILE = "<script>alert('x')</script>\x1b[2J&amp;"
-
-
 
 
 @pytest.fixture
@@ -53,11 +50,20 @@ def test_table_output_and_stderr_summary(cli, files):
 
 def test_json_output_has_summary_visits_and_events(cli, files):
     out = files["dir"] / "out.json"
-    r = CliRunner().invoke(cli, ["vessels", str(files["ais"]), "--area", str(files["bay"]), "--events", "--format", "json", "-o", str(out)])
+    r = CliRunner().invoke(
+        cli, ["vessels", str(files["ais"]), "--area", str(files["bay"]), "--events", "--format", "json", "-o", str(out)]
+    )
     assert r.exit_code == 0, r.output
     doc = json.loads(out.read_text())
     assert doc["summary"]["rejected"] == {
-        "malformed_row": 0, "bad_sentence": 0, "bad_mmsi": 0, "bad_time": 1, "position_missing": 1, "position_out_of_range": 1, "duplicate": 1, "impossible_jump": 0,
+        "malformed_row": 0,
+        "bad_sentence": 0,
+        "bad_mmsi": 0,
+        "bad_time": 1,
+        "position_missing": 1,
+        "position_out_of_range": 1,
+        "duplicate": 1,
+        "impossible_jump": 0,
     }
     assert doc["summary"]["naive_times"] == 47
     visits = {v["mmsi"]: v for v in doc["visits"]}
@@ -72,7 +78,18 @@ def test_csv_geojson_and_rejects_files(cli, files):
     d = files["dir"]
     r = CliRunner().invoke(
         cli,
-        ["vessels", str(files["ais"]), "--area", str(files["bay"]), "--format", "geojson", "-o", str(d / "v.geojson"), "--rejects", str(d / "rej.csv")],
+        [
+            "vessels",
+            str(files["ais"]),
+            "--area",
+            str(files["bay"]),
+            "--format",
+            "geojson",
+            "-o",
+            str(d / "v.geojson"),
+            "--rejects",
+            str(d / "rej.csv"),
+        ],
     )
     assert r.exit_code == 0, r.output
     gj = json.loads((d / "v.geojson").read_text())
@@ -104,8 +121,9 @@ def test_user_errors_exit_2_without_traceback(cli, files):
 
 def test_hostile_vessel_names_are_escaped_in_map_layers(files):
     from geomap.layers.vessels import vessel_layers
-    from geomap.render.embed import write_html
+
     from geomap.compose import render
+    from geomap.render.embed import write_html
     from geomap.vessels import analyse, file_area
 
     layers = vessel_layers(analyse(files["ais"], area=file_area(files["bay"]), events=True))
@@ -125,7 +143,19 @@ def test_render_command_draws_ais_layers(cli, files):
     out = files["dir"] / "ais_map.html"
     r = CliRunner().invoke(
         cli,
-        ["render", "--ais", str(files["ais"]), "--ais-area", str(files["bay"]), "-o", str(out), "--no-zones", "--no-borders", "--basemap", "none"],
+        [
+            "render",
+            "--ais",
+            str(files["ais"]),
+            "--ais-area",
+            str(files["bay"]),
+            "-o",
+            str(out),
+            "--no-zones",
+            "--no-borders",
+            "--basemap",
+            "none",
+        ],
     )
     assert r.exit_code == 0, r.output
     html = out.read_text()
@@ -134,8 +164,9 @@ def test_render_command_draws_ais_layers(cli, files):
 
 
 def test_tracks_layer_splits_at_gaps_and_skips_single_fixes(tmp_path):
-    from geomap.vessels.read import read_positions
     from geomap.layers.vessels import tracks_layer
+
+    from geomap.vessels.read import read_positions
 
     minutes = [0, 10, 20, 20 + 420, 20 + 840, 30 + 840, 40 + 840]
     rows = [(1, T0 + pd.Timedelta(minutes=m), 26.0, 119.0 + 0.01 * i, 5.0, "A") for i, m in enumerate(minutes)]
@@ -155,10 +186,13 @@ def test_tracks_layer_splits_at_gaps_and_skips_single_fixes(tmp_path):
 
 def test_gaps_are_dashed_lines_and_events_have_their_own_symbols(tmp_path):
     from geomap.layers.vessels import EVENT_SYMBOLS, vessel_layers
+
     from geomap.vessels import analyse
 
     minutes = [0, 10, 20, 20 + 900, 30 + 900]  # silent for 15 h
-    rows = [(412000001, T0 + pd.Timedelta(minutes=m), 26.0, 122.0 + 0.01 * i, 5.0, "DARK") for i, m in enumerate(minutes)]
+    rows = [
+        (412000001, T0 + pd.Timedelta(minutes=m), 26.0, 122.0 + 0.01 * i, 5.0, "DARK") for i, m in enumerate(minutes)
+    ]
     f = tmp_path / "dark.csv"
     pd.DataFrame(rows, columns=["mmsi", "timestamp", "lat", "lon", "sog", "name"]).to_csv(f, index=False)
     layers = {lyr.name: lyr for lyr in vessel_layers(analyse(f, area=None, events=True))}

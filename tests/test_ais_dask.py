@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
+import distributed
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import distributed
 import pytest
 
 from geomap.vessels.analysis import analyse, resolve_area
@@ -57,7 +56,8 @@ def partitioned(tmp_path, bay_file):
     for day, part in df.groupby("day"):
         (folder / f"day={day}").mkdir(parents=True)
         pq.write_table(
-            pa.Table.from_pandas(part.drop(columns="day"), preserve_index=False), folder / f"day={day}" / "part-0.parquet"
+            pa.Table.from_pandas(part.drop(columns="day"), preserve_index=False),
+            folder / f"day={day}" / "part-0.parquet",
         )
     return folder, bay_file
 

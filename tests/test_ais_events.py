@@ -146,7 +146,11 @@ def test_events_without_zone_from_the_command_line(tmp_path):
     doc = json.loads(out.read_text())
     assert doc["visits"] == [] and doc["summary"]["zone"] is None
     dark = [e for e in doc["events"] if e["event"] == "going_dark"]
-    assert len(dark) == 1 and dark[0]["start_time"] == "2024-01-01T02:00:00Z" and dark[0]["end_time"] == "2024-01-01T16:00:00Z"
+    assert (
+        len(dark) == 1
+        and dark[0]["start_time"] == "2024-01-01T02:00:00Z"
+        and dark[0]["end_time"] == "2024-01-01T16:00:00Z"
+    )
     assert dark[0]["zone"] and dark[0]["end_zone"] and dark[0]["in_area"] is None
     assert doc["summary"]["event_counts"]["going_dark"] == 1
     assert doc["summary"]["rows_read"] == len(before) + len(after) == doc["summary"]["rows_kept"]

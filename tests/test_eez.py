@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
+from geomap.console.cli import main as cli
 from pyproj import Geod
 
-from geomap.console.cli import main as cli
-from geomap.zones import outer as seazones
 from geomap.errors import InputError
 from geomap.geodata import available_layers, load_layer
+from geomap.zones import outer as seazones
 from geomap.zones import parse_zone
 from geomap.zones.grid import ZONES, classify, classify_arrays, zone_mask
 
@@ -159,7 +159,13 @@ def test_classify_has_overlap_column_and_zone_mask():
 
 
 @pytest.mark.parametrize(
-    "spec,expected", [("eez", (None, "eez")), ("CHN:eez", ("CHN", "eez")), ("chn", ("CHN", None)), ("KOR:contiguous_zone", ("KOR", "contiguous_zone"))]
+    "spec,expected",
+    [
+        ("eez", (None, "eez")),
+        ("CHN:eez", ("CHN", "eez")),
+        ("chn", ("CHN", None)),
+        ("KOR:contiguous_zone", ("KOR", "contiguous_zone")),
+    ],
 )
 def test_parse_zone(spec, expected):
     parsed = parse_zone(spec)

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from geomap.errors import InputError
-from geomap.zones.facts import parse_distance, read_facts
 from geomap.testing import assert_zone
+from geomap.zones.facts import parse_distance, read_facts
 
 SANSHA = (26.68, 119.72)  # Sansha Bay, Fujian: Chinese water about 1 km from the coast
 
@@ -19,7 +19,9 @@ def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
 
 
 def test_assert_zone_passes_and_returns_the_answer_with_basis():
-    verdict = assert_zone(SANSHA, country="CHN", zone={"territorial_sea", "internal_waters"}, distance="within 12 nm of the coast")
+    verdict = assert_zone(
+        SANSHA, country="CHN", zone={"territorial_sea", "internal_waters"}, distance="within 12 nm of the coast"
+    )
     assert verdict.passed and verdict.country == "CHN"
     assert "12 nm" in verdict.basis
     assert verdict.distance_km < 12 * 1.852
@@ -45,12 +47,15 @@ def test_assert_zone_rejects_bad_input():
         assert_zone("Qxzzyville Lagoon", country="CHN")
 
 
-@pytest.mark.parametrize("text,within,km,to", [
-    ("within 12 nm of the coast", True, 22.224, "coast"),
-    ("beyond 24 km from the border", False, 24.0, "border"),
-    ("less than 3 miles of the shore", True, 3 * 1.609344, "coast"),
-    ("More than 200 nautical miles from the coastline", False, 370.4, "coast"),
-])
+@pytest.mark.parametrize(
+    "text,within,km,to",
+    [
+        ("within 12 nm of the coast", True, 22.224, "coast"),
+        ("beyond 24 km from the border", False, 24.0, "border"),
+        ("less than 3 miles of the shore", True, 3 * 1.609344, "coast"),
+        ("More than 200 nautical miles from the coastline", False, 370.4, "coast"),
+    ],
+)
 def test_parse_distance(text, within, km, to):
     claim = parse_distance(text)
     assert (claim.within, claim.to) == (within, to)

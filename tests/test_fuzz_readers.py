@@ -20,31 +20,41 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
+from geomap.console.cli import main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.console.cli import main
-
-FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 SLOW_FUZZ = settings(FUZZ, max_examples=12)
 RENDER_FAST = ("--no-zones", "--no-borders", "--basemap", "none", "--point", "1,2")
 
 # ---- strategies -------------------------------------------------------------------------------
 
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**25), max_value=10**25),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**25), max_value=10**25),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
     st.sampled_from(["", "nan", "{{ 7*7 }}", "<script>", "\u2028", "\u202e", "007"]),
 )
 json_values = st.recursive(
-    json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=8,
 )
 lons = st.floats(min_value=-180, max_value=180)
 lats = st.floats(min_value=-90, max_value=90)
 heights = st.floats(allow_nan=False, allow_infinity=False)
-positions = st.one_of(st.tuples(lons, lats), st.tuples(lons, lats, heights), st.tuples(lons, lats, heights, heights)).map(list)
+positions = st.one_of(
+    st.tuples(lons, lats), st.tuples(lons, lats, heights), st.tuples(lons, lats, heights, heights)
+).map(list)
 
 
 @st.composite
@@ -62,11 +72,17 @@ def geometries(draw, kinds=("Point", "LineString", "Polygon", "MultiPoint")):
 
 @st.composite
 def feature_collections(draw, kinds=("Point",)):
-    feats = draw(st.lists(
-        st.builds(lambda g, p: {"type": "Feature", "geometry": g, "properties": p},
-                  geometries(kinds), st.dictionaries(st.sampled_from(["name", "id", "a", "geometry", "zone"]),
-                                                     json_values, max_size=3)),
-        min_size=1, max_size=4))
+    feats = draw(
+        st.lists(
+            st.builds(
+                lambda g, p: {"type": "Feature", "geometry": g, "properties": p},
+                geometries(kinds),
+                st.dictionaries(st.sampled_from(["name", "id", "a", "geometry", "zone"]), json_values, max_size=3),
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -98,15 +114,21 @@ def damaged(draw, raw: bytes) -> bytes:
     if how == "truncate":
         return raw[:at]
     junk = draw(st.binary(min_size=1, max_size=8))
-    return raw[:at] + junk + raw[at + (len(junk) if how == "overwrite" else 0):]
+    return raw[:at] + junk + raw[at + (len(junk) if how == "overwrite" else 0) :]
 
 
 cells = st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True).map(repr), st.integers(-1000, 1000).map(str),
-    st.text(max_size=8), st.sampled_from(["", "nan", "inf", "-0", "1e400", "95", "-181", '"', "a,b", "\n", "\r", " 12.5 "]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-1000, 1000).map(str),
+    st.text(max_size=8),
+    st.sampled_from(["", "nan", "inf", "-0", "1e400", "95", "-181", '"', "a,b", "\n", "\r", " 12.5 "]),
 )
-column_names = st.one_of(st.sampled_from(["lat", "lon", "latitude", "Longitude", "x", "y", "name", "id", " lat",
-                                          "zone", "aliases", "type", "country"]), st.text(max_size=5))
+column_names = st.one_of(
+    st.sampled_from(
+        ["lat", "lon", "latitude", "Longitude", "x", "y", "name", "id", " lat", "zone", "aliases", "type", "country"]
+    ),
+    st.text(max_size=5),
+)
 
 
 @st.composite
@@ -136,12 +158,16 @@ def parquet_files(draw, *, geo: bool) -> bytes:
     n = draw(st.integers(0, 4))
     x = draw(st.lists(coordinate_floats, min_size=n, max_size=n))
     y = draw(st.lists(coordinate_floats, min_size=n, max_size=n))
-    extra = draw(st.sampled_from([
-        st.lists(st.text(max_size=6), min_size=n, max_size=n),
-        st.lists(st.integers(-(2**63), 2**63 - 1), min_size=n, max_size=n),
-        st.lists(st.lists(st.integers(0, 9), max_size=3), min_size=n, max_size=n),
-        st.lists(st.one_of(st.none(), st.floats()), min_size=n, max_size=n),
-    ]))
+    extra = draw(
+        st.sampled_from(
+            [
+                st.lists(st.text(max_size=6), min_size=n, max_size=n),
+                st.lists(st.integers(-(2**63), 2**63 - 1), min_size=n, max_size=n),
+                st.lists(st.lists(st.integers(0, 9), max_size=3), min_size=n, max_size=n),
+                st.lists(st.one_of(st.none(), st.floats()), min_size=n, max_size=n),
+            ]
+        )
+    )
     frame = pd.DataFrame({"name": draw(extra)}, index=pd.RangeIndex(n))
     if geo:
         geoms = list(shapely.points(x, y)) if n else []
@@ -160,8 +186,14 @@ def jsonl_files(draw) -> bytes:
     line = st.one_of(
         st.builds(lambda i, t: json.dumps({"id": i, "text": t}, allow_nan=True), json_values, st.text(max_size=40)),
         json_values.map(lambda v: json.dumps(v, allow_nan=True)),
-        st.sampled_from(['{"id": "\\ud800", "text": "Ships left Dandong."}', '{"id": %s, "text": "x"}' % ("9" * 5000),
-                         '{"text": %s}' % ("[" * 3000), '{"id": 1, "text": "Ships left Dandong."}']),
+        st.sampled_from(
+            [
+                '{"id": "\\ud800", "text": "Ships left Dandong."}',
+                '{"id": %s, "text": "x"}' % ("9" * 5000),
+                '{"text": %s}' % ("[" * 3000),
+                '{"id": 1, "text": "Ships left Dandong."}',
+            ]
+        ),
     )
     lines = draw(st.lists(line, min_size=1, max_size=4))
     raw = "\n".join(lines).encode("utf-8", "surrogatepass") + b"\n"
@@ -222,8 +254,12 @@ def _run_on(files: dict[str, bytes], args: list[str], out_name: str, *, json_out
 def test_zone_points_text_files(kind, data):
     raw = data.draw(csv_files() if kind == "csv" else geojson_files())
     fmt = data.draw(st.sampled_from(["csv", "json", "geojson", "table"]))
-    _run_on({f"in.{kind}": raw}, ["zone", "--points", f"{{d}}/in.{kind}", "--format", fmt], f"result.{fmt}",
-            json_out=fmt in ("json", "geojson"))
+    _run_on(
+        {f"in.{kind}": raw},
+        ["zone", "--points", f"{{d}}/in.{kind}", "--format", fmt],
+        f"result.{fmt}",
+        json_out=fmt in ("json", "geojson"),
+    )
 
 
 @pytest.mark.parametrize("geo", [True, False])
@@ -231,8 +267,9 @@ def test_zone_points_text_files(kind, data):
 @given(data=st.data())
 def test_zone_points_parquet(geo, data):
     raw = data.draw(parquet_files(geo=geo))
-    _run_on({"in.parquet": raw}, ["zone", "--points", "{d}/in.parquet", "--format", "json"], "result.json",
-            json_out=True)
+    _run_on(
+        {"in.parquet": raw}, ["zone", "--points", "{d}/in.parquet", "--format", "json"], "result.json", json_out=True
+    )
 
 
 @pytest.mark.parametrize("kind", ["geojson", "parquet", "csv"])
@@ -251,8 +288,11 @@ def test_render_layer_files(kind, data):
 @SLOW_FUZZ
 @given(raw=jsonl_files(), strict=st.booleans())
 def test_places_jsonl(raw, strict):
-    result, text = _run_on({"batch.jsonl": raw}, ["places", "--jsonl", *(["--strict"] if strict else []),
-                                                  "{d}/batch.jsonl"], "mentions.jsonl")
+    result, text = _run_on(
+        {"batch.jsonl": raw},
+        ["places", "--jsonl", *(["--strict"] if strict else []), "{d}/batch.jsonl"],
+        "mentions.jsonl",
+    )
     if text is not None:
         lines = text.splitlines()
         for line in lines:
@@ -266,16 +306,26 @@ def test_places_jsonl(raw, strict):
 @given(raw=csv_files(required=("name", "lat", "lon")))
 def test_places_gazetteer(raw):
     story = b"Tankers sheltered in Sansha Bay near Foo.\n"
-    _run_on({"story.txt": story, "gaz.csv": raw},
-            ["places", "{d}/story.txt", "--gazetteer", "{d}/gaz.csv", "--format", "json"], "places.json", json_out=True)
+    _run_on(
+        {"story.txt": story, "gaz.csv": raw},
+        ["places", "{d}/story.txt", "--gazetteer", "{d}/gaz.csv", "--format", "json"],
+        "places.json",
+        json_out=True,
+    )
 
 
-AIS = (b"MMSI,BaseDateTime,LAT,LON,SOG,COG,VesselName\n"
-       b"1,2024-01-01T00:00:00,26.6,119.7,1,1,A\n1,2024-01-01T01:00:00,26.61,119.71,1,1,A\n")
+AIS = (
+    b"MMSI,BaseDateTime,LAT,LON,SOG,COG,VesselName\n"
+    b"1,2024-01-01T00:00:00,26.6,119.7,1,1,A\n1,2024-01-01T01:00:00,26.61,119.71,1,1,A\n"
+)
 
 
 @SLOW_FUZZ
 @given(raw=geojson_files(kinds=("Polygon", "Point", "LineString")))
 def test_vessels_area_files(raw):
-    _run_on({"ais.csv": AIS, "area.geojson": raw},
-            ["vessels", "{d}/ais.csv", "--area", "{d}/area.geojson", "--format", "json"], "visits.json", json_out=True)
+    _run_on(
+        {"ais.csv": AIS, "area.geojson": raw},
+        ["vessels", "{d}/ais.csv", "--area", "{d}/area.geojson", "--format", "json"],
+        "visits.json",
+        json_out=True,
+    )

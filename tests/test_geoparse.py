@@ -50,7 +50,7 @@ def by_text(mentions, text):
 def test_offsets_are_python_str_offsets(mentions):
     assert mentions, "no places found"
     for m in mentions:
-        assert ARTICLE[m.start:m.end] == m.text
+        assert ARTICLE[m.start : m.end] == m.text
         assert m.end > m.start
     starts = [m.start for m in mentions]
     assert starts == sorted(starts)
@@ -152,8 +152,19 @@ def test_deterministic(mentions):
 def test_places_geodataframe():
     gdf = places(ARTICLE)
     assert gdf.crs.to_epsg() == 4326
-    for col in ("name", "gazetteer_id", "kind", "country", "admin1", "population", "lat", "lon", "score",
-                "sentence", "reasons"):
+    for col in (
+        "name",
+        "gazetteer_id",
+        "kind",
+        "country",
+        "admin1",
+        "population",
+        "lat",
+        "lon",
+        "score",
+        "sentence",
+        "reasons",
+    ):
         assert col in gdf.columns
     assert gdf["name"].is_unique or gdf["gazetteer_id"].is_unique
     dandong = gdf[gdf["name"] == "Dandong"].iloc[0]
@@ -163,11 +174,15 @@ def test_places_geodataframe():
 
 # ---- user gazetteer --------------------------------------------------------------------
 
+
 def test_user_gazetteer_adds_and_overrides(tmp_path):
     csv = tmp_path / "gaz.csv"
-    csv.write_text("name,lat,lon,type,country,aliases\n"
-                   "Harbour Nine,10.5,20.25,port,XX,H9 Quay|Pier Nine\n"
-                   "Dandong,41.0,125.0,city,CN,\n", encoding="utf-8")
+    csv.write_text(
+        "name,lat,lon,type,country,aliases\n"
+        "Harbour Nine,10.5,20.25,port,XX,H9 Quay|Pier Nine\n"
+        "Dandong,41.0,125.0,city,CN,\n",
+        encoding="utf-8",
+    )
     ms = geoparse("Cargo moved from Harbour Nine to Pier Nine, then on to Dandong.", gazetteer=str(csv))
     got = {m.text: m for m in ms}
     assert (got["Harbour Nine"].place.lat, got["Harbour Nine"].place.lon) == (10.5, 20.25)
@@ -252,12 +267,15 @@ def _data_with(tmp_path, name: str, content: str):
     return folder
 
 
-@pytest.mark.parametrize("name,content", [
-    ("tagger.json", '{"features": ["bias"'),  # cut short
-    ("tagger.json", '{"features": ["bias"], "pairs": [], "coef": [1.0], "intercept": 0}'),  # other features
-    ("ranker.json", "not json"),
-    ("ranker.json", None),  # trees that point at missing nodes
-])
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("tagger.json", '{"features": ["bias"'),  # cut short
+        ("tagger.json", '{"features": ["bias"], "pairs": [], "coef": [1.0], "intercept": 0}'),  # other features
+        ("ranker.json", "not json"),
+        ("ranker.json", None),  # trees that point at missing nodes
+    ],
+)
 def test_a_damaged_model_file_is_a_data_error(tmp_path, name, content):
     import subprocess
     import sys
@@ -265,14 +283,26 @@ def test_a_damaged_model_file_is_a_data_error(tmp_path, name, content):
     from geomap.text.resolver import RANK_FEATURES
 
     if content is None:
-        content = json.dumps({"features": list(RANK_FEATURES), "trees": {"init": 0.0, "rate": 0.1, "trees": [
-            [[0, -2, -2], [0.5, 0, 0], [1, -1, -1], [7, -1, -1], [0.0, 1.0, -1.0]]]}})
+        content = json.dumps(
+            {
+                "features": list(RANK_FEATURES),
+                "trees": {
+                    "init": 0.0,
+                    "rate": 0.1,
+                    "trees": [[[0, -2, -2], [0.5, 0, 0], [1, -1, -1], [7, -1, -1], [0.0, 1.0, -1.0]]],
+                },
+            }
+        )
     folder = _data_with(tmp_path, name, content)
     story = tmp_path / "story.txt"
     story.write_text("Ships left Dandong for Nampo.", encoding="utf-8")
     cli = Path(__file__).resolve().parents[1] / "cli.py"
-    r = subprocess.run([sys.executable, str(cli), "places", str(story)], capture_output=True, text=True,
-                       env={**os.environ, "GEOMAP_DATA_DIR": str(folder)})
+    r = subprocess.run(
+        [sys.executable, str(cli), "places", str(story)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GEOMAP_DATA_DIR": str(folder)},
+    )
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert name in r.stderr and "train_geoparser.py" in r.stderr

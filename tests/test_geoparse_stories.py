@@ -16,33 +16,63 @@ from geomap.text import geoparse
 
 # (story, names that are people or organisations here, places that must be found)
 STORIES = [
-    (("Georgia Bennett, 34, a nurse from Leeds, said she had waited four hours. Bennett told the inquiry "
-     "that the ward in Leeds was full."), ["Georgia", "Bennett"], ["Leeds"]),
-    ("Coach Austin Rivers said his team would travel to Denver next week for the final.",
-     ["Austin", "Rivers"], ["Denver"]),
-    (("Jordan Henderson scored twice on Saturday. Henderson said the win mattered, and Jordan thanked "
-     "the fans who had travelled from Dublin."), ["Jordan", "Henderson"], ["Dublin"]),
+    (
+        (
+            "Georgia Bennett, 34, a nurse from Leeds, said she had waited four hours. Bennett told the inquiry "
+            "that the ward in Leeds was full."
+        ),
+        ["Georgia", "Bennett"],
+        ["Leeds"],
+    ),
+    (
+        "Coach Austin Rivers said his team would travel to Denver next week for the final.",
+        ["Austin", "Rivers"],
+        ["Denver"],
+    ),
+    (
+        (
+            "Jordan Henderson scored twice on Saturday. Henderson said the win mattered, and Jordan thanked "
+            "the fans who had travelled from Dublin."
+        ),
+        ["Jordan", "Henderson"],
+        ["Dublin"],
+    ),
     ("Mayor Chelsea Clarkson opened the new library in Akron, Ohio, on Tuesday.", ["Chelsea"], ["Akron", "Ohio"]),
-    ("Victoria Mendes, the company's chief executive, told investors in Lisbon that sales had grown.",
-     ["Victoria"], ["Lisbon"]),
+    (
+        "Victoria Mendes, the company's chief executive, told investors in Lisbon that sales had grown.",
+        ["Victoria"],
+        ["Lisbon"],
+    ),
     ("Israel Adesanya defended his title in Perth. Adesanya, 34, said he felt strong.", ["Israel"], ["Perth"]),
     ("Paris Jackson, a singer, performed two songs at a benefit concert in Nashville.", ["Paris"], ["Nashville"]),
     ("Sydney Carter, a driver from Manchester, said he never saw the cyclist.", ["Sydney"], ["Manchester"]),
-    ("Florence Adeyemi, who runs a bakery in Lagos, said her costs had doubled since March.",
-     ["Florence"], ["Lagos"]),
+    ("Florence Adeyemi, who runs a bakery in Lagos, said her costs had doubled since March.", ["Florence"], ["Lagos"]),
     ("Officials at the White House said the talks in Geneva would resume next month.", ["White House"], ["Geneva"]),
     ("Chad Wilson, a defender, joined the club from Bristol in the summer.", ["Chad"], ["Bristol"]),
     ("Kenya Moore said she would film the next season in Atlanta.", ["Kenya"], ["Atlanta"]),
-    ("Devon Clarke, a spokeswoman for the council, said the roads near Exeter were closed.",
-     ["Devon"], ["Exeter"]),
-    ("Asked about the merger, Mr. Houston said he was hopeful that the plant in Toledo would stay open.",
-     ["Houston"], ["Toledo"]),
-    (("India Ramsey and her brother Dallas flew to Cairo to see the pyramids. Dallas Ramsey said it was "
-     "the trip of a lifetime."), ["India", "Dallas"], ["Cairo"]),
-    (("Madison Keys beat her opponent in straight sets in Melbourne. Keys, a former finalist, said she "
-     "felt at home."), ["Madison"], ["Melbourne"]),
-    ("Lincoln Riley, the coach, said his players had trained hard in Norman all week.",
-     ["Lincoln"], ["Norman"]),
+    ("Devon Clarke, a spokeswoman for the council, said the roads near Exeter were closed.", ["Devon"], ["Exeter"]),
+    (
+        "Asked about the merger, Mr. Houston said he was hopeful that the plant in Toledo would stay open.",
+        ["Houston"],
+        ["Toledo"],
+    ),
+    (
+        (
+            "India Ramsey and her brother Dallas flew to Cairo to see the pyramids. Dallas Ramsey said it was "
+            "the trip of a lifetime."
+        ),
+        ["India", "Dallas"],
+        ["Cairo"],
+    ),
+    (
+        (
+            "Madison Keys beat her opponent in straight sets in Melbourne. Keys, a former finalist, said she "
+            "felt at home."
+        ),
+        ["Madison"],
+        ["Melbourne"],
+    ),
+    ("Lincoln Riley, the coach, said his players had trained hard in Norman all week.", ["Lincoln"], ["Norman"]),
     ("Senator Virginia Foxx visited a factory in Raleigh, North Carolina.", ["Virginia"], ["Raleigh"]),
 ]
 
@@ -125,19 +155,25 @@ SHIPPING = [
 
 @pytest.mark.parametrize("sentence,name,lat,lon", SHIPPING, ids=[s[1] for s in SHIPPING])
 def test_shipping_places_resolve_within_tens_of_km(sentence, name, lat, lon):
-    ms = [m for m in geoparse(sentence) if m.place is not None and sentence.find(name) < m.end
-          and m.start < sentence.find(name) + len(name)]
+    ms = [
+        m
+        for m in geoparse(sentence)
+        if m.place is not None and sentence.find(name) < m.end and m.start < sentence.find(name) + len(name)
+    ]
     assert ms, (name, [(m.text, m.place) for m in geoparse(sentence)])
     assert _km(ms[0].place.lat, ms[0].place.lon, lat, lon) < 60, (name, ms[0].place)
 
 
-@pytest.mark.parametrize("sentence,name,cc,admin1", [
-    ("She grew up in London, Ontario.", "London", "CA", "Ontario"),
-    ("The festival in Paris, Texas drew a crowd.", "Paris", "US", "Texas"),
-    ("Polar bears roam near Churchill, Man. in autumn.", "Churchill", "CA", "Manitoba"),
-    ("Voters in Washington state backed the measure.", "Washington state", "US", "Washington"),
-    ("Upstate, New York state police closed the road.", "New York state", "US", "New York"),
-])
+@pytest.mark.parametrize(
+    "sentence,name,cc,admin1",
+    [
+        ("She grew up in London, Ontario.", "London", "CA", "Ontario"),
+        ("The festival in Paris, Texas drew a crowd.", "Paris", "US", "Texas"),
+        ("Polar bears roam near Churchill, Man. in autumn.", "Churchill", "CA", "Manitoba"),
+        ("Voters in Washington state backed the measure.", "Washington state", "US", "Washington"),
+        ("Upstate, New York state police closed the road.", "New York state", "US", "New York"),
+    ],
+)
 def test_qualifiers_are_honoured(sentence, name, cc, admin1):
     (m,) = [m for m in geoparse(sentence) if m.text == name]
     assert (m.place.country, m.place.admin1) == (cc, admin1)

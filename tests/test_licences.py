@@ -69,8 +69,10 @@ def test_notices_state_the_package_expression(doc):
 
 def test_copyleft_licence_texts_are_included():
     listed = {f for pattern in SETUP["metadata"]["license_files"].split() for f in ROOT.glob(pattern)}
-    for spdx, first_line in (("GPL-3.0-only", "GNU GENERAL PUBLIC LICENSE"),
-                             ("LGPL-2.1-only", "GNU LESSER GENERAL PUBLIC LICENSE")):
+    for spdx, first_line in (
+        ("GPL-3.0-only", "GNU GENERAL PUBLIC LICENSE"),
+        ("LGPL-2.1-only", "GNU LESSER GENERAL PUBLIC LICENSE"),
+    ):
         text = ROOT / "LICENSES" / f"{spdx}.txt"
         assert text in listed
         assert text.read_text(encoding="utf-8").split("\n", 1)[0].strip() == first_line

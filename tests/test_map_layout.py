@@ -111,7 +111,7 @@ def test_labels_do_not_overlap_each_other_markers_or_controls(pages, name, size)
     labels = m["labels"]
     for i, a in enumerate(labels):
         assert a["l"] >= 0 and a["t"] >= 0 and a["r"] <= w and a["b"] <= h, f"label {a['text']} leaves the map"
-        for b in labels[i + 1:]:
+        for b in labels[i + 1 :]:
             assert not _overlap(a, b), f"labels {a['text']!r} and {b['text']!r} overlap"
         for c in m["controls"] + m["head"]:
             assert not _overlap(a, c), f"label {a['text']!r} under {c['cls']}"
@@ -130,7 +130,9 @@ def test_popups_are_readable_and_do_not_move_the_map(pages):
             b.open(page)
             m = b.evaluate(_MEASURE)
             for k in [k for k in m["markers"] if 10 < k["x"] < w - 10 and 10 < k["y"] < h - 10]:
-                b.evaluate("(function(){var r=geomap.maps[Object.keys(geomap.maps)[0]];r.map.closePopup();return 1;})()")
+                b.evaluate(
+                    "(function(){var r=geomap.maps[Object.keys(geomap.maps)[0]];r.map.closePopup();return 1;})()"
+                )
                 b.pump(0.3)  # a closed popup fades out for 200 ms
                 b.click(k["x"], k["y"])
                 b.pump(0.25)
@@ -162,12 +164,22 @@ def test_first_view_is_on_the_region_of_each_story(pages, size):
         assert _contains(art, lon, lat)
     assert art[2] - art[0] < 45
     strait = _measure(pages["strait", w], w, h)["view"]
-    for lon, lat in ((103.85, 1.29), (104.02, 1.15), (101.39, 3.0), (106.85, -6.21)):  # Singapore, Batam, Klang, Jakarta
+    for lon, lat in (
+        (103.85, 1.29),
+        (104.02, 1.15),
+        (101.39, 3.0),
+        (106.85, -6.21),
+    ):  # Singapore, Batam, Klang, Jakarta
         assert _contains(strait, lon, lat)
     assert not _contains(strait, -96.67, 40.8)  # Lincoln, Nebraska: a person's name
     assert strait[2] - strait[0] < 25 and strait[3] - strait[1] < 20
     border = _measure(pages["border", w], w, h)["view"]
-    for lon, lat in ((23.80, 51.15), (22.77, 49.78), (24.02, 49.84), (25.28, 54.69)):  # Dorohusk, Przemyśl, Lviv, Vilnius
+    for lon, lat in (
+        (23.80, 51.15),
+        (22.77, 49.78),
+        (24.02, 49.84),
+        (25.28, 54.69),
+    ):  # Dorohusk, Przemyśl, Lviv, Vilnius
         assert _contains(border, lon, lat)
     assert border[2] - border[0] < 45 and border[0] > -15 and border[2] < 50  # Europe, not the world
 
@@ -178,7 +190,7 @@ def test_the_key_is_collapsed_on_small_maps_and_has_no_checkboxes_in_print(pages
         checks:Array.from(k.querySelectorAll('input')).filter(function(i){return i.offsetParent!==null;}).length,
         rows:k.querySelectorAll('.gm-legend-row').length, layerControls:document.querySelectorAll('.leaflet-control-layers').length};})()"""
     for (w, h), collapsed in ((SIZES[0], False), (SIZES[1], True)):
-        for media, checks in ((None, True), ("print", False)):
+        for media, _checks in ((None, True), ("print", False)):
             with Chromium(width=w, height=h, extra_args=OFFLINE, media=media) as b:
                 b.open(pages["article", w])
                 k = b.evaluate(js)
@@ -207,7 +219,7 @@ def test_legend_swatches_match_the_zone_colours_on_the_map(pages):
     seen = dict(rows)
     fills = set()
     for name, fill, alpha in zones:
-        want = [round(int(fill[i:i + 2], 16) * alpha + int(sea[i:i + 2], 16) * (1 - alpha)) for i in (1, 3, 5)]
+        want = [round(int(fill[i : i + 2], 16) * alpha + int(sea[i : i + 2], 16) * (1 - alpha)) for i in (1, 3, 5)]
         got = [int(v) for v in re.findall(r"\d+", seen[name])[:3]]
         assert max(abs(a - c) for a, c in zip(want, got)) <= 1, (name, want, got)
         fills.add(tuple(got))
@@ -233,7 +245,7 @@ def _legible(name: str, text: str) -> bool:
         return True
     n, budget = len(want), max(1, len(want) // 5)
     for i in range(0, max(1, len(have) - n + 1)):
-        if sum(a != b for a, b in zip(want, have[i:i + n])) <= budget:
+        if sum(a != b for a, b in zip(want, have[i : i + n])) <= budget:
             return True
     return False
 
@@ -244,7 +256,9 @@ def _legible(name: str, text: str) -> bool:
 def test_place_names_are_legible_in_the_png(tmp_path, pages, name, size, request):
     w, h = size
     if (name, size) == ("border", SIZES[1]):  # known shortfall: country labels beside markers read badly at 600x400
-        request.applymarker(pytest.mark.xfail(reason="border story at 600x400: 11 of 14 names legible to OCR", strict=False))
+        request.applymarker(
+            pytest.mark.xfail(reason="border story at 600x400: 11 of 14 names legible to OCR", strict=False)
+        )
     m = _map(name, w, h)
     text = _ocr(png_bytes(m, width=w, height=h), tmp_path)
     labelled = _measure(pages[name, w], w, h, media="print")["places"]
@@ -263,8 +277,13 @@ def test_png_at_scale_two_and_a_vector_pdf():
     assert pdf[:5] == b"%PDF-"
     box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf)
     assert box and abs(float(box[1]) - 450) < 2 and abs(float(box[2]) - 300) < 2  # 600×400 px at 72/96
-    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r") + pdf.count(b"/Type /Page/") + \
-        len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 1
+    assert (
+        pdf.count(b"/Type /Page\n")
+        + pdf.count(b"/Type /Page\r")
+        + pdf.count(b"/Type /Page/")
+        + len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+        >= 1
+    )
 
 
 def test_alt_text_describes_the_map_for_screen_readers(pages):
@@ -281,11 +300,11 @@ def test_alt_text_describes_the_map_for_screen_readers(pages):
 def test_view_takes_in_layer_features_and_tracks(tmp_path):
     import geopandas as gpd
     import shapely
-
     from geomap.layers.base import Layer
 
-    track = gpd.GeoDataFrame({"name": ["route"]}, geometry=[shapely.LineString([(119.7, 26.7), (130.0, 33.0)])],
-                             crs=4326)
+    track = gpd.GeoDataFrame(
+        {"name": ["route"]}, geometry=[shapely.LineString([(119.7, 26.7), (130.0, 33.0)])], crs=4326
+    )
     m = render(points=["26.68,119.72,Sansha Bay"], layers=[Layer(name="Track", gdf=track)], width=1000, height=700)
     page = tmp_path / "track.html"
     write_html(m, page)

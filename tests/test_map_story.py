@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
-
-from geomap.render.view import fit_view, split_antimeridian, story_mask
 from geomap.console.cli import main
-from geomap.errors import InputError
+
 from geomap.compose import render
+from geomap.errors import InputError
+from geomap.render.view import fit_view, split_antimeridian, story_mask
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BARE = {"zones": False, "borders": False, "basemap": "none"}
@@ -65,8 +65,25 @@ def test_drop_and_only_edit_the_places_from_the_api_and_the_command_line(tmp_pat
         render(text, drop=["Lima"], **BARE)
     article = EXAMPLES / "article.txt"
     out = tmp_path / "map.html"
-    res = CliRunner().invoke(main, ["render", str(article), "--drop", "China", "--only", "Dandong", "--only", "China",
-                                    "--basemap", "none", "--no-zones", "--no-borders", "-o", str(out)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "render",
+            str(article),
+            "--drop",
+            "China",
+            "--only",
+            "Dandong",
+            "--only",
+            "China",
+            "--basemap",
+            "none",
+            "--no-zones",
+            "--no-borders",
+            "-o",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "1 place(s)" in res.output
     res = CliRunner().invoke(main, ["render", str(article), "--only", "Atlantis", "-o", str(out)])
@@ -122,6 +139,6 @@ def test_country_and_sea_labels_come_from_the_shipped_data():
     names = {r[2]: r[3] for r in rows}
     assert names.get("Yellow Sea") == "sea" and names.get("South Korea") == "country"
     assert "Korea Bay" not in names
-    for lon, lat, text, kind, zoom in rows:
+    for lon, lat, _text, _kind, zoom in rows:
         assert view.visible[0] <= lon / 1e5 <= view.visible[2] and view.visible[1] <= lat / 1e5 <= view.visible[3]
         assert zoom <= view.zoom

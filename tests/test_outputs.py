@@ -29,19 +29,26 @@ def run(*args: str, input: str | bytes | None = None):
 
 def strict_json(text: str):
     """Parse JSON as strict parsers do: NaN and Infinity are errors."""
+
     def refuse(name):
         raise ValueError(f"{name} is not JSON")
+
     return json.loads(text, parse_constant=refuse)
 
 
 @pytest.fixture
 def ais(tmp_path):
     bay = tmp_path / "bay.geojson"
-    bay.write_text(json.dumps({"type": "Polygon", "coordinates": [
-        [[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]]}))
+    bay.write_text(
+        json.dumps(
+            {
+                "type": "Polygon",
+                "coordinates": [[[119.5, 26.5], [119.7, 26.5], [119.7, 26.7], [119.5, 26.7], [119.5, 26.5]]],
+            }
+        )
+    )
     rows = ["MMSI,BaseDateTime,LAT,LON,SOG,VesselName"]
-    rows += [f"412000001,2024-01-01T00:{10 * i:02d}:00,26.6,{119.43 + 0.04 * i:.2f},9.0,"
-             for i in range(6)]
+    rows += [f"412000001,2024-01-01T00:{10 * i:02d}:00,26.6,{119.43 + 0.04 * i:.2f},9.0," for i in range(6)]
     rows += [f"412000002,2024-01-01T0{h}:00:00,26.55,119.6,,NAMELESS" for h in range(4)]
     rows += ["412000002,2024-01-01T09:00:00,abc,119.6,0.5,BAD"]  # data row 11: rejected
     path = tmp_path / "ais.csv"
@@ -51,12 +58,15 @@ def ais(tmp_path):
 
 # ---- file modes --------------------------------------------------------------------------
 
+
 def _cli(args, cwd, umask=None, **kw):
     def setup():
         if umask is not None:
             os.umask(umask)
-    return subprocess.run(CLI + args, cwd=cwd, capture_output=True, text=True, preexec_fn=setup, timeout=120,
-                          check=False, **kw)
+
+    return subprocess.run(
+        CLI + args, cwd=cwd, capture_output=True, text=True, preexec_fn=setup, timeout=120, check=False, **kw
+    )
 
 
 @pytest.mark.parametrize("umask, mode", [(0o077, 0o600), (0o027, 0o640), (0o002, 0o664)])
@@ -78,6 +88,7 @@ def test_replaced_output_keeps_its_mode(tmp_path, mode):
 
 
 # ---- - is standard output ------------------------------------------------------------------
+
 
 def test_dash_is_stdout_for_places(tmp_path):
     art = tmp_path / "a.txt"
@@ -103,7 +114,9 @@ def test_dash_is_stdout_for_zone_and_vessels(ais, tmp_path):
     assert "visits" in strict_json(r.stdout)
     (reject,) = rejects.read_text().splitlines()[1:]
     assert reject.startswith("11,position_missing,412000002,2024-01-01T09:00:00,abc,119.6")
-    r = run("vessels", str(path), "--area", str(bay), "--format", "csv", "--rejects", "-", "-o", str(tmp_path / "v.csv"))
+    r = run(
+        "vessels", str(path), "--area", str(bay), "--format", "csv", "--rejects", "-", "-o", str(tmp_path / "v.csv")
+    )
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("row,reason")
 
@@ -119,6 +132,7 @@ def test_dash_is_stdout_for_render(tmp_path):
 
 
 # ---- two outputs, one file ---------------------------------------------------------------
+
 
 def _same_path_spellings(tmp_path):
     (tmp_path / "sub").mkdir()
@@ -165,6 +179,7 @@ def test_check_distinct_allows_devices_and_unused_outputs(tmp_path):
 
 # ---- signals during a write ----------------------------------------------------------------
 
+
 def _wait_for_part(folder: Path, proc, timeout: float = 60.0) -> list[Path]:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -180,8 +195,13 @@ def _wait_for_part(folder: Path, proc, timeout: float = 60.0) -> list[Path]:
 def test_signal_during_a_write_removes_the_part_file(tmp_path, sig, codes):
     out = tmp_path / "out.jsonl"
     out.write_text("old\n")
-    proc = subprocess.Popen(CLI + ["places", "--jsonl", "-", "-o", str(out)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    proc = subprocess.Popen(
+        CLI + ["places", "--jsonl", "-", "-o", str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
     try:
         proc.stdin.write((json.dumps({"id": 1, "text": "Ships left Dandong."}) + "\n").encode())
         proc.stdin.flush()
@@ -198,6 +218,7 @@ def test_signal_during_a_write_removes_the_part_file(tmp_path, sig, codes):
 
 
 # ---- unwritable places, full disks ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("target", ["/proc/geomap-out.csv", "/sys/geomap-out.csv", "/proc/self/status", "/dev/full"])
 def test_unwritable_output_is_one_line(target, one_line_error):
@@ -219,8 +240,15 @@ def test_full_disk_keeps_the_old_file(tmp_path):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
 
-    r = subprocess.run(CLI + ["zone", *coords, "--format", "csv", "-o", str(out), "--force"], cwd=tmp_path,
-                       capture_output=True, text=True, preexec_fn=small_files, timeout=120, check=False)
+    r = subprocess.run(
+        CLI + ["zone", *coords, "--format", "csv", "-o", str(out), "--force"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        preexec_fn=small_files,
+        timeout=120,
+        check=False,
+    )
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert "zones.csv" in r.stderr and "kept" in r.stderr
@@ -235,11 +263,14 @@ def test_atomic_write_to_dev_full_raises_output_error():
 
 # ---- JSON is strict JSON --------------------------------------------------------------------
 
+
 def test_zone_json_outputs_have_no_nan(tmp_path):
     src = tmp_path / "pts.geojson"
-    src.write_text('{"type": "FeatureCollection", "features": ['
-                   '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [119.72, 26.68]},'
-                   ' "properties": {"v": NaN, "w": Infinity, "u": -Infinity}}]}')
+    src.write_text(
+        '{"type": "FeatureCollection", "features": ['
+        '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [119.72, 26.68]},'
+        ' "properties": {"v": NaN, "w": Infinity, "u": -Infinity}}]}'
+    )
     for fmt in ("json", "geojson"):
         r = run("zone", "--points", str(src), "--format", fmt)
         assert r.exit_code == 0, r.output
@@ -297,8 +328,14 @@ def test_dev_stdout_redirected_to_a_file_is_written_in_place(tmp_path):
     out = tmp_path / "out.csv"
     was_link = os.path.islink("/dev/stdout")
     with open(out, "w") as fh:
-        r = subprocess.run(CLI + ["zone", "26.68,119.72", "--format", "csv", "-o", "/dev/stdout", "--force"],
-                           stdout=fh, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+        r = subprocess.run(
+            CLI + ["zone", "26.68,119.72", "--format", "csv", "-o", "/dev/stdout", "--force"],
+            stdout=fh,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     assert r.returncode == 0, r.stderr
     assert out.read_text().startswith("lat,lon,country")
     assert os.path.islink("/dev/stdout") == was_link  # the name is never replaced by a file

@@ -8,13 +8,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from geomap.console.cli import main
 
-STORY = ("Freight trains again cross the bridge between Dandong, China, and Sinuiju. "
-         "Tankers sheltered in Sansha Bay during the storm.\n")
-
-
+STORY = (
+    "Freight trains again cross the bridge between Dandong, China, and Sinuiju. "
+    "Tankers sheltered in Sansha Bay during the storm.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +85,7 @@ def test_user_gazetteer_option(cli, story, tmp_path):
 
 # ---- batches ---------------------------------------------------------------------------
 
+
 def _batch(tmp_path, lines):
     p = tmp_path / "batch.jsonl"
     p.write_bytes(b"\n".join(lines) + b"\n")
@@ -93,8 +93,13 @@ def _batch(tmp_path, lines):
 
 
 def test_jsonl_batch_in_order(cli, tmp_path):
-    p = _batch(tmp_path, [json.dumps({"id": "b", "text": "Ships left Dandong."}).encode(),
-                          json.dumps({"id": "a", "text": "A parade in Pyongyang."}).encode()])
+    p = _batch(
+        tmp_path,
+        [
+            json.dumps({"id": "b", "text": "Ships left Dandong."}).encode(),
+            json.dumps({"id": "a", "text": "A parade in Pyongyang."}).encode(),
+        ],
+    )
     r = run(cli, ["--jsonl", str(p)])
     assert r.exit_code == 0, r.output
     out = [json.loads(line) for line in r.stdout.splitlines()]
@@ -105,11 +110,16 @@ def test_jsonl_batch_in_order(cli, tmp_path):
 
 
 def test_jsonl_bad_line_is_reported_and_skipped(cli, tmp_path):
-    p = _batch(tmp_path, [json.dumps({"id": 1, "text": "Ships left Dandong."}).encode(),
-                          b'{"id": 2, "text": "unterminated',
-                          b"\xff\xfe not utf-8",
-                          json.dumps({"id": 4, "text": ""}).encode(),
-                          json.dumps({"id": 5, "text": "Nampo port"}).encode()])
+    p = _batch(
+        tmp_path,
+        [
+            json.dumps({"id": 1, "text": "Ships left Dandong."}).encode(),
+            b'{"id": 2, "text": "unterminated',
+            b"\xff\xfe not utf-8",
+            json.dumps({"id": 4, "text": ""}).encode(),
+            json.dumps({"id": 5, "text": "Nampo port"}).encode(),
+        ],
+    )
     r = run(cli, ["--jsonl", str(p)])
     assert r.exit_code == 0
     assert [json.loads(line)["id"] for line in r.stdout.splitlines()] == [1, 5]
@@ -135,6 +145,7 @@ def test_jsonl_output_file(cli, tmp_path):
 
 
 # ---- bad input -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "data, expect",
@@ -195,7 +206,7 @@ def test_every_format_has_one_schema_with_offsets(cli, story, tmp_path):
     assert set(fc["features"][0]["properties"]) | {"lat", "lon"} == set(COLUMNS)
     assert all(list(m) == list(COLUMNS) for m in mentions)
     for rec in recs:  # offsets point at the first mention of each place
-        assert STORY[rec["start"]:rec["end"]] == rec["text"]
+        assert STORY[rec["start"] : rec["end"]] == rec["text"]
     (bay,) = [r for r in rows if r["name"] == "Sansha Bay"]
     assert (int(bay["start"]), int(bay["end"])) == (STORY.index("Sansha Bay"), STORY.index("Sansha Bay") + 10)
     (f,) = [f for f in fc["features"] if f["properties"]["name"] == "Dandong"]

@@ -17,12 +17,13 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
-
 from geomap.console.cli import main
 
 RENDER_FAST = ("--no-zones", "--no-borders", "--basemap", "none")
-AIS = ("MMSI,BaseDateTime,LAT,LON,SOG,COG,VesselName\n"
-       "1,2024-01-01T00:00:00,26.6,119.7,1,1,A\n1,2024-01-01T01:00:00,26.61,119.71,1,1,A\n")
+AIS = (
+    "MMSI,BaseDateTime,LAT,LON,SOG,COG,VesselName\n"
+    "1,2024-01-01T00:00:00,26.6,119.7,1,1,A\n1,2024-01-01T01:00:00,26.61,119.71,1,1,A\n"
+)
 
 
 def run(*args: str):
@@ -63,22 +64,35 @@ def _point(lon, lat, **props) -> dict:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
 
 
-GOOD_POLYGON = {"type": "Feature", "properties": {},
-                "geometry": {"type": "Polygon", "coordinates": [[[119, 26], [120, 26], [120, 27], [119, 26]]]}}
+GOOD_POLYGON = {
+    "type": "Feature",
+    "properties": {},
+    "geometry": {"type": "Polygon", "coordinates": [[[119, 26], [120, 26], [120, 27], [119, 26]]]},
+}
 
 # (file content, what the message must say); the fault is always in feature 2
 BROKEN_GEOJSON = {
     "feature_not_object": ('{"type":"FeatureCollection","features":[%s, 7]}', "is a number, not a GeoJSON Feature"),
     "feature_is_list": ('{"type":"FeatureCollection","features":[%s, [1, 2]]}', "is a list"),
-    "geometry_string": ('{"type":"FeatureCollection","features":[%s, {"type":"Feature","properties":{},'
-                        '"geometry":"POINT (1 2)"}]}', "geometry is a string"),
-    "point_nested_too_deep": ('{"type":"FeatureCollection","features":[%s, {"type":"Feature","properties":{},'
-                              '"geometry":{"type":"Point","coordinates":[[1, 2]]}}]}', "[[1, 2]]"),
-    "polygon_nested_too_shallow": ('{"type":"FeatureCollection","features":[%s, {"type":"Feature","properties":{},'
-                                   '"geometry":{"type":"Polygon","coordinates":[[119, 26], [120, 26], [120, 27]]}}]}',
-                                   "nested wrongly"),
-    "properties_string": ('{"type":"FeatureCollection","features":[%s, {"type":"Feature","properties":"x",'
-                          '"geometry":{"type":"Point","coordinates":[1, 2]}}]}', '"properties" is a string'),
+    "geometry_string": (
+        '{"type":"FeatureCollection","features":[%s, {"type":"Feature","properties":{},"geometry":"POINT (1 2)"}]}',
+        "geometry is a string",
+    ),
+    "point_nested_too_deep": (
+        '{"type":"FeatureCollection","features":[%s, {"type":"Feature","properties":{},'
+        '"geometry":{"type":"Point","coordinates":[[1, 2]]}}]}',
+        "[[1, 2]]",
+    ),
+    "polygon_nested_too_shallow": (
+        '{"type":"FeatureCollection","features":[%s, {"type":"Feature","properties":{},'
+        '"geometry":{"type":"Polygon","coordinates":[[119, 26], [120, 26], [120, 27]]}}]}',
+        "nested wrongly",
+    ),
+    "properties_string": (
+        '{"type":"FeatureCollection","features":[%s, {"type":"Feature","properties":"x",'
+        '"geometry":{"type":"Point","coordinates":[1, 2]}}]}',
+        '"properties" is a string',
+    ),
 }
 
 
@@ -122,21 +136,28 @@ def test_vessels_area_given_a_csv_is_a_clear_error(tmp_path):
 
 @pytest.mark.parametrize(
     ("coords", "shown"),
-    [("[119.7, NaN]", "NaN"), ("[119.7, 95.0]", "latitude 95.0"), ("[181.5, 26.6]", "longitude 181.5"),
-     ("[119.7, Infinity]", "Infinity")],
+    [
+        ("[119.7, NaN]", "NaN"),
+        ("[119.7, 95.0]", "latitude 95.0"),
+        ("[181.5, 26.6]", "longitude 181.5"),
+        ("[119.7, Infinity]", "Infinity"),
+    ],
 )
 def test_layer_geojson_coordinates_are_checked(tmp_path, coords, shown):
     src = tmp_path / "layer.geojson"
-    src.write_text('{"type":"FeatureCollection","features":[%s, {"type":"Feature","properties":{},'
-                   '"geometry":{"type":"LineString","coordinates":[[119, 26], %s]}}]}'
-                   % (json.dumps(_point(119.7, 26.6)), coords))
+    src.write_text(
+        '{"type":"FeatureCollection","features":[%s, {"type":"Feature","properties":{},'
+        '"geometry":{"type":"LineString","coordinates":[[119, 26], %s]}}]}' % (json.dumps(_point(119.7, 26.6)), coords)
+    )
     result, _ = run("render", "--layer", src, "--point", "1,2", *RENDER_FAST, "-o", tmp_path / "m.html")
     assert_one_line_error(result, f"layer {src}", "feature 2", shown)
     assert not (tmp_path / "m.html").exists()
 
 
-@pytest.mark.parametrize(("lat", "lon", "shown"), [(95.0, 10.0, "latitude 95.0"), (10.0, -190.0, "longitude -190.0"),
-                                                   (float("nan"), 10.0, "nan")])
+@pytest.mark.parametrize(
+    ("lat", "lon", "shown"),
+    [(95.0, 10.0, "latitude 95.0"), (10.0, -190.0, "longitude -190.0"), (float("nan"), 10.0, "nan")],
+)
 def test_layer_parquet_and_csv_coordinates_are_checked(tmp_path, lat, lon, shown):
     pq = tmp_path / "layer.parquet"
     gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=shapely.points([119.7, lon], [26.6, lat]), crs=4326).to_parquet(pq)
@@ -161,8 +182,7 @@ def test_messages_show_values_not_numpy_reprs(tmp_path):
         assert "np.float64" not in line and "np." not in line
 
 
-MIXED = _fc(_point(10, 20, a={"b": [1, 2]}, c=1, d=None, e=1.5),
-            _point(11, 21, a="x", c="str", d=[{"z": "ü"}], e=True))
+MIXED = _fc(_point(10, 20, a={"b": [1, 2]}, c=1, d=None, e=1.5), _point(11, 21, a="x", c="str", d=[{"z": "ü"}], e=True))
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "geojson", "table"])
@@ -285,10 +305,20 @@ def test_layer_positions_with_heights_and_measures_read_as_2d(tmp_path):
     from geomap.compose import read_layer
 
     src = tmp_path / "mixed_dims.geojson"
-    src.write_text(_fc({"type": "Feature", "properties": {"name": "line"},
-                        "geometry": {"type": "LineString", "coordinates": [[119, 26], [120, 27, 5.0]]}},
-                       {"type": "Feature", "properties": {"name": "pt"},
-                        "geometry": {"type": "Point", "coordinates": [119.5, 26.5, 1.0, 2.0]}}))
+    src.write_text(
+        _fc(
+            {
+                "type": "Feature",
+                "properties": {"name": "line"},
+                "geometry": {"type": "LineString", "coordinates": [[119, 26], [120, 27, 5.0]]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"name": "pt"},
+                "geometry": {"type": "Point", "coordinates": [119.5, 26.5, 1.0, 2.0]},
+            },
+        )
+    )
     layer = read_layer(src)
     assert [g.wkt for g in layer.gdf.geometry] == ["LINESTRING (119 26, 120 27)", "POINT (119.5 26.5)"]
 

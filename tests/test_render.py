@@ -14,22 +14,19 @@ import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
-
-from geomap.render import escape
-from geomap.render.view import encode_lines, encode_polygons, fit_view
-from geomap.render.embed import fragment_html, iframe_html, page_html
-from geomap.errors import InputError
-from geomap.layers.base import Layer
-from geomap.compose import read_layer
 from geomap.console.cli import main
-from geomap.compose import render
+from geomap.layers.base import Layer
+
+from geomap.compose import read_layer, render
+from geomap.errors import InputError
+from geomap.render import escape
+from geomap.render.embed import fragment_html, iframe_html, page_html
 from geomap.render.map import GeoMap
+from geomap.render.view import encode_lines, encode_polygons, fit_view
 
 ROOT = Path(__file__).resolve().parents[1]
 # no shipped layers needed: points and user layers only
 BARE = {"zones": False, "borders": False, "basemap": "none"}
-
-
 
 
 def _square(x, y, d=0.5):
@@ -38,19 +35,21 @@ def _square(x, y, d=0.5):
 
 # -- escaping --------------------------------------------------------------------------
 
+
 def test_text_escapes_markup_and_quotes():
     assert escape.text('<img src=x onerror="a()">\'') == "&lt;img src=x onerror=&quot;a()&quot;&gt;&#x27;"
     assert escape.text(None) == "" and escape.text(float("nan")) == ""
 
 
 def test_script_json_cannot_close_the_script_and_round_trips():
-    value = {"s": "</script><script>alert(1)</script> <!-- & \u2028 `${x}` \\ \""}
+    value = {"s": '</script><script>alert(1)</script> <!-- & \u2028 `${x}` \\ "'}
     out = escape.script_json(value)
     assert "<" not in out and ">" not in out and "\u2028" not in out
     assert json.loads(out) == value
 
 
 # -- view and encoding -----------------------------------------------------------------
+
 
 def test_fit_view_zoom_and_resolution_follow_the_area():
     wide = fit_view((119.0, 26.0, 126.0, 41.0), width=1000, height=700)
@@ -64,8 +63,10 @@ def test_fit_view_zoom_and_resolution_follow_the_area():
 
 def test_polygons_are_clipped_and_small_parts_and_holes_dropped():
     view = fit_view((0.0, 0.0, 10.0, 10.0), width=1000, height=700)
-    big = shapely.Polygon(shapely.box(-50, -50, 50, 50).exterior, [shapely.box(1, 1, 3, 3).exterior,
-                                                                    shapely.box(5, 5, 5.001, 5.001).exterior])
+    big = shapely.Polygon(
+        shapely.box(-50, -50, 50, 50).exterior,
+        [shapely.box(1, 1, 3, 3).exterior, shapely.box(5, 5, 5.001, 5.001).exterior],
+    )
     islet = shapely.box(6, 6, 6.0005, 6.0005)
     enc = encode_polygons(np.array([big, islet], dtype=object), view)
     assert list(enc) == [0]  # the islet is below a pixel
@@ -85,6 +86,7 @@ def test_lines_are_simplified_to_the_view():
 
 
 # -- map output ------------------------------------------------------------------------
+
 
 def test_page_is_self_contained_with_no_external_reference():
     m = render(points=["40.12,124.39,Dandong"], title="Dandong", **BARE)
@@ -154,8 +156,9 @@ def test_user_layers_from_files(tmp_path):
     gj = tmp_path / "area.geojson"
     gpd.GeoDataFrame({"name": ["box"]}, geometry=[_square(124, 39.5)], crs=4326).to_file(gj, driver="GeoJSON")
     pq = tmp_path / "line.parquet"
-    gpd.GeoDataFrame({"vessel_name": ["ALPHA"]}, geometry=[shapely.LineString([(124, 39), (125, 40)])],
-                     crs=4326).to_parquet(pq)
+    gpd.GeoDataFrame(
+        {"vessel_name": ["ALPHA"]}, geometry=[shapely.LineString([(124, 39), (125, 40)])], crs=4326
+    ).to_parquet(pq)
     csv = tmp_path / "pts.csv"
     csv.write_text("lat,lon,name,speed\n40.0,124.2,one,3.5\n39.8,124.6,two,\n")
     layers = [read_layer(p) for p in (gj, pq, csv)]
@@ -174,8 +177,11 @@ def test_user_layers_from_files(tmp_path):
     ("name", "content", "message"),
     [
         ("x.geojson", "{not json", "cannot read it"),
-        ("nogeom.geojson", '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,'
-                           '"properties":{"a":1}}]}', "no geometry"),
+        (
+            "nogeom.geojson",
+            '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{"a":1}}]}',
+            "no geometry",
+        ),
         ("pts.csv", "a,b\n1,2\n", "latitude and longitude columns"),
         ("x.shp2", "", "unknown file type"),
     ],
@@ -198,10 +204,25 @@ def test_bad_options_raise_input_errors():
 
 # -- command line ----------------------------------------------------------------------
 
+
 def test_cli_writes_html_and_reports(tmp_path):
     out = tmp_path / "map.html"
-    res = CliRunner().invoke(main, ["render", "--point", "40.12,124.39,Dandong", "--no-zones", "--no-borders",
-                                      "--basemap", "none", "-o", str(out), "--title", "T"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "--point",
+            "40.12,124.39,Dandong",
+            "--no-zones",
+            "--no-borders",
+            "--basemap",
+            "none",
+            "-o",
+            str(out),
+            "--title",
+            "T",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert out.read_text().startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
@@ -238,8 +259,9 @@ def test_cli_article_without_places_writes_a_notice_and_exits_2(tmp_path):
     art = tmp_path / "a.txt"
     art.write_text("nothing here but weather and lunch, said the spokesperson on tuesday.\n")
     out = tmp_path / "map.html"
-    res = CliRunner().invoke(main, ["render", str(art), "-o", str(out), "--no-zones", "--no-borders",
-                                      "--basemap", "none"])
+    res = CliRunner().invoke(
+        main, ["render", str(art), "-o", str(out), "--no-zones", "--no-borders", "--basemap", "none"]
+    )
     assert res.exit_code == 2, res.output
     assert "no places were found" in res.output
     html = out.read_text()

@@ -16,12 +16,12 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-
-from geomap.render.chromium import Chromium
-from geomap.render.embed import fragment_html, write_html
 from geomap.layers.base import Layer
 from geomap.layers.places import places_layer
+
 from geomap.compose import render
+from geomap.render.chromium import Chromium
+from geomap.render.embed import fragment_html, write_html
 from geomap.render.screenshot import write_png
 
 pytestmark = pytest.mark.browser
@@ -63,10 +63,12 @@ _POPUP = _SHOWN % (".leaflet-popup", "querySelector('.leaflet-popup-content').te
 
 
 def _screen_xy(browser: Chromium, lat: float, lon: float) -> tuple[float, float]:
-    return tuple(browser.evaluate(
-        "(function(){var m=geomap.maps[Object.keys(geomap.maps)[0]].map,b=m.getContainer().getBoundingClientRect(),"
-        f"p=m.latLngToContainerPoint([{lat},{lon}]);return [b.left+p.x,b.top+p.y];}})()"
-    ))
+    return tuple(
+        browser.evaluate(
+            "(function(){var m=geomap.maps[Object.keys(geomap.maps)[0]].map,b=m.getContainer().getBoundingClientRect(),"
+            f"p=m.latLngToContainerPoint([{lat},{lon}]);return [b.left+p.x,b.top+p.y];}})()"
+        )
+    )
 
 
 def _open(browser: Chromium, path: Path) -> None:
@@ -84,8 +86,9 @@ def _assert_clean(browser: Chromium, page: Path) -> None:
 def _hostile_map(folder: Path):
     n = len(PAYLOADS)
     vessels = folder / "vessels.csv"  # a user file: vessel names and properties are hostile too
-    pd.DataFrame({"lat": [36.2] * n, "lon": [120 + i for i in range(n)], "vessel_name": PAYLOADS,
-                  "flag": PAYLOADS[::-1]}).to_csv(vessels, index=False)
+    pd.DataFrame(
+        {"lat": [36.2] * n, "lon": [120 + i for i in range(n)], "vessel_name": PAYLOADS, "flag": PAYLOADS[::-1]}
+    ).to_csv(vessels, index=False)
     places = gpd.GeoDataFrame(
         {
             "name": PAYLOADS,
@@ -103,11 +106,22 @@ def _hostile_map(folder: Path):
         geometry=[shapely.box(120 + 2 * i, 31.0, 121 + 2 * i, 32.0) for i in range(4)],
         crs=4326,
     )
-    area_layer = Layer(name=PAYLOADS[2], gdf=boxes, tooltip="label", popup_title="label",
-                       popup=((PAYLOADS[0], "note"),), legend=PAYLOADS[6])
+    area_layer = Layer(
+        name=PAYLOADS[2],
+        gdf=boxes,
+        tooltip="label",
+        popup_title="label",
+        popup=((PAYLOADS[0], "note"),),
+        legend=PAYLOADS[6],
+    )
     points = [f"{33.5},{120 + i},{p}" for i, p in enumerate(PAYLOADS)]
-    return render(layers=[area_layer, places_layer(places, name=PAYLOADS[1]), vessels], points=points,
-                  title=PAYLOADS[3], bounds=(117.0, 29.0, 134.0, 38.0), **BARE)  # room for the controls
+    return render(
+        layers=[area_layer, places_layer(places, name=PAYLOADS[1]), vessels],
+        points=points,
+        title=PAYLOADS[3],
+        bounds=(117.0, 29.0, 134.0, 38.0),
+        **BARE,
+    )  # room for the controls
 
 
 def test_hostile_text_is_shown_literally_and_never_runs(tmp_path):
@@ -197,8 +211,11 @@ def test_two_fragments_on_one_page_both_work(tmp_path):
     page = tmp_path / "report.html"
     page.write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title></head><body>"
-        "<h1>Report</h1><p>First map:</p>" + fragment_html(a, height=300)
-        + "<p>Second map:</p>" + fragment_html(c, height=300) + "</body></html>",
+        "<h1>Report</h1><p>First map:</p>"
+        + fragment_html(a, height=300)
+        + "<p>Second map:</p>"
+        + fragment_html(c, height=300)
+        + "</body></html>",
         encoding="utf-8",
     )
     with Chromium(height=900, extra_args=OFFLINE) as b:
@@ -209,7 +226,8 @@ def test_two_fragments_on_one_page_both_work(tmp_path):
         counts = b.evaluate("Object.keys(geomap.maps).sort().map(function(k){return geomap.maps[k].markers.length})")
         assert sorted(counts) == [1, 2]
         assert b.evaluate("document.querySelectorAll('[id]').length") == len(
-            set(b.evaluate("Array.from(document.querySelectorAll('[id]')).map(function(e){return e.id})")))
+            set(b.evaluate("Array.from(document.querySelectorAll('[id]')).map(function(e){return e.id})"))
+        )
         _assert_clean(b, page)
 
 
@@ -222,19 +240,20 @@ def test_png_shows_the_drawn_map(tmp_path):
     assert struct.unpack(">II", data[16:24]) == (640, 480)
     # decode the PNG in the browser and count sea, land and marker pixels
     page = tmp_path / "probe.html"
-    page.write_text("<!DOCTYPE html><img id=i src='data:image/png;base64,"
-                    + base64.b64encode(data).decode() + "'>")
+    page.write_text("<!DOCTYPE html><img id=i src='data:image/png;base64," + base64.b64encode(data).decode() + "'>")
     with Chromium(extra_args=OFFLINE) as b:
         b.open(page, wait_for_map=False)
         b.wait_for("document.getElementById('i').complete")
-        counts = json.loads(b.evaluate("""(function(){var i=document.getElementById('i'),
+        counts = json.loads(
+            b.evaluate("""(function(){var i=document.getElementById('i'),
           c=document.createElement('canvas');c.width=i.naturalWidth;c.height=i.naturalHeight;
           var x=c.getContext('2d');x.drawImage(i,0,0);var d=x.getImageData(0,0,c.width,c.height).data,
           k={sea:0,land:0,marker:0};
           function near(o,r,g,b){return Math.abs(d[o]-r)<12&&Math.abs(d[o+1]-g)<12&&Math.abs(d[o+2]-b)<12;}
           for(var o=0;o<d.length;o+=4){ if(near(o,0xd5,0xe6,0xf3))k.sea++; else if(near(o,0xf3,0xef,0xe6))k.land++;
             else if(near(o,0xf4,0xd0,0x3f))k.marker++; }
-          return JSON.stringify(k);})()"""))
+          return JSON.stringify(k);})()""")
+        )
     total = 640 * 480
     assert counts["sea"] > 0.05 * total
     assert counts["land"] > 0.05 * total
@@ -256,8 +275,21 @@ def test_cli_renders_the_example_article_to_html_and_png(tmp_path):
         spec.loader.exec_module(mod)
         main = mod.main
     html, png = tmp_path / "map.html", tmp_path / "map.png"
-    res = CliRunner().invoke(main, ["render", str(root / "examples" / "article.txt"), "-o", str(html),
-                                    "--png", str(png), "--width", "800", "--height", "560"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "render",
+            str(root / "examples" / "article.txt"),
+            "-o",
+            str(html),
+            "--png",
+            str(png),
+            "--width",
+            "800",
+            "--height",
+            "560",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", png.read_bytes()[16:24]) == (800, 560)

@@ -18,12 +18,12 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the corpus and browser helpers sit beside the tests
 import hostile  # noqa: E402
+from geomap.console.cli import main  # noqa: E402
 from test_render_browser import OFFLINE, _assert_clean, _open, pytestmark  # noqa: E402,F401
 
-from geomap.render.chromium import Chromium  # noqa: E402
-from geomap.console.cli import main  # noqa: E402
-from geomap.render.embed import fragment_html  # noqa: E402
 from geomap.compose import render  # noqa: E402
+from geomap.render.chromium import Chromium  # noqa: E402
+from geomap.render.embed import fragment_html  # noqa: E402
 
 # embed iframes run in this process, so their documents can be read over DevTools
 FRAMES = OFFLINE + ("--disable-features=IsolateSandboxedIframes", "--disable-site-isolation-trials")
@@ -98,11 +98,20 @@ def _evaluate_in(b: Chromium, context: int, expression: str):
 
 def _report(path: Path, bodies: list[str], *, listen: bool = False) -> Path:
     """A report page holding ``bodies`` (fragments or iframe snippets), small, side by side."""
-    script = ("<script>window.drawn=[];window.addEventListener('message',function(e){"
-              "if(e.data&&e.data.geomapReady)window.drawn.push(e.data.geomapReady);});</script>") if listen else ""
+    script = (
+        (
+            "<script>window.drawn=[];window.addEventListener('message',function(e){"
+            "if(e.data&&e.data.geomapReady)window.drawn.push(e.data.geomapReady);});</script>"
+        )
+        if listen
+        else ""
+    )
     cells = "".join(f'<div style="display:inline-block;width:280px;vertical-align:top">{b}</div>' for b in bodies)
-    path.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title>{script}</head>"
-                    f"<body style='margin:0'>{cells}</body></html>", encoding="utf-8")
+    path.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title>{script}</head>"
+        f"<body style='margin:0'>{cells}</body></html>",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -213,9 +222,15 @@ def test_each_sink_as_a_png(in_tmp, sinks, sink):
 def test_python_save_and_jupyter_view_of_a_hostile_map(in_tmp):
     # the CLI tests above cover the other sinks; the page of save() is the same page_html
     points = [(30.0, 120 + 0.05 * i, p) for i, p in enumerate(hostile.PAYLOADS)]
-    m = render(hostile.write_article(in_tmp).read_text(encoding="utf-8"), points=points,
-               layers=[hostile.write_property_values(in_tmp)], title=hostile.TEMPLATE[0], zones=False,
-               borders=False, basemap="none")
+    m = render(
+        hostile.write_article(in_tmp).read_text(encoding="utf-8"),
+        points=points,
+        layers=[hostile.write_property_values(in_tmp)],
+        title=hostile.TEMPLATE[0],
+        zones=False,
+        borders=False,
+        basemap="none",
+    )
     expected = list(hostile.PAYLOADS) + [s for s in m.places["sentence"] if s]
     saved = in_tmp / "saved.html"
     m.save(str(saved))
@@ -231,16 +246,27 @@ def test_python_save_and_jupyter_view_of_a_hostile_map(in_tmp):
 
 
 def test_one_map_pasted_twice_with_two_ids_draws_twice(in_tmp):
-    m = render(points=["40.13,124.39,Dandong {{ 111*1111 }}", "26.68,119.72,Sansha Bay"], zones=False,
-               borders=False, basemap="none")
+    m = render(
+        points=["40.13,124.39,Dandong {{ 111*1111 }}", "26.68,119.72,Sansha Bay"],
+        zones=False,
+        borders=False,
+        basemap="none",
+    )
     frag = in_tmp / "cli.html"
     _run(["--point", "40.13,124.39,Dandong", *hostile.BARE, "--fragment", "--id", "third", "-o", str(frag)])
-    page = _report(in_tmp / "twice.html", [fragment_html(m, height=250, element_id="first"),
-                                           fragment_html(m, height=250, element_id="second"), frag.read_text()])
+    page = _report(
+        in_tmp / "twice.html",
+        [
+            fragment_html(m, height=250, element_id="first"),
+            fragment_html(m, height=250, element_id="second"),
+            frag.read_text(),
+        ],
+    )
     with Chromium(width=1200, height=900, extra_args=OFFLINE) as b:
         _open(b, page)
-        ids = b.evaluate("Array.from(document.querySelectorAll('.geomap[data-geomap-ready]'))"
-                         ".map(function(e){return e.id})")
+        ids = b.evaluate(
+            "Array.from(document.querySelectorAll('.geomap[data-geomap-ready]')).map(function(e){return e.id})"
+        )
         assert ids == ["first", "second", "third"]
         counts = b.evaluate("['first','second','third'].map(function(k){return geomap.maps[k].markers.length})")
         assert counts == [2, 2, 1]
@@ -264,8 +290,10 @@ def test_folium_elements_added_by_the_caller_draw_beside_geomaps_data(in_tmp):
     with Chromium(width=800, height=600, extra_args=OFFLINE) as b:
         _open(b, page)
         assert b.evaluate("typeof window.__pwned") == "undefined"
-        n = b.evaluate("(function(){var n=0; geomap.maps[Object.keys(geomap.maps)[0]].map.eachLayer(function(l){"
-                       "if(l instanceof L.CircleMarker)n++;}); return n;})()")
+        n = b.evaluate(
+            "(function(){var n=0; geomap.maps[Object.keys(geomap.maps)[0]].map.eachLayer(function(l){"
+            "if(l instanceof L.CircleMarker)n++;}); return n;})()"
+        )
         assert n == 2  # geomap's point and the added one
         assert "{{ 111*1111 }}" in b.evaluate(_SEEN)["texts"]
         assert b.console_errors() == []

@@ -23,10 +23,11 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the corpus sits beside the tests
 import hostile  # noqa: E402
-from geomap.render import escape  # noqa: E402
 from geomap.console.cli import main  # noqa: E402
-from geomap.render.embed import fragment_html, iframe_html, page_html  # noqa: E402
+
 from geomap.compose import render  # noqa: E402
+from geomap.render import escape  # noqa: E402
+from geomap.render.embed import fragment_html, iframe_html, page_html  # noqa: E402
 
 BARE = list(hostile.BARE)
 SINKS = hostile.SINKS
@@ -46,6 +47,7 @@ def in_tmp(tmp_path, monkeypatch):
 
 
 # -- reading an output back ---------------------------------------------------------------------
+
 
 class _Markup(HTMLParser):
     """Tags, attributes and text nodes of an HTML string."""
@@ -143,6 +145,7 @@ def run_cli(args: list[str], out: Path) -> str:
 
 # -- the command line ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("sink", SINKS)
 def test_every_sink_and_output_of_the_cli_is_inert_and_literal(in_tmp, sink, mode):
@@ -187,15 +190,16 @@ def test_fragment_id_names_the_element_and_bad_ids_are_refused(in_tmp):
 
 # -- the Python API -----------------------------------------------------------------------------
 
+
 def _api_map(folder: Path):
     from geomap.layers.vessels import vessel_layers
+
     from geomap.vessels import analyse
 
     layers = [hostile.write_property_values(folder), *hostile.write_property_keys(folder)]
     layers += vessel_layers(analyse(hostile.write_ais(folder), area=None, events=True))
     points = [(30.0, 120 + 0.05 * i, p) for i, p in enumerate(hostile.PAYLOADS)]
-    return render(layers=layers, points=points, title=hostile.PAYLOADS[0], zones=False, borders=False,
-                  basemap="none")
+    return render(layers=layers, points=points, title=hostile.PAYLOADS[0], zones=False, borders=False, basemap="none")
 
 
 def test_every_python_output_is_the_same_inert_page(in_tmp):
@@ -240,10 +244,11 @@ def test_the_structure_alone_keeps_templates_inert(in_tmp, monkeypatch):
 
 
 def test_braces_reach_the_page_only_as_escapes():
-    m = render(points=["30,120,{{ 111*1111 }} {% x %} {# y #}"], title="{{ 7*7 }}", zones=False, borders=False,
-               basemap="none")
+    m = render(
+        points=["30,120,{{ 111*1111 }} {% x %} {# y #}"], title="{{ 7*7 }}", zones=False, borders=False, basemap="none"
+    )
     for output in (page_html(m), fragment_html(m)):
-        data = output[output.index("geomap.draw("):]
+        data = output[output.index("geomap.draw(") :]
         assert "{{" not in data and "{%" not in data and "{#" not in data
         assert "\\u0026#123;\\u0026#123; 111*1111" in data
     assert "<title>&#123;&#123; 7*7 &#125;&#125;</title>" in page_html(m)
@@ -259,6 +264,7 @@ def test_hostile_pages_are_deterministic(in_tmp):
 
 def test_folium_elements_added_by_the_caller_stay_apart_from_geomaps_data(in_tmp):
     import folium
+
     from geomap.render.embed import FOLIUM_END, FOLIUM_START
 
     m = render(points=["30,120,{{ 111*1111 }}"], title="{{ 111*1111 }}", zones=False, borders=False, basemap="none")
@@ -273,7 +279,7 @@ def test_folium_elements_added_by_the_caller_stay_apart_from_geomaps_data(in_tmp
     part = page[start:end]
     assert "L.marker(" in part and "geomap.draw" not in part and "111*1111" not in part
     # the rest of the page is the page without the element
-    assert page[:start] + page[end + len(FOLIUM_END) + 1:] == plain
+    assert page[:start] + page[end + len(FOLIUM_END) + 1 :] == plain
     assert hostile.EVALUATED not in page
 
 

@@ -15,7 +15,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MAX_FUNCTION_LINES = 120
 #: what cli.py may import from geomap: the package, the entry points of its rooms and of layers, the errors
-CLI_ALLOWED = {"geomap", "geomap.errors", "geomap.text", "geomap.zones", "geomap.vessels", "geomap.render", "geomap.layers"}
+CLI_ALLOWED = {
+    "geomap",
+    "geomap.errors",
+    "geomap.text",
+    "geomap.zones",
+    "geomap.vessels",
+    "geomap.render",
+    "geomap.layers",
+}
 
 
 @lru_cache(maxsize=1)
@@ -140,8 +148,11 @@ def _functions():
 
 
 def test_no_function_is_longer_than_120_lines():
-    long = [f"{m}.{f.name}: {f.end_lineno - f.lineno + 1}" for m, f in _functions()
-            if f.end_lineno - f.lineno + 1 > MAX_FUNCTION_LINES]
+    long = [
+        f"{m}.{f.name}: {f.end_lineno - f.lineno + 1}"
+        for m, f in _functions()
+        if f.end_lineno - f.lineno + 1 > MAX_FUNCTION_LINES
+    ]
     assert long == []
 
 
@@ -164,16 +175,22 @@ def test_a_source_checkout_imports_geomap_layers_and_data(tmp_path):
     import sys
 
     code = "import geomap, geomap.layers, geomap.data; print(geomap.__file__); print(geomap.layers.__file__)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-                         capture_output=True, text=True, check=True).stdout.splitlines()
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     assert out == [str(ROOT / "geomap" / "__init__.py"), str(ROOT / "layers" / "__init__.py")]
 
 
 def test_library_messages_name_parameters_and_the_command_line_adds_its_flags(tmp_path):
     from click.testing import CliRunner
+    from geomap.console.cli import main
 
     from geomap import check_writable
-    from geomap.console.cli import main
     from geomap.errors import OutputError
 
     out = tmp_path / "zones.csv"

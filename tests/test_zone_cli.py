@@ -6,7 +6,6 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from geomap.console.cli import main
 
 
@@ -40,7 +39,7 @@ def test_zone_distances_columns():
 
 def test_zone_csv_file_keeps_columns_and_rows(tmp_path):
     src = tmp_path / "pos.csv"
-    src.write_text("id,Latitude,Longitude,note\n007,26.68,119.72,\"a, b\"\n8,35.5,123.5,x\n", encoding="utf-8")
+    src.write_text('id,Latitude,Longitude,note\n007,26.68,119.72,"a, b"\n8,35.5,123.5,x\n', encoding="utf-8")
     out = tmp_path / "out.csv"
     r = run("zone", "--points", str(src), "--format", "csv", "-o", str(out))
     assert r.exit_code == 0, r.output
@@ -62,8 +61,20 @@ def test_zone_stdin_and_geojson_output():
 
 def test_zone_geojson_input(tmp_path):
     src = tmp_path / "p.geojson"
-    src.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "ship"}, "geometry": {"type": "Point", "coordinates": [119.72, 26.68]}}]}))
+    src.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "ship"},
+                        "geometry": {"type": "Point", "coordinates": [119.72, 26.68]},
+                    }
+                ],
+            }
+        )
+    )
     r = run("zone", "--points", str(src), "--format", "json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.output) == [{"name": "ship", "country": "CHN", "zone": "territorial_sea", "overlap_with": ""}]

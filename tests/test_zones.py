@@ -77,7 +77,9 @@ def test_grid_answer_agrees_with_exact_polygon_test():
                 hit = todo & shapely.intersects_xy(g, lon[sel], lat[sel])
                 expected[sel[hit]] = c
                 todo &= ~hit
-    grid_answered = idx.grid[np.floor((lat + 90) * idx.res).astype(int), np.floor((lon + 180) * idx.res).astype(int)] != 0xFFFF
+    grid_answered = (
+        idx.grid[np.floor((lat + 90) * idx.res).astype(int), np.floor((lon + 180) * idx.res).astype(int)] != 0xFFFF
+    )
     assert grid_answered.sum() > 10000  # most points are answered by the grid alone
     assert np.array_equal(ids, expected)
 
@@ -90,13 +92,17 @@ def test_classify_frame_and_vectorised_shape():
 
 
 def test_zone_mask():
-    mask = zone_mask(np.array([119.72, 150.0, 125.7625]), np.array([26.68, 30.0, 39.0392]), country="CHN", zone="territorial_sea")
+    mask = zone_mask(
+        np.array([119.72, 150.0, 125.7625]), np.array([26.68, 30.0, 39.0392]), country="CHN", zone="territorial_sea"
+    )
     assert mask.tolist() == [True, False, False]
     with pytest.raises(InputError, match="valid zones"):
         zone_mask(np.array([0.0]), np.array([0.0]), country="CHN", zone="teritorial_sea")
 
 
-@pytest.mark.parametrize("lon,lat,bad", [([200.0], [10.0], "200.0"), ([10.0], [-91.0], "-91.0"), ([np.nan], [1.0], "nan")])
+@pytest.mark.parametrize(
+    "lon,lat,bad", [([200.0], [10.0], "200.0"), ([10.0], [-91.0], "-91.0"), ([np.nan], [1.0], "nan")]
+)
 def test_bad_coordinates_name_the_value(lon, lat, bad):
     with pytest.raises(InputError, match=bad):
         classify_arrays(lon, lat)

@@ -158,10 +158,13 @@ def test_bir_tawil_is_land_of_no_country():
     assert answer(21.85, 33.75) == ("", "land")
 
 
-@pytest.mark.parametrize("lat,lon,countries,where", [
-    (44.95, 34.10, {"UKR", "RUS"}, "Crimea, Simferopol"),
-    (27.15, -13.20, {"ESH", "MAR"}, "Western Sahara, Laayoune"),
-])
+@pytest.mark.parametrize(
+    "lat,lon,countries,where",
+    [
+        (44.95, 34.10, {"UKR", "RUS"}, "Crimea, Simferopol"),
+        (27.15, -13.20, {"ESH", "MAR"}, "Western Sahara, Laayoune"),
+    ],
+)
 def test_disputed_land_answers_a_claimant(lat, lon, countries, where):
     c, z = answer(lat, lon)
     assert z == "land" and c in countries, (where, c)
@@ -169,4 +172,10 @@ def test_disputed_land_answers_a_claimant(lat, lon, countries, where):
 
 def test_caspian_is_water_of_a_coastal_state():
     c, z = answer(40.0, 51.0)  # mid-Caspian, off Baku
-    assert z in ("territorial_sea", "contiguous_zone", "eez", "inland_water") and c in {"AZE", "TKM", "KAZ", "IRN", "RUS"}
+    assert z in ("territorial_sea", "contiguous_zone", "eez", "inland_water") and c in {
+        "AZE",
+        "TKM",
+        "KAZ",
+        "IRN",
+        "RUS",
+    }

@@ -79,20 +79,28 @@ class Chromium:
         Every DevTools event received (``Network.requestWillBeSent``, console, …).
     """
 
-    def __init__(self, *, width: int = 1000, height: int = 700, extra_args: tuple[str, ...] = (),
-                 timeout: float = 30.0, scale: float = 1.0, media: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        width: int = 1000,
+        height: int = 700,
+        extra_args: tuple[str, ...] = (),
+        timeout: float = 30.0,
+        scale: float = 1.0,
+        media: str | None = None,
+    ) -> None:
         self.width, self.height, self.timeout = int(width), int(height), float(timeout)
         self.scale, self.media = float(scale), media
         self.extra_args = tuple(extra_args)
         self.events: list[dict] = []
         self._next = 0
-        self._queue: "queue.Queue[dict | None]" = queue.Queue()
+        self._queue: queue.Queue[dict | None] = queue.Queue()
         self._proc: subprocess.Popen | None = None
         self._profile: str | None = None
         self._session: str | None = None
 
     # -- lifecycle -------------------------------------------------------
-    def __enter__(self) -> "Chromium":
+    def __enter__(self) -> Chromium:
         self.start()
         return self
 
@@ -111,12 +119,22 @@ class Chromium:
             os.dup2(a, 3)
             os.dup2(b, 4)
 
-        args = [exe, *BASE_FLAGS, f"--user-data-dir={self._profile}",
-                f"--window-size={self.width},{self.height}", *self.extra_args, "about:blank"]
+        args = [
+            exe,
+            *BASE_FLAGS,
+            f"--user-data-dir={self._profile}",
+            f"--window-size={self.width},{self.height}",
+            *self.extra_args,
+            "about:blank",
+        ]
         try:
             self._proc = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(3, 4), preexec_fn=child_fds,
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(3, 4),
+                preexec_fn=child_fds,
             )
         except OSError as exc:
             raise BrowserError(f"cannot start {exe}: {exc}") from None
@@ -127,12 +145,15 @@ class Chromium:
         self._r = os.fdopen(out_r, "rb", buffering=0)
         threading.Thread(target=self._reader, daemon=True).start()
         target = self.call("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
-        self._session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True},
-                                  session=False)["sessionId"]
+        self._session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True}, session=False)[
+            "sessionId"
+        ]
         for domain in ("Page", "Runtime", "Network", "Log"):
             self.call(f"{domain}.enable")
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": self.width, "height": self.height, "deviceScaleFactor": self.scale, "mobile": False})
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": self.width, "height": self.height, "deviceScaleFactor": self.scale, "mobile": False},
+        )
         if self.media:  # e.g. "print": the page lays itself out as it would on paper
             self.call("Emulation.setEmulatedMedia", {"media": self.media})
 
@@ -181,8 +202,9 @@ class Chromium:
             pass
         self._queue.put(None)
 
-    def call(self, method: str, params: dict | None = None, *, session: bool = True,
-             timeout: float | None = None) -> dict:
+    def call(
+        self, method: str, params: dict | None = None, *, session: bool = True, timeout: float | None = None
+    ) -> dict:
         """Send one DevTools command and return its result (events are kept in :attr:`events`)."""
         mid = self._id()
         msg: dict[str, Any] = {"id": mid, "method": method, "params": params or {}}
@@ -265,9 +287,16 @@ class Chromium:
     def click(self, x: float, y: float) -> None:
         """A real left click at page coordinates (x, y)."""
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent",
-                      {"type": kind, "x": x, "y": y, "button": "left" if kind != "mouseMoved" else "none",
-                       "clickCount": 1 if kind != "mouseMoved" else 0})
+            self.call(
+                "Input.dispatchMouseEvent",
+                {
+                    "type": kind,
+                    "x": x,
+                    "y": y,
+                    "button": "left" if kind != "mouseMoved" else "none",
+                    "clickCount": 1 if kind != "mouseMoved" else 0,
+                },
+            )
 
     def hover(self, x: float, y: float) -> None:
         """Move the mouse to page coordinates (x, y)."""
@@ -281,11 +310,21 @@ class Chromium:
     def pdf(self) -> bytes:
         """Return the page printed to a one-page vector PDF the size of the viewport."""
         inch = 96.0
-        res = self.call("Page.printToPDF", {
-            "paperWidth": self.width / inch, "paperHeight": self.height / inch, "printBackground": True,
-            "marginTop": 0, "marginBottom": 0, "marginLeft": 0, "marginRight": 0, "pageRanges": "1",
-            "preferCSSPageSize": False,
-        }, timeout=max(self.timeout, 60.0))
+        res = self.call(
+            "Page.printToPDF",
+            {
+                "paperWidth": self.width / inch,
+                "paperHeight": self.height / inch,
+                "printBackground": True,
+                "marginTop": 0,
+                "marginBottom": 0,
+                "marginLeft": 0,
+                "marginRight": 0,
+                "pageRanges": "1",
+                "preferCSSPageSize": False,
+            },
+            timeout=max(self.timeout, 60.0),
+        )
         return base64.b64decode(res["data"])
 
     # -- what happened ---------------------------------------------------
@@ -312,5 +351,6 @@ class Chromium:
     def dialogs(self) -> list[str]:
         """Messages of JavaScript dialogs (alert/confirm/prompt) the page opened."""
         self.pump()
-        return [e["params"].get("message", "") for e in self.events if e.get("method") == "Page.javascriptDialogOpening"]
-
+        return [
+            e["params"].get("message", "") for e in self.events if e.get("method") == "Page.javascriptDialogOpening"
+        ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import geopandas as gpd
 
@@ -13,8 +13,9 @@ __all__ = ["alt_text"]
 _MAX_NAMES = 12
 
 
-def alt_text(*, title: str | None, places: gpd.GeoDataFrame, also: Sequence[str], layers: Sequence[str],
-             view: View) -> str:
+def alt_text(
+    *, title: str | None, places: gpd.GeoDataFrame, also: Sequence[str], layers: Sequence[str], view: View
+) -> str:
     """Describe what a map shows in plain text (set with ``textContent``, never as HTML).
 
     Parameters
@@ -43,8 +44,10 @@ def alt_text(*, title: str | None, places: gpd.GeoDataFrame, also: Sequence[str]
     else:
         what = " It marks no places."
     minlon, minlat, maxlon, maxlat = view.visible
-    area = (f" The view spans latitudes {_deg(minlat, 'N', 'S')} to {_deg(maxlat, 'N', 'S')} and longitudes "
-            f"{_deg(minlon, 'E', 'W')} to {_deg(maxlon, 'E', 'W')}.")
+    area = (
+        f" The view spans latitudes {_deg(minlat, 'N', 'S')} to {_deg(maxlat, 'N', 'S')} and longitudes "
+        f"{_deg(minlon, 'E', 'W')} to {_deg(maxlon, 'E', 'W')}."
+    )
     drawn = f" Also drawn: {', '.join(dict.fromkeys(layers))}." if layers else ""
     outside = f" Named in the story but outside this view: {', '.join(also)}." if also else ""
     return head + what + area + drawn + outside

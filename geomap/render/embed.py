@@ -15,11 +15,17 @@ import html
 import os
 from pathlib import Path
 
-from geomap.render import escape
 from geomap.files import atomic_write
+from geomap.render import escape
 
 __all__ = [
-    "FOLIUM_START", "FOLIUM_END", "page_html", "fragment_html", "iframe_html", "write_html", "write_fragment",
+    "FOLIUM_START",
+    "FOLIUM_END",
+    "page_html",
+    "fragment_html",
+    "iframe_html",
+    "write_html",
+    "write_fragment",
     "write_iframe",
 ]
 

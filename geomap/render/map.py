@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from typing import Sequence
+from collections.abc import Sequence
 
 import folium
 import geopandas as gpd
@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 from branca.element import Figure
 
+from geomap.errors import InputError
 from geomap.render import escape
 from geomap.render.assets import assets
 from geomap.render.describe import alt_text
 from geomap.render.view import View, encode_lines, encode_points, encode_polygons
-from geomap.errors import InputError
 
 __all__ = ["draw", "GeoMap", "BASEMAPS", "build_spec", "parse_bounds", "check_bounds", "empty_places"]
 
@@ -147,7 +147,7 @@ class GeoMap(folium.Map):
                 p._children = children
         return header, body, script
 
-    def _page(self) -> "_Page":
+    def _page(self) -> _Page:
         root = self.get_root()
         if not isinstance(root, _Page) or root.geomap is not self:
             raise TypeError(
@@ -213,8 +213,13 @@ def draw(
     places = places if places is not None else empty_places()
     spec = build_spec(layers, view, title=title, notice=notice, basemap=basemap, also=also, geo=labels)
     drawn = [item[0] if isinstance(item, tuple) else item for item in layers]
-    spec["alt"] = alt_text(title=title, places=places, also=also, view=view,
-                           layers=[lyr.legend_label for lyr in drawn if lyr.legend_label and not lyr.gdf.empty])
+    spec["alt"] = alt_text(
+        title=title,
+        places=places,
+        also=also,
+        view=view,
+        layers=[lyr.legend_label for lyr in drawn if lyr.legend_label and not lyr.gdf.empty],
+    )
     return GeoMap(spec, title=title, places=places, notice=notice, size=size)
 
 

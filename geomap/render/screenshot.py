@@ -11,9 +11,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from geomap.render.embed import page_html
 from geomap.files import atomic_write, check_writable
 from geomap.render.chromium import Chromium
+from geomap.render.embed import page_html
 
 __all__ = ["write_png", "png_bytes", "write_pdf", "pdf_bytes"]
 
@@ -55,8 +55,9 @@ def pdf_bytes(m, *, width: int = 1000, height: int = 700, timeout: float = 60.0)
     return _capture(m, width=width, height=height, scale=1.0, timeout=timeout, pdf=True)
 
 
-def write_png(m, path: str | os.PathLike, *, width: int = 1000, height: int = 700, scale: float = 1.0,
-              timeout: float = 60.0) -> Path:
+def write_png(
+    m, path: str | os.PathLike, *, width: int = 1000, height: int = 700, scale: float = 1.0, timeout: float = 60.0
+) -> Path:
     """Write a PNG of map ``m`` to ``path`` (atomically: nothing is written on failure)."""
     check_writable(path)
     return _write(path, png_bytes(m, width=width, height=height, scale=scale, timeout=timeout))

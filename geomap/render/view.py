@@ -17,8 +17,17 @@ import shapely
 
 from geomap.units import haversine_km
 
-__all__ = ["View", "fit_view", "merc_y", "story_mask", "pad_bounds", "split_antimeridian", "encode_polygons", "encode_lines",
-           "encode_points"]
+__all__ = [
+    "View",
+    "fit_view",
+    "merc_y",
+    "story_mask",
+    "pad_bounds",
+    "split_antimeridian",
+    "encode_polygons",
+    "encode_lines",
+    "encode_points",
+]
 
 _TILE = 256.0
 _MAX_LAT = 85.0
@@ -79,9 +88,7 @@ def _merc_lat(y: float) -> float:
     return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
 
 
-def fit_view(
-    bounds: tuple[float, float, float, float], *, width: int, height: int, max_zoom: float = 14.0
-) -> View:
+def fit_view(bounds: tuple[float, float, float, float], *, width: int, height: int, max_zoom: float = 14.0) -> View:
     """Return the :class:`View` that shows ``bounds`` in a ``width`` × ``height`` pixel map.
 
     Parameters
@@ -126,8 +133,9 @@ def fit_view(
     )
 
 
-def story_mask(lon: np.ndarray, lat: np.ndarray, *, kinds: np.ndarray, weights: np.ndarray,
-               scores: np.ndarray | None = None) -> np.ndarray:
+def story_mask(
+    lon: np.ndarray, lat: np.ndarray, *, kinds: np.ndarray, weights: np.ndarray, scores: np.ndarray | None = None
+) -> np.ndarray:
     """Return which places the first view of a story is fitted to.
 
     Specific places (cities, ports, bays, straits, islands...) come first; the centre
@@ -196,7 +204,6 @@ def pad_bounds(boxes: np.ndarray) -> tuple[float, float, float, float]:
         float(min(180.0, maxlon + px)),
         float(min(_MAX_LAT, maxlat + py)),
     )
-
 
 
 def _clip(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
@@ -314,7 +321,9 @@ def split_antimeridian(geoms: np.ndarray) -> np.ndarray:
                 continue
             shifted = shapely.transform(part, lambda c: np.where(c[:, :1] < 0, c + [360.0, 0.0], c))
             west = shapely.clip_by_rect(shifted, -180.0, -90.0, 180.0, 90.0)
-            east = shapely.transform(shapely.clip_by_rect(shifted, 180.0, -90.0, 540.0, 90.0), lambda c: c - [360.0, 0.0])
+            east = shapely.transform(
+                shapely.clip_by_rect(shifted, 180.0, -90.0, 540.0, 90.0), lambda c: c - [360.0, 0.0]
+            )
             fixed.extend(g for g in (west, east) if not g.is_empty)
             changed = True
         if changed:

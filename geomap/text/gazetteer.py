@@ -20,16 +20,36 @@ from pathlib import Path
 
 import numpy as np
 
-from geomap.text.names import key_hash, name_key
 from geomap.errors import DataError, InputError
 from geomap.files import MAX_TABLE_BYTES, read_bounded
+from geomap.text.names import key_hash, name_key
 
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "KINDS"]
 
 KINDS = (
-    "continent", "country", "admin1", "admin2", "capital", "city", "ocean", "sea", "gulf", "bay",
-    "strait", "river", "lake", "island", "peninsula", "region", "mountain", "port", "canal",
-    "locality", "bridge", "feature", "street",
+    "continent",
+    "country",
+    "admin1",
+    "admin2",
+    "capital",
+    "city",
+    "ocean",
+    "sea",
+    "gulf",
+    "bay",
+    "strait",
+    "river",
+    "lake",
+    "island",
+    "peninsula",
+    "region",
+    "mountain",
+    "port",
+    "canal",
+    "locality",
+    "bridge",
+    "feature",
+    "street",
 )
 WATER_KINDS = frozenset({"ocean", "sea", "gulf", "bay", "strait", "river", "lake", "canal", "port"})
 
@@ -76,8 +96,9 @@ class Gazetteer:
     Use :func:`load_gazetteer` to get one; rows are addressed by integer index.
     """
 
-    def __init__(self, arrays: dict[str, np.ndarray], *, user: list[Place] | None = None,
-                 user_source: str = "") -> None:
+    def __init__(
+        self, arrays: dict[str, np.ndarray], *, user: list[Place] | None = None, user_source: str = ""
+    ) -> None:
         self._a = arrays
         self.n_shipped = int(arrays["gid"].shape[0])
         self._strings = bytes(arrays["strings"]).decode("utf-8").split("\n")
@@ -100,13 +121,13 @@ class Gazetteer:
         return self._alpha3.get(country, "")
 
     # ---- user entries -------------------------------------------------------------
-    def add_user(self, places: list[Place], names: list[list[str]], *, source: str) -> "Gazetteer":
+    def add_user(self, places: list[Place], names: list[list[str]], *, source: str) -> Gazetteer:
         """Return a copy with ``places`` added; their names hide shipped ones."""
         places = [replace(p, country_alpha3=self.alpha3(p.country)) for p in places]
         g = Gazetteer(self._a, user=self.user + places, user_source=source)
         g._user_keys = {k: list(v) for k, v in self._user_keys.items()}
         base = self.n_shipped + len(self.user)
-        for j, (p, ns) in enumerate(zip(places, names)):
+        for j, (_p, ns) in enumerate(zip(places, names)):
             for k, nm in enumerate(ns):
                 key = name_key(nm)
                 if key:
@@ -147,9 +168,15 @@ class Gazetteer:
         s = self._strings
         a = self._a
         return Place(
-            id=int(a["gid"][row]), name=self._names[row], lat=round(float(self.lat[row]), 5),
-            lon=round(float(self.lon[row]), 5), kind=KINDS[int(self.kind[row])], country=s[int(self.cc[row])],
-            admin1=s[int(a["admin1"][row])], admin2=s[int(a["admin2"][row])], population=int(self.pop[row]),
+            id=int(a["gid"][row]),
+            name=self._names[row],
+            lat=round(float(self.lat[row]), 5),
+            lon=round(float(self.lon[row]), 5),
+            kind=KINDS[int(self.kind[row])],
+            country=s[int(self.cc[row])],
+            admin1=s[int(a["admin1"][row])],
+            admin2=s[int(a["admin2"][row])],
+            population=int(self.pop[row]),
             country_alpha3=self.alpha3(s[int(self.cc[row])]),
         )
 
@@ -159,8 +186,15 @@ class Gazetteer:
             p = self.user[row - self.n_shipped]
             return p.lat, p.lon, p.population, p.kind, p.country, p.admin1, p.admin2
         s = self._strings
-        return (float(self.lat[row]), float(self.lon[row]), int(self.pop[row]), KINDS[int(self.kind[row])],
-                s[int(self.cc[row])], s[int(self._a["admin1"][row])], s[int(self._a["admin2"][row])])
+        return (
+            float(self.lat[row]),
+            float(self.lon[row]),
+            int(self.pop[row]),
+            KINDS[int(self.kind[row])],
+            s[int(self.cc[row])],
+            s[int(self._a["admin1"][row])],
+            s[int(self._a["admin2"][row])],
+        )
 
 
 @lru_cache(maxsize=1)
@@ -221,8 +255,9 @@ def read_user_gazetteer(path: str | os.PathLike) -> tuple[list[Place], list[list
     p = Path(path)
     try:
         with open(p, "rb") as fh:
-            data = read_bounded(fh, limit=MAX_TABLE_BYTES, where=str(p),
-                                hint="split the gazetteer or keep only the places you need")
+            data = read_bounded(
+                fh, limit=MAX_TABLE_BYTES, where=str(p), hint="split the gazetteer or keep only the places you need"
+            )
         if b"\x00" in data:
             raise InputError(f"{p}: binary file, not a CSV; give a CSV with columns name,lat,lon")
         text = data.decode("utf-8-sig")
@@ -238,8 +273,10 @@ def read_user_gazetteer(path: str | os.PathLike) -> tuple[list[Place], list[list
     fields = [f.strip().lower() for f in header]
     missing = [f for f in ("name", "lat", "lon") if f not in fields]
     if missing:
-        raise InputError(f"{p}:1: missing column(s) {', '.join(missing)}; the header needs name,lat,lon "
-                         "(optional type,country,aliases)")
+        raise InputError(
+            f"{p}:1: missing column(s) {', '.join(missing)}; the header needs name,lat,lon "
+            "(optional type,country,aliases)"
+        )
     twice = next((f for k, f in enumerate(fields) if f and f in fields[:k]), None)
     if twice is not None:
         raise InputError(f"{p}:1: column {twice!r} appears twice in the header; name each column once")
@@ -248,23 +285,37 @@ def read_user_gazetteer(path: str | os.PathLike) -> tuple[list[Place], list[list
     for k, row in enumerate(_rows(reader, p)):
         line = reader.line_num
         if len(row) != len(fields):
-            raise InputError(f"{p}:{line}: {len(row)} field(s) where the header has {len(fields)}; "
-                             "quote names that contain commas")
+            raise InputError(
+                f"{p}:{line}: {len(row)} field(s) where the header has {len(fields)}; quote names that contain commas"
+            )
         row = dict(zip(fields, row))
         name = row["name"].strip()
         if not name:
             raise InputError(f"{p}:{line}: empty name; every row needs name,lat,lon")
         lat, lon = _degrees(row["lat"]), _degrees(row["lon"])
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also refuses NaN
-            raise InputError(f"{p}:{line}: lat/lon of {_short(name)} are {_short(row['lat'])}, {_short(row['lon'])}; "
-                             "give decimal degrees, lat within -90..90 and lon within -180..180")
+            raise InputError(
+                f"{p}:{line}: lat/lon of {_short(name)} are {_short(row['lat'])}, {_short(row['lon'])}; "
+                "give decimal degrees, lat within -90..90 and lon within -180..180"
+            )
         kind = (row.get("type") or "").strip().lower() or "feature"
         if kind not in KINDS:
             kind = "feature"
         aliases = [a.strip() for a in (row.get("aliases") or "").replace(";", "|").split("|") if a.strip()]
-        places.append(Place(id=-10_000_000 - k, name=name, lat=lat, lon=lon, kind=kind,
-                            country=(row.get("country") or "").strip().upper(), admin1="", admin2="",
-                            population=0, source=str(p)))
+        places.append(
+            Place(
+                id=-10_000_000 - k,
+                name=name,
+                lat=lat,
+                lon=lon,
+                kind=kind,
+                country=(row.get("country") or "").strip().upper(),
+                admin1="",
+                admin2="",
+                population=0,
+                source=str(p),
+            )
+        )
         names.append([name, *aliases])
     return places, names
 

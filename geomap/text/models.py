@@ -125,7 +125,7 @@ class Trees:
         for _ in range(depth):
             right = X[ri, feat[ti, h]] > thr[ti, h]
             h = 2 * h + 1 + right
-        return (self.init + self.rate * leaf[ti, h - (2 ** depth - 1)].sum(axis=1)).tolist()
+        return (self.init + self.rate * leaf[ti, h - (2**depth - 1)].sum(axis=1)).tolist()
 
     def _heap(self):
         import numpy as np
@@ -137,10 +137,10 @@ class Trees:
             return 1 + max(depth_of(tree, left[node]), depth_of(tree, right[node]))
 
         depth = max(depth_of(tr) for tr in self.trees)
-        inner = 2 ** depth - 1
+        inner = 2**depth - 1
         feat = np.zeros((len(self.trees), inner), dtype=np.int64)
         thr = np.full((len(self.trees), inner), np.inf)
-        leaf = np.zeros((len(self.trees), 2 ** depth))
+        leaf = np.zeros((len(self.trees), 2**depth))
         for k, (f, th, left, right, value) in enumerate(self.trees):
             stack = [(0, 0, 0)]  # (sklearn node, heap index, level)
             while stack:
@@ -169,9 +169,15 @@ class Trees:
         trees = []
         for est in model.estimators_[:, 0]:
             t = est.tree_
-            trees.append((t.feature.tolist(), [round(float(v), 6) for v in t.threshold],
-                          t.children_left.tolist(), t.children_right.tolist(),
-                          [round(float(v), 6) for v in t.value[:, 0, 0]]))
+            trees.append(
+                (
+                    t.feature.tolist(),
+                    [round(float(v), 6) for v in t.threshold],
+                    t.children_left.tolist(),
+                    t.children_right.tolist(),
+                    [round(float(v), 6) for v in t.value[:, 0, 0]],
+                )
+            )
         obj = cls(0.0, model.learning_rate, trees)
         obj.init = float(model.decision_function(x0)[0]) - obj.score(list(x0[0]))
         return obj
@@ -240,8 +246,9 @@ def _load(name: str, features: tuple[str, ...]):
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         from geomap.datafiles import data_path
 
-        raise DataError(f"{data_path(name)}: damaged model ({type(exc).__name__}: {exc}); "
-                        "retrain with data/train_geoparser.py") from None
+        raise DataError(
+            f"{data_path(name)}: damaged model ({type(exc).__name__}: {exc}); retrain with data/train_geoparser.py"
+        ) from None
 
 
 def load_model(name: str, features: Sequence[str]):

@@ -9,7 +9,8 @@ import csv
 import io
 import os
 import sys
-from typing import IO, Iterator, TextIO
+from collections.abc import Iterator
+from typing import IO, TextIO
 
 from geomap.errors import InputError
 from geomap.files import MAX_ARTICLE_BYTES, iter_lines
@@ -19,12 +20,25 @@ from geomap.text.tagger import COLUMNS
 
 __all__ = ["place_records", "format_places", "iter_batch", "parse_batch_line", "FORMATS", "COLUMNS"]
 
-TABLE_COLUMNS = ("name", "kind", "country", "country_alpha3", "admin1", "lat", "lon", "score", "mentions", "start",
-                 "end", "gazetteer_id")  # the fields of COLUMNS that fit a terminal
+TABLE_COLUMNS = (
+    "name",
+    "kind",
+    "country",
+    "country_alpha3",
+    "admin1",
+    "lat",
+    "lon",
+    "score",
+    "mentions",
+    "start",
+    "end",
+    "gazetteer_id",
+)  # the fields of COLUMNS that fit a terminal
 
 
-def place_records(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
-                  demonyms: bool = True) -> list[dict]:
+def place_records(
+    text: str, *, gazetteer: str | None = None, threshold: float = 0.5, demonyms: bool = True
+) -> list[dict]:
     """Return one evidence record per distinct place of ``text`` (see :data:`COLUMNS`)."""
     from geomap.text.resolver import geoparse, mentions_table
 
@@ -36,10 +50,15 @@ def format_places(records: list[dict], fmt: str) -> str:
     if fmt == "json":
         return dumps(records, ensure_ascii=False, indent=1) + "\n"
     if fmt == "geojson":
-        feats = [{"type": "Feature", "id": k,
-                  "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-                  "properties": {c: r[c] for c in COLUMNS if c not in ("lat", "lon")}}
-                 for k, r in enumerate(records)]
+        feats = [
+            {
+                "type": "Feature",
+                "id": k,
+                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                "properties": {c: r[c] for c in COLUMNS if c not in ("lat", "lon")},
+            }
+            for k, r in enumerate(records)
+        ]
         return dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
@@ -51,8 +70,7 @@ def format_places(records: list[dict], fmt: str) -> str:
     if fmt == "table":
         from geomap.tables import format_rows
 
-        text = format_rows(list(TABLE_COLUMNS), ([r[c] for c in TABLE_COLUMNS] for r in records), digits=4,
-                           rule=False)
+        text = format_rows(list(TABLE_COLUMNS), ([r[c] for c in TABLE_COLUMNS] for r in records), digits=4, rule=False)
         return text if records else text + "(no places found)\n"
     raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
@@ -71,13 +89,16 @@ def parse_batch_line(line: str, *, where: str, lineno: int) -> tuple[str, str]:
         raise InputError(f"{where}:{lineno}: the text is empty")
     doc_id = obj.get("id", lineno)
     if isinstance(doc_id, (dict, list)):
-        raise InputError(f'{where}:{lineno}: "id" must be a string, a number or null, not a JSON '
-                         f'{"object" if isinstance(doc_id, dict) else "list"}')
+        raise InputError(
+            f'{where}:{lineno}: "id" must be a string, a number or null, not a JSON '
+            f"{'object' if isinstance(doc_id, dict) else 'list'}"
+        )
     return doc_id, text
 
 
-def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None,
-               max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[tuple[int, str, str | None, InputError | None]]:
+def iter_batch(
+    path: str | os.PathLike, *, stdin: IO[bytes] | None = None, max_bytes: int = MAX_ARTICLE_BYTES
+) -> Iterator[tuple[int, str, str | None, InputError | None]]:
     """Yield ``(line number, id, text, error)`` for each non-blank line of a JSON Lines file.
 
     A bad line yields an :class:`InputError` instead of raising, so that a batch can go on;
@@ -101,8 +122,15 @@ def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None,
             if too_long:
                 if b"\x00" in raw:
                     raise InputError(f"{where}:{lineno}: binary data, not JSON Lines text; give a UTF-8 text file")
-                yield lineno, None, None, InputError(
-                    f"{where}:{lineno}: line longer than {max_bytes} bytes; split the article or raise max_bytes", option="max_bytes")
+                yield (
+                    lineno,
+                    None,
+                    None,
+                    InputError(
+                        f"{where}:{lineno}: line longer than {max_bytes} bytes; split the article or raise max_bytes",
+                        option="max_bytes",
+                    ),
+                )
                 continue
             if not raw.strip():
                 continue
@@ -112,8 +140,14 @@ def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None,
             try:
                 line = raw.decode("utf-8").lstrip("\ufeff").rstrip("\r\n")
             except UnicodeDecodeError as exc:
-                yield lineno, None, None, InputError(
-                    f"{where}:{lineno}: not UTF-8 text (byte {exc.start} of the line); convert the file to UTF-8")
+                yield (
+                    lineno,
+                    None,
+                    None,
+                    InputError(
+                        f"{where}:{lineno}: not UTF-8 text (byte {exc.start} of the line); convert the file to UTF-8"
+                    ),
+                )
                 continue
             try:
                 doc_id, text = parse_batch_line(line, where=where, lineno=lineno)
@@ -126,9 +160,17 @@ def iter_batch(path: str | os.PathLike, *, stdin: IO[bytes] | None = None,
             fh.close()
 
 
-def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None = None, threshold: float = 0.5,
-                strict: bool = False, err: TextIO | None = None, demonyms: bool = True,
-                max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[int, int]:
+def write_batch(
+    path: str | os.PathLike,
+    out: TextIO,
+    *,
+    gazetteer: str | None = None,
+    threshold: float = 0.5,
+    strict: bool = False,
+    err: TextIO | None = None,
+    demonyms: bool = True,
+    max_bytes: int = MAX_ARTICLE_BYTES,
+) -> tuple[int, int]:
     """Geoparse a JSON Lines batch: one ``{"id","mentions":[...]}`` line out per good line in.
 
     Each mention is a record with the fields of :data:`COLUMNS`, one per mention in text order.
@@ -147,7 +189,7 @@ def write_batch(path: str | os.PathLike, out: TextIO, *, gazetteer: str | None =
 
     err = err or sys.stderr
     done = bad = 0
-    for lineno, doc_id, text, exc in iter_batch(path, max_bytes=max_bytes):
+    for _lineno, doc_id, text, exc in iter_batch(path, max_bytes=max_bytes):
         if exc is not None:
             if strict:
                 raise exc

@@ -28,16 +28,36 @@ from geomap.units import EARTH_RADIUS_KM
 __all__ = ["geoparse", "parse", "resolve", "places", "mentions_table", "mention_records", "COLUMNS"]
 
 _KIND_PRIOR = {
-    "continent": 6.0, "country": 7.0, "admin1": 4.5, "admin2": 2.5, "capital": 2.5, "city": 0.0,
-    "ocean": 5.5, "sea": 5.5, "gulf": 5.5, "bay": 4.0, "strait": 5.5, "river": 4.0, "lake": 4.0,
-    "island": 4.0, "peninsula": 4.5, "region": 4.5, "mountain": 4.0, "port": 3.0, "canal": 4.5,
-    "locality": 3.0, "bridge": 3.0, "feature": 3.0, "street": 0.0,
+    "continent": 6.0,
+    "country": 7.0,
+    "admin1": 4.5,
+    "admin2": 2.5,
+    "capital": 2.5,
+    "city": 0.0,
+    "ocean": 5.5,
+    "sea": 5.5,
+    "gulf": 5.5,
+    "bay": 4.0,
+    "strait": 5.5,
+    "river": 4.0,
+    "lake": 4.0,
+    "island": 4.0,
+    "peninsula": 4.5,
+    "region": 4.5,
+    "mountain": 4.0,
+    "port": 3.0,
+    "canal": 4.5,
+    "locality": 3.0,
+    "bridge": 3.0,
+    "feature": 3.0,
+    "street": 0.0,
 }
 _SENT = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 
 
-def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
-             demonyms: bool = True) -> list[Mention]:
+def geoparse(
+    text: str, *, gazetteer: str | None = None, threshold: float = 0.5, demonyms: bool = True
+) -> list[Mention]:
     """Find and geocode the place names in ``text``.
 
     Parameters
@@ -80,8 +100,7 @@ def geoparse(text: str, *, gazetteer: str | None = None, threshold: float = 0.5,
     return parse(text, load_gazetteer(user=gazetteer), threshold=threshold, demonyms=demonyms)
 
 
-def parse(text: str, gaz, *, threshold: float = 0.5, demonyms: bool = True, tagger=None,
-          ranker=None) -> list[Mention]:
+def parse(text: str, gaz, *, threshold: float = 0.5, demonyms: bool = True, tagger=None, ranker=None) -> list[Mention]:
     """Tag the place names of ``text`` and resolve them (no checks: see :func:`geoparse`).
 
     ``tagger`` and ``ranker`` default to the shipped models (``tagger.json``, ``ranker.json``).
@@ -107,8 +126,7 @@ def _sentence(text: str, spans: list[tuple[int, int]], starts: list[int], start:
     return text[a:b].strip()
 
 
-def resolve(mentions: list, text: str, gaz, *, ranker=None, learned: bool = True,
-            collect: list | None = None) -> None:
+def resolve(mentions: list, text: str, gaz, *, ranker=None, learned: bool = True, collect: list | None = None) -> None:
     """Set ``place``, ``score``, ``reasons`` and ``sentence`` of each mention in place.
 
     Parameters
@@ -192,7 +210,7 @@ def _qualifiers(mentions: list, text: str, F) -> dict[int, set]:
     qual: dict[int, set] = defaultdict(set)
     by_start = {m.start: k for k, m in enumerate(mentions)}
     for k, m in enumerate(mentions):
-        g = re.match(r",\s*|\s+\(", text[m.end:m.end + 4])
+        g = re.match(r",\s*|\s+\(", text[m.end : m.end + 4])
         nk = by_start.get(m.end + g.end()) if g else None
         if nk is None:
             continue
@@ -271,19 +289,49 @@ class _Ranking:
         town = self.county_of.get((cc, a1, name_key(self.gaz.place(r).name)), set()) if kind == "admin2" else set()
         county_with_town = float(bool(town - {key}))
         return [
-            1.0, float(kind == "country"), float(kind == "admin1"), float(kind == "admin2"),
-            float(kind == "capital"), float(kind == "city"), float(kind in WATER_KINDS),
+            1.0,
+            float(kind == "country"),
+            float(kind == "admin1"),
+            float(kind == "admin2"),
+            float(kind == "capital"),
+            float(kind == "city"),
+            float(kind in WATER_KINDS),
             float(kind == "continent"),
-            float(kind not in WATER_KINDS and kind not in ("country", "admin1", "admin2", "capital", "city", "continent")),
-            math.log10(pop + 1) / 7, float(pop == maxpop and pop > 0), float(flag == ALIAS), float(flag == DEMONYM),
-            min(1.0, n_cc / total_cc), ctx_any, float(n_a1 > 0), q_a1, q_cc, float(d < 50), float(d < 300),
-            float(d < 1000), math.log10(d + 1) / 4.3, is_us, is_us * us_share, math.log10(ncand + 1),
-            hand / 10, float(r >= self.gaz.n_shipped), float(pop == 0),
-            float(kind == "admin1") * ctx_any, float(kind == "country") * ctx_any,
-            float(kind == "admin1") * is_us * us_share, float(kind == "country") * (1 - us_share),
-            math.log1p(sup100), math.log1p(sup_a1), float(sup100 > 0), float(sup_a1 > 0),
-            math.log10(pop + 1) - math.log10(maxpop + 1), is_us * float(us_share == 0),
-            float(d >= 20000.0), in_named_county, county_with_town,
+            float(
+                kind not in WATER_KINDS and kind not in ("country", "admin1", "admin2", "capital", "city", "continent")
+            ),
+            math.log10(pop + 1) / 7,
+            float(pop == maxpop and pop > 0),
+            float(flag == ALIAS),
+            float(flag == DEMONYM),
+            min(1.0, n_cc / total_cc),
+            ctx_any,
+            float(n_a1 > 0),
+            q_a1,
+            q_cc,
+            float(d < 50),
+            float(d < 300),
+            float(d < 1000),
+            math.log10(d + 1) / 4.3,
+            is_us,
+            is_us * us_share,
+            math.log10(ncand + 1),
+            hand / 10,
+            float(r >= self.gaz.n_shipped),
+            float(pop == 0),
+            float(kind == "admin1") * ctx_any,
+            float(kind == "country") * ctx_any,
+            float(kind == "admin1") * is_us * us_share,
+            float(kind == "country") * (1 - us_share),
+            math.log1p(sup100),
+            math.log1p(sup_a1),
+            float(sup100 > 0),
+            float(sup_a1 > 0),
+            math.log10(pop + 1) - math.log10(maxpop + 1),
+            is_us * float(us_share == 0),
+            float(d >= 20000.0),
+            in_named_county,
+            county_with_town,
         ]
 
     def candidates(self, m) -> tuple[dict[int, int], bool]:
@@ -306,8 +354,10 @@ class _Ranking:
         a_lon = np.radians([chosen[k][1] for k in anchor_keys])
         la = np.radians([self.F(r)[0] for r in rl])[:, None]
         lo = np.radians([self.F(r)[1] for r in rl])[:, None]
-        h = np.sin((a_lat[None, :] - la) / 2) ** 2 + np.cos(la) * np.cos(a_lat)[None, :] * np.sin(
-            (a_lon[None, :] - lo) / 2) ** 2
+        h = (
+            np.sin((a_lat[None, :] - la) / 2) ** 2
+            + np.cos(la) * np.cos(a_lat)[None, :] * np.sin((a_lon[None, :] - lo) / 2) ** 2
+        )
         dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
         dist[:, np.array(anchor_keys, dtype=object) == key] = 20000.0
         return dist.min(axis=1).tolist()
@@ -348,12 +398,47 @@ class _Ranking:
 
 
 RANK_FEATURES = (
-    "bias", "k_country", "k_admin1", "k_admin2", "k_capital", "k_city", "k_water", "k_continent", "k_other",
-    "log_pop", "max_pop", "alias", "demonym", "ctx_cc_share", "ctx_cc_any", "ctx_admin1", "qual_admin",
-    "qual_country", "near50", "near300", "near1000", "log_dist", "is_us", "us_share", "log_ncand", "hand",
-    "user", "pop_zero", "admin1_ctx", "country_ctx", "admin1_us_share", "country_non_us",
-    "support100", "support_admin1", "any_support100", "any_support_admin1", "pop_ratio", "us_no_us_ctx",
-    "no_anchor", "in_named_county", "county_with_town",
+    "bias",
+    "k_country",
+    "k_admin1",
+    "k_admin2",
+    "k_capital",
+    "k_city",
+    "k_water",
+    "k_continent",
+    "k_other",
+    "log_pop",
+    "max_pop",
+    "alias",
+    "demonym",
+    "ctx_cc_share",
+    "ctx_cc_any",
+    "ctx_admin1",
+    "qual_admin",
+    "qual_country",
+    "near50",
+    "near300",
+    "near1000",
+    "log_dist",
+    "is_us",
+    "us_share",
+    "log_ncand",
+    "hand",
+    "user",
+    "pop_zero",
+    "admin1_ctx",
+    "country_ctx",
+    "admin1_us_share",
+    "country_non_us",
+    "support100",
+    "support_admin1",
+    "any_support100",
+    "any_support_admin1",
+    "pop_ratio",
+    "us_no_us_ctx",
+    "no_anchor",
+    "in_named_county",
+    "county_with_town",
 )
 
 
@@ -401,6 +486,8 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
         sup100[a:b] = (((d < radius_km) & other) * w[None, :]).sum(axis=1)
         supa[a:b] = (((av[a:b, None] == av[None, :]) & other) * w[None, :]).sum(axis=1)
     return {(keys[i], rows[i]): (float(sup100[i]), float(supa[i])) for i in range(n)}
+
+
 _MAX_RANKED = 12  # candidates per name scored by the learned model
 _QUALIFIED = 8.0  # score added to a candidate that lies in the region named right after it
 

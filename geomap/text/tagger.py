@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from geomap.text.names import key_hash, name_key
 from geomap.text.models import load_model
+from geomap.text.names import key_hash, name_key
 
 if TYPE_CHECKING:
     from geomap.text.gazetteer import Place
@@ -23,88 +23,446 @@ if TYPE_CHECKING:
 __all__ = ["Mention", "tag", "find_candidates", "FEATURES", "COLUMNS"]
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w&]*\w)?|\d+(?:st|nd|rd|th)?")
-_CONNECT = frozenset({"of", "de", "del", "la", "le", "du", "des", "da", "do", "dos", "el", "al", "and", "upon",
-                      "on", "the", "sur", "am", "an", "der", "di", "y", "en", "in"})
-_LOC_PREP = frozenset({"in", "at", "from", "near", "to", "across", "outside", "into", "throughout", "between",
-                       "toward", "towards", "around", "via", "through", "inside", "within", "of", "and", "off",
-                       "visit", "visited", "visiting", "north", "south", "east", "west", "northern",
-                       "southern", "eastern", "western", "central", "downtown", "border", "leave", "left"})
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "gov", "governor", "sen", "senator", "rep", "president",
-                     "minister", "gen", "general", "lt", "col", "capt", "judge", "coach", "prof", "sir",
-                     "lord", "lady", "king", "queen", "prince", "princess", "pope", "saint", "officer",
-                     "sgt", "chairman", "secretary", "director", "ceo", "leader", "mayor", "premier",
-                     "chancellor", "ambassador", "spokesman", "spokeswoman", "player", "son", "daughter",
-                     "wife", "husband", "brother", "sister", "mother", "father", "uncle", "aunt", "by"})
-_PERSON_NEXT = frozenset({"said", "says", "told", "added", "wrote", "explained", "noted", "who", "asked",
-                          "replied", "stated", "argued", "believes", "thinks"})
-_ORG_NEXT = frozenset({"university", "college", "school", "post", "times", "news", "herald", "journal",
-                       "police", "department", "hospital", "airport", "inc", "corp", "company", "co",
-                       "club", "church", "council", "party", "fc", "united", "city", "high", "state",
-                       "institute", "center", "centre", "association", "bank", "board", "court",
-                       "group", "academy", "tribune", "daily", "gazette", "press", "chronicle", "team",
-                       "county", "road", "street", "avenue", "drive", "mall", "festival", "square",
-                       "park", "library", "museum", "stadium", "hotel", "sheriff", "fire", "public",
-                       "international", "medical", "health", "times-union", "democrat", "republican",
-                       "government", "army", "navy", "air", "coast", "guard", "ministry"})
-_LOCAL_NEXT = frozenset({"man", "woman", "men", "women", "resident", "residents", "native", "natives", "mayor",
-                         "area", "couple", "teen", "teenager", "boy", "girl", "family", "families", "officials",
-                         "voters", "homeowners", "businessman", "students", "neighborhood", "based", "region",
-                         "township", "town", "village", "suburb", "suburbs", "metro", "authorities", "province",
-                         "residence", "border", "coast", "office", "branch", "campus", "plant", "factory"})
-_STREET = frozenset({"street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "lane", "ln", "boulevard",
-                     "blvd", "highway", "hwy", "parkway", "pkwy", "way", "court", "place", "trail", "pike",
-                     "circle", "terrace", "square", "bridge", "creek", "township", "valley", "heights",
-                     "park", "river", "lake", "mountain", "mountains", "island", "islands", "bay", "harbor",
-                     "harbour", "beach", "hill", "hills", "canyon", "ridge", "forest", "district",
-                     "county", "province", "region", "village", "borough", "parish", "sea", "gulf",
-                     "strait", "peninsula", "desert", "coast", "port", "airport"})
+_CONNECT = frozenset(
+    {
+        "of",
+        "de",
+        "del",
+        "la",
+        "le",
+        "du",
+        "des",
+        "da",
+        "do",
+        "dos",
+        "el",
+        "al",
+        "and",
+        "upon",
+        "on",
+        "the",
+        "sur",
+        "am",
+        "an",
+        "der",
+        "di",
+        "y",
+        "en",
+        "in",
+    }
+)
+_LOC_PREP = frozenset(
+    {
+        "in",
+        "at",
+        "from",
+        "near",
+        "to",
+        "across",
+        "outside",
+        "into",
+        "throughout",
+        "between",
+        "toward",
+        "towards",
+        "around",
+        "via",
+        "through",
+        "inside",
+        "within",
+        "of",
+        "and",
+        "off",
+        "visit",
+        "visited",
+        "visiting",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "downtown",
+        "border",
+        "leave",
+        "left",
+    }
+)
+_TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "gov",
+        "governor",
+        "sen",
+        "senator",
+        "rep",
+        "president",
+        "minister",
+        "gen",
+        "general",
+        "lt",
+        "col",
+        "capt",
+        "judge",
+        "coach",
+        "prof",
+        "sir",
+        "lord",
+        "lady",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "saint",
+        "officer",
+        "sgt",
+        "chairman",
+        "secretary",
+        "director",
+        "ceo",
+        "leader",
+        "mayor",
+        "premier",
+        "chancellor",
+        "ambassador",
+        "spokesman",
+        "spokeswoman",
+        "player",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "brother",
+        "sister",
+        "mother",
+        "father",
+        "uncle",
+        "aunt",
+        "by",
+    }
+)
+_PERSON_NEXT = frozenset(
+    {
+        "said",
+        "says",
+        "told",
+        "added",
+        "wrote",
+        "explained",
+        "noted",
+        "who",
+        "asked",
+        "replied",
+        "stated",
+        "argued",
+        "believes",
+        "thinks",
+    }
+)
+_ORG_NEXT = frozenset(
+    {
+        "university",
+        "college",
+        "school",
+        "post",
+        "times",
+        "news",
+        "herald",
+        "journal",
+        "police",
+        "department",
+        "hospital",
+        "airport",
+        "inc",
+        "corp",
+        "company",
+        "co",
+        "club",
+        "church",
+        "council",
+        "party",
+        "fc",
+        "united",
+        "city",
+        "high",
+        "state",
+        "institute",
+        "center",
+        "centre",
+        "association",
+        "bank",
+        "board",
+        "court",
+        "group",
+        "academy",
+        "tribune",
+        "daily",
+        "gazette",
+        "press",
+        "chronicle",
+        "team",
+        "county",
+        "road",
+        "street",
+        "avenue",
+        "drive",
+        "mall",
+        "festival",
+        "square",
+        "park",
+        "library",
+        "museum",
+        "stadium",
+        "hotel",
+        "sheriff",
+        "fire",
+        "public",
+        "international",
+        "medical",
+        "health",
+        "times-union",
+        "democrat",
+        "republican",
+        "government",
+        "army",
+        "navy",
+        "air",
+        "coast",
+        "guard",
+        "ministry",
+    }
+)
+_LOCAL_NEXT = frozenset(
+    {
+        "man",
+        "woman",
+        "men",
+        "women",
+        "resident",
+        "residents",
+        "native",
+        "natives",
+        "mayor",
+        "area",
+        "couple",
+        "teen",
+        "teenager",
+        "boy",
+        "girl",
+        "family",
+        "families",
+        "officials",
+        "voters",
+        "homeowners",
+        "businessman",
+        "students",
+        "neighborhood",
+        "based",
+        "region",
+        "township",
+        "town",
+        "village",
+        "suburb",
+        "suburbs",
+        "metro",
+        "authorities",
+        "province",
+        "residence",
+        "border",
+        "coast",
+        "office",
+        "branch",
+        "campus",
+        "plant",
+        "factory",
+    }
+)
+_STREET = frozenset(
+    {
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "drive",
+        "dr",
+        "lane",
+        "ln",
+        "boulevard",
+        "blvd",
+        "highway",
+        "hwy",
+        "parkway",
+        "pkwy",
+        "way",
+        "court",
+        "place",
+        "trail",
+        "pike",
+        "circle",
+        "terrace",
+        "square",
+        "bridge",
+        "creek",
+        "township",
+        "valley",
+        "heights",
+        "park",
+        "river",
+        "lake",
+        "mountain",
+        "mountains",
+        "island",
+        "islands",
+        "bay",
+        "harbor",
+        "harbour",
+        "beach",
+        "hill",
+        "hills",
+        "canyon",
+        "ridge",
+        "forest",
+        "district",
+        "county",
+        "province",
+        "region",
+        "village",
+        "borough",
+        "parish",
+        "sea",
+        "gulf",
+        "strait",
+        "peninsula",
+        "desert",
+        "coast",
+        "port",
+        "airport",
+    }
+)
 _MAX_TOKENS = 6
 _REGION_WORDS = frozenset({"state", "province"})  # lower-case words that may end a region's name
 _CLITICS = frozenset({"s", "t", "ll", "re", "d", "ve", "m"})
 
-_FUNCTION_WORDS = frozenset("the a an in on at of for from to by with and but or as if then when while after before "
-                            "since during under over near into across this that these those his her their its our "
-                            "my your both all some many most several every each".split())
+_FUNCTION_WORDS = frozenset(
+    "the a an in on at of for from to by with and but or as if then when while after before "
+    "since during under over near into across this that these those his her their its our "
+    "my your both all some many most several every each".split()
+)
 
 
 def _sentence_initial(text: str, toks, k: int) -> bool:
     """Is token ``k`` the first word of a sentence or line?"""
     if k == 0:
         return True
-    before = text[toks[k - 1][1]:toks[k][0]]
+    before = text[toks[k - 1][1] : toks[k][0]]
     return bool(re.search(r"[.!?:\"“”\n]", before))
 
 
 # feature names, in the model's order
 FEATURES = (
-    "bias", "n_tokens", "all_caps", "sent_start", "k_country", "k_demonym", "k_admin1", "k_admin2",
-    "k_capital", "k_city", "k_water", "k_other", "k_street", "primary", "alias_only", "log_pop",
-    "log_ncand", "prev_locprep", "prev_title", "prev_cap", "next_cap", "next_comma_place",
-    "prev_comma_place", "lower_in_doc", "next_person", "possessive", "next_org", "doc_count",
-    "doc_locprep", "short", "has_context_country", "in_quotes_caps", "prev_the", "big_pop",
-    "next_local", "month_day", "hyphen_join", "word_zipf", "common_word",
-    "given_name", "surname", "person_pair", "prev_given", "person_in_doc", "appos_person", "pronoun_after",
+    "bias",
+    "n_tokens",
+    "all_caps",
+    "sent_start",
+    "k_country",
+    "k_demonym",
+    "k_admin1",
+    "k_admin2",
+    "k_capital",
+    "k_city",
+    "k_water",
+    "k_other",
+    "k_street",
+    "primary",
+    "alias_only",
+    "log_pop",
+    "log_ncand",
+    "prev_locprep",
+    "prev_title",
+    "prev_cap",
+    "next_cap",
+    "next_comma_place",
+    "prev_comma_place",
+    "lower_in_doc",
+    "next_person",
+    "possessive",
+    "next_org",
+    "doc_count",
+    "doc_locprep",
+    "short",
+    "has_context_country",
+    "in_quotes_caps",
+    "prev_the",
+    "big_pop",
+    "next_local",
+    "month_day",
+    "hyphen_join",
+    "word_zipf",
+    "common_word",
+    "given_name",
+    "surname",
+    "person_pair",
+    "prev_given",
+    "person_in_doc",
+    "appos_person",
+    "pronoun_after",
     "next_cap_plural",
 )
 # a person named in apposition: "Georgia, a driver from Ohio", "Paris, 32,", "Jordan, who said"
-_ROLES = frozenset("""driver nurse student teacher mother father son daughter wife husband man woman boy girl
+_ROLES = frozenset(
+    """driver nurse student teacher mother father son daughter wife husband man woman boy girl
 resident spokesman spokeswoman spokesperson officer doctor lawyer attorney worker veteran teenager farmer
 singer actor actress player coach manager owner director executive chief senator mayor governor president
 minister friend neighbour neighbor victim suspect pastor priest author writer reporter journalist artist
 engineer nurse sergeant captain soldier pilot chef striker defender goalkeeper midfielder forward guard
-rapper star founder partner member leader candidate official analyst professor researcher scientist""".split())
+rapper star founder partner member leader candidate official analyst professor researcher scientist""".split()
+)
 _APPOSITION = re.compile(r",\s+(?:(\d{1,3}),|(who)\b|(?:a|an|the)\s+((?:[a-z-]+\s+){0,2}[a-z]+))")
 _PRONOUNS = frozenset({"he", "she", "his", "her", "him", "himself", "herself"})
 _GIVEN_RANK = 1000  # a given name at least this common somewhere starts a person's name
 _SURNAME_MAX_ZIPF = 4.4  # a surname rarer than this as an English word ("Henderson", not "Freedom")
 _GIVEN_MAX_ZIPF = 5.8  # everyday words ("The", "Will", "May") are not taken for given names
-_LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "across", "outside", "inside", "via", "through",
-                       "throughout", "toward", "towards", "around", "within", "off", "visit", "visited", "visiting"})
+_LOCATIVE = frozenset(
+    {
+        "in",
+        "at",
+        "from",
+        "near",
+        "to",
+        "into",
+        "across",
+        "outside",
+        "inside",
+        "via",
+        "through",
+        "throughout",
+        "toward",
+        "towards",
+        "around",
+        "within",
+        "off",
+        "visit",
+        "visited",
+        "visiting",
+    }
+)
 _NOT_NAMES = _FUNCTION_WORDS | _LOC_PREP | _TITLES
 _NOT_SURNAMES = _STREET | _ORG_NEXT | _LOCAL_NEXT | _TITLES  # "Taylor Street", "Jordan Valley", "Florida Attorney"
 PERSON_VETO = 0.25  # a span read as part of a person's name keeps this share of its probability
-_MONTHS = frozenset("January February March April May June July August September October November December "
-                    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+_MONTHS = frozenset(
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+)
 
 
 @dataclass
@@ -159,19 +517,50 @@ class Mention:
         """
         p = self.place
         rec = dict.fromkeys(COLUMNS)
-        rec.update(start=self.start, end=self.end, text=self.text, score=round(self.score, 4),
-                   sentence=self.sentence, reasons="; ".join(self.reasons), mentions=mentions)
+        rec.update(
+            start=self.start,
+            end=self.end,
+            text=self.text,
+            score=round(self.score, 4),
+            sentence=self.sentence,
+            reasons="; ".join(self.reasons),
+            mentions=mentions,
+        )
         if p is not None:
-            rec.update(name=p.name, gazetteer_id=p.id, kind=p.kind, country=p.country,
-                       country_alpha3=p.country_alpha3, admin1=p.admin1, population=p.population, lat=p.lat,
-                       lon=p.lon)
+            rec.update(
+                name=p.name,
+                gazetteer_id=p.id,
+                kind=p.kind,
+                country=p.country,
+                country_alpha3=p.country_alpha3,
+                admin1=p.admin1,
+                population=p.population,
+                lat=p.lat,
+                lon=p.lon,
+            )
         elif self.kind_hint:
             rec["kind"] = self.kind_hint
         return rec
 
 
-COLUMNS = ("start", "end", "text", "name", "gazetteer_id", "kind", "country", "country_alpha3", "admin1",
-           "population", "lat", "lon", "score", "mentions", "sentence", "reasons")
+COLUMNS = (
+    "start",
+    "end",
+    "text",
+    "name",
+    "gazetteer_id",
+    "kind",
+    "country",
+    "country_alpha3",
+    "admin1",
+    "population",
+    "lat",
+    "lon",
+    "score",
+    "mentions",
+    "sentence",
+    "reasons",
+)
 """Fields of a place record, in every output format (a place's ``start``/``end``: its first mention)."""
 
 
@@ -273,20 +662,26 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
             if j > i:
                 if not _joinable(text, toks[j - 1][1], toks[j][0]):
                     break
-                after_apostrophe = text[toks[j - 1][1]:toks[j][0]] in ("'", "’")
+                after_apostrophe = text[toks[j - 1][1] : toks[j][0]] in ("'", "’")
                 suffix = toks[j][2] in _REGION_WORDS  # "Washington state", "New York state"
-                if (not cap[j] and toks[j][2].lower() not in _CONNECT and not after_apostrophe
-                        and not suffix):
+                if not cap[j] and toks[j][2].lower() not in _CONNECT and not after_apostrophe and not suffix:
                     break
-                if after_apostrophe and toks[j][2] in _CLITICS and not (
-                        j + 1 < n and cap[j + 1] and _joinable(text, toks[j][1], toks[j + 1][0])):
+                if (
+                    after_apostrophe
+                    and toks[j][2] in _CLITICS
+                    and not (j + 1 < n and cap[j + 1] and _joinable(text, toks[j][1], toks[j + 1][0]))
+                ):
                     break  # "Tunisia's" ends here; "People's Republic" goes on
-            if cap[j] or toks[j][2].isupper() or (j > i and toks[j][2] in _REGION_WORDS) or (
-                    text[toks[j - 1][1]:toks[j][0]] in ("'", "’") and toks[j][2] not in _CLITICS):
-                seg = text[s:toks[j][1]]
+            if (
+                cap[j]
+                or toks[j][2].isupper()
+                or (j > i and toks[j][2] in _REGION_WORDS)
+                or (text[toks[j - 1][1] : toks[j][0]] in ("'", "’") and toks[j][2] not in _CLITICS)
+            ):
+                seg = text[s : toks[j][1]]
                 grams.append((i, j, 0))
                 hashes.append(key_hash(name_key(seg)))
-                if text[toks[j][1]:toks[j][1] + 1] == "." and j == i:  # "Ga.", "Calif."
+                if text[toks[j][1] : toks[j][1] + 1] == "." and j == i:  # "Ga.", "Calif."
                     grams.append((i, j, 1))
                     hashes.append(key_hash(name_key(seg) + "."))
                 # abbreviations such as "Ga." or "Calif." keep their full stop
@@ -317,10 +712,14 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
             j = i
             while j + 1 < n and j - i < 4 and cap[j + 1] and _joinable(text, toks[j][1], toks[j + 1][0]):
                 j += 1
-            if (j > i and toks[j][2].lower().rstrip(".") in _STREET and toks[i][2].lower() not in _TITLES
-                    and toks[i][2].lower() not in ("the", "a", "an", "this", "that")
-                    and not any(k in best for k in range(i + 1, j + 1))):
-                m = Mention(s, toks[j][1], text[s:toks[j][1]], [], [])
+            if (
+                j > i
+                and toks[j][2].lower().rstrip(".") in _STREET
+                and toks[i][2].lower() not in _TITLES
+                and toks[i][2].lower() not in ("the", "a", "an", "this", "that")
+                and not any(k in best for k in range(i + 1, j + 1))
+            ):
+                m = Mention(s, toks[j][1], text[s : toks[j][1]], [], [])
                 m.kind_hint = "street"
                 mentions.append(m)
                 i = j + 1
@@ -328,8 +727,6 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
         i += 1
     feats = _features(text, toks, cap, mentions, gaz)
     return mentions, feats
-
-
 
 
 # ---------------------------------------------------------------------------------------
@@ -376,10 +773,12 @@ def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) ->
         prev = info["prev"]
         prevl = prev.lower().rstrip(".")
         nxt = toks[j + 1][2] if j + 1 < len(toks) else ""
-        gap_after = text[m.end:toks[j + 1][0]] if j + 1 < len(toks) else ""
-        gap_before = text[toks[i - 1][1]:m.start] if i > 0 else "\n"
-        before = text[max(0, m.start - 3):m.start]
-        sent_start = i == 0 or bool(re.search(r"[.!?:\"“”\n]\s*$", text[max(0, m.start - 4):m.start])) or "\n" in gap_before
+        gap_after = text[m.end : toks[j + 1][0]] if j + 1 < len(toks) else ""
+        gap_before = text[toks[i - 1][1] : m.start] if i > 0 else "\n"
+        before = text[max(0, m.start - 3) : m.start]
+        sent_start = (
+            i == 0 or bool(re.search(r"[.!?:\"“”\n]\s*$", text[max(0, m.start - 4) : m.start])) or "\n" in gap_before
+        )
         kinds = info["kinds"]
         flags = set(m.flags)
         pops = [gaz.features(r)[2] for r in m.rows]
@@ -397,7 +796,15 @@ def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) ->
             float(m.text.isupper() and len(m.text) > 3),
             float(sent_start),
             float("country" in kinds and not demonym_only),
-            float(demonym_only or (DEMONYM in flags and "country" in kinds and ntok == 1 and m.text.endswith(("n", "ns", "ese", "sh", "i", "is")))),
+            float(
+                demonym_only
+                or (
+                    DEMONYM in flags
+                    and "country" in kinds
+                    and ntok == 1
+                    and m.text.endswith(("n", "ns", "ese", "sh", "i", "is"))
+                )
+            ),
             float("admin1" in kinds),
             float("admin2" in kinds),
             float("capital" in kinds),
@@ -411,14 +818,21 @@ def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) ->
             math.log10(len(m.rows) + 1),
             float(prevl in _LOC_PREP and not sent_start),
             float(prevl in _TITLES),
-            float(_is_cap(prev) and not sent_start and gap_before == " " and i > 0 and toks[i - 1][0] not in mention_at
-                  and not _sentence_initial(text, toks, i - 1) and prevl not in _FUNCTION_WORDS),
+            float(
+                _is_cap(prev)
+                and not sent_start
+                and gap_before == " "
+                and i > 0
+                and toks[i - 1][0] not in mention_at
+                and not _sentence_initial(text, toks, i - 1)
+                and prevl not in _FUNCTION_WORDS
+            ),
             float(_is_cap(nxt) and gap_after == " " and nm is None),
             float(gap_after.strip() == "," and nm is not None and bool(nm.rows)),
             float(before.endswith(", ") and pm is not None and bool(pm.rows)),
             float(ntok == 1 and m.text.lower() in lower_words),
             float(nxt.lower() in _PERSON_NEXT and gap_after == " "),
-            float(text[m.end:m.end + 2] in ("'s", "’s")),
+            float(text[m.end : m.end + 2] in ("'s", "’s")),
             float(nxt.lower() in _ORG_NEXT and gap_after == " "),
             math.log2(counts.get(key, 1)) / 3,
             float(key in locprep_keys),
@@ -458,11 +872,12 @@ def _rank_score(rank: int) -> float:
 
 def _joined(text: str, toks, k: int) -> bool:
     """Is token ``k`` separated from token ``k + 1`` by a single space?"""
-    return k + 1 < len(toks) and text[toks[k][1]:toks[k + 1][0]] == " "
+    return k + 1 < len(toks) and text[toks[k][1] : toks[k + 1][0]] == " "
 
 
-def _person_tokens(text: str, toks, cap: list[bool], index: dict[int, int], ranks: list[tuple[int, int]],
-                   mention_at: dict) -> set[int]:
+def _person_tokens(
+    text: str, toks, cap: list[bool], index: dict[int, int], ranks: list[tuple[int, int]], mention_at: dict
+) -> set[int]:
     """Indices of tokens that belong to a person's name written in full.
 
     A full name is a common given name followed by a surname ("Georgia Smith"), or a
@@ -486,16 +901,26 @@ def _person_tokens(text: str, toks, cap: list[bool], index: dict[int, int], rank
         after = toks[k + 2][2].lower() if k + 2 < n else ""
         if after in _NOT_SURNAMES:
             continue
-        gap = text[toks[k][1]:toks[k + 1][0]]
+        gap = text[toks[k][1] : toks[k + 1][0]]
         if a.lower().rstrip(".") in _TITLES and gap in (" ", ". "):
             j = k + 1
-            while (j < n and cap[j] and not toks[j][2].isupper() and j not in inside
-                   and (j == k + 1 or _joined(text, toks, j - 1)) and j - k <= 3):
+            while (
+                j < n
+                and cap[j]
+                and not toks[j][2].isupper()
+                and j not in inside
+                and (j == k + 1 or _joined(text, toks, j - 1))
+                and j - k <= 3
+            ):
                 out.add(j)
                 j += 1
-        elif (gap == " " and ranks[k][0] <= _GIVEN_RANK and b.lower() not in _NOT_SURNAMES
-              and not _sentence_initial(text, toks, k + 1)
-              and _is_surname(ranks[k + 1][1], b, place=toks[k + 1][0] in mention_at)):
+        elif (
+            gap == " "
+            and ranks[k][0] <= _GIVEN_RANK
+            and b.lower() not in _NOT_SURNAMES
+            and not _sentence_initial(text, toks, k + 1)
+            and _is_surname(ranks[k + 1][1], b, place=toks[k + 1][0] in mention_at)
+        ):
             out.update((k, k + 1))
     return out
 
@@ -506,20 +931,28 @@ def _is_surname(rank: int, word: str, *, place: bool) -> bool:
     return rank <= 100 or (rank < 3000 and (place or _word_zipf([word])[0] < _SURNAME_MAX_ZIPF))
 
 
-def _person_features(text: str, toks, i: int, j: int, m: Mention, ranks, persons: set[int],
-                     person_keys: set[str], mention_at: dict) -> list[float]:
+def _person_features(
+    text: str, toks, i: int, j: int, m: Mention, ranks, persons: set[int], person_keys: set[str], mention_at: dict
+) -> list[float]:
     """Person cues of the span ``toks[i..j]`` (see the last entries of ``FEATURES``)."""
     one = i == j
-    given, surname = (ranks[i] if one else (65535, 65535))
+    given, surname = ranks[i] if one else (65535, 65535)
     nxt = toks[j + 1][2] if j + 1 < len(toks) else ""
     appos = _APPOSITION.match(text, m.end, m.end + 60)
     after_locative = i > 0 and toks[i - 1][2].lower() in _LOCATIVE | {"of"} and not _sentence_initial(text, toks, i)
-    is_appos = bool(appos) and one and not after_locative and (
-        appos.group(1) is not None or appos.group(2) is not None
-        or any(w in _ROLES for w in (appos.group(3) or "").split()))
+    is_appos = (
+        bool(appos)
+        and one
+        and not after_locative
+        and (
+            appos.group(1) is not None
+            or appos.group(2) is not None
+            or any(w in _ROLES for w in (appos.group(3) or "").split())
+        )
+    )
     pron = False
     for k in range(j + 1, min(len(toks), j + 4)):
-        if re.search(r"[.,;:!?]", text[toks[k - 1][1]:toks[k][0]]):
+        if re.search(r"[.,;:!?]", text[toks[k - 1][1] : toks[k][0]]):
             break
         if toks[k][2].lower() in _PRONOUNS:
             pron = True
@@ -533,8 +966,13 @@ def _person_features(text: str, toks, i: int, j: int, m: Mention, ranks, persons
         _rank_score(given),
         _rank_score(surname),
         float(in_full_name),
-        float(i > 0 and _joined(text, toks, i - 1) and ranks[i - 1][0] <= _GIVEN_RANK and _is_cap(toks[i - 1][2])
-              and not _sentence_initial(text, toks, i)),
+        float(
+            i > 0
+            and _joined(text, toks, i - 1)
+            and ranks[i - 1][0] <= _GIVEN_RANK
+            and _is_cap(toks[i - 1][2])
+            and not _sentence_initial(text, toks, i)
+        ),
         float(named_elsewhere),
         float(is_appos),
         float(pron),

@@ -62,7 +62,9 @@ class VesselAnalysis:
 def resolve_area(*, zone: str | None = None, area: str | os.PathLike | None = None) -> Area | None:
     """Return the :class:`Area` for ``--zone COUNTRY:zone`` or ``--area FILE``, or None for neither."""
     if zone and area:
-        raise InputError("give a zone (COUNTRY:zone, e.g. CHN:territorial_sea) or an area file, not both", option="zone")
+        raise InputError(
+            "give a zone (COUNTRY:zone, e.g. CHN:territorial_sea) or an area file, not both", option="zone"
+        )
     if not zone and not area:
         return None
     return zone_area(zone) if zone else file_area(area)
@@ -117,14 +119,23 @@ def analyse(
     if max_gap_h <= 0:
         raise InputError(f"max_gap_h {max_gap_h}: must be a positive number of hours")
     if area is None and not events:
-        raise InputError("give a zone (COUNTRY:zone, e.g. CHN:territorial_sea), an area file, or ask for events", option="zone")
+        raise InputError(
+            "give a zone (COUNTRY:zone, e.g. CHN:territorial_sea), an area file, or ask for events", option="zone"
+        )
     options = event_options or EventOptions()
     if engine == "dask":
         from geomap.vessels.dask_engine import analyse_dask
 
         visits, ev, summary, rejects, vessels = analyse_dask(
-            path, area=area, columns=columns, max_gap_h=max_gap_h, max_speed_kn=max_speed_kn,
-            events=events, event_options=options, scheduler=scheduler, workers=workers,
+            path,
+            area=area,
+            columns=columns,
+            max_gap_h=max_gap_h,
+            max_speed_kn=max_speed_kn,
+            events=events,
+            event_options=options,
+            scheduler=scheduler,
+            workers=workers,
         )
         pos = pieces = None
     else:
@@ -136,13 +147,26 @@ def analyse(
         summary = pos.summary()
         rejects = pos.rejects
     return VesselAnalysis(
-        visits=visits, events=ev, summary=_summary(summary, visits, ev, area, max_gap_h, max_speed_kn, options),
-        rejects=rejects, positions=pos, area=area, vessels=vessels, pieces=pieces,
+        visits=visits,
+        events=ev,
+        summary=_summary(summary, visits, ev, area, max_gap_h, max_speed_kn, options),
+        rejects=rejects,
+        positions=pos,
+        area=area,
+        vessels=vessels,
+        pieces=pieces,
     )
 
 
-def _summary(summary: dict, visits: pd.DataFrame, ev: pd.DataFrame | None, area: Area | None, max_gap_h: float,
-             max_speed_kn: float, options: EventOptions) -> dict:
+def _summary(
+    summary: dict,
+    visits: pd.DataFrame,
+    ev: pd.DataFrame | None,
+    area: Area | None,
+    max_gap_h: float,
+    max_speed_kn: float,
+    options: EventOptions,
+) -> dict:
     """The cleaning summary with the analysis's settings and counts."""
     out = dict(summary)
     out.update(
@@ -153,8 +177,12 @@ def _summary(summary: dict, visits: pd.DataFrame, ev: pd.DataFrame | None, area:
             "visits": len(visits),
             "split_visits": int(visits["split"].sum()) if len(visits) else 0,
             "units": {
-                "duration_h": "hours", "avg_speed_kn": "knots", "implied_speed_kn": "knots",
-                "min_distance_m": "metres (WGS84)", "distance_m": "metres (WGS84)", "shore_nm": "nautical miles",
+                "duration_h": "hours",
+                "avg_speed_kn": "knots",
+                "implied_speed_kn": "knots",
+                "min_distance_m": "metres (WGS84)",
+                "distance_m": "metres (WGS84)",
+                "shore_nm": "nautical miles",
                 "times": "UTC",
             },
         }

@@ -115,8 +115,10 @@ def _read_area_file(p: Path):
 
     suffix = p.suffix.lower()
     if suffix in _TABLE_SUFFIXES:
-        raise InputError(f"area file {p}: a {suffix} table holds no polygons; give a GeoJSON or GeoParquet file of "
-                         "polygons (or a zone, COUNTRY:ZONE)")
+        raise InputError(
+            f"area file {p}: a {suffix} table holds no polygons; give a GeoJSON or GeoParquet file of "
+            "polygons (or a zone, COUNTRY:ZONE)"
+        )
     if suffix in (".geojson", ".json"):
         from geomap.geojson import parse_geojson, to_shapes
 
@@ -140,5 +142,7 @@ def _read_area_file(p: Path):
         except Exception as exc:  # the readers raise many types; all mean "not a polygon file"
             raise InputError(f"area file {p}: cannot be read as GeoJSON or GeoParquet ({first_line(exc)})") from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf._geometry_column_name not in gdf.columns:
-        raise InputError(f"area file {p}: the file has no geometry column; give a GeoJSON or GeoParquet file of polygons")
+        raise InputError(
+            f"area file {p}: the file has no geometry column; give a GeoJSON or GeoParquet file of polygons"
+        )
     return gdf

@@ -112,7 +112,9 @@ def open_input(source: str | os.PathLike) -> Iterator[tuple[str, int | None, IO[
     try:
         raw = sys.stdin.buffer if not own else open(source, "rb")  # noqa: SIM115
     except OSError as exc:
-        raise InputError(f"{name}: cannot be opened ({exc.strerror or exc}); give a CSV, NMEA or Parquet file") from None
+        raise InputError(
+            f"{name}: cannot be opened ({exc.strerror or exc}); give a CSV, NMEA or Parquet file"
+        ) from None
     try:
         buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
         if buffered.peek(2)[:2] == _GZIP_MAGIC:
@@ -213,7 +215,9 @@ class _Reader:
         try:
             raw = open(src, "rb") if not hasattr(src, "read") else src
         except OSError as exc:
-            raise InputError(f"{self.name}: cannot be opened ({exc.strerror or exc}); give a CSV or Parquet file") from None
+            raise InputError(
+                f"{self.name}: cannot be opened ({exc.strerror or exc}); give a CSV or Parquet file"
+            ) from None
         self._raw = raw
         buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
         head = buffered.peek(2)[:2] if hasattr(buffered, "peek") else b""
@@ -231,7 +235,9 @@ class _Reader:
         try:
             return self._stream.read(n)  # type: ignore[union-attr]
         except (OSError, EOFError, zlib.error) as exc:
-            gz = isinstance(self._stream, gzip.GzipFile) or isinstance(getattr(self._stream, "raw", None), gzip.GzipFile)
+            gz = isinstance(self._stream, gzip.GzipFile) or isinstance(
+                getattr(self._stream, "raw", None), gzip.GzipFile
+            )
             what = "gzip data is broken or cut short" if gz else "read failed"
             raise InputError(
                 f"{self.name}: {what} after line {self._lines} ({exc}); the file may be incomplete, download it again"
@@ -256,7 +262,9 @@ class _Reader:
         self._eof = not chunk and not self._rest
         line = line.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
         if not line.strip():
-            raise InputError(f"{self.name}: the file is empty; it needs a header row with MMSI, time, LAT and LON columns")
+            raise InputError(
+                f"{self.name}: the file is empty; it needs a header row with MMSI, time, LAT and LON columns"
+            )
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
@@ -336,7 +344,9 @@ def _unique(names: Sequence[str]) -> list[str]:
 # --------------------------------------------------------------------------- parsing a block
 
 
-def _parse(buf: bytes, *, line0: int, n_lines: int, names: list[str], wanted: list[str], path: str, hint: int | None) -> RowBlock:
+def _parse(
+    buf: bytes, *, line0: int, n_lines: int, names: list[str], wanted: list[str], path: str, hint: int | None
+) -> RowBlock:
     """Parse one block of ``n_lines`` whole lines; set aside rows Arrow cannot parse."""
     if not buf.isascii():
         try:
@@ -386,7 +396,9 @@ def _arrow_parse(buf: bytes, *, names: list[str], wanted: list[str], where: str)
         table = pacsv.read_csv(
             pa.py_buffer(buf),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 20),
-            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True, invalid_row_handler=on_invalid),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=False, ignore_empty_lines=True, invalid_row_handler=on_invalid
+            ),
             convert_options=pacsv.ConvertOptions(
                 include_columns=wanted, column_types={c: pa.string() for c in wanted}, strings_can_be_null=False
             ),
@@ -447,7 +459,9 @@ def _locate(lines: list[bytes], bad_texts: list[str], quoted_bad: dict, *, parse
     return np.array(skipped, np.int64), np.array(blank, np.int64)
 
 
-def _parse_by_line(lines: list[bytes], *, line0: int, names: list[str], wanted: list[str], quoted_bad: dict) -> RowBlock:
+def _parse_by_line(
+    lines: list[bytes], *, line0: int, names: list[str], wanted: list[str], quoted_bad: dict
+) -> RowBlock:
     """The slow, exact path: each line read by Python's csv module."""
     keep_rows, values, malformed, blank = [], [], [], 0
     index = [names.index(c) for c in wanted]
@@ -461,7 +475,9 @@ def _parse_by_line(lines: list[bytes], *, line0: int, names: list[str], wanted: 
         text = raw.decode("utf-8", "replace")
         fields = next(csv.reader([text]), [])
         if len(fields) != len(names):
-            malformed.append((line0 + i, f"{len(fields)} fields where the header has {len(names)}", text[:MAX_REJECT_TEXT]))
+            malformed.append(
+                (line0 + i, f"{len(fields)} fields where the header has {len(names)}", text[:MAX_REJECT_TEXT])
+            )
             continue
         keep_rows.append(line0 + i)
         values.append([fields[j] for j in index])

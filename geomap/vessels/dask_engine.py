@@ -93,7 +93,9 @@ def analyse_dask(
 
     p = Path(path)
     if str(path) != "-" and not p.exists():
-        raise InputError(f"{p}: no such file; give a Parquet file, a folder of Parquet files, a CSV file or an NMEA log")
+        raise InputError(
+            f"{p}: no such file; give a Parquet file, a folder of Parquet files, a CSV file or an NMEA log"
+        )
     options = event_options or EventOptions()
 
     cluster = None
@@ -134,8 +136,13 @@ def analyse_dask(
         if cluster is not None:
             cluster.close()
     return _merge(
-        results, rejects_first, read_counts=counts, path=str(p),
-        area=area, events=events, options=options,
+        results,
+        rejects_first,
+        read_counts=counts,
+        path=str(p),
+        area=area,
+        events=events,
+        options=options,
     )
 
 
@@ -152,7 +159,9 @@ def _parse_parquet(p: Path, *, columns, dd):
     try:
         names = ds.dataset(p, format="parquet", partitioning="hive" if p.is_dir() else None).schema.names
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"{p}: cannot be read as Parquet ({str(exc).splitlines()[0]}); give a Parquet file or a folder of them") from None
+        raise InputError(
+            f"{p}: cannot be read as Parquet ({str(exc).splitlines()[0]}); give a Parquet file or a folder of them"
+        ) from None
     cols = recognise_columns(names, override=columns, path=str(p))
     ddf = dd.read_parquet(str(p), columns=list(dict.fromkeys(cols.values())))
     lengths = ddf.map_partitions(len).compute()
@@ -168,7 +177,9 @@ def _parse_text(p: Path, *, columns, dd):
     for cols, block in row_blocks(p, columns=columns):
         names: dict[str, int] = {}
         arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names)
-        frames.append(_parsed_frame(arrays, [bad, malformed_rejects(block.malformed, reason=block.malformed_reason)], names))
+        frames.append(
+            _parsed_frame(arrays, [bad, malformed_rejects(block.malformed, reason=block.malformed_reason)], names)
+        )
         counts["rows_read"] += block.rows.size + len(block.malformed)
         counts["blank_lines"] += block.blank_lines
         counts["other_messages"] += block.other_messages
@@ -184,7 +195,9 @@ def _parsed_meta() -> pd.DataFrame:
     return pd.DataFrame(meta)
 
 
-def _parse_partition(df: pd.DataFrame, cols: Mapping[str, str], offsets: list[int], partition_info=None) -> pd.DataFrame:
+def _parse_partition(
+    df: pd.DataFrame, cols: Mapping[str, str], offsets: list[int], partition_info=None
+) -> pd.DataFrame:
     """Run the default engine's chunk cleaner on one partition; rejected rows carry a reason."""
     number = partition_info["number"] if partition_info else 0
     table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False).combine_chunks()
@@ -196,7 +209,9 @@ def _parse_partition(df: pd.DataFrame, cols: Mapping[str, str], offsets: list[in
     return _parsed_frame(arrays, [bad], names)
 
 
-def _parsed_frame(arrays: Mapping[str, np.ndarray], rejects: list[pd.DataFrame], names: Mapping[str, int]) -> pd.DataFrame:
+def _parsed_frame(
+    arrays: Mapping[str, np.ndarray], rejects: list[pd.DataFrame], names: Mapping[str, int]
+) -> pd.DataFrame:
     """Kept rows and rejected rows of one partition in one frame; rejected rows carry a reason."""
     lookup = np.array([*names, ""], dtype=object)
     kept = pd.DataFrame(
@@ -239,7 +254,9 @@ def _with_inside(gdf, area: Area) -> pd.DataFrame:
 # --------------------------------------------------------------------------- per vessel group
 
 
-def _analyse_partition(df: pd.DataFrame, area: Area | None, max_gap_h: float, max_speed_kn: float, events: bool, options: EventOptions):
+def _analyse_partition(
+    df: pd.DataFrame, area: Area | None, max_gap_h: float, max_speed_kn: float, events: bool, options: EventOptions
+):
     """Visits, late rejects, single-vessel events and encounter samples of one partition's vessels."""
     from geomap.vessels.events import encounter_samples, vessel_events
     from geomap.vessels.identity import vessel_table
@@ -258,7 +275,13 @@ def _analyse_partition(df: pd.DataFrame, area: Area | None, max_gap_h: float, ma
         "inside": df["inside"].to_numpy(bool),
     }
     pos = build_positions(
-        data, names=[str(u) for u in uniques], rejects=[], path="", columns={}, rows_read=len(df), max_speed_kn=max_speed_kn
+        data,
+        names=[str(u) for u in uniques],
+        rejects=[],
+        path="",
+        columns={},
+        rows_read=len(df),
+        max_speed_kn=max_speed_kn,
     )
     pieces = track_pieces(pos, max_gap_h=max_gap_h)
     visits = find_visits(pos, area, zone_name=area.name, pieces=pieces) if area is not None else empty_visits()
@@ -273,11 +296,22 @@ def _analyse_partition(df: pd.DataFrame, area: Area | None, max_gap_h: float, ma
     if events:
         out["events"] = vessel_events(pos, options=options, pieces=pieces, max_speed_kn=max_speed_kn)
         out["vessel_table"] = vessel_table(pos)
-        out["samples"] = encounter_samples(pos, speed_kn=options.encounter_speed_kn, step_min=options.step_min, pieces=pieces)
+        out["samples"] = encounter_samples(
+            pos, speed_kn=options.encounter_speed_kn, step_min=options.step_min, pieces=pieces
+        )
     return out
 
 
-def _merge(results, rejects_first: pd.DataFrame, *, read_counts: dict, path: str, area: Area | None, events: bool, options: EventOptions):
+def _merge(
+    results,
+    rejects_first: pd.DataFrame,
+    *,
+    read_counts: dict,
+    path: str,
+    area: Area | None,
+    events: bool,
+    options: EventOptions,
+):
     """One result from the partitions' results: visits, events, summary and rejects as the default engine gives them."""
     from geomap.vessels.visits import empty_visits
 
@@ -301,7 +335,9 @@ def _merge(results, rejects_first: pd.DataFrame, *, read_counts: dict, path: str
         "naive_times": int(naive),
         "blank_lines": int(read_counts["blank_lines"]),
         "other_messages": int(read_counts["other_messages"]),
-        "time_note": f"{naive} times had no time zone and were read as UTC" if naive else "all times carried a time zone",
+        "time_note": f"{naive} times had no time zone and were read as UTC"
+        if naive
+        else "all times carried a time zone",
         "engine": "dask",
     }
     ev = table = None
@@ -309,7 +345,11 @@ def _merge(results, rejects_first: pd.DataFrame, *, read_counts: dict, path: str
         from geomap.vessels.events import combine_events, encounters_from_samples
 
         tables = [r["vessel_table"] for r in results if len(r["vessel_table"])]
-        table = pd.concat(tables, ignore_index=True).sort_values("mmsi", ignore_index=True) if tables else results[0]["vessel_table"]
+        table = (
+            pd.concat(tables, ignore_index=True).sort_values("mmsi", ignore_index=True)
+            if tables
+            else results[0]["vessel_table"]
+        )
         names: dict[int, str] = {}
         for r in results:
             names.update(r["names"])

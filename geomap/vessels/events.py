@@ -137,7 +137,11 @@ def find_events(
         [
             *vessel_events(pos, options=opt, pieces=pieces, max_speed_kn=max_speed_kn),
             encounters_from_samples(
-                samples, pos.vessel_names(), distance_m=opt.encounter_distance_m, min_hours=opt.encounter_hours, step_min=opt.step_min
+                samples,
+                pos.vessel_names(),
+                distance_m=opt.encounter_distance_m,
+                min_hours=opt.encounter_hours,
+                step_min=opt.step_min,
             ),
         ],
         area=area,
@@ -145,7 +149,9 @@ def find_events(
     )
 
 
-def vessel_events(pos: Positions, *, options: EventOptions, pieces: np.ndarray, max_speed_kn: float | None = None) -> list[pd.DataFrame]:
+def vessel_events(
+    pos: Positions, *, options: EventOptions, pieces: np.ndarray, max_speed_kn: float | None = None
+) -> list[pd.DataFrame]:
     """The events that need one vessel's fixes only: going dark, loitering, stops, name changes, identity conflicts."""
     from geomap.vessels.identity import identity_conflicts, name_changes
     from geomap.vessels.read import MAX_SPEED_KN
@@ -153,7 +159,13 @@ def vessel_events(pos: Positions, *, options: EventOptions, pieces: np.ndarray, 
     return [
         going_dark(pos, min_hours=options.dark_hours),
         loitering(pos, speed_kn=options.loiter_speed_kn, min_hours=options.loiter_hours, pieces=pieces),
-        stops(pos, speed_kn=options.stop_speed_kn, min_hours=options.stop_hours, port_radius_km=options.port_radius_km, pieces=pieces),
+        stops(
+            pos,
+            speed_kn=options.stop_speed_kn,
+            min_hours=options.stop_hours,
+            port_radius_km=options.port_radius_km,
+            pieces=pieces,
+        ),
         name_changes(pos),
         identity_conflicts(pos, max_speed_kn=max_speed_kn or MAX_SPEED_KN, extra=pos.rejects),
     ]
@@ -161,8 +173,8 @@ def vessel_events(pos: Positions, *, options: EventOptions, pieces: np.ndarray, 
 
 def combine_events(frames: list[pd.DataFrame], *, area=None, options: EventOptions | None = None) -> pd.DataFrame:
     """Concatenate event frames, sort them, and add zones, ``in_area``, distance from shore, flags and transfer candidates."""
-    from geomap.zones import zone_labels
     from geomap.vessels.identity import flag_states
+    from geomap.zones import zone_labels
 
     opt = options or EventOptions()
     frames = [f for f in frames if len(f)]
@@ -319,7 +331,14 @@ def loitering(
     return _empty() if runs is None else _run_events(pos, *runs, kind="loitering")
 
 
-def _slow_runs(pos: Positions, *, speed_kn: float, min_hours: float, pieces: np.ndarray | None, max_gap_h: float = DEFAULT_MAX_GAP_H):
+def _slow_runs(
+    pos: Positions,
+    *,
+    speed_kn: float,
+    min_hours: float,
+    pieces: np.ndarray | None,
+    max_gap_h: float = DEFAULT_MAX_GAP_H,
+):
     """Maximal runs of segments under ``speed_kn`` within a track piece lasting ``min_hours``: (starts, stops, slow, speed) or None."""
     if len(pos) < 2:
         return None
@@ -336,7 +355,9 @@ def _slow_runs(pos: Positions, *, speed_kn: float, min_hours: float, pieces: np.
     return starts[ok], stops_[ok], slow, speed
 
 
-def _run_events(pos: Positions, starts: np.ndarray, stops_: np.ndarray, slow: np.ndarray, speed: np.ndarray, *, kind: str) -> pd.DataFrame:
+def _run_events(
+    pos: Positions, starts: np.ndarray, stops_: np.ndarray, slow: np.ndarray, speed: np.ndarray, *, kind: str
+) -> pd.DataFrame:
     """Events of the slow runs ``[starts, stops_]``: times, mean position, time-weighted average speed."""
     dt = np.r_[np.diff(pos.t), 0].astype(np.float64)
     wsum = _range_sums(np.where(slow, speed * dt, 0.0), starts, stops_)
@@ -380,7 +401,9 @@ def encounters(
         the event; ``min_distance_m`` is on the WGS84 ellipsoid.
     """
     samples = encounter_samples(pos, speed_kn=speed_kn, step_min=step_min, max_gap_h=max_gap_h)
-    return encounters_from_samples(samples, pos.vessel_names(), distance_m=distance_m, min_hours=min_hours, step_min=step_min)
+    return encounters_from_samples(
+        samples, pos.vessel_names(), distance_m=distance_m, min_hours=min_hours, step_min=step_min
+    )
 
 
 def encounter_samples(
@@ -400,7 +423,9 @@ def encounter_samples(
         Samples of different files or partitions can be concatenated and passed
         to :func:`encounters_from_samples`.
     """
-    empty = pd.DataFrame({"mmsi": np.zeros(0, np.int64), "k": np.zeros(0, np.int64), "lon": np.zeros(0), "lat": np.zeros(0)})
+    empty = pd.DataFrame(
+        {"mmsi": np.zeros(0, np.int64), "k": np.zeros(0, np.int64), "lon": np.zeros(0), "lat": np.zeros(0)}
+    )
     if len(pos) < 2:
         return empty
     step = int(step_min * 60e9)
@@ -456,7 +481,12 @@ def encounters_from_samples(
     # earth-centred metres plus the grid index far apart in a fourth dimension
     la, lo = np.radians(lat), np.radians(lon)
     xyz = np.column_stack(
-        [EARTH_RADIUS_M * np.cos(la) * np.cos(lo), EARTH_RADIUS_M * np.cos(la) * np.sin(lo), EARTH_RADIUS_M * np.sin(la), (k - k.min()).astype(np.float64) * 1e8]
+        [
+            EARTH_RADIUS_M * np.cos(la) * np.cos(lo),
+            EARTH_RADIUS_M * np.cos(la) * np.sin(lo),
+            EARTH_RADIUS_M * np.sin(la),
+            (k - k.min()).astype(np.float64) * 1e8,
+        ]
     )
     pairs = cKDTree(xyz).query_pairs(r=distance_m * 1.01, output_type="ndarray")
     if len(pairs) == 0:
@@ -479,7 +509,7 @@ def encounters_from_samples(
     ok = dur_h >= min_hours
     if not ok.any():
         return _empty()
-    mid_lon = (lon[a] + ((lon[b] - lon[a] + 180.0) % 360.0 - 180.0) / 2)
+    mid_lon = lon[a] + ((lon[b] - lon[a] + 180.0) % 360.0 - 180.0) / 2
     mid_lat = (lat[a] + lat[b]) / 2
     cnts = re_ - rs
     ev_lon = np.add.reduceat(mid_lon, rs) / cnts

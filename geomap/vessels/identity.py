@@ -35,7 +35,18 @@ from geomap.vessels.read import Positions
 
 __all__ = ["VESSEL_COLUMNS", "flag_states", "identity_conflicts", "mmsi_notes", "name_changes", "vessel_table"]
 
-VESSEL_COLUMNS = ["mmsi", "name", "names", "flag", "flag_country", "mmsi_valid", "mmsi_note", "positions", "first_time", "last_time"]
+VESSEL_COLUMNS = [
+    "mmsi",
+    "name",
+    "names",
+    "flag",
+    "flag_country",
+    "mmsi_valid",
+    "mmsi_note",
+    "positions",
+    "first_time",
+    "last_time",
+]
 #: identity conflicts: impossible edges needed, and the most time between two of them (hours)
 MIN_CONFLICTS = 3
 CONFLICT_WINDOW_H = 6.0
@@ -67,9 +78,17 @@ def _mid_of(mmsi: int) -> int | None:
     return None
 
 
-_SPECIAL = {"970": "AIS-SART", "972": "man-overboard device", "974": "EPIRB-AIS", "111": "SAR aircraft",
-            "98": "craft associated with a parent ship", "99": "aid to navigation", "00": "coast station",
-            "0": "group of ships", "8": "handheld VHF"}
+_SPECIAL = {
+    "970": "AIS-SART",
+    "972": "man-overboard device",
+    "974": "EPIRB-AIS",
+    "111": "SAR aircraft",
+    "98": "craft associated with a parent ship",
+    "99": "aid to navigation",
+    "00": "coast station",
+    "0": "group of ships",
+    "8": "handheld VHF",
+}
 
 
 def _station_kind(mmsi: int) -> str:
@@ -190,8 +209,11 @@ def name_changes(pos: Positions) -> pd.DataFrame:
     )
 
 
-def _second_track(t: np.ndarray, lon: np.ndarray, lat: np.ndarray, span: np.ndarray, *, max_speed_kn: float) -> list[int]:
+def _second_track(
+    t: np.ndarray, lon: np.ndarray, lat: np.ndarray, span: np.ndarray, *, max_speed_kn: float
+) -> list[int]:
     """The fixes of ``span`` that form a second, self-consistent track beside the first fix's track."""
+
     def possible(i: int, j: int) -> bool:
         dt = max((t[j] - t[i]) / 1e9, 1.0)
         return float(haversine_m(lon[i], lat[i], lon[j], lat[j])) / dt / KNOT_M_S <= max_speed_kn

@@ -81,26 +81,32 @@ def nmea_blocks(stream: IO[bytes], *, name: str) -> Iterator[tuple[dict, RowBloc
         if not text:
             continue
         if len(text) > 4096:
-            bad.append((line_no, "line too long for an NMEA sentence", text[:MAX_REJECT_TEXT].decode("ascii", "replace")))
+            bad.append(
+                (line_no, "line too long for an NMEA sentence", text[:MAX_REJECT_TEXT].decode("ascii", "replace"))
+            )
             continue
         m = _SENTENCE.search(text)
         if m is None:
             bad.append((line_no, "not an AIS NMEA sentence", text[:MAX_REJECT_TEXT].decode("utf-8", "replace")))
             continue
-        prefix, sentence = text[: m.start()], text[m.start():]
+        prefix, sentence = text[: m.start()], text[m.start() :]
         try:
             s = NMEASentenceFactory.produce(_strip_trailer(sentence))
             if not s.is_valid:
                 raise ValueError("checksum does not match")
         except (AISBaseException, ValueError, IndexError, KeyError, TypeError) as exc:
-            bad.append((line_no, f"bad sentence ({type(exc).__name__})", text[:MAX_REJECT_TEXT].decode("ascii", "replace")))
+            bad.append(
+                (line_no, f"bad sentence ({type(exc).__name__})", text[:MAX_REJECT_TEXT].decode("ascii", "replace"))
+            )
             continue
         when = _sentence_time(s, prefix, sentence)
         if s.frag_cnt > 1:
             key = (s.seq_id, s.channel, s.frag_cnt)
             parts = pending.setdefault(key, [])
             if parts and s.frag_num != parts[-1][1].frag_num + 1:  # a new message began: the old one is incomplete
-                bad += [(ln, "fragment without the rest of its message", str(p.raw)[:MAX_REJECT_TEXT]) for ln, p, _ in parts]
+                bad += [
+                    (ln, "fragment without the rest of its message", str(p.raw)[:MAX_REJECT_TEXT]) for ln, p, _ in parts
+                ]
                 parts.clear()
             parts.append((line_no, s, when))
             if len(parts) < s.frag_cnt:
@@ -115,7 +121,13 @@ def nmea_blocks(stream: IO[bytes], *, name: str) -> Iterator[tuple[dict, RowBloc
         try:
             msg = s.decode()
         except (AISBaseException, ValueError, IndexError, KeyError, TypeError) as exc:
-            bad.append((first_line, f"cannot be decoded ({type(exc).__name__})", text[:MAX_REJECT_TEXT].decode("ascii", "replace")))
+            bad.append(
+                (
+                    first_line,
+                    f"cannot be decoded ({type(exc).__name__})",
+                    text[:MAX_REJECT_TEXT].decode("ascii", "replace"),
+                )
+            )
             continue
         kind = getattr(msg, "msg_type", None)
         if kind in POSITION_TYPES:
@@ -145,8 +157,16 @@ def nmea_blocks(stream: IO[bytes], *, name: str) -> Iterator[tuple[dict, RowBloc
             "name": pa.array(names, pa.string()),
         }
     )
-    block = RowBlock(batch, np.array(pos["row"], np.int64), sorted(bad), 0, len(pos["row"]), line_offset=0, other_messages=other,
-                     malformed_reason="bad_sentence")
+    block = RowBlock(
+        batch,
+        np.array(pos["row"], np.int64),
+        sorted(bad),
+        0,
+        len(pos["row"]),
+        line_offset=0,
+        other_messages=other,
+        malformed_reason="bad_sentence",
+    )
     yield dict(COLUMNS), block
 
 

@@ -82,7 +82,17 @@ __all__ = [
 #: canonical column -> accepted names (compared case-insensitively).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "mmsi": ("mmsi", "ssvid", "mmsi_number"),
-    "time": ("basedatetime", "timestamp", "# timestamp", "time", "datetime", "date_time", "timestamp_utc", "ts", "time_utc"),
+    "time": (
+        "basedatetime",
+        "timestamp",
+        "# timestamp",
+        "time",
+        "datetime",
+        "date_time",
+        "timestamp_utc",
+        "ts",
+        "time_utc",
+    ),
     "lat": ("lat", "latitude", "y"),
     "lon": ("lon", "lng", "long", "longitude", "x"),
     "sog": ("sog", "speed", "speed_kn", "speed_knots"),
@@ -242,7 +252,9 @@ def parse_columns_option(text: str | None) -> dict[str, str]:
     return out
 
 
-def recognise_columns(names: Sequence[str], *, override: Mapping[str, str] | None = None, path: str = "") -> dict[str, str]:
+def recognise_columns(
+    names: Sequence[str], *, override: Mapping[str, str] | None = None, path: str = ""
+) -> dict[str, str]:
     """Map canonical columns to the file's column names.
 
     Parameters
@@ -351,7 +363,13 @@ def read_positions(
     data = store.finish()
     del store
     pos = build_positions(
-        data, names=list(names), rejects=rejects, path=str(p), columns=cols, rows_read=rows_read, max_speed_kn=max_speed_kn
+        data,
+        names=list(names),
+        rejects=rejects,
+        path=str(p),
+        columns=cols,
+        rows_read=rows_read,
+        max_speed_kn=max_speed_kn,
     )
     pos.blank_lines, pos.other_messages = blank, other
     pos.rejects = normalise_rejects(pos.rejects, line_offset=line_offset)
@@ -374,7 +392,11 @@ def build_positions(
     lon, sog, name_code, naive and optionally inside); it is consumed.
     """
     data, more = _sort_and_check(data, max_speed_kn=max_speed_kn)
-    rej = pd.concat([r for r in [*rejects, *more] if len(r)], ignore_index=True) if any(len(r) for r in [*rejects, *more]) else empty_rejects()
+    rej = (
+        pd.concat([r for r in [*rejects, *more] if len(r)], ignore_index=True)
+        if any(len(r) for r in [*rejects, *more])
+        else empty_rejects()
+    )
     rej = normalise_rejects(rej)
     return Positions(
         row=data["row"],
@@ -424,7 +446,9 @@ def row_blocks(
         try:
             nmea = looks_like_nmea(stream)
         except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"{name}: gzip data is broken or cut short ({exc}); the file may be incomplete, download it again") from None
+            raise InputError(
+                f"{name}: gzip data is broken or cut short ({exc}); the file may be incomplete, download it again"
+            ) from None
         if nmea:
             yield from nmea_blocks(stream, name=name)
             return
@@ -489,7 +513,9 @@ def _parquet_blocks(p: Path, *, columns, chunk_bytes: int):
     try:
         dataset = ds.dataset(p, format="parquet", partitioning="hive" if p.is_dir() else None)
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"{p}: cannot be read as Parquet ({_first_line(exc)}); give a Parquet file or a folder of them") from None
+        raise InputError(
+            f"{p}: cannot be read as Parquet ({_first_line(exc)}); give a Parquet file or a folder of them"
+        ) from None
     cols = recognise_columns(dataset.schema.names, override=columns, path=str(p))
     wanted = list(dict.fromkeys(cols.values()))
     first = 1
@@ -504,7 +530,9 @@ def _parquet_blocks(p: Path, *, columns, chunk_bytes: int):
                 first += batch.num_rows
                 yield cols, RowBlock(batch, rows, [], 0, hint, line_offset=None)
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"{p}: cannot be read as Parquet after row {first - 1} ({_first_line(exc)}); the file may be damaged") from None
+        raise InputError(
+            f"{p}: cannot be read as Parquet after row {first - 1} ({_first_line(exc)}); the file may be damaged"
+        ) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -917,7 +945,9 @@ def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -
     return bad, _refresh(d, base, plain, _next_kept(keep, mmsi, ar), max_speed_kn) & keep
 
 
-def _refresh(d: Mapping[str, np.ndarray], base: np.ndarray, plain: np.ndarray, nxt: np.ndarray, max_speed_kn: float) -> np.ndarray:
+def _refresh(
+    d: Mapping[str, np.ndarray], base: np.ndarray, plain: np.ndarray, nxt: np.ndarray, max_speed_kn: float
+) -> np.ndarray:
     """Too-fast flags for the edges ``i -> nxt[i]``: ``base`` where ``nxt`` is the plain next fix, recomputed elsewhere."""
     changed = np.flatnonzero(nxt != plain)
     if changed.size == 0:
@@ -947,7 +977,12 @@ def _prev_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray
 
 
 def _fast_edges(
-    d: Mapping[str, np.ndarray], nxt: np.ndarray, max_speed_kn: float, *, start: np.ndarray | None = None, block: int = 1 << 20
+    d: Mapping[str, np.ndarray],
+    nxt: np.ndarray,
+    max_speed_kn: float,
+    *,
+    start: np.ndarray | None = None,
+    block: int = 1 << 20,
 ) -> np.ndarray:
     """True where the implied speed from fix ``start[k]`` (default: k) to fix ``nxt[k]`` exceeds ``max_speed_kn``."""
     n = len(nxt)
@@ -999,17 +1034,32 @@ def normalise_rejects(rejects: pd.DataFrame, *, line_offset: int | None = None) 
     out = out[[c for c in REJECT_COLUMNS if c != "line"]].astype(
         {"row": np.int64, **dict.fromkeys(("reason", "mmsi", "time", "lat", "lon", "text"), object)}
     )
-    line = (out["row"] + line_offset).astype("Int64") if line_offset is not None else pd.array([None] * len(out), dtype="Int64")
+    line = (
+        (out["row"] + line_offset).astype("Int64")
+        if line_offset is not None
+        else pd.array([None] * len(out), dtype="Int64")
+    )
     out.insert(6, "line", line)
     return out.sort_values("row", kind="stable", ignore_index=True)
 
 
 def empty_rejects() -> pd.DataFrame:
     """An empty rejects table (before :func:`normalise_rejects`)."""
-    return pd.DataFrame({"row": np.array([], np.int64), **{c: np.array([], object) for c in ("reason", "mmsi", "time", "lat", "lon")}})
+    return pd.DataFrame(
+        {"row": np.array([], np.int64), **{c: np.array([], object) for c in ("reason", "mmsi", "time", "lat", "lon")}}
+    )
 
 
 def _empty(key: str) -> np.ndarray:
-    dtypes = {"naive": bool, "row": np.int64, "mmsi": np.int64, "t": np.int64, "lat": np.float64, "lon": np.float64,
-              "sog": np.float32, "name_code": np.int32, "inside": bool}
+    dtypes = {
+        "naive": bool,
+        "row": np.int64,
+        "mmsi": np.int64,
+        "t": np.int64,
+        "lat": np.float64,
+        "lon": np.float64,
+        "sog": np.float32,
+        "name_code": np.int32,
+        "inside": bool,
+    }
     return np.array([], dtypes[key])

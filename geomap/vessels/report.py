@@ -25,7 +25,14 @@ from geomap.vessels.read import Positions
 
 __all__ = ["FORMATS", "csv_text", "format_report", "summary_lines", "write_rejects"]
 
-_ROUND = {"duration_h": 4, "avg_speed_kn": 3, "implied_speed_kn": 3, "min_distance_m": 1, "distance_m": 1, "shore_nm": 2}
+_ROUND = {
+    "duration_h": 4,
+    "avg_speed_kn": 3,
+    "implied_speed_kn": 3,
+    "min_distance_m": 1,
+    "distance_m": 1,
+    "shore_nm": 2,
+}
 _COORD_DIGITS = 6
 
 
@@ -89,7 +96,9 @@ def summary_lines(summary: dict) -> list[str]:
         f"note: {summary['time_note']}",
     ]
     if summary.get("zone"):
-        lines.append(f"{summary['visits']} visits to {summary['zone']} ({summary['split_visits']} split by gaps or jumps)")
+        lines.append(
+            f"{summary['visits']} visits to {summary['zone']} ({summary['split_visits']} split by gaps or jumps)"
+        )
     if "events" in summary:
         kinds = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in summary.get("event_counts", {}).items())
         lines.append(f"{summary['events']} events ({kinds})")
@@ -176,17 +185,46 @@ def _table(vrec: list[dict], erec: list[dict] | None, summary: dict, srec: list[
     out = []
     if summary.get("zone"):
         out.append(f"Visits to {summary['zone']} (times UTC; {summary['time_note']})")
-        out += _text_table(vrec, ["mmsi", "name", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind"])
+        out += _text_table(
+            vrec, ["mmsi", "name", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind"]
+        )
     if erec is not None:
         if out:
             out.append("")
         out.append("Events (times UTC)")
         out += _text_table(
-            erec, ["event", "mmsi", "name", "other_mmsi", "other_name", "start_time", "end_time", "duration_h", "lon", "lat", "zone", "end_zone"]
+            erec,
+            [
+                "event",
+                "mmsi",
+                "name",
+                "other_mmsi",
+                "other_name",
+                "start_time",
+                "end_time",
+                "duration_h",
+                "lon",
+                "lat",
+                "zone",
+                "end_zone",
+            ],
         )
     if srec is not None:
         out += ["", "Vessels"]
-        out += _text_table(srec, ["mmsi", "names", "flag", "flag_country", "mmsi_valid", "mmsi_note", "positions", "first_time", "last_time"])
+        out += _text_table(
+            srec,
+            [
+                "mmsi",
+                "names",
+                "flag",
+                "flag_country",
+                "mmsi_valid",
+                "mmsi_note",
+                "positions",
+                "first_time",
+                "last_time",
+            ],
+        )
     return "\n".join(out) + "\n"
 
 
@@ -206,17 +244,39 @@ def _geojson(visits: pd.DataFrame, vrec, erec, summary, positions: Positions | N
             sl = slice(int(firsts[i]), int(lasts[i]) + 1)
             coords += np.round(np.column_stack([positions.lon[sl], positions.lat[sl]]), _COORD_DIGITS).tolist()
         coords.append([r["exit_lon"], r["exit_lat"]])
-        feats.append({"type": "Feature", "properties": {"record": "visit", **r}, "geometry": {"type": "LineString", "coordinates": coords}})
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"record": "visit", **r},
+                "geometry": {"type": "LineString", "coordinates": coords},
+            }
+        )
     for r in erec or []:
         feats.append(
-            {"type": "Feature", "properties": {"record": r["event"], **r}, "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]}}
+            {
+                "type": "Feature",
+                "properties": {"record": r["event"], **r},
+                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+            }
         )
     doc = {"type": "FeatureCollection", "summary": summary, "features": feats}
     return json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 _VISIT_KEYS = [
-    "mmsi", "name", "zone", "entry_time", "exit_time", "duration_h", "positions", "entry_kind", "exit_kind", "split",
-    "entry_lon", "entry_lat", "exit_lon", "exit_lat",
+    "mmsi",
+    "name",
+    "zone",
+    "entry_time",
+    "exit_time",
+    "duration_h",
+    "positions",
+    "entry_kind",
+    "exit_kind",
+    "split",
+    "entry_lon",
+    "entry_lat",
+    "exit_lon",
+    "exit_lat",
 ]
 _EVENT_KEYS = list(EVENT_COLUMNS)

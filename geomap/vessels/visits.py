@@ -142,7 +142,9 @@ def find_visits(
     out = pd.DataFrame(
         {
             "mmsi": mmsi,
-            "name": np.array([names.get(int(m), "") for m in np.unique(mmsi)], dtype=object)[np.searchsorted(np.unique(mmsi), mmsi)],
+            "name": np.array([names.get(int(m), "") for m in np.unique(mmsi)], dtype=object)[
+                np.searchsorted(np.unique(mmsi), mmsi)
+            ],
             "zone": zone_name,
             "entry_time": entry,
             "exit_time": exit_,

@@ -9,7 +9,7 @@ the nearest point of the two segments beside that vertex.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -93,7 +93,7 @@ def _split_at_cut(index: np.ndarray, keep: np.ndarray) -> np.ndarray:
     return run[keep]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _line_index(layer: str):
     """k-d tree over the densified vertices of a line layer, with segment neighbours."""
     import shapely

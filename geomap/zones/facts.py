@@ -38,19 +38,40 @@ from pathlib import Path
 from geomap.errors import InputError
 from geomap.units import NM_KM
 
-__all__ = ["DistanceClaim", "Fact", "Verdict", "parse_distance", "locate", "read_facts", "check_facts", "check_fact", "format_verdicts"]
+__all__ = [
+    "DistanceClaim",
+    "Fact",
+    "Verdict",
+    "parse_distance",
+    "locate",
+    "read_facts",
+    "check_facts",
+    "check_fact",
+    "format_verdicts",
+]
 
 _UNIT_KM = {"nm": NM_KM, "km": 1.0, "mi": 1.609344}
 _UNIT_NAMES = {
-    "nm": "nm", "nmi": "nm", "nautical mile": "nm", "nautical miles": "nm",
-    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
-    "mi": "mi", "mile": "mi", "miles": "mi",
+    "nm": "nm",
+    "nmi": "nm",
+    "nautical mile": "nm",
+    "nautical miles": "nm",
+    "km": "km",
+    "kilometre": "km",
+    "kilometres": "km",
+    "kilometer": "km",
+    "kilometers": "km",
+    "mi": "mi",
+    "mile": "mi",
+    "miles": "mi",
 }
 _WITHIN = ("within", "less than", "under", "inside", "at most", "no more than")
 _BEYOND = ("beyond", "more than", "over", "outside", "at least", "farther than", "further than")
 _DISTANCE_RE = re.compile(
     r"^\s*(?P<op>" + "|".join(re.escape(w) for w in _WITHIN + _BEYOND) + r")\s+"
-    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>" + "|".join(sorted((re.escape(u) for u in _UNIT_NAMES), key=len, reverse=True)) + r")\s+"
+    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>"
+    + "|".join(sorted((re.escape(u) for u in _UNIT_NAMES), key=len, reverse=True))
+    + r")\s+"
     r"(?:of|from)\s+(?:the\s+|a\s+|its\s+)?(?P<what>coast(?:line)?|shore|(?:land\s+)?border)\s*$",
     re.IGNORECASE,
 )
@@ -113,7 +134,9 @@ def parse_distance(text: str) -> DistanceClaim:
         )
     unit = _UNIT_NAMES[m["unit"].lower()]
     to = "border" if "border" in m["what"].lower() else "coast"
-    return DistanceClaim(within=m["op"].lower() in _WITHIN, km=float(m["value"]) * _UNIT_KM[unit], to=to, text=text.strip())
+    return DistanceClaim(
+        within=m["op"].lower() in _WITHIN, km=float(m["value"]) * _UNIT_KM[unit], to=to, text=text.strip()
+    )
 
 
 def read_facts(path: str) -> tuple[list[Fact], list[str]]:
@@ -129,7 +152,9 @@ def read_facts(path: str) -> tuple[list[Fact], list[str]]:
         raw = p.read_bytes() if path != "-" else sys.stdin.buffer.read()
         text = raw.decode("utf-8-sig")
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file; give a CSV of facts (columns point, country, zone[, distance, claim])") from None
+        raise InputError(
+            f"{path}: no such file; give a CSV of facts (columns point, country, zone[, distance, claim])"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as UTF-8 CSV ({exc})") from None
     reader = csv.DictReader(io.StringIO(text))
@@ -164,7 +189,16 @@ def _fact(n: int, row: dict[str, str]) -> Fact:
         if z not in ZONES:
             raise InputError(f"unknown zone {z!r}; valid zones: {', '.join(ZONES)}")
     distance = parse_distance(row["distance"]) if row.get("distance") else None
-    return Fact(row=n, lat=lat, lon=lon, place=place, countries=countries, zones=zones, distance=distance, claim=row.get("claim", ""))
+    return Fact(
+        row=n,
+        lat=lat,
+        lon=lon,
+        place=place,
+        countries=countries,
+        zones=zones,
+        distance=distance,
+        claim=row.get("claim", ""),
+    )
 
 
 def locate(text: str) -> tuple[float, float, str]:
@@ -239,7 +273,9 @@ def _verdict(f: Fact, country: str, zone: str, basis: str, km: float | None) -> 
             why.append(f"no {f.distance.to} to measure from")
         elif not f.distance.holds(km):
             why.append(f"{km / NM_KM:.1f} nm ({km:.1f} km) from the {f.distance.to}, not {f.distance.text}")
-    return Verdict(fact=f, passed=not why, country=country, zone=zone, basis=basis, distance_km=km, reason="; ".join(why))
+    return Verdict(
+        fact=f, passed=not why, country=country, zone=zone, basis=basis, distance_km=km, reason="; ".join(why)
+    )
 
 
 def format_verdicts(verdicts: list[Verdict], bad_rows: list[str]) -> str:
@@ -249,13 +285,22 @@ def format_verdicts(verdicts: list[Verdict], bad_rows: list[str]) -> str:
     rows = []
     for v in verdicts:
         f = v.fact
-        expected = " ".join(x for x in (_show(f.countries), _show(f.zones), f.distance.text if f.distance else "") if x) or "any"
-        got = f"{v.country or 'none'} {v.zone}" + (f", {v.distance_km / NM_KM:.1f} nm to {f.distance.to}" if f.distance and v.distance_km is not None else "")
-        rows.append(("pass" if v.passed else "FAIL", f.row, f.claim or f.place, f.lat, f.lon, expected, got, v.basis, v.reason))
+        expected = (
+            " ".join(x for x in (_show(f.countries), _show(f.zones), f.distance.text if f.distance else "") if x)
+            or "any"
+        )
+        got = f"{v.country or 'none'} {v.zone}" + (
+            f", {v.distance_km / NM_KM:.1f} nm to {f.distance.to}" if f.distance and v.distance_km is not None else ""
+        )
+        rows.append(
+            ("pass" if v.passed else "FAIL", f.row, f.claim or f.place, f.lat, f.lon, expected, got, v.basis, v.reason)
+        )
     text = format_rows(["result", "row", "claim", "lat", "lon", "expected", "actual", "basis", "why"], rows, digits=4)
     lines = [text.rstrip("\n"), *bad_rows]
     failed = sum(not v.passed for v in verdicts)
-    lines.append(f"{len(verdicts)} facts checked: {len(verdicts) - failed} pass, {failed} fail; {len(bad_rows)} bad rows")
+    lines.append(
+        f"{len(verdicts)} facts checked: {len(verdicts) - failed} pass, {failed} fail; {len(bad_rows)} bad rows"
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -21,21 +21,32 @@ a second state whose 200 nm reach covers the water; beyond is ``none`` (high sea
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geomap.zones import outer as seazones
 from geomap.codec import decode_geoms
 from geomap.datafiles import data_path
 from geomap.errors import DataError, InputError
 from geomap.units import NM_KM
+from geomap.zones import outer as seazones
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["ZONES", "APPROXIMATE_NOTE", "BASIS", "zone_basis", "classify", "classify_arrays", "check_coordinates", "check_separated", "zone_mask"]
+__all__ = [
+    "ZONES",
+    "APPROXIMATE_NOTE",
+    "BASIS",
+    "zone_basis",
+    "classify",
+    "classify_arrays",
+    "check_coordinates",
+    "check_separated",
+    "zone_mask",
+]
 
 ZONES = ("land", "inland_water", "internal_waters", "territorial_sea", "contiguous_zone", "eez", "none")
 _BOUNDARY = 0xFFFF
@@ -62,8 +73,12 @@ _BASIS_NOTES = {
 
 
 def classify(
-    lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, *, distances: bool = False, basis: bool = False
-) -> "pd.DataFrame":
+    lon: Sequence[float] | np.ndarray,
+    lat: Sequence[float] | np.ndarray,
+    *,
+    distances: bool = False,
+    basis: bool = False,
+) -> pd.DataFrame:
     """Classify points into country and zone.
 
     Parameters
@@ -311,14 +326,14 @@ class _ZoneIndex:
         k = int(np.searchsorted(self.tile_ids, tile_id))
         if k >= self.tile_ids.size or self.tile_ids[k] != tile_id:
             raise DataError(f"zone index has a boundary cell but no pieces for tile {tile_id}; rebuild it")
-        blob = self.blob[self.blob_offsets[k]:self.blob_offsets[k + 1]].tobytes()
+        blob = self.blob[self.blob_offsets[k] : self.blob_offsets[k + 1]].tobytes()
         geoms = decode_geoms(blob)
         shapely.prepare(geoms)
-        cls = self.piece_cls[self.tile_piece_start[k]:self.tile_piece_start[k + 1]].astype(np.int64)
+        cls = self.piece_cls[self.tile_piece_start[k] : self.tile_piece_start[k + 1]].astype(np.int64)
         self._tiles[tile_id] = (geoms, cls)
         return geoms, cls
 
 
-@lru_cache(maxsize=None)
+@cache
 def _index() -> _ZoneIndex:
     return _ZoneIndex(data_path("zones.npz"))

@@ -26,7 +26,7 @@ baseline of the 5-degree blocks around them, built on first use.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -211,7 +211,7 @@ class Baseline:
         if s == e:
             out = (np.zeros((0, 2)), np.zeros(0, dtype=np.int32))
         else:
-            lines = decode_geoms(self.blob[self.blob_offsets[block]:self.blob_offsets[block + 1]].tobytes())
+            lines = decode_geoms(self.blob[self.blob_offsets[block] : self.blob_offsets[block + 1]].tobytes())
             xy, idx = densify(lines)
             out = (xy, self.run_country[s + idx])
         self._blocks[block] = out
@@ -316,7 +316,11 @@ class _Outer:
             hit = sub != _BOUNDARY
             if hit.any():
                 h = k[hit]
-                country[h], zone[h], overlap[h] = self.class_country[sub[hit]], self.class_zone[sub[hit]], self.class_overlap[sub[hit]]
+                country[h], zone[h], overlap[h] = (
+                    self.class_country[sub[hit]],
+                    self.class_zone[sub[hit]],
+                    self.class_overlap[sub[hit]],
+                )
             k = k[~hit]
             if k.size:
                 cand = self.cand_states[self.cand_grid[rows[k], cols[k]]]
@@ -340,7 +344,9 @@ class _Outer:
         return out
 
 
-def exact_zones(lon: np.ndarray, lat: np.ndarray, *, candidates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def exact_zones(
+    lon: np.ndarray, lat: np.ndarray, *, candidates: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Outer zone of points from the baseline itself (no grid).
 
     Parameters
@@ -362,11 +368,11 @@ def exact_zones(lon: np.ndarray, lat: np.ndarray, *, candidates: np.ndarray | No
     return country, zone, overlap
 
 
-@lru_cache(maxsize=None)
+@cache
 def _outer() -> _Outer:
     return _Outer(data_path("outer.npz"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _baseline() -> Baseline:
     return Baseline(data_path("baseline.npz"))

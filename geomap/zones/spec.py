@@ -81,7 +81,9 @@ def parse_zone(spec: str, *, need_country: bool = False) -> ZoneSpec:
     if country is None and not zones:
         raise InputError(f"zone {spec!r} is empty; give ZONE, COUNTRY:ZONE or COUNTRY, e.g. CHN:eez")
     if need_country and (country is None or not zones):
-        raise InputError(f"zone {spec!r}: expected COUNTRY:zone, e.g. CHN:territorial_sea; zones are {', '.join(ZONES)}")
+        raise InputError(
+            f"zone {spec!r}: expected COUNTRY:zone, e.g. CHN:territorial_sea; zones are {', '.join(ZONES)}"
+        )
     for z in zones:
         if z not in ZONES:
             raise InputError(f"zone {spec!r}: unknown zone {z!r}; valid zones are {', '.join(ZONES)}")
@@ -93,7 +95,9 @@ def parse_zone(spec: str, *, need_country: bool = False) -> ZoneSpec:
             )
         known = countries()
         if country not in known:
-            raise InputError(f"zone {spec!r}: no zones for country code {country!r}; valid codes are {', '.join(known)}")
+            raise InputError(
+                f"zone {spec!r}: no zones for country code {country!r}; valid codes are {', '.join(known)}"
+            )
     if zones:
         check_separated(zones, spec=f"zone {spec!r}")
     return ZoneSpec(country=country, zones=zones, text=text)
