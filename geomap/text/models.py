@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 
@@ -44,7 +45,7 @@ class Logistic:
     def __init__(self, coef: Sequence[float], intercept: float, pairs: Sequence[tuple[int, int]]) -> None:
         self.coef = list(coef)
         self.intercept = float(intercept)
-        self.pairs = [tuple(p) for p in pairs]
+        self.pairs = cast("list[tuple[int, int]]", [tuple(p) for p in pairs])
 
     def predict(self, feats: list[list[float]]) -> list[float]:
         """Return the probability that each span (one feature vector each) is a place name."""
@@ -59,7 +60,7 @@ class TreeTagger:
 
     def __init__(self, trees: Trees, pairs: Sequence[tuple[int, int]]) -> None:
         self.trees = trees
-        self.pairs = [tuple(p) for p in pairs]
+        self.pairs = cast("list[tuple[int, int]]", [tuple(p) for p in pairs])
 
     def predict(self, feats: list[list[float]]) -> list[float]:
         """Return the probability that each span is a place name."""
@@ -94,7 +95,7 @@ class Trees:
         self.init = float(init)
         self.rate = float(rate)
         self.trees = trees  # each: (feature, threshold, left, right, value) lists
-        self._packed = None
+        self._packed: tuple[np.ndarray, np.ndarray, np.ndarray, int] | None = None
 
     def score(self, x: list[float]) -> float:
         total = 0.0
@@ -127,7 +128,7 @@ class Trees:
             h = 2 * h + 1 + right
         return (self.init + self.rate * leaf[ti, h - (2**depth - 1)].sum(axis=1)).tolist()
 
-    def _heap(self):
+    def _heap(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         import numpy as np
 
         def depth_of(tree, node=0):

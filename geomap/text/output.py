@@ -98,7 +98,7 @@ def parse_batch_line(line: str, *, where: str, lineno: int) -> tuple[str, str]:
 
 def iter_batch(
     path: str | os.PathLike, *, stdin: IO[bytes] | None = None, max_bytes: int = MAX_ARTICLE_BYTES
-) -> Iterator[tuple[int, str, str | None, InputError | None]]:
+) -> Iterator[tuple[int, str | None, str | None, InputError | None]]:
     """Yield ``(line number, id, text, error)`` for each non-blank line of a JSON Lines file.
 
     A bad line yields an :class:`InputError` instead of raising, so that a batch can go on;
@@ -196,6 +196,7 @@ def write_batch(
             bad += 1
             print(f"geomap: skipped {exc}", file=err)
             continue
+        assert text is not None
         ms = geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms)
         out.write(dumps({"id": doc_id, "mentions": mention_records(ms)}, ensure_ascii=False) + "\n")
         done += 1

@@ -195,9 +195,9 @@ def _article_context(mentions: list, F) -> tuple[Counter, Counter, dict, dict]:
                 own_cc[key][cc] += 1
             elif kind == "admin1" and f != ALIAS and len(m.rows) <= 3:
                 own_a1[key][(cc, a1)] += 1
-                own_cc[key][cc] += 0.5
+                own_cc[key][cc] += 0.5  # type: ignore[assignment]  # Counter holds floats too
             elif kind in ("capital", "city") and (pop > 500000 or (len(m.rows) == 1 and pop > 5000)):
-                own_cc[key][cc] += 0.5
+                own_cc[key][cc] += 0.5  # type: ignore[assignment]  # Counter holds floats too
     for c in own_cc.values():
         ctx_cc.update(c)
     for c in own_a1.values():
@@ -368,7 +368,7 @@ class _Ranking:
         ``chosen`` maps names to ``(lat, lon, kind)`` of a first choice; ``model`` None
         means the hand-set weights.
         """
-        batch = []  # (key, row, x)
+        batch: list[tuple[str, int, list[float]]] = []  # (key, row, x)
         info = {}
         for key in keys:
             ks = self.groups[key]

@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geomap.text.models import load_model
 from geomap.text.names import key_hash, name_key
@@ -651,7 +651,7 @@ def find_candidates(text: str, gaz, *, demonyms: bool = True) -> tuple[list[Ment
     n = len(toks)
     cap = [t[2][:1].isupper() for t in toks]
     # all n-grams that start at a capitalised token
-    grams: list[tuple[int, int]] = []
+    grams: list[tuple[int, int, int]] = []
     hashes: list[int] = []
     for i in range(n):
         s, e, t = toks[i]
@@ -752,14 +752,14 @@ def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) ->
         j = ends.get(m.end, ends.get(m.end - 1, i))
         prev = toks[i - 1][2] if i > 0 else ""
         prevl = prev.lower()
-        info = {"i": i, "j": j, "prev": prev}
+        info: dict[str, Any] = {"i": i, "j": j, "prev": prev}
         if prevl in _LOC_PREP:
             locprep_keys.add(name_key(m.text))
         kinds = set()
-        for r, f in zip(m.rows, m.flags):
+        for r, flag in zip(m.rows, m.flags):
             k = gaz.features(r)[3]
             kinds.add(k)
-            if k == "country" and f != 0:
+            if k == "country" and flag != 0:
                 ctx_countries.add(gaz.features(r)[4])
         info["kinds"] = kinds
         infos.append(info)
@@ -767,7 +767,7 @@ def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) ->
     ranks = _token_name_ranks(toks, cap)
     persons = _person_tokens(text, toks, cap, starts, ranks, mention_at)
     person_keys = {name_key(toks[k][2]) for k in persons}
-    out = []
+    out: list[list[float]] = []
     for m, info, wz in zip(mentions, infos, zipf):
         i, j = info["i"], info["j"]
         prev = info["prev"]
@@ -941,7 +941,7 @@ def _person_features(
     appos = _APPOSITION.match(text, m.end, m.end + 60)
     after_locative = i > 0 and toks[i - 1][2].lower() in _LOCATIVE | {"of"} and not _sentence_initial(text, toks, i)
     is_appos = (
-        bool(appos)
+        appos is not None
         and one
         and not after_locative
         and (
