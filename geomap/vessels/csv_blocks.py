@@ -37,7 +37,7 @@ import sys
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import numpy as np
 import pyarrow as pa
@@ -116,7 +116,7 @@ def open_input(source: str | os.PathLike) -> Iterator[tuple[str, int | None, IO[
             f"{name}: cannot be opened ({exc.strerror or exc}); give a CSV, NMEA or Parquet file"
         ) from None
     try:
-        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
+        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(cast("io.RawIOBase", raw))
         if buffered.peek(2)[:2] == _GZIP_MAGIC:
             yield name, None, io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"), buffer_size=1 << 20)
         else:
@@ -213,15 +213,17 @@ class _Reader:
         if src == "-":
             src = sys.stdin.buffer
         try:
-            raw = open(src, "rb") if not hasattr(src, "read") else src
+            raw = cast("IO[bytes]", open(src, "rb") if not hasattr(src, "read") else src)
         except OSError as exc:
             raise InputError(
                 f"{self.name}: cannot be opened ({exc.strerror or exc}); give a CSV or Parquet file"
             ) from None
         self._raw = raw
-        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(cast("io.RawIOBase", raw))
         head = buffered.peek(2)[:2] if hasattr(buffered, "peek") else b""
-        self._stream = gzip.GzipFile(fileobj=buffered, mode="rb") if head == _GZIP_MAGIC else buffered
+        self._stream = (
+            cast("IO[bytes]", gzip.GzipFile(fileobj=buffered, mode="rb")) if head == _GZIP_MAGIC else buffered
+        )
         if head == _GZIP_MAGIC:
             self.size = None
         self._read_header()
@@ -448,7 +450,8 @@ def _take_out_bad_quotes(buf: bytes) -> tuple[bytes, dict[int, tuple[str, str]]]
 def _locate(lines: list[bytes], bad_texts: list[str], quoted_bad: dict, *, parsed: int):
     """Line indices of the rows Arrow skipped, as (malformed, blank), or None if they do not add up."""
     wanted = {t.encode("utf-8") for t in bad_texts if t}
-    skipped, blank = [], []
+    skipped: list[int] = []
+    blank: list[int] = []
     for i, line in enumerate(lines):
         if not line:
             (skipped if i in quoted_bad else blank).append(i)

@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pyarrow as pa
 
 from geomap.errors import InputError
 from geomap.vessels.csv_blocks import MAX_REJECT_TEXT, RowBlock
+
+if TYPE_CHECKING:
+    from pyais.messages import AISSentence
 
 __all__ = ["POSITION_TYPES", "STATIC_TYPES", "looks_like_nmea", "nmea_blocks"]
 
@@ -91,7 +94,8 @@ def nmea_blocks(stream: IO[bytes], *, name: str) -> Iterator[tuple[dict, RowBloc
             continue
         prefix, sentence = text[: m.start()], text[m.start() :]
         try:
-            s = NMEASentenceFactory.produce(_strip_trailer(sentence))
+            # the pattern above admits AIS sentences only
+            s = cast("AISSentence", NMEASentenceFactory.produce(_strip_trailer(sentence)))
             if not s.is_valid:
                 raise ValueError("checksum does not match")
         except (AISBaseException, ValueError, IndexError, KeyError, TypeError) as exc:
@@ -119,7 +123,7 @@ def nmea_blocks(stream: IO[bytes], *, name: str) -> Iterator[tuple[dict, RowBloc
         else:
             first_line = line_no
         try:
-            msg = s.decode()
+            msg: Any = s.decode()  # the message type is checked below, by its number
         except (AISBaseException, ValueError, IndexError, KeyError, TypeError) as exc:
             bad.append(
                 (
