@@ -67,7 +67,10 @@ def resolve_area(*, zone: str | None = None, area: str | os.PathLike | None = No
         )
     if not zone and not area:
         return None
-    return zone_area(zone) if zone else file_area(area)
+    if zone:
+        return zone_area(zone)
+    assert area is not None
+    return file_area(area)
 
 
 def analyse(

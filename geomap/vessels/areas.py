@@ -57,6 +57,7 @@ def zone_area(spec: str) -> Area:
 
     parsed = parse_zone(spec, need_country=True)
     country, zones = parsed.country, parsed.zones
+    assert country is not None  # need_country=True
     wanted = np.array(zones, dtype=object)
 
     def contains(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -173,7 +174,7 @@ def _parse_parquet(p: Path, *, columns, dd):
 def _parse_text(p: Path, *, columns, dd):
     """CSV or NMEA blocks read and parsed by the default engine's reader (malformed rows and all), as partitions."""
     frames = []
-    counts = {"rows_read": 0, "blank_lines": 0, "other_messages": 0, "line_offset": 1}
+    counts: dict[str, Any] = {"rows_read": 0, "blank_lines": 0, "other_messages": 0, "line_offset": 1}
     for cols, block in row_blocks(p, columns=columns):
         names: dict[str, int] = {}
         arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names)

@@ -218,7 +218,8 @@ def _second_track(
         dt = max((t[j] - t[i]) / 1e9, 1.0)
         return float(haversine_m(lon[i], lat[i], lon[j], lat[j])) / dt / KNOT_M_S <= max_speed_kn
 
-    a, b = int(span[0]), []
+    a = int(span[0])
+    b: list[int] = []
     for j in span[1:]:
         j = int(j)
         if possible(a, j):

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 from geomap.datafiles import data_path
 
@@ -28,7 +32,7 @@ class Ports:
     country: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
-    tree: object
+    tree: cKDTree
 
 
 def _unit(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -121,7 +121,7 @@ def _column_values(s: pd.Series, name: str) -> list:
     if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
         return [None if pd.isna(v) else v.strftime("%Y-%m-%dT%H:%M:%SZ") for v in s]
     digits = _ROUND.get(name, _COORD_DIGITS if name.endswith(("lon", "lat")) else None)
-    out = []
+    out: list[Any] = []
     for v in s.tolist():
         if v is None or (isinstance(v, float) and not math.isfinite(v)) or v is pd.NA:
             out.append(None)
@@ -241,6 +241,7 @@ def _geojson(visits: pd.DataFrame, vrec, erec, summary, positions: Positions | N
     for i, r in enumerate(vrec):
         coords = [[r["entry_lon"], r["entry_lat"]]]
         if positions is not None and firsts is not None:
+            assert lasts is not None
             sl = slice(int(firsts[i]), int(lasts[i]) + 1)
             coords += np.round(np.column_stack([positions.lon[sl], positions.lat[sl]]), _COORD_DIGITS).tolist()
         coords.append([r["exit_lon"], r["exit_lat"]])
