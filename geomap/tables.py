@@ -581,5 +581,7 @@ def _read_point_columns(p: Path, what: str) -> gpd.GeoDataFrame:
         frame, lon, lat = read_points(str(p))
     except InputError as exc:
         raise InputError(f"{what} {exc}") from None
-    df = frame.drop(columns=list(coordinate_columns(frame.columns)))
+    cols = coordinate_columns(frame.columns)
+    assert cols is not None  # read_points found them
+    df = frame.drop(columns=list(cols))
     return gpd.GeoDataFrame(df, geometry=shapely.points(lon, lat), crs=4326)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -329,7 +330,7 @@ def _features(lyr, view: View) -> list:
     popup_cols = [(label, gdf[col].tolist()) for label, col in lyr.popup]
     labels = gdf[lyr.label].tolist() if lyr.label else None
     ranks = pd.to_numeric(gdf[lyr.rank], errors="coerce").fillna(0).tolist() if lyr.rank else [0] * len(gdf)
-    out = []
+    out: list[list[Any]] = []
     for i in sorted(encoded):
         tip = escape.text(tips[i]) if tips is not None else ""
         pop = _popup_html(titles[i] if titles is not None else None, [(lab, vals[i]) for lab, vals in popup_cols])
@@ -363,7 +364,7 @@ def _popup_html(title: object, rows: list[tuple[str, object]]) -> str:
     return f'<div class="gm-popup">{head}{table}</div>'
 
 
-def check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
+def check_bounds(bounds: Sequence[float | str]) -> tuple[float, float, float, float]:
     """Return ``(minlon, minlat, maxlon, maxlat)`` as floats, or raise :class:`InputError` naming the rule."""
     try:
         minlon, minlat, maxlon, maxlat = (float(v) for v in bounds)

@@ -159,7 +159,9 @@ def read_facts(path: str) -> tuple[list[Fact], list[str]]:
         raise InputError(f"{path}: cannot be read as UTF-8 CSV ({exc})") from None
     reader = csv.DictReader(io.StringIO(text))
     fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
-    where = [k for k in ("point", "place") if k in fields] or (["lat"] if {"lat", "lon"} <= set(fields) else [])
+    where: list[str] = [k for k in ("point", "place") if k in fields] or (
+        ["lat"] if {"lat", "lon"} <= set(fields) else []
+    )
     if not where:
         raise InputError(f"{path}: no point, place or lat/lon column; the header has {sorted(fields)!r}")
     facts, bad = [], []

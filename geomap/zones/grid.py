@@ -148,14 +148,14 @@ def classify_arrays(
     idx = _index()
     ids = idx.class_ids(x, y)
     country, zone = idx.class_country[ids], idx.class_zone[ids]
-    over = np.full(x.size, "", dtype=object) if overlap else None
+    over: np.ndarray | None = np.full(x.size, "", dtype=object) if overlap else None
     none = np.flatnonzero(ids == 0)
     if none.size and seazones.available():
         c, z, o = seazones.outer_zones(x[none], y[none])
         country[none], zone[none] = c, z
-        if overlap:
+        if over is not None:
             over[none] = o
-    return (country, zone, over) if overlap else (country, zone)
+    return (country, zone, over) if over is not None else (country, zone)
 
 
 def zone_basis(country: str, zone: str) -> str:

@@ -27,8 +27,12 @@ baseline of the 5-degree blocks around them, built on first use.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 from geomap.codec import decode_geoms
 from geomap.datafiles import data_dir, data_path
@@ -217,7 +221,7 @@ class Baseline:
         self._blocks[block] = out
         return out
 
-    def near(self, block: int) -> list[tuple[int, object, np.ndarray]]:
+    def near(self, block: int) -> list[tuple[int, cKDTree, np.ndarray]]:
         """(state id, cKDTree of unit vectors, vertices) for each state within reach of ``block``."""
         hit = self._near.get(block)
         if hit is not None:
@@ -263,11 +267,11 @@ class Baseline:
                 slot = {c: j for j, (c, _, _) in enumerate(trees)}
                 cand = candidates[sel]
                 for c in np.unique(cand[cand >= 0]):
-                    j = slot.get(int(c))
-                    if j is None:
+                    col = slot.get(int(c))
+                    if col is None:
                         continue
                     pts = np.flatnonzero((cand == c).any(axis=1))
-                    S[pts, j], _ = trees[j][1].query(P[pts], k=1, distance_upper_bound=bound, workers=_WORKERS)
+                    S[pts, col], _ = trees[col][1].query(P[pts], k=1, distance_upper_bound=bound, workers=_WORKERS)
                 every = np.flatnonzero((cand == _ALL).any(axis=1))  # too many states to list
                 if every.size:
                     for j, (_, tree, _) in enumerate(trees):
