@@ -6,7 +6,7 @@ import math
 import re
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -509,7 +509,8 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         extra_layers += vessel_layers(analysis)
     elif opts["ais_zone"] or opts["ais_area"]:
         raise UserError("--ais-zone/--ais-area need --ais FILE")
-    m = geomap.render(
+    # geomap.render is the lazily loaded function, not the geomap.render package
+    m = cast(Any, geomap.render)(
         text,
         layers=extra_layers,
         points=opts["points"],
@@ -614,7 +615,7 @@ def places_cmd(
     from geomap import atomic_write, read_article
     from geomap.text import format_places, place_records, write_batch
 
-    opts = {"gazetteer": gazetteer, "threshold": threshold, "demonyms": not no_demonyms}
+    opts: dict[str, Any] = {"gazetteer": gazetteer, "threshold": threshold, "demonyms": not no_demonyms}
     if jsonl:
         with atomic_write(output or geomap.STDOUT) as fh:
             done, bad = write_batch(file, fh, strict=strict, max_bytes=max_bytes, **opts)

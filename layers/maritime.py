@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 from geomap.layers.base import Layer
 
@@ -65,7 +67,7 @@ def maritime_layers(bbox: tuple[float, float, float, float]) -> list[Layer]:
             continue
         gdf = load_layer(key, bbox=bbox)
         country = gdf["country"].astype(str) if "country" in gdf.columns else ""
-        tip = (title + " of " + country) if len(gdf) else []
+        tip: Any = (title + " of " + country) if len(gdf) else []  # a Series, a str or an empty list
         if len(gdf) and "overlap_with" in gdf.columns:  # contested water: both claims stay visible
             other = gdf["overlap_with"].astype(str)
             tip = tip.where(other == "", tip + "; also within 200 nm of " + other)
