@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install geomap with its test dependencies (and Debian's Chromium and Tesseract for the
-# browser tests) and run the whole test suite.
+# browser tests), check the code with ruff (lint and format) and mypy, and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null || ! command -v tesseract >/dev/null; then
@@ -9,5 +9,8 @@ if ! command -v chromium >/dev/null || ! command -v tesseract >/dev/null; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium tesseract-ocr >/dev/null
 fi
 python3 -m pip install --quiet --disable-pip-version-check ".[test]"
+ruff check .
+ruff format --check .
+mypy
 # `pytest` (not `python -m pytest`) so the tests import the installed package, not the source tree
 pytest -p no:cacheprovider "$@"
