@@ -10,6 +10,8 @@ The public API is loaded lazily so that ``import geomap`` does no work:
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,14 @@ from geomap._version import __version__
 _CHECKOUT = Path(__file__).resolve().parent.parent
 if (_CHECKOUT / "setup.cfg").is_file() and (_CHECKOUT / "layers" / "__init__.py").is_file():
     __path__.append(str(_CHECKOUT))
+    if "geomap.console" not in sys.modules:  # the repository's root is geomap.console (it holds cli.py)
+        _spec = importlib.util.spec_from_file_location(
+            "geomap.console", _CHECKOUT / "__init__.py", submodule_search_locations=[str(_CHECKOUT)]
+        )
+        if _spec is not None and _spec.loader is not None:
+            _console = importlib.util.module_from_spec(_spec)
+            sys.modules["geomap.console"] = _console
+            _spec.loader.exec_module(_console)
 
 # public name -> "module:attribute"; modules are imported on first use.
 _LAZY = {

@@ -174,7 +174,7 @@ def test_a_source_checkout_imports_geomap_layers_and_data(tmp_path):
     import subprocess
     import sys
 
-    code = "import geomap, geomap.layers, geomap.data; print(geomap.__file__); print(geomap.layers.__file__)"
+    code = "import geomap, geomap.layers, geomap.data, geomap.console.cli; print(geomap.__file__); print(geomap.layers.__file__)"
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,
