@@ -22,6 +22,7 @@ from geomap.errors import InputError
 from geomap.tables import FORMATS, format_rows
 from geomap.vessels.events import EVENT_COLUMNS
 from geomap.vessels.read import Positions
+from geomap.vessels.visits import VISIT_COLUMNS
 
 __all__ = ["FORMATS", "csv_text", "format_report", "summary_lines", "write_rejects"]
 
@@ -170,10 +171,10 @@ def _csv_field(value: Any) -> str:
 
 def _csv(vrec: list[dict], erec: list[dict] | None) -> str:
     if erec is None:
-        rows, cols = vrec, _keys(vrec, _VISIT_KEYS)
+        rows, cols = vrec, _keys(vrec, VISIT_COLUMNS)
     else:
         rows = [{"record": "visit", **r} for r in vrec] + [{"record": r["event"], **r} for r in erec]
-        cols = ["record"] + _keys(vrec, _VISIT_KEYS) + [c for c in _keys(erec, _EVENT_KEYS) if c not in _VISIT_KEYS]
+        cols = ["record"] + _keys(vrec, VISIT_COLUMNS) + [c for c in _keys(erec, _EVENT_KEYS) if c not in VISIT_COLUMNS]
     return csv_text(cols, ([r.get(c) for c in cols] for r in rows))
 
 
@@ -264,20 +265,4 @@ def _geojson(visits: pd.DataFrame, vrec, erec, summary, positions: Positions | N
     return json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-_VISIT_KEYS = [
-    "mmsi",
-    "name",
-    "zone",
-    "entry_time",
-    "exit_time",
-    "duration_h",
-    "positions",
-    "entry_kind",
-    "exit_kind",
-    "split",
-    "entry_lon",
-    "entry_lat",
-    "exit_lon",
-    "exit_lat",
-]
 _EVENT_KEYS = list(EVENT_COLUMNS)
