@@ -33,9 +33,10 @@ import dataclasses
 import gzip
 import io
 import os
+import re
 import sys
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, cast
 
@@ -160,7 +161,10 @@ def csv_blocks(
     header_check : callable, optional
         Called with the header's column names before any row is read; may
         raise (e.g. when required columns are missing) and may return the
-        columns to keep, replacing ``columns``.
+        columns to keep, replacing ``columns``: a sequence (read as text) or a
+        mapping of column -> Arrow type for Arrow's parser to convert to (None:
+        text). A typed column that holds a value its type cannot read is read
+        as text from the block that holds it on.
     name, size : optional
         The input's name and size, when ``source`` is an open stream.
 
@@ -178,9 +182,12 @@ def csv_blocks(
         reader.name = name or reader.name
         reader.size = size if size is not None else reader.size
         header = reader.header
+        types: dict[str, pa.DataType] = {}
         if header_check is not None:
             chosen = header_check(header)
-            columns = chosen if chosen is not None else columns
+            if isinstance(chosen, Mapping):
+                types = {c: t for c, t in chosen.items() if t is not None}
+            columns = list(chosen) if chosen is not None else columns
         names = _unique(header)  # the first of repeated names keeps its name
         wanted = list(dict.fromkeys(columns)) if columns is not None else names
         size = reader.size
@@ -188,7 +195,9 @@ def csv_blocks(
         for buf, line0, n_lines in reader.blocks(block_bytes):
             if hint is None and size:
                 hint = int(n_lines * max(size / max(len(buf), 1), 1.0) * 1.02) + 1
-            yield _parse(buf, line0=line0, n_lines=n_lines, names=names, wanted=wanted, path=reader.name, hint=hint)
+            yield _parse(
+                buf, line0=line0, n_lines=n_lines, names=names, wanted=wanted, types=types, path=reader.name, hint=hint
+            )
 
 
 # --------------------------------------------------------------------------- raw reading
@@ -237,13 +246,14 @@ class _Reader:
         try:
             return self._stream.read(n)  # type: ignore[union-attr]
         except (OSError, EOFError, zlib.error) as exc:
-            gz = isinstance(self._stream, gzip.GzipFile) or isinstance(
-                getattr(self._stream, "raw", None), gzip.GzipFile
-            )
-            what = "gzip data is broken or cut short" if gz else "read failed"
-            raise InputError(
-                f"{self.name}: {what} after line {self._lines} ({exc}); the file may be incomplete, download it again"
-            ) from None
+            raise self._read_error(exc) from None
+
+    def _read_error(self, exc: BaseException) -> InputError:
+        gz = isinstance(self._stream, gzip.GzipFile) or isinstance(getattr(self._stream, "raw", None), gzip.GzipFile)
+        what = "gzip data is broken or cut short" if gz else "read failed"
+        return InputError(
+            f"{self.name}: {what} after line {self._lines} ({exc}); the file may be incomplete, download it again"
+        )
 
     def _read_header(self) -> None:
         data = b""
@@ -277,46 +287,62 @@ class _Reader:
             raise InputError(f"{self.name}: line 1 (the header) is not valid CSV ({exc})") from None
         self._lines = 1
 
-    def blocks(self, block_bytes: int) -> Iterator[tuple[bytes, int, int]]:
-        """Yield (block of whole lines ending in ``\\n``, lines before it, lines in it)."""
-        carry = self._rest
+    def _readinto(self, view: memoryview) -> int:
+        try:
+            return self._stream.readinto(view)  # type: ignore[union-attr]
+        except (OSError, EOFError, zlib.error) as exc:
+            raise self._read_error(exc) from None
+
+    def blocks(self, block_bytes: int) -> Iterator[tuple[memoryview, int, int]]:
+        """Yield (block of whole lines ending in ``\\n``, lines before it, lines in it).
+
+        The blocks are views of one buffer that is read into again for the next
+        block (no page of memory is allocated afresh for each block): a consumer
+        is done with a block when it asks for the next (Arrow's parse copies
+        the values out of it).
+        """
+        size = max(block_bytes, len(self._rest), 1)
+        buf = bytearray(size)
+        n = len(self._rest)
+        buf[:n] = self._rest
         self._rest = b""
         eof = self._eof
-        while carry or not eof:
-            if not eof and len(carry) < block_bytes:
-                chunk = self._read(max(block_bytes - len(carry), 1 << 16))
-                eof = not chunk
-                carry += chunk
-                if not eof and len(carry) < block_bytes:
-                    continue
-            if not eof and carry.endswith(b"\r"):  # a \r\n may be split between reads
-                data, carry = carry[:-1], carry[-1:]
+        while n or not eof:
+            while not eof and n < size:
+                got = self._readinto(memoryview(buf)[n:size])
+                eof = not got
+                n += got
+            hold = 1 if not eof and buf[n - 1] == 13 else 0  # a \r\n may be split between reads
+            m = n - hold
+            if buf.find(b"\r", 0, m) >= 0:  # normalise line breaks to \n in place (never longer)
+                fixed = bytes(buf[:m]).replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                buf[: len(fixed)] = fixed
+                buf[len(fixed) : len(fixed) + hold] = buf[m:n]
+                m, n = len(fixed), len(fixed) + hold
+            if m > block_bytes:  # at most one block (and the line it ends in) at a time
+                cut = buf.rfind(b"\n", 0, block_bytes) + 1 or buf.find(b"\n", block_bytes, m) + 1
             else:
-                data, carry = carry, b""
-            if b"\r" in data:
-                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            if len(data) > block_bytes:  # at most one block (and the line it ends in) at a time
-                cut = data.rfind(b"\n", 0, block_bytes) + 1 or data.find(b"\n", block_bytes) + 1
-            else:
-                cut = data.rfind(b"\n") + 1 if not eof else len(data)
-            if cut == 0 and eof:
-                cut = len(data)
-            if cut == 0:
-                if len(data) > MAX_LINE_BYTES:
+                cut = 0 if not eof else m
+            cut = cut or (m if eof else buf.rfind(b"\n", 0, m) + 1)
+            if cut == 0:  # no line end in the whole buffer: a long line
+                if n > MAX_LINE_BYTES:
                     raise InputError(
                         f"{self.name}: line {self._lines + 1} is longer than {MAX_LINE_BYTES >> 20} MiB; "
                         "this is not a CSV file of AIS positions"
                     )
-                carry = data + carry
-                block_bytes = max(block_bytes, len(carry) + (1 << 16))
+                size *= 2
+                buf = buf[:n] + bytearray(size - n)  # a new buffer: Arrow may still refer to the old one
                 continue
-            data, carry = data[:cut], data[cut:] + carry
-            if not data:
-                continue
+            view = memoryview(buf)[:cut]
+            lines = np.frombuffer(view, np.uint8)
+            n_lines = int(np.count_nonzero(lines == 10)) + (0 if buf[cut - 1] == 10 else 1)
+            del lines
             line0 = self._lines
-            n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
             self._lines += n_lines
-            yield data, line0, n_lines
+            yield view, line0, n_lines
+            del view
+            buf[: n - cut] = buf[cut:n]  # Arrow's parse copied the values: the buffer is free again
+            n -= cut
 
 
 def _describe(source) -> tuple[str, int | None]:
@@ -347,24 +373,35 @@ def _unique(names: Sequence[str]) -> list[str]:
 
 
 def _parse(
-    buf: bytes, *, line0: int, n_lines: int, names: list[str], wanted: list[str], path: str, hint: int | None
+    buf: bytes | memoryview,
+    *,
+    line0: int,
+    n_lines: int,
+    names: list[str],
+    wanted: list[str],
+    types: dict[str, pa.DataType],
+    path: str,
+    hint: int | None,
 ) -> RowBlock:
     """Parse one block of ``n_lines`` whole lines; set aside rows Arrow cannot parse."""
-    if not buf.isascii():
+    if len(buf) and int(np.frombuffer(buf, np.uint8).max()) >= 0x80:
+        raw = bytes(buf)
         try:
-            buf.decode("utf-8")
+            raw.decode("utf-8")
         except UnicodeDecodeError:
-            buf = buf.decode("utf-8", "replace").encode("utf-8")
-    batch, bad_texts = _arrow_parse(buf, names=names, wanted=wanted, where=f"{path}: after line {line0}")
+            buf = raw.decode("utf-8", "replace").encode("utf-8")
+    where = f"{path}: after line {line0}"
+    batch, bad_texts = _arrow_parse(buf, names=names, wanted=wanted, types=types, where=where)
     if batch.num_rows == n_lines:  # the usual case: every line a row
         return RowBlock(batch, np.arange(line0, line0 + n_lines, dtype=np.int64), [], 0, hint)
+    buf = bytes(buf)
     lines = buf.split(b"\n")[:n_lines]
     n_blank = sum(1 for line in lines if not line)
     quoted_bad: dict[int, tuple[str, str]] = {}
     if batch.num_rows + len(bad_texts) + n_blank != n_lines or any("\n" in t for t in bad_texts):
         # an open quote ran over line ends: take its line out and parse again
         buf, quoted_bad = _take_out_bad_quotes(buf)
-        batch, bad_texts = _arrow_parse(buf, names=names, wanted=wanted, where=f"{path}: after line {line0}")
+        batch, bad_texts = _arrow_parse(buf, names=names, wanted=wanted, types=types, where=where)
         lines = buf.split(b"\n")[:n_lines]
     located = _locate(lines, bad_texts, quoted_bad, parsed=batch.num_rows)
     if located is None:  # Arrow and the line split disagree: parse this block line by line
@@ -386,28 +423,51 @@ def _parse(
     return RowBlock(batch, line0 + np.flatnonzero(keep).astype(np.int64), malformed, len(blank), hint)
 
 
-def _arrow_parse(buf: bytes, *, names: list[str], wanted: list[str], where: str) -> tuple[pa.RecordBatch, list[str]]:
-    """Arrow's parse of a block (wanted columns as text) and the texts of the rows it skipped."""
-    bad_texts: list[str] = []
+_CONVERSION_ERROR = re.compile(r"In CSV column #(\d+): CSV conversion error")
 
-    def on_invalid(row) -> str:
-        bad_texts.append(row.text)
-        return "skip"
 
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(buf),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 20),
-            parse_options=pacsv.ParseOptions(
-                newlines_in_values=False, ignore_empty_lines=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=wanted, column_types={c: pa.string() for c in wanted}, strings_can_be_null=False
-            ),
-        )
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"{where}: cannot be read as CSV ({exc})") from None
-    return _one_batch(table), bad_texts
+def _arrow_parse(
+    buf: bytes | memoryview, *, names: list[str], wanted: list[str], types: dict[str, pa.DataType], where: str
+) -> tuple[pa.RecordBatch, list[str]]:
+    """Arrow's parse of a block and the texts of the rows it skipped.
+
+    Columns named in ``types`` are converted by Arrow's parser (empty values
+    are null), the other wanted columns are text. A typed column holding a
+    value its type cannot read is taken out of ``types`` (so it is text from
+    this block on, for the cleaner to judge value by value) and the block is
+    parsed again.
+    """
+    while True:
+        bad_texts: list[str] = []
+
+        def on_invalid(row) -> str:
+            bad_texts.append(row.text)
+            return "skip"
+
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(buf),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 20),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=False, ignore_empty_lines=True, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=wanted,
+                    column_types={c: types.get(c, pa.string()) for c in wanted},
+                    strings_can_be_null=False,
+                    null_values=[""],
+                    quoted_strings_can_be_null=True,
+                ),
+            )
+        except (pa.ArrowInvalid, OSError) as exc:
+            hit = _CONVERSION_ERROR.search(str(exc))
+            if hit and types:
+                column = names[int(hit.group(1))] if int(hit.group(1)) < len(names) else None
+                for c in [column] if column in types else list(types):
+                    types.pop(c)
+                continue
+            raise InputError(f"{where}: cannot be read as CSV ({exc})") from None
+        return _one_batch(table), bad_texts
 
 
 def _one_batch(table: pa.Table) -> pa.RecordBatch:

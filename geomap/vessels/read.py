@@ -359,7 +359,6 @@ def read_positions(
         store.append(arrays, hint=block.size_hint)
         rejects += [r for r in (bad, malformed_rejects(block.malformed, reason=block.malformed_reason)) if len(r)]
         del block, arrays
-        pa.default_memory_pool().release_unused()  # give freed chunk buffers back to the OS
     data = store.finish()
     del store
     pos = build_positions(
@@ -454,14 +453,20 @@ def row_blocks(
             return
         found: dict[str, str] = {}
 
-        def check(header: list[str]) -> list[str]:
+        def check(header: list[str]) -> dict[str, pa.DataType | None]:
             found.update(recognise_columns(header, override=columns, path=name))
-            return list(found.values())
+            types: dict[str, pa.DataType | None] = {}
+            for key, column in found.items():  # a column named for two roles is read as text
+                kind = _CSV_TYPES.get(key)
+                types[column] = kind if types.get(column, kind) == kind else None
+            return types
 
         for block in csv_blocks(stream, block_bytes=chunk_bytes, header_check=check, name=name, size=size):
             yield found, block
 
 
+#: columns that Arrow's CSV parser converts to numbers itself (the same parser as the text cleaner's casts)
+_CSV_TYPES = {key: pa.float64() for key in ("mmsi", "lat", "lon", "sog")}
 _DONE = object()
 
 
@@ -768,10 +773,26 @@ def _to_time(arr: pa.Array, column: str = "") -> tuple[np.ndarray, np.ndarray, n
     if _is_number(arr.type):
         ns, ok = _seconds_to_ns(_to_float(arr, column), np.ones(n, bool))
         return ns, ok, np.zeros(n, bool)
-    s = pc.utf8_trim_whitespace(_as_strings(arr, column))
+    text = _as_strings(arr, column)
+    # the US archive's "YYYY-MM-DDTHH:MM:SS" as it stands; the rest trimmed and tried in every layout
+    fast = pc.strptime(text, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+    fixed = ~np.asarray(fast.is_null().to_numpy(zero_copy_only=False), bool)
+    sec = fast.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    out, ok = _seconds_to_ns(sec, fixed)
+    naive = ok.copy()
+    rest = np.flatnonzero(~fixed)
+    if rest.size:
+        sub = text if rest.size == n else text.take(pa.array(rest))
+        ns, good, zoneless = _text_times(pc.utf8_trim_whitespace(sub))
+        out[rest], ok[rest], naive[rest] = ns, good, zoneless
+    return out, ok, naive
+
+
+def _text_times(s: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Trimmed time texts of any accepted layout as int64 ns UTC, a validity mask and a zone-less mask."""
+    n = len(s)
     out = np.zeros(n, np.int64)
     ok = np.zeros(n, bool)
-    # fast path: the US archive's zone-less "YYYY-MM-DDTHH:MM:SS"
     fast = pc.strptime(s, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
     fast_ok = ~np.asarray(fast.is_null().to_numpy(zero_copy_only=False))
     sec = fast.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -823,8 +844,9 @@ def _iso_to_ns(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _name_codes(arr: pa.Array, names: dict[str, int]) -> np.ndarray:
     """Dictionary-encode names against the running ``names`` table (vectorised remap)."""
     s = arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else pc.cast(arr, pa.string())
-    enc = pc.dictionary_encode(pc.utf8_trim_whitespace(s))
-    local = enc.dictionary.to_pylist()  # distinct names of the chunk only
+    enc = pc.dictionary_encode(s)
+    # distinct names of the chunk only, trimmed (names that differ in spaces only get one code)
+    local = pc.utf8_trim_whitespace(enc.dictionary).to_pylist()
     remap = np.empty(len(local) + 1, np.int32)
     for i, name in enumerate(local):
         if name is None or name == "":
@@ -841,21 +863,27 @@ def _name_codes(arr: pa.Array, names: dict[str, int]) -> np.ndarray:
 
 def _sort_and_check(data: dict[str, np.ndarray], *, max_speed_kn: float):
     """Sort by (MMSI, time), reject exact duplicates and impossible jumps, mark breaks."""
-    # stable sorts keep the input's row order among equal keys, like a third key would
+    # stable sorts keep the input's row order among equal keys, like a third key would:
+    # by time (linear for a file in time order), then by vessel with a radix sort of vessel codes
     order = np.argsort(data["t"], kind="stable")
-    order = order[np.argsort(data["mmsi"][order], kind="stable")]
-    _take(data, order)
+    codes, vessels = pd.factorize(data.pop("mmsi")[order], sort=True)
+    order = order[_stable_order(codes, len(vessels))]
+    counts = np.bincount(codes, minlength=len(vessels))
+    del codes
+    _permute(data, order)
     del order
+    data["mmsi"] = np.repeat(np.asarray(vessels, np.int64), counts)
     rejects = []
     dup = _duplicates(data)
-    if dup.any():
-        rejects.append(_rejects_from(data, dup, "duplicate"))
-        _take(data, ~dup)
-    jump, fast_out = _spikes(data, max_speed_kn=max_speed_kn)
-    if jump.any():
-        rejects.append(_rejects_from(data, jump, "impossible_jump"))
-        _take(data, ~jump)
-        fast_out = fast_out[~jump]
+    jump, fast_out = _spikes(data, max_speed_kn=max_speed_kn, removed=dup)
+    for sel, reason in ((dup, "duplicate"), (jump, "impossible_jump")):
+        if sel.any():
+            rejects.append(_rejects_from(data, sel, reason))
+    gone = dup | jump
+    if gone.any():
+        _take(data, ~gone)
+        fast_out = fast_out[~gone]
+    del dup, jump, gone
     n = len(data["mmsi"])
     breaks = np.zeros(n, np.int8)
     if n:
@@ -865,6 +893,36 @@ def _sort_and_check(data: dict[str, np.ndarray], *, max_speed_kn: float):
         breaks[too_fast & ~first] = 3
     data["breaks"] = breaks
     return data, rejects
+
+
+def _stable_order(codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """The stable sorting permutation of small non-negative integer codes (radix sorts of 16-bit digits)."""
+    if n_codes <= 1 << 16:
+        return np.argsort(codes.astype(np.uint16), kind="stable")
+    order = np.argsort((codes & 0xFFFF).astype(np.uint16), kind="stable")
+    return order[np.argsort((codes[order] >> 16).astype(np.uint16), kind="stable")]
+
+
+def _permute(data: dict[str, np.ndarray], order: np.ndarray, *, window: int = 1 << 18) -> None:
+    """Reorder every column by the permutation ``order``, in two cache-friendly gathers.
+
+    Sorting a file in time order by vessel gathers each vessel's fixes from
+    all over it, a cache miss per value. Instead each window of ``window``
+    rows is first sorted on its own (its fixes in their final order), then the
+    windows' runs of consecutive fixes of one vessel are gathered.
+    """
+    n = len(order)
+    if n <= window:
+        _take(data, order)
+        return
+    digits = np.uint16 if n // window < 1 << 16 else np.uint32
+    local = order[np.argsort((order // window).astype(digits), kind="stable")]  # each window in final order
+    where = np.empty(n, np.int64)
+    where[local] = np.arange(n)
+    runs = where[order]
+    del where
+    for k in list(data):
+        data[k] = data[k][local][runs]
 
 
 def _take(data: dict[str, np.ndarray], index: np.ndarray) -> None:
@@ -898,14 +956,15 @@ def _duplicates(d: dict[str, np.ndarray]) -> np.ndarray:
     return dup
 
 
-def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -> tuple[np.ndarray, np.ndarray]:
+def _spikes(
+    d: dict[str, np.ndarray], *, max_speed_kn: float, removed: np.ndarray | None = None, passes: int = 8
+) -> tuple[np.ndarray, np.ndarray]:
     """Fixes that are impossible jumps from both neighbours (iterated a few passes).
 
-    Works on the kept fixes through next/previous-kept indices rather than
-    compacted copies, and computes speeds in blocks, so the extra memory is a few
-    index arrays whatever the file's size. The speed of each fix-to-next-fix
-    edge is computed once; a later pass recomputes only the edges that skip a
-    rejected fix.
+    The speed of every fix-to-next-fix edge is computed once, over the whole
+    file; after that only the few fixes next to a too-fast edge can be jumps,
+    so each pass looks at those alone (and recomputes the edges that skip a
+    fix it rejected). Fixes marked in ``removed`` (duplicates) are not there.
 
     Returns
     -------
@@ -915,64 +974,62 @@ def _spikes(d: dict[str, np.ndarray], *, max_speed_kn: float, passes: int = 8) -
     """
     mmsi = d["mmsi"]
     n = len(mmsi)
-    bad = np.zeros(n, bool)
+    gone = np.zeros(n, bool) if removed is None else removed
     ar = np.arange(n)
-    same_next = np.r_[mmsi[1:] == mmsi[:-1], False]
-    plain = np.where(same_next, ar + 1, -1)
-    base = _fast_edges(d, plain, max_speed_kn)
-    if n < 3:
-        return bad, base
+    plain = np.where(np.r_[mmsi[1:] == mmsi[:-1], False], ar + 1, -1)
+    del ar
+    kept = np.flatnonzero(~gone)
+    if gone.any():  # the fixes before a duplicate skip it
+        before = np.flatnonzero(gone) - 1
+        before = before[before >= 0]
+        plain[before] = _neighbour(before, kept, mmsi, step=1)
+    fast = _fast_edges(d, plain, max_speed_kn) & ~gone
+    if kept.size < 3:
+        return np.zeros(n, bool), fast
     change = np.flatnonzero(np.r_[True, mmsi[1:] != mmsi[:-1], True])
-    many = np.repeat(np.diff(change) >= 3, np.diff(change))  # vessels with 3 fixes or more
-    fast_out = base
+    many = np.repeat(np.add.reduceat(~gone, change[:-1]) >= 3, np.diff(change))  # vessels with 3 fixes or more
+    del change, plain
+    bad = gone.copy()
     for _ in range(passes):
-        keep = ~bad
-        nxt = _next_kept(keep, mmsi, ar) if bad.any() else plain
-        prv = _prev_kept(keep, mmsi, ar)
-        fast_out = _refresh(d, base, plain, nxt, max_speed_kn) & keep
+        out = np.flatnonzero(fast)
+        cand = np.unique(np.r_[out, _neighbour(out, kept, mmsi, step=1)])
+        cand = cand[cand >= 0]
+        prv, nxt = _neighbour(cand, kept, mmsi, step=-1), _neighbour(cand, kept, mmsi, step=1)
         has_prev, has_next = prv >= 0, nxt >= 0
-        fast_in = has_prev & fast_out[np.where(has_prev, prv, 0)]
-        first, last = keep & ~has_prev, keep & ~has_next
+        fast_out = fast[cand]
+        fast_in = has_prev & fast[np.where(has_prev, prv, 0)]
         # an end fix is blamed only when the edge beyond its neighbour agrees with the track
-        next_ok = has_next & ~fast_out[np.where(has_next, nxt, 0)]
-        prev_ok = has_prev & ~fast_in[np.where(has_prev, prv, 0)]
-        flag = keep & many & ((fast_in & fast_out) | (first & fast_out & next_ok) | (last & fast_in & prev_ok))
-        del prv, fast_in, next_ok, prev_ok
+        next_ok = has_next & ~fast[np.where(has_next, nxt, 0)]
+        pp = _neighbour(np.where(has_prev, prv, 0), kept, mmsi, step=-1)
+        prev_ok = has_prev & ~((pp >= 0) & fast[np.where(pp >= 0, pp, 0)])
+        flag = many[cand] & (
+            (fast_in & fast_out) | (~has_prev & fast_out & next_ok) | (~has_next & fast_in & prev_ok)
+        )
         if not flag.any():
-            return bad, fast_out
-        bad |= flag
-    keep = ~bad
-    return bad, _refresh(d, base, plain, _next_kept(keep, mmsi, ar), max_speed_kn) & keep
+            break
+        newly = cand[flag]
+        bad[newly] = True
+        fast[newly] = False
+        kept = np.flatnonzero(~bad)
+        before = np.unique(_neighbour(newly, kept, mmsi, step=-1))
+        before = before[before >= 0]
+        fast[before] = _fast_edges(d, _neighbour(before, kept, mmsi, step=1), max_speed_kn, start=before)
+    return bad & ~gone, fast
 
 
-def _refresh(
-    d: Mapping[str, np.ndarray], base: np.ndarray, plain: np.ndarray, nxt: np.ndarray, max_speed_kn: float
-) -> np.ndarray:
-    """Too-fast flags for the edges ``i -> nxt[i]``: ``base`` where ``nxt`` is the plain next fix, recomputed elsewhere."""
-    changed = np.flatnonzero(nxt != plain)
-    if changed.size == 0:
-        return base
-    out = base.copy()
-    out[changed] = _fast_edges(d, nxt[changed], max_speed_kn, start=changed)
-    return out
+def _neighbour(idx: np.ndarray, kept: np.ndarray, mmsi: np.ndarray, *, step: int) -> np.ndarray:
+    """Index of the next (``step=1``) or previous (``step=-1``) kept fix of the same vessel, or -1.
 
-
-def _next_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray:
-    """Index of the next kept fix of the same vessel, or -1."""
-    n = len(keep)
-    nk = np.minimum.accumulate(np.where(keep, ar, n)[::-1])[::-1]  # first kept index >= i
-    out = np.r_[nk[1:], n]
-    ok = out < n
-    ok[ok] &= mmsi[out[ok]] == mmsi[ok]
-    return np.where(ok, out, -1)
-
-
-def _prev_kept(keep: np.ndarray, mmsi: np.ndarray, ar: np.ndarray) -> np.ndarray:
-    """Index of the previous kept fix of the same vessel, or -1."""
-    pk = np.maximum.accumulate(np.where(keep, ar, -1))  # last kept index <= i
-    out = np.r_[-1, pk[:-1]]
-    ok = out >= 0
-    ok[ok] &= mmsi[out[ok]] == mmsi[ok]
+    ``kept`` holds the indices of the kept fixes, in order.
+    """
+    if step > 0:
+        j = np.searchsorted(kept, idx, side="right")
+        ok = j < kept.size
+    else:
+        j = np.searchsorted(kept, idx, side="left") - 1
+        ok = j >= 0
+    out = np.where(ok, kept[np.clip(j, 0, max(kept.size - 1, 0))] if kept.size else 0, -1)
+    ok &= mmsi[np.where(ok, out, 0)] == mmsi[idx] if idx.size else ok
     return np.where(ok, out, -1)
 
 
