@@ -78,3 +78,44 @@ def test_dask_engine_gives_the_same_visits_events_and_rejects(cluster, partition
     for key in ("rows_read", "rows_kept", "vessels", "naive_times", "visits"):
         assert dask.summary[key] == default.summary[key], key
     assert sorted(dask.rejects["reason"]) == sorted(default.rejects["reason"])
+
+
+def test_workers_read_byte_ranges_of_a_csv_and_number_rows_as_the_default_engine(cluster, tmp_path):
+    """Parts of a few hundred bytes cut rows, malformed rows and blank lines; rows and lines still match."""
+    from geomap.vessels.dask_engine import analyse_dask, plan_parts
+
+    rng = np.random.default_rng(3)
+    lines = ["MMSI,BaseDateTime,LAT,LON,SOG,VesselName"]
+    for i in range(400):
+        v = 412_000_000 + i % 7
+        lines.append(
+            f"{v},2024-01-01T{i // 60 % 24:02d}:{i % 60:02d}:00,{26.5 + rng.random() / 50:.5f},119.6,1.0,SHIP {v}"
+        )
+        if i % 37 == 0:
+            lines.append("412000001,2024-01-01T00:00:00,26")  # too few fields
+        if i % 53 == 0:
+            lines += ["", '412000002,"2024-01-01T00:00:00,26.5,119.6,1,X']  # a blank line, an open quote
+        if i % 41 == 0:
+            lines.append(f"{v},not a time,26.5,119.6,1.0,X")
+    f = tmp_path / "ais.csv"
+    f.write_text("\r\n".join(lines) + "\r\n")
+    _, parts = plan_parts(f, part_bytes=300)
+    assert len(parts) > 50 and all(p.kind == "csv" for p in parts)
+    area = resolve_area(zone="CHN:territorial_sea")
+    default = analyse(f, area=area, events=True)
+    visits, events, summary, rejects, _ = analyse_dask(
+        f,
+        area=area,
+        max_gap_h=6.0,
+        max_speed_kn=50.0,
+        events=True,
+        scheduler=cluster.scheduler_address,
+        part_bytes=300,
+    )
+    assert summary.pop("engine") == "dask"
+    for key in ("rows_read", "rows_kept", "rejected", "vessels", "naive_times", "blank_lines"):
+        assert summary[key] == default.summary[key], key
+    assert default.summary["rejected"]["malformed_row"] > 10 and default.summary["blank_lines"] > 5
+    pd.testing.assert_frame_equal(default.rejects, rejects)
+    pd.testing.assert_frame_equal(default.visits.drop(columns=["_first", "_last"]), visits)
+    pd.testing.assert_frame_equal(default.events, events)

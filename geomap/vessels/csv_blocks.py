@@ -439,11 +439,7 @@ def _arrow_parse(
     """
     while True:
         bad_texts: list[str] = []
-
-        def on_invalid(row) -> str:
-            bad_texts.append(row.text)
-            return "skip"
-
+        on_invalid = _collector(bad_texts)
         try:
             table = pacsv.read_csv(
                 pa.py_buffer(buf),
@@ -468,6 +464,16 @@ def _arrow_parse(
                 continue
             raise InputError(f"{where}: cannot be read as CSV ({exc})") from None
         return _one_batch(table), bad_texts
+
+
+def _collector(texts: list[str]):
+    """An invalid-row handler for Arrow that keeps each skipped row's text in ``texts``."""
+
+    def on_invalid(row) -> str:
+        texts.append(row.text)
+        return "skip"
+
+    return on_invalid
 
 
 def _one_batch(table: pa.Table) -> pa.RecordBatch:

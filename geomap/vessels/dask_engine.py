@@ -1,21 +1,30 @@
-"""The ``--engine dask`` path: the same analysis on the partitions of a dask-geopandas frame.
+"""The ``--engine dask`` path: the same analysis, with the file read and cleaned by dask workers.
 
-A Parquet file or folder of partitioned Parquet is read with
-``dask.dataframe`` and each partition is parsed and checked row by row with the
-default engine's chunk cleaner; a CSV file is read by the default engine's
-block reader (so that malformed rows are found and numbered the same way) and
-its blocks become the partitions; a dask-geopandas point frame tests membership
-in the zone or area; a dask shuffle on MMSI puts every vessel's fixes in one
-partition; and each partition then runs the default engine's track checks,
-visit finder and loitering detector. Encounters need vessels from different
-partitions: each partition returns its slow vessels' grid samples, which are
-joined once on the client. The results are those of the default engine.
+The file is cut into parts that each worker reads itself: the row groups of a
+Parquet file (or of each file of a folder), or byte ranges of a plain CSV file
+cut at line ends. A worker cleans its part with the default engine's chunk
+cleaner, tests its positions against the zone or area, and splits the compact
+columns it keeps by vessel (MMSI modulo the number of vessel groups). A task per
+vessel group then gathers that group's columns from every part and runs the
+default engine's sorting, duplicate and jump checks, visits and single-vessel
+events; only those per-vessel results come back to the client, which joins the
+vessel groups' encounter samples (encounters pair vessels of different groups).
+Gzip-compressed CSV, NMEA logs and standard input cannot be cut without being
+read: the client reads their blocks and the workers clean them.
 
-Runs on a :class:`distributed.LocalCluster` unless a scheduler address is given.
+Rows are numbered as the default engine numbers them (a CSV part's lines are
+counted by its worker, and each part's first row follows from the counts of the
+parts before it), so the results are the default engine's, row for row.
+
+Runs on a :class:`distributed.LocalCluster` (threads of one worker) unless a
+scheduler address is given; a cluster's workers must reach the file by the same
+path.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,6 +37,7 @@ import pyarrow as pa
 from geomap.defaults import EventOptions
 from geomap.errors import InputError
 from geomap.vessels.areas import Area
+from geomap.vessels.csv_blocks import BLOCK_BYTES, RowBlock, csv_blocks, read_header
 from geomap.vessels.read import (
     REJECT_REASONS,
     build_positions,
@@ -38,20 +48,54 @@ from geomap.vessels.read import (
     normalise_rejects,
     recognise_columns,
     row_blocks,
+    typed_columns,
 )
 
-__all__ = ["analyse_dask"]
+__all__ = ["analyse_dask", "plan_parts"]
 
-_CLEAN_META = {
+#: rows of Parquet per part (whole row groups), and bytes of CSV per part
+PART_ROWS = 1_000_000
+PART_BYTES = 128 << 20
+_KEYS = ("row", "mmsi", "t", "lat", "lon", "sog", "name_code", "naive", "inside")
+_DTYPES = {
     "row": np.int64,
     "mmsi": np.int64,
     "t": np.int64,
     "lat": np.float64,
     "lon": np.float64,
     "sog": np.float32,
-    "name": "str",  # Arrow-backed strings: no Python object per row
+    "name_code": np.int32,
     "naive": bool,
+    "inside": bool,
 }
+
+
+@dataclasses.dataclass(frozen=True)
+class Part:
+    """One part of the input, read by one task.
+
+    Attributes
+    ----------
+    kind : {"parquet", "csv", "block"}
+    path : str
+        The file (Parquet or CSV); empty for a block.
+    row_groups : tuple of int
+        Parquet: the row groups of the part.
+    first_row : int
+        Parquet: the data row number of the part's first row.
+    start, end : int
+        CSV: the byte range; the part holds the lines that begin in it.
+    block : RowBlock or None
+        A block read by the client (gzip CSV, NMEA, standard input).
+    """
+
+    kind: str
+    path: str = ""
+    row_groups: tuple[int, ...] = ()
+    first_row: int = 1
+    start: int = 0
+    end: int = 0
+    block: RowBlock | None = None
 
 
 def analyse_dask(
@@ -65,6 +109,8 @@ def analyse_dask(
     event_options: EventOptions | None = None,
     scheduler: str | None = None,
     workers: int | None = None,
+    part_rows: int = PART_ROWS,
+    part_bytes: int = PART_BYTES,
 ):
     """Find visits (and events) with dask; see :func:`geomap.vessels.analysis.analyse`.
 
@@ -76,6 +122,9 @@ def analyse_dask(
     workers : int, optional
         Worker threads of the local cluster (dask's default, one per core,
         when None); ignored with ``scheduler``.
+    part_rows, part_bytes : int
+        Size of the parts the workers read: Parquet rows (whole row groups)
+        and CSV bytes.
 
     Returns
     -------
@@ -83,13 +132,10 @@ def analyse_dask(
     """
     try:
         import dask
-        import dask.dataframe as dd
-        import dask_geopandas
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise InputError(
-            f"the dask engine needs dask[distributed] and dask-geopandas ({exc.name} is missing); "
-            "install them with: pip install 'geomap[dask]'"
+            f"the dask engine needs dask[distributed] ({exc.name} is missing); install it with: pip install 'geomap[dask]'"
         ) from None
 
     p = Path(path)
@@ -98,7 +144,6 @@ def analyse_dask(
             f"{p}: no such file; give a Parquet file, a folder of Parquet files, a CSV file or an NMEA log"
         )
     options = event_options or EventOptions()
-
     cluster = None
     if scheduler:
         try:
@@ -110,182 +155,207 @@ def analyse_dask(
         cluster = LocalCluster(processes=False, dashboard_address=None, **kw)
         client = Client(cluster)
     try:  # the client is the default scheduler until it is closed
-        if str(path) != "-" and is_parquet(p):
-            parsed, counts = _parse_parquet(p, columns=columns, dd=dd)
-        else:
-            parsed, counts = _parse_text(p, columns=columns, dd=dd)
-        parsed = parsed.persist()
-        rejects1 = parsed[parsed["reason"] != ""][["row", "reason", *_RAW]]
-        clean = parsed[parsed["reason"] == ""][list(_CLEAN_META)]
-        meta = _parsed_meta()[list(_CLEAN_META)].assign(inside=pd.Series(dtype=bool))
-        if area is not None:
-            points = dask_geopandas.from_dask_dataframe(
-                clean, geometry=dask_geopandas.points_from_xy(clean, x="lon", y="lat", crs="EPSG:4326")
+        cols, parts = plan_parts(p, columns=columns, part_rows=part_rows, part_bytes=part_bytes)
+        groups = max(1, sum(client.nthreads().values()))
+        read = [dask.delayed(_read_part, nout=groups + 2, pure=False)(part, cols, area, groups) for part in parts]
+        heads = [r[0] for r in read]
+        tasks = [
+            dask.delayed(_analyse_group, pure=False)(
+                [r[k + 2] for r in read], heads, area, max_gap_h, max_speed_kn, events, options
             )
-            clean = points.map_partitions(_with_inside, area, meta=meta)
-        else:
-            clean = clean.assign(inside=False)
-        by_vessel = clean.shuffle(on="mmsi", shuffle_method="tasks")
-        parts = [
-            dask.delayed(_analyse_partition)(part, area, max_gap_h, max_speed_kn, events, options)
-            for part in by_vessel.to_delayed()
+            for k in range(groups)
         ]
-        rejects_first = rejects1.compute()
-        (results,) = dask.compute(parts)
+        head_values, rejects, results = dask.compute(heads, [r[1] for r in read], tasks)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    return _merge(
-        results,
-        rejects_first,
-        read_counts=counts,
-        path=str(p),
-        area=area,
-        events=events,
-        options=options,
-    )
+    return _merge(results, head_values, rejects, path=str(p), area=area, events=events, options=options)
 
 
-# --------------------------------------------------------------------------- reading
-
-#: raw text of rejected rows, as the rejects table names them
-_RAW = {"raw_mmsi": "mmsi", "raw_time": "time", "raw_lat": "lat", "raw_lon": "lon", "raw_text": "text"}
+# --------------------------------------------------------------------------- parts
 
 
-def _parse_parquet(p: Path, *, columns, dd):
-    """Parquet partitions read by dask workers, each parsed by the default engine's cleaner."""
+def plan_parts(
+    p: Path, *, columns: Mapping[str, str] | None = None, part_rows: int = PART_ROWS, part_bytes: int = PART_BYTES
+):
+    """The column map and the :class:`Part` list of an input, read from its metadata only (or its blocks).
+
+    Parquet parts are whole row groups (``part_rows`` rows or more), CSV parts
+    byte ranges of ``part_bytes``; other inputs are read here, block by block.
+    """
+    if str(p) != "-" and is_parquet(p):
+        return _parquet_parts(p, columns=columns, part_rows=part_rows)
+    if str(p) != "-" and p.is_file() and not _packed_or_nmea(p):
+        cols = recognise_columns(read_header(p), override=columns, path=str(p))
+        size = p.stat().st_size
+        cuts = list(range(0, size, part_bytes)) + [size]
+        return cols, [Part("csv", path=str(p), start=a, end=b) for a, b in zip(cuts[:-1], cuts[1:])] or [
+            Part("csv", path=str(p), start=0, end=0)
+        ]
+    parts: list[Part] = []
+    found: dict[str, str] = {}
+    for cols, block in row_blocks(p, columns=columns):
+        found = cols  # the same map for every block
+        parts.append(Part("block", block=block))
+    return found, parts
+
+
+def _packed_or_nmea(p: Path) -> bool:
+    """True for a gzip file or an NMEA log (which cannot be cut into byte ranges)."""
+    from geomap.vessels.csv_blocks import open_input
+    from geomap.vessels.nmea import looks_like_nmea
+
+    with open_input(str(p)) as (_, size, stream):
+        return size is None or looks_like_nmea(stream)
+
+
+def _parquet_parts(p: Path, *, columns, part_rows: int):
     import pyarrow.dataset as ds
 
     try:
-        names = ds.dataset(p, format="parquet", partitioning="hive" if p.is_dir() else None).schema.names
+        dataset = ds.dataset(p, format="parquet", partitioning="hive" if p.is_dir() else None)
+        cols = recognise_columns(dataset.schema.names, override=columns, path=str(p))
+        parts: list[Part] = []
+        first = 1
+        for fragment in dataset.get_fragments():
+            physical = fragment.physical_schema.names
+            if any(c not in physical for c in cols.values()):  # a column from the folder names: read by the client
+                return cols, [Part("block", block=b) for _, b in row_blocks(p, columns=columns)]
+            meta = fragment.metadata
+            sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+            group: list[int] = []
+            rows = 0
+            for i, n in enumerate(sizes):
+                group.append(i)
+                rows += n
+                if rows >= part_rows or i == len(sizes) - 1:
+                    parts.append(Part("parquet", path=fragment.path, row_groups=tuple(group), first_row=first))
+                    first += rows
+                    group, rows = [], 0
     except (pa.ArrowException, OSError) as exc:
         raise InputError(
-            f"{p}: cannot be read as Parquet ({str(exc).splitlines()[0]}); give a Parquet file or a folder of them"
+            f"{p}: cannot be read as Parquet ({str(exc).strip().splitlines()[0]}); give a Parquet file or a folder of them"
         ) from None
-    cols = recognise_columns(names, override=columns, path=str(p))
-    ddf = dd.read_parquet(str(p), columns=list(dict.fromkeys(cols.values())))
-    lengths = ddf.map_partitions(len).compute()
-    offsets = [int(o) for o in np.r_[0, np.cumsum(lengths)[:-1]] + 1]
-    parsed = ddf.map_partitions(_parse_partition, cols, offsets, meta=_parsed_meta(), align_dataframes=False)
-    return parsed, {"rows_read": int(sum(lengths)), "blank_lines": 0, "other_messages": 0, "line_offset": None}
+    return cols, parts
 
 
-def _parse_text(p: Path, *, columns, dd):
-    """CSV or NMEA blocks read and parsed by the default engine's reader (malformed rows and all), as partitions."""
-    frames = []
-    counts: dict[str, Any] = {"rows_read": 0, "blank_lines": 0, "other_messages": 0, "line_offset": 1}
-    for cols, block in row_blocks(p, columns=columns):
-        names: dict[str, int] = {}
-        arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names)
-        frames.append(
-            _parsed_frame(arrays, [bad, malformed_rejects(block.malformed, reason=block.malformed_reason)], names)
-        )
-        counts["rows_read"] += block.rows.size + len(block.malformed)
-        counts["blank_lines"] += block.blank_lines
-        counts["other_messages"] += block.other_messages
-        counts["line_offset"] = block.line_offset
-    if not frames:
-        frames = [_parsed_meta()]
-    return dd.from_pandas(pd.concat(frames, ignore_index=True), npartitions=max(len(frames), 1)), counts
-
-
-def _parsed_meta() -> pd.DataFrame:
-    meta = {k: pd.Series(dtype=v) for k, v in _CLEAN_META.items()}
-    meta.update({k: pd.Series(dtype="str") for k in ("reason", *_RAW)})
-    return pd.DataFrame(meta)
-
-
-def _parse_partition(
-    df: pd.DataFrame, cols: Mapping[str, str], offsets: list[int], partition_info=None
-) -> pd.DataFrame:
-    """Run the default engine's chunk cleaner on one partition; rejected rows carry a reason."""
-    number = partition_info["number"] if partition_info else 0
-    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False).combine_chunks()
-    batches = table.to_batches()
-    batch = batches[0] if batches else pa.RecordBatch.from_pylist([], schema=table.schema)
+def _read_part(part: Part, cols: Mapping[str, str], area: Area | None, groups: int) -> tuple:
+    """Read and clean one part; return its counts, its rejects and its kept columns split into vessel groups."""
+    head: dict[str, Any] = {"rows_read": 0, "blank_lines": 0, "other_messages": 0, "line_offset": 1, "lines": 0}
     names: dict[str, int] = {}
-    first = int(offsets[number])
-    arrays, bad = clean_batch(batch, cols, rows=np.arange(first, first + batch.num_rows, dtype=np.int64), names=names)
-    return _parsed_frame(arrays, [bad], names)
+    pieces: list[dict[str, Any]] = [{k: [] for k in _KEYS} for _ in range(groups)]
+    rejects: list[pd.DataFrame] = []
+    for block in _part_blocks(part, cols, head):
+        arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names, mask=area)
+        if area is None:
+            arrays["inside"] = np.zeros(len(arrays["row"]), bool)
+        bucket = (arrays["mmsi"] % groups).astype(np.uint16 if groups < 1 << 16 else np.uint32)
+        order = np.argsort(bucket, kind="stable")
+        bounds = np.searchsorted(bucket[order], np.arange(groups + 1))
+        for k, piece in enumerate(pieces):
+            take = order[bounds[k] : bounds[k + 1]]
+            for key in _KEYS:
+                piece[key].append(arrays[key][take])
+        rejects += [r for r in (bad, malformed_rejects(block.malformed, reason=block.malformed_reason)) if len(r)]
+        head["rows_read"] += block.rows.size + len(block.malformed)
+        head["blank_lines"] += block.blank_lines
+        head["other_messages"] += block.other_messages
+        head["line_offset"] = block.line_offset
+        del arrays, order
+    for piece in pieces:
+        piece["names"] = list(names)
+    return (head, pd.concat(rejects, ignore_index=True) if rejects else empty_rejects(), *pieces)
 
 
-def _parsed_frame(
-    arrays: Mapping[str, np.ndarray], rejects: list[pd.DataFrame], names: Mapping[str, int]
-) -> pd.DataFrame:
-    """Kept rows and rejected rows of one partition in one frame; rejected rows carry a reason."""
-    lookup = np.array([*names, ""], dtype=object)
-    kept = pd.DataFrame(
-        {
-            **{k: arrays[k] for k in ("row", "mmsi", "t", "lat", "lon", "sog")},
-            "name": lookup[arrays["name_code"]],  # -1 (no name) picks the trailing ""
-            "naive": arrays["naive"],
-            "reason": "",
-            **dict.fromkeys(_RAW),
-        }
-    )
-    types = {**_CLEAN_META, **dict.fromkeys(("reason", *_RAW), "str")}
-    bad = [r for r in rejects if len(r)]
-    if not bad:
-        return kept.astype(types)
-    rej = pd.concat(bad, ignore_index=True)
-    rej = pd.DataFrame(
-        {
-            "row": rej["row"].to_numpy(np.int64),
-            "mmsi": 0,
-            "t": 0,
-            "lat": np.nan,
-            "lon": np.nan,
-            "sog": np.float32(np.nan),
-            "name": "",
-            "naive": False,
-            "reason": rej["reason"].to_numpy(),
-            **{k: rej[c].fillna("").to_numpy() if c in rej else "" for k, c in _RAW.items()},
-        }
-    )
-    return pd.concat([kept, rej], ignore_index=True).astype(types)
+def _part_blocks(part: Part, cols: Mapping[str, str], head: dict):
+    """The row blocks of one part (rows numbered within the part for CSV, from the file for the rest)."""
+    if part.kind == "block":
+        assert part.block is not None
+        yield part.block
+    elif part.kind == "parquet":
+        yield from _parquet_blocks(part, cols)
+    else:
+        yield from _csv_range_blocks(part, cols, head)
 
 
-def _with_inside(gdf, area: Area) -> pd.DataFrame:
-    """A dask-geopandas partition as a plain frame with its points' membership in the area."""
-    inside = area(gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy())
-    return pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).assign(inside=inside)
+def _parquet_blocks(part: Part, cols: Mapping[str, str]):
+    import pyarrow.parquet as pq
+
+    first = part.first_row
+    try:
+        table = pq.ParquetFile(part.path).read_row_groups(
+            list(part.row_groups), columns=list(dict.fromkeys(cols.values()))
+        )
+        for batch in table.to_batches(max_chunksize=BLOCK_BYTES // 64):
+            rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
+            first += batch.num_rows
+            yield RowBlock(batch, rows, [], 0, None, line_offset=None)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(
+            f"{part.path}: cannot be read as Parquet after row {first - 1} ({str(exc).strip().splitlines()[0]}); "
+            "the file may be damaged"
+        ) from None
+
+
+def _csv_range_blocks(part: Part, cols: Mapping[str, str], head: dict):
+    """The blocks of the lines that begin in a CSV part's byte range, numbered from 1 within the part."""
+    with open(part.path, "rb") as f:
+        header = f.readline()
+        start = len(header)  # where the first data line begins
+        if part.start > start:
+            f.seek(part.start - 1)
+            if f.read(1) != b"\n":
+                f.readline()  # the line that began before the range belongs to the part before
+            start = f.tell()
+        f.seek(start)
+        data = f.read(max(part.end - start, 0))
+        if data and data[-1:] != b"\n":
+            data += f.readline()  # the line that begins in the range ends after it
+    # lines as the block reader counts them (\r\n and a lone \r end a line too)
+    breaks = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    head["lines"] = breaks + (1 if data and data[-1:] not in (b"\n", b"\r") else 0)
+    if not data:
+        return
+    stream = io.BufferedReader(io.BytesIO(header + data))  # type: ignore[arg-type]
+    yield from csv_blocks(stream, header_check=lambda names: typed_columns(cols), name=part.path)
 
 
 # --------------------------------------------------------------------------- per vessel group
 
 
-def _analyse_partition(
-    df: pd.DataFrame, area: Area | None, max_gap_h: float, max_speed_kn: float, events: bool, options: EventOptions
+def _analyse_group(
+    pieces: list[dict],
+    heads: list[dict],
+    area: Area | None,
+    max_gap_h: float,
+    max_speed_kn: float,
+    events: bool,
+    options,
 ):
-    """Visits, late rejects, single-vessel events and encounter samples of one partition's vessels."""
+    """Visits, late rejects, single-vessel events and encounter samples of one vessel group."""
     from geomap.vessels.events import encounter_samples, vessel_events
     from geomap.vessels.identity import vessel_table
     from geomap.vessels.visits import empty_visits, find_visits, track_pieces
 
-    codes, uniques = pd.factorize(df["name"].where(df["name"] != "", None), use_na_sentinel=True)
-    data = {
-        "row": df["row"].to_numpy(np.int64),
-        "mmsi": df["mmsi"].to_numpy(np.int64),
-        "t": df["t"].to_numpy(np.int64),
-        "lat": df["lat"].to_numpy(np.float64),
-        "lon": df["lon"].to_numpy(np.float64),
-        "sog": df["sog"].to_numpy(np.float32),
-        "name_code": codes.astype(np.int32),
-        "naive": df["naive"].to_numpy(bool),
-        "inside": df["inside"].to_numpy(bool),
-    }
+    bases = _row_bases(heads)
+    names: dict[str, int] = {}
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in _KEYS}
+    for piece, base in zip(pieces, bases):
+        remap = np.array([names.setdefault(n, len(names)) for n in piece["names"]] + [-1], np.int32)
+        for k in _KEYS:
+            for v in piece[k]:
+                if k == "row":
+                    v = v + base
+                elif k == "name_code":
+                    v = remap[v]  # -1 (no name) picks the trailing -1
+                cols[k].append(v)
+    data = {k: np.concatenate([np.array([], _DTYPES[k]), *v]).astype(_DTYPES[k], copy=False) for k, v in cols.items()}
     pos = build_positions(
-        data,
-        names=[str(u) for u in uniques],
-        rejects=[],
-        path="",
-        columns={},
-        rows_read=len(df),
-        max_speed_kn=max_speed_kn,
+        data, names=list(names), rejects=[], path="", columns={}, rows_read=len(data["row"]), max_speed_kn=max_speed_kn
     )
-    pieces = track_pieces(pos, max_gap_h=max_gap_h)
-    visits = find_visits(pos, area, zone_name=area.name, pieces=pieces) if area is not None else empty_visits()
+    track = track_pieces(pos, max_gap_h=max_gap_h)
+    visits = find_visits(pos, area, zone_name=area.name, pieces=track) if area is not None else empty_visits()
     out = {
         "visits": visits.drop(columns=["_first", "_last"]),
         "rejects": pos.rejects,
@@ -295,47 +365,57 @@ def _analyse_partition(
         "names": pos.vessel_names(),
     }
     if events:
-        out["events"] = vessel_events(pos, options=options, pieces=pieces, max_speed_kn=max_speed_kn)
+        out["events"] = vessel_events(pos, options=options, pieces=track, max_speed_kn=max_speed_kn)
         out["vessel_table"] = vessel_table(pos)
         out["samples"] = encounter_samples(
-            pos, speed_kn=options.encounter_speed_kn, step_min=options.step_min, pieces=pieces
+            pos, speed_kn=options.encounter_speed_kn, step_min=options.step_min, pieces=track
         )
     return out
 
 
+def _row_bases(heads: list[dict]) -> list[int]:
+    """What to add to each part's row numbers: the lines of the CSV parts before it (0 for the other kinds)."""
+    lines = np.array([h["lines"] for h in heads], np.int64)
+    return [int(b) for b in np.r_[0, np.cumsum(lines)[:-1]]] if len(lines) else []
+
+
 def _merge(
     results,
-    rejects_first: pd.DataFrame,
+    heads: list[dict],
+    part_rejects: list[pd.DataFrame],
     *,
-    read_counts: dict,
     path: str,
     area: Area | None,
     events: bool,
     options: EventOptions,
 ):
-    """One result from the partitions' results: visits, events, summary and rejects as the default engine gives them."""
+    """One result from the groups' results: visits, events, summary and rejects as the default engine gives them."""
     from geomap.vessels.visits import empty_visits
 
     frames = [r["visits"] for r in results if len(r["visits"])]
     visits = pd.concat(frames, ignore_index=True) if frames else empty_visits().drop(columns=["_first", "_last"])
     visits = visits.sort_values(["mmsi", "entry_time"], kind="stable", ignore_index=True)
-    first = rejects_first.rename(columns=_RAW)
-    rej_frames = [f for f in [first, *(r["rejects"] for r in results)] if len(f)]
+    first = []
+    for rej, base in zip(part_rejects, _row_bases(heads)):
+        if len(rej):
+            first.append(rej.assign(row=rej["row"].to_numpy(np.int64) + base))
+    rej_frames = [f for f in [*first, *(r["rejects"] for r in results)] if len(f)]
     rejects = pd.concat(rej_frames, ignore_index=True) if rej_frames else empty_rejects()
-    rejects = normalise_rejects(rejects, line_offset=read_counts["line_offset"])
+    line_offset = heads[-1]["line_offset"] if heads else 1
+    rejects = normalise_rejects(rejects, line_offset=line_offset)
     counts = rejects["reason"].value_counts()
     rejected = {r: int(counts.get(r, 0)) for r in REJECT_REASONS}
     naive = sum(r["naive"] for r in results)
     summary = {
         "file": path,
-        "rows_read": int(read_counts["rows_read"]),
+        "rows_read": int(sum(h["rows_read"] for h in heads)),
         "rows_kept": int(sum(r["kept"] for r in results)),
         "rows_rejected": sum(rejected.values()),
         "rejected": rejected,
         "vessels": int(sum(r["vessels"] for r in results)),
         "naive_times": int(naive),
-        "blank_lines": int(read_counts["blank_lines"]),
-        "other_messages": int(read_counts["other_messages"]),
+        "blank_lines": int(sum(h["blank_lines"] for h in heads)),
+        "other_messages": int(sum(h["other_messages"] for h in heads)),
         "time_note": f"{naive} times had no time zone and were read as UTC"
         if naive
         else "all times carried a time zone",

@@ -77,6 +77,7 @@ __all__ = [
     "read_positions",
     "recognise_columns",
     "row_blocks",
+    "typed_columns",
 ]
 
 #: canonical column -> accepted names (compared case-insensitively).
@@ -455,11 +456,7 @@ def row_blocks(
 
         def check(header: list[str]) -> dict[str, pa.DataType | None]:
             found.update(recognise_columns(header, override=columns, path=name))
-            types: dict[str, pa.DataType | None] = {}
-            for key, column in found.items():  # a column named for two roles is read as text
-                kind = _CSV_TYPES.get(key)
-                types[column] = kind if types.get(column, kind) == kind else None
-            return types
+            return typed_columns(found)
 
         for block in csv_blocks(stream, block_bytes=chunk_bytes, header_check=check, name=name, size=size):
             yield found, block
@@ -468,6 +465,19 @@ def row_blocks(
 #: columns that Arrow's CSV parser converts to numbers itself (the same parser as the text cleaner's casts)
 _CSV_TYPES = {key: pa.float64() for key in ("mmsi", "lat", "lon", "sog")}
 _DONE = object()
+
+
+def typed_columns(cols: Mapping[str, str]) -> dict[str, pa.DataType | None]:
+    """The CSV columns to read, each with the Arrow type its parser converts it to (None: text).
+
+    ``cols`` maps canonical columns to the file's (:func:`recognise_columns`);
+    a column named for two roles is read as text.
+    """
+    types: dict[str, pa.DataType | None] = {}
+    for key, column in cols.items():
+        kind = _CSV_TYPES.get(key)
+        types[column] = kind if types.get(column, kind) == kind else None
+    return types
 
 
 def prefetch(items: Iterator, *, depth: int = 1) -> Iterator:
@@ -774,10 +784,7 @@ def _to_time(arr: pa.Array, column: str = "") -> tuple[np.ndarray, np.ndarray, n
         ns, ok = _seconds_to_ns(_to_float(arr, column), np.ones(n, bool))
         return ns, ok, np.zeros(n, bool)
     text = _as_strings(arr, column)
-    # the US archive's "YYYY-MM-DDTHH:MM:SS" as it stands; the rest trimmed and tried in every layout
-    fast = pc.strptime(text, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
-    fixed = ~np.asarray(fast.is_null().to_numpy(zero_copy_only=False), bool)
-    sec = fast.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    sec, fixed = _plain_iso_seconds(text)
     out, ok = _seconds_to_ns(sec, fixed)
     naive = ok.copy()
     rest = np.flatnonzero(~fixed)
@@ -786,6 +793,30 @@ def _to_time(arr: pa.Array, column: str = "") -> tuple[np.ndarray, np.ndarray, n
         ns, good, zoneless = _text_times(pc.utf8_trim_whitespace(sub))
         out[rest], ok[rest], naive[rest] = ns, good, zoneless
     return out, ok, naive
+
+
+def _plain_iso_seconds(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds of the texts that are a zone-less ``YYYY-MM-DDTHH:MM:SS`` as they stand (the US archive's), and their mask.
+
+    Arrow's ISO 8601 cast reads the 19-character values at once; when one of
+    them is not a real time (``2023-02-29``, a leap second, junk) the
+    values are read one by one with ``strptime`` instead. Either way the rest
+    is left to the general parsers (:func:`_text_times`).
+    """
+    n = len(text)
+    sec = np.zeros(n, np.int64)
+    lengths = pc.binary_length(text).fill_null(0).to_numpy(zero_copy_only=False)
+    idx = np.flatnonzero(lengths == 19)
+    try:
+        parsed = pc.cast(text if idx.size == n else text.take(pa.array(idx)), pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        fast = pc.strptime(text, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+        ok = ~np.asarray(fast.is_null().to_numpy(zero_copy_only=False), bool)
+        return fast.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64), ok
+    sec[idx] = parsed.cast(pa.int64()).to_numpy(zero_copy_only=False)
+    ok = np.zeros(n, bool)
+    ok[idx] = True
+    return sec, ok
 
 
 def _text_times(s: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1002,9 +1033,7 @@ def _spikes(
         next_ok = has_next & ~fast[np.where(has_next, nxt, 0)]
         pp = _neighbour(np.where(has_prev, prv, 0), kept, mmsi, step=-1)
         prev_ok = has_prev & ~((pp >= 0) & fast[np.where(pp >= 0, pp, 0)])
-        flag = many[cand] & (
-            (fast_in & fast_out) | (~has_prev & fast_out & next_ok) | (~has_next & fast_in & prev_ok)
-        )
+        flag = many[cand] & ((fast_in & fast_out) | (~has_prev & fast_out & next_ok) | (~has_next & fast_in & prev_ok))
         if not flag.any():
             break
         newly = cand[flag]
