@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -289,7 +290,11 @@ def _progress(after_s: float = 2.0):
     help="An encounter outside ports at least (nm) from the coast is a transfer candidate.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "geojson"]),
+    default=None,
+    help="Output format [default: from the -o file's suffix (.csv, .json, .geojson), else table].",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help=_OUTPUT_HELP)
 @click.option(
@@ -366,7 +371,7 @@ def vessels(file: str, **opts: Any) -> None:
     text = format_report(
         result.visits,
         result.events,
-        fmt=opts["fmt"],
+        fmt=opts["fmt"] or _format_of(opts["output"]),
         summary=result.summary,
         positions=result.positions,
         vessels=result.vessels,
@@ -803,6 +808,16 @@ def distance(start: tuple[float, float], end: tuple[float, float]) -> None:
 
     km = float(geodesic(start[0], start[1], end[0], end[1]))
     click.echo(f"{km:.3f} km  {km / NM_KM:.3f} nm")
+
+
+#: output formats of ``geomap vessels`` chosen by the -o file's suffix
+_VESSEL_SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".geojson": "geojson"}
+
+
+def _format_of(output: str | None) -> str:
+    """The vessels output format that an -o file's suffix names (``table`` for none)."""
+    suffix = os.path.splitext(output or "")[1].lower()
+    return _VESSEL_SUFFIX_FORMATS.get(suffix, "table")
 
 
 def _emit(text: str, output: str | None, force: bool = True) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pandas as pd
@@ -204,3 +205,31 @@ def test_gaps_are_dashed_lines_and_events_have_their_own_symbols(tmp_path):
     assert dark.gdf.geometry[0].x == pytest.approx(122.02) and back.gdf.geometry[0].x == pytest.approx(122.03)
     assert "silent 15.0 h" in dark.gdf["detail"].item()
     assert dark.style["fillColor"] == EVENT_SYMBOLS["going_dark"][2] != back.style["fillColor"]
+
+
+def test_the_vessels_table_is_written_in_csv_and_geojson_with_one_schema(cli, files):
+    """-o FILE.csv / .geojson / .json pick the format; every format lists the same vessels with the same fields."""
+    from geomap.vessels.identity import VESSEL_COLUMNS
+
+    docs = {}
+    for suffix in ("json", "csv", "geojson"):
+        out = files["dir"] / f"report.{suffix}"
+        out.write_text("old")  # replaced whole, never appended to
+        r = CliRunner().invoke(cli, ["vessels", str(files["ais"]), "--events", "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        assert not list(files["dir"].glob(f".report.{suffix}*"))  # no temporary file left behind
+        docs[suffix] = out.read_text()
+    listed = json.loads(docs["json"])["vessels"]
+    rows = pd.read_csv(io.StringIO(docs["csv"]), dtype=str, keep_default_na=False)
+    csv_vessels = rows[rows["record"] == "vessel"]
+    features = [f for f in json.loads(docs["geojson"])["features"] if f["properties"]["record"] == "vessel"]
+    assert [v["mmsi"] for v in listed] == [412000001, 412000002]
+    assert csv_vessels["mmsi"].tolist() == ["412000001", "412000002"]
+    assert [f["properties"]["mmsi"] for f in features] == [412000001, 412000002]
+    for v, (_, row), f in zip(listed, csv_vessels.iterrows(), features):
+        assert list(v) == list(VESSEL_COLUMNS)
+        assert {k: v[k] for k in VESSEL_COLUMNS} == {k: f["properties"][k] for k in VESSEL_COLUMNS}
+        assert {k: "" if v[k] is None else str(v[k]) for k in VESSEL_COLUMNS} == {k: row[k] for k in VESSEL_COLUMNS}
+        assert f["geometry"] == {"type": "Point", "coordinates": [v["last_lon"], v["last_lat"]]}
+    assert listed[0]["name"] == HOSTILE and listed[0]["last_lon"] == pytest.approx(119.43 + 0.04 * 9)
+    assert listed[1]["flag"] == "CN" and listed[1]["positions"] == 37

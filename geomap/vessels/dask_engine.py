@@ -46,6 +46,7 @@ from geomap.vessels.read import (
     is_parquet,
     malformed_rejects,
     normalise_rejects,
+    prefetch,
     recognise_columns,
     row_blocks,
     typed_columns,
@@ -246,7 +247,7 @@ def _read_part(part: Part, cols: Mapping[str, str], area: Area | None, groups: i
     names: dict[str, int] = {}
     pieces: list[dict[str, Any]] = [{k: [] for k in _KEYS} for _ in range(groups)]
     rejects: list[pd.DataFrame] = []
-    for block in _part_blocks(part, cols, head):
+    for block in prefetch(_part_blocks(part, cols, head)):  # the next block is read while this one is cleaned
         arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names, mask=area)
         if area is None:
             arrays["inside"] = np.zeros(len(arrays["row"]), bool)

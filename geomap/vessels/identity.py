@@ -46,6 +46,8 @@ VESSEL_COLUMNS = [
     "positions",
     "first_time",
     "last_time",
+    "last_lon",
+    "last_lat",
 ]
 #: identity conflicts: impossible edges needed, and the most time between two of them (hours)
 MIN_CONFLICTS = 3
@@ -135,7 +137,7 @@ def flag_states(mmsi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def vessel_table(pos: Positions) -> pd.DataFrame:
-    """One row per vessel (:data:`VESSEL_COLUMNS`): names in order of appearance, flag, MMSI validity, fixes, first and last time."""
+    """One row per vessel (:data:`VESSEL_COLUMNS`): names in order of appearance, flag, MMSI validity, fixes, first and last time, last position."""
     if len(pos) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in VESSEL_COLUMNS})
     starts = np.flatnonzero(np.r_[True, pos.mmsi[1:] != pos.mmsi[:-1]])
@@ -157,6 +159,8 @@ def vessel_table(pos: Positions) -> pd.DataFrame:
             "positions": ends - starts,
             "first_time": pd.to_datetime(pos.t[starts], unit="ns", utc=True),
             "last_time": pd.to_datetime(pos.t[ends - 1], unit="ns", utc=True),
+            "last_lon": pos.lon[ends - 1],
+            "last_lat": pos.lat[ends - 1],
         }
     )
 

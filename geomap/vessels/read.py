@@ -74,6 +74,7 @@ __all__ = [
     "malformed_rejects",
     "normalise_rejects",
     "parse_columns_option",
+    "prefetch",
     "read_positions",
     "recognise_columns",
     "row_blocks",

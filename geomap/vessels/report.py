@@ -21,6 +21,7 @@ import pandas as pd
 from geomap.errors import InputError
 from geomap.tables import FORMATS, format_rows
 from geomap.vessels.events import EVENT_COLUMNS
+from geomap.vessels.identity import VESSEL_COLUMNS
 from geomap.vessels.read import Positions
 from geomap.vessels.visits import VISIT_COLUMNS
 
@@ -61,8 +62,10 @@ def format_report(
         For GeoJSON visit lines through the fixes inside the area; without it
         (the dask engine) a visit's line joins its entry and exit points.
     vessels : pandas.DataFrame, optional
-        One row per vessel (names, flag, MMSI validity), shown in the table
-        and JSON formats.
+        One row per vessel (:data:`geomap.vessels.identity.VESSEL_COLUMNS`:
+        names, flag, MMSI validity, last position), in every format with the
+        same fields: a ``vessels`` list in JSON, ``record`` = ``vessel`` rows
+        in CSV, point features at the last position in GeoJSON.
 
     Returns
     -------
@@ -81,9 +84,9 @@ def format_report(
             doc["vessels"] = srec
         return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "geojson":
-        return _geojson(visits, vrec, erec, summary, positions)
+        return _geojson(visits, vrec, erec, summary, positions, srec)
     if fmt == "csv":
-        return _csv(vrec, erec)
+        return _csv(vrec, erec, srec)
     return _table(vrec, erec, summary, srec)
 
 
@@ -169,12 +172,15 @@ def _csv_field(value: Any) -> str:
     return text
 
 
-def _csv(vrec: list[dict], erec: list[dict] | None) -> str:
-    if erec is None:
+def _csv(vrec: list[dict], erec: list[dict] | None, srec: list[dict] | None = None) -> str:
+    if erec is None and srec is None:
         rows, cols = vrec, _keys(vrec, VISIT_COLUMNS)
     else:
-        rows = [{"record": "visit", **r} for r in vrec] + [{"record": r["event"], **r} for r in erec]
-        cols = ["record"] + _keys(vrec, VISIT_COLUMNS) + [c for c in _keys(erec, _EVENT_KEYS) if c not in VISIT_COLUMNS]
+        rows = [{"record": "visit", **r} for r in vrec] + [{"record": r["event"], **r} for r in erec or []]
+        rows += [{"record": "vessel", **r} for r in srec or []]
+        cols = ["record"] + _keys(vrec, VISIT_COLUMNS)
+        for more in ([] if erec is None else _keys(erec, _EVENT_KEYS), [] if srec is None else list(VESSEL_COLUMNS)):
+            cols += [c for c in more if c not in cols]
     return csv_text(cols, ([r.get(c) for c in cols] for r in rows))
 
 
@@ -235,7 +241,7 @@ def _text_table(rec: list[dict], cols: list[str]) -> list[str]:
     return format_rows(cols, ([r.get(c) for c in cols] for r in rec), digits=None, rule=False).splitlines()
 
 
-def _geojson(visits: pd.DataFrame, vrec, erec, summary, positions: Positions | None) -> str:
+def _geojson(visits: pd.DataFrame, vrec, erec, summary, positions: Positions | None, srec=None) -> str:
     feats = []
     firsts = visits["_first"].to_numpy() if "_first" in visits else None
     lasts = visits["_last"].to_numpy() if "_last" in visits else None
@@ -259,6 +265,14 @@ def _geojson(visits: pd.DataFrame, vrec, erec, summary, positions: Positions | N
                 "type": "Feature",
                 "properties": {"record": r["event"], **r},
                 "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+            }
+        )
+    for r in srec or []:
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"record": "vessel", **r},
+                "geometry": {"type": "Point", "coordinates": [r["last_lon"], r["last_lat"]]},
             }
         )
     doc = {"type": "FeatureCollection", "summary": summary, "features": feats}
