@@ -106,3 +106,50 @@ def test_progress_is_reported_after_each_block(tmp_path):
     seen: list[int] = []
     pos = read_positions(f, chunk_bytes=512, progress=seen.append)
     assert len(seen) > 3 and seen == sorted(seen) and seen[-1] == pos.rows_read == 60
+
+
+def test_nmea_is_decoded_as_a_stream_in_blocks(tmp_path):
+    """Blocks leave before the log is read to its end; names, bad sentences and line numbers survive the cuts."""
+    from geomap.vessels.nmea import nmea_blocks
+
+    lines = []
+    named_at = 0
+    for k in range(300):
+        for v, mmsi in enumerate((412000001, 412000002, 412000003)):
+            lines.append(f"{_position(k + v, mmsi=mmsi)},{T0 + 60 * k}")
+        if k == 150:  # the second vessel names itself halfway through
+            named_at = len(lines) + 2  # the line of its second fragment
+            lines += encode_dict({"type": 5, "mmsi": 412000002, "shipname": "LATE NAME"}, talker_id="AI")
+        if k % 50 == 0:
+            lines.append("!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*FF")  # bad checksum
+    read = 0
+
+    class Log:
+        def __iter__(self):
+            nonlocal read
+            for line in lines:
+                read += 1
+                yield (line + "\n").encode()
+
+    blocks = nmea_blocks(Log(), name="log", block_rows=100)  # type: ignore[arg-type]
+    first = next(blocks)[1]
+    assert read < len(lines) / 4 and first.rows.size >= 100
+    rest = [b for _, b in blocks]
+    got = pd.concat(
+        [pd.DataFrame({"line": b.rows, **b.batch.to_pydict()}) for b in [first, *rest]], ignore_index=True
+    ).sort_values("line", ignore_index=True)
+    assert len(got) == 900 and got["line"].is_unique
+    second = got["mmsi"] == 412000002
+    after = second & (got["line"] > named_at)
+    assert (got.loc[after, "name"] == "LATE NAME").all() and got.loc[second & ~after, "name"].isna().all()
+    assert rest[-1].late_names == {412000002: "LATE NAME"}  # the reader names the earlier positions
+    assert got.loc[~second, "name"].isna().all()
+    bad = [m for b in [first, *rest] for m in b.malformed]
+    assert len(bad) == 6 and all(lines[line - 1].startswith("!AIVDM,1,1,,A,13u?") for line, _, _ in bad)
+    assert lines[got["line"].iloc[-1] - 1] == lines[-1]  # line numbers count every line
+    whole = tmp_path / "log.nmea"
+    whole.write_text("\n".join(lines) + "\n")
+    pos = read_positions(whole)
+    assert pos.rows_read == 906 and pos.reject_counts()["bad_sentence"] == 6
+    assert pos.vessel_names() == {412000002: "LATE NAME"}
+    assert (pos.name_code[pos.mmsi == 412000002] >= 0).all()

@@ -81,6 +81,9 @@ class RowBlock:
         NMEA messages that are neither positions nor names (not rows).
     malformed_reason : str
         The reject reason of the ``malformed`` rows.
+    late_names : dict
+        MMSI -> name for vessels whose rows without a name (in this block or
+        earlier ones) take the name it sent later (NMEA logs).
     """
 
     batch: pa.RecordBatch
@@ -91,6 +94,7 @@ class RowBlock:
     line_offset: int | None = 1
     other_messages: int = 0
     malformed_reason: str = "malformed_row"
+    late_names: dict[int, str] = dataclasses.field(default_factory=dict)
 
 
 @contextlib.contextmanager

@@ -45,6 +45,7 @@ from geomap.vessels.read import (
     empty_rejects,
     is_parquet,
     malformed_rejects,
+    name_late,
     normalise_rejects,
     prefetch,
     recognise_columns,
@@ -243,7 +244,14 @@ def _parquet_parts(p: Path, *, columns, part_rows: int):
 
 def _read_part(part: Part, cols: Mapping[str, str], area: Area | None, groups: int) -> tuple:
     """Read and clean one part; return its counts, its rejects and its kept columns split into vessel groups."""
-    head: dict[str, Any] = {"rows_read": 0, "blank_lines": 0, "other_messages": 0, "line_offset": 1, "lines": 0}
+    head: dict[str, Any] = {
+        "rows_read": 0,
+        "blank_lines": 0,
+        "other_messages": 0,
+        "line_offset": 1,
+        "lines": 0,
+        "late_names": {},
+    }
     names: dict[str, int] = {}
     pieces: list[dict[str, Any]] = [{k: [] for k in _KEYS} for _ in range(groups)]
     rejects: list[pd.DataFrame] = []
@@ -263,6 +271,7 @@ def _read_part(part: Part, cols: Mapping[str, str], area: Area | None, groups: i
         head["blank_lines"] += block.blank_lines
         head["other_messages"] += block.other_messages
         head["line_offset"] = block.line_offset
+        head["late_names"].update(block.late_names)
         del arrays, order
     for piece in pieces:
         piece["names"] = list(names)
@@ -352,6 +361,7 @@ def _analyse_group(
                     v = remap[v]  # -1 (no name) picks the trailing -1
                 cols[k].append(v)
     data = {k: np.concatenate([np.array([], _DTYPES[k]), *v]).astype(_DTYPES[k], copy=False) for k, v in cols.items()}
+    name_late(data, {m: n for h in heads for m, n in h["late_names"].items()}, names)
     pos = build_positions(
         data, names=list(names), rejects=[], path="", columns={}, rows_read=len(data["row"]), max_speed_kn=max_speed_kn
     )

@@ -9,6 +9,8 @@ sequence id and channel.
   time, latitude, longitude and speed over ground.
 - Static data (types 5 and 24 part A) give vessel names; a position takes the
   name its vessel last sent before it in the log, or else the first it sends.
+- The log is decoded as a stream, in blocks of positions: memory does not grow
+  with the log's length.
 - Other messages (base stations, aids to navigation, safety texts ...) are
   counted as ``other_messages``, not rows.
 - A sentence that cannot be decoded (bad checksum, bad fields, a fragment whose
@@ -55,42 +57,114 @@ def looks_like_nmea(stream: IO[bytes]) -> bool:
     return False
 
 
-def nmea_blocks(stream: IO[bytes], *, name: str) -> Iterator[tuple[dict, RowBlock]]:
-    """Decode a whole NMEA log; yield (column map, block of position rows) once.
+#: positions per block handed on (the log is decoded as a stream, block by block)
+BLOCK_ROWS = 1 << 16
 
-    Names join positions across the whole log, so the log is decoded before
-    its rows are handed on (the decoded rows are compact arrays, not
-    sentences).
+
+def nmea_blocks(stream: IO[bytes], *, name: str, block_rows: int = BLOCK_ROWS) -> Iterator[tuple[dict, RowBlock]]:
+    """Decode an NMEA log as a stream; yield (column map, block of position rows) every ``block_rows`` positions.
+
+    A position leaves with the name its vessel last sent before it, or none;
+    the last block's ``late_names`` gives, for each vessel whose first name
+    came after some of its positions, that name (for the reader to give to
+    those positions). Memory is one block, whatever the log's length.
 
     Yields
     ------
     (dict, RowBlock)
-        Column map, and the positions: ``rows`` are line numbers,
-        ``malformed`` the bad sentences, ``other_messages`` the count of
-        messages that are neither positions nor names.
+        Column map, and positions: ``rows`` are line numbers, ``malformed``
+        the bad sentences, ``other_messages`` the count of messages that are
+        neither positions nor names.
+    """
+    batch = _Batch()
+    last_name: dict[int, str] = {}
+    unnamed: set[int] = set()  # vessels with positions sent before any name
+    late: dict[int, str] = {}
+    counts: dict[str, Any] = {"lines": 0, "other": 0, "bad": batch.bad}
+    for line, msg, when in _messages(stream, counts):
+        kind = getattr(msg, "msg_type", None)
+        if kind in POSITION_TYPES:
+            mmsi = int(msg.mmsi)
+            speed = getattr(msg, "speed", None)
+            name = last_name.get(mmsi)
+            if name is None:
+                unnamed.add(mmsi)
+            batch.add(line, mmsi, when, float(msg.lat), float(msg.lon), np.nan if speed is None else float(speed), name)
+        elif kind in STATIC_TYPES and getattr(msg, "shipname", None):
+            mmsi, ship = int(msg.mmsi), _clean_name(msg.shipname)
+            if ship:
+                if mmsi not in last_name and mmsi in unnamed:
+                    late[mmsi] = ship
+                last_name[mmsi] = ship
+        else:
+            counts["other"] += 1
+        if len(batch) >= block_rows or len(batch.bad) >= block_rows:
+            yield dict(COLUMNS), batch.block(other=counts["other"])
+            batch = _Batch()
+            counts.update(other=0, bad=batch.bad)
+    if counts["lines"] == 0:
+        raise InputError(f"{name}: the file is empty; give an NMEA log of !AIVDM sentences")
+    block = batch.block(other=counts["other"])
+    block.late_names = late
+    yield dict(COLUMNS), block
+
+
+class _Batch:
+    """The position rows and bad sentences of one block, as plain lists."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, list] = {k: [] for k in ("row", "mmsi", "time", "lat", "lon", "sog", "name")}
+        self.bad: list[tuple[int, str, str]] = []
+
+    def __len__(self) -> int:
+        return len(self.cols["row"])
+
+    def add(self, row: int, mmsi: int, when: str | None, lat: float, lon: float, sog: float, name: str | None) -> None:
+        for key, value in zip(self.cols, (row, mmsi, when, lat, lon, sog, name)):
+            self.cols[key].append(value)
+
+    def block(self, *, other: int) -> RowBlock:
+        c = self.cols
+        batch = pa.RecordBatch.from_pydict(
+            {
+                "mmsi": pa.array(c["mmsi"], pa.int64()),
+                "time": pa.array(c["time"], pa.string()),
+                "lat": pa.array(c["lat"], pa.float64()),
+                "lon": pa.array(c["lon"], pa.float64()),
+                "sog": pa.array(c["sog"], pa.float64()),
+                "name": pa.array(c["name"], pa.string()),
+            }
+        )
+        rows = np.array(c["row"], np.int64)
+        return RowBlock(
+            batch, rows, sorted(self.bad), 0, None, line_offset=0, other_messages=other, malformed_reason="bad_sentence"
+        )
+
+
+def _messages(stream: IO[bytes], counts: dict) -> Iterator[tuple[int, Any, str | None]]:
+    """Decoded messages of a log as (line of the first sentence, message, time text), read line by line.
+
+    Bad sentences go to the list ``counts["bad"]``, which the caller may
+    replace between messages (a list per block); ``counts["lines"]`` counts
+    the lines read.
     """
     from pyais.exceptions import AISBaseException
     from pyais.messages import NMEASentenceFactory
 
-    pos: dict[str, list] = {k: [] for k in ("row", "mmsi", "time", "lat", "lon", "sog")}
-    statics: list[tuple[int, int, str]] = []  # (line, mmsi, name)
-    bad: list[tuple[int, str, str]] = []
+    errors = (AISBaseException, ValueError, IndexError, KeyError, TypeError)
     pending: dict[tuple, list] = {}
-    other = 0
-    line_no = 0
     for raw in stream:
-        line_no += 1
+        counts["lines"] += 1
+        line_no = counts["lines"]
         text = raw.strip()
         if not text:
             continue
         if len(text) > 4096:
-            bad.append(
-                (line_no, "line too long for an NMEA sentence", text[:MAX_REJECT_TEXT].decode("ascii", "replace"))
-            )
+            _bad(counts, line_no, "line too long for an NMEA sentence", text)
             continue
         m = _SENTENCE.search(text)
         if m is None:
-            bad.append((line_no, "not an AIS NMEA sentence", text[:MAX_REJECT_TEXT].decode("utf-8", "replace")))
+            _bad(counts, line_no, "not an AIS NMEA sentence", text)
             continue
         prefix, sentence = text[: m.start()], text[m.start() :]
         try:
@@ -98,19 +172,17 @@ def nmea_blocks(stream: IO[bytes], *, name: str) -> Iterator[tuple[dict, RowBloc
             s = cast("AISSentence", NMEASentenceFactory.produce(_strip_trailer(sentence)))
             if not s.is_valid:
                 raise ValueError("checksum does not match")
-        except (AISBaseException, ValueError, IndexError, KeyError, TypeError) as exc:
-            bad.append(
-                (line_no, f"bad sentence ({type(exc).__name__})", text[:MAX_REJECT_TEXT].decode("ascii", "replace"))
-            )
+        except errors as exc:
+            _bad(counts, line_no, f"bad sentence ({type(exc).__name__})", text)
             continue
         when = _sentence_time(s, prefix, sentence)
+        first_line = line_no
         if s.frag_cnt > 1:
             key = (s.seq_id, s.channel, s.frag_cnt)
             parts = pending.setdefault(key, [])
             if parts and s.frag_num != parts[-1][1].frag_num + 1:  # a new message began: the old one is incomplete
-                bad += [
-                    (ln, "fragment without the rest of its message", str(p.raw)[:MAX_REJECT_TEXT]) for ln, p, _ in parts
-                ]
+                for ln, p, _ in parts:
+                    _bad(counts, ln, "fragment without the rest of its message", _raw(p))
                 parts.clear()
             parts.append((line_no, s, when))
             if len(parts) < s.frag_cnt:
@@ -120,58 +192,26 @@ def nmea_blocks(stream: IO[bytes], *, name: str) -> Iterator[tuple[dict, RowBloc
                 s = type(s).assemble_from_iterable([p for _, p, _ in parts])
             finally:
                 pending.pop(key, None)
-        else:
-            first_line = line_no
         try:
-            msg: Any = s.decode()  # the message type is checked below, by its number
-        except (AISBaseException, ValueError, IndexError, KeyError, TypeError) as exc:
-            bad.append(
-                (
-                    first_line,
-                    f"cannot be decoded ({type(exc).__name__})",
-                    text[:MAX_REJECT_TEXT].decode("ascii", "replace"),
-                )
-            )
+            msg: Any = s.decode()  # the message type is checked by the caller, by its number
+        except errors as exc:
+            _bad(counts, first_line, f"cannot be decoded ({type(exc).__name__})", text)
             continue
-        kind = getattr(msg, "msg_type", None)
-        if kind in POSITION_TYPES:
-            pos["row"].append(first_line)
-            pos["mmsi"].append(int(msg.mmsi))
-            pos["time"].append(when)
-            pos["lat"].append(float(msg.lat))
-            pos["lon"].append(float(msg.lon))
-            speed = getattr(msg, "speed", None)
-            pos["sog"].append(np.nan if speed is None else float(speed))
-        elif kind in STATIC_TYPES and getattr(msg, "shipname", None):
-            statics.append((first_line, int(msg.mmsi), _clean_name(msg.shipname)))
-        else:
-            other += 1
+        yield first_line, msg, when
     for parts in pending.values():
-        bad += [(ln, "fragment without the rest of its message", str(p.raw)[:MAX_REJECT_TEXT]) for ln, p, _ in parts]
-    if not pos["row"] and not bad and line_no == 0:
-        raise InputError(f"{name}: the file is empty; give an NMEA log of !AIVDM sentences")
-    names = _join_names(pos["row"], pos["mmsi"], statics)
-    batch = pa.RecordBatch.from_pydict(
-        {
-            "mmsi": pa.array(pos["mmsi"], pa.int64()),
-            "time": pa.array(pos["time"], pa.string()),
-            "lat": pa.array(pos["lat"], pa.float64()),
-            "lon": pa.array(pos["lon"], pa.float64()),
-            "sog": pa.array(pos["sog"], pa.float64()),
-            "name": pa.array(names, pa.string()),
-        }
-    )
-    block = RowBlock(
-        batch,
-        np.array(pos["row"], np.int64),
-        sorted(bad),
-        0,
-        len(pos["row"]),
-        line_offset=0,
-        other_messages=other,
-        malformed_reason="bad_sentence",
-    )
-    yield dict(COLUMNS), block
+        for ln, p, _ in parts:
+            _bad(counts, ln, "fragment without the rest of its message", _raw(p))
+
+
+def _raw(sentence) -> bytes:
+    """The text of a pyais sentence."""
+    raw = sentence.raw
+    return raw if isinstance(raw, bytes) else str(raw).encode()
+
+
+def _bad(counts: dict, line: int, what: str, text: bytes) -> None:
+    """Record a bad sentence in the current block's list."""
+    counts["bad"].append((line, what, text[:MAX_REJECT_TEXT].decode("utf-8", "replace")))
 
 
 def _strip_trailer(sentence: bytes) -> bytes:
@@ -202,22 +242,3 @@ def _sentence_time(s, prefix: bytes, sentence: bytes) -> str | None:
 def _clean_name(name: str) -> str:
     """An AIS name without its ``@`` padding and surrounding spaces."""
     return name.replace("@", " ").strip()
-
-
-def _join_names(rows: list[int], mmsi: list[int], statics: list[tuple[int, int, str]]) -> list[str | None]:
-    """For each position: its vessel's last name sent before it in the log, else its first name."""
-    by_vessel: dict[int, tuple[list[int], list[str]]] = {}
-    for line, m, n in statics:
-        if n:
-            lines, names = by_vessel.setdefault(m, ([], []))
-            lines.append(line)
-            names.append(n)
-    out: list[str | None] = []
-    for row, m in zip(rows, mmsi):
-        entry = by_vessel.get(m)
-        if entry is None:
-            out.append(None)
-            continue
-        k = int(np.searchsorted(entry[0], row, side="right")) - 1
-        out.append(entry[1][max(k, 0)])
-    return out

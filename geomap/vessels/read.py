@@ -72,6 +72,7 @@ __all__ = [
     "empty_rejects",
     "is_parquet",
     "malformed_rejects",
+    "name_late",
     "normalise_rejects",
     "parse_columns_option",
     "prefetch",
@@ -350,7 +351,9 @@ def read_positions(
     rows_read = blank = other = 0
     line_offset: int | None = None if is_parquet(p) else 1
     cols: dict[str, str] = {}
+    late: dict[int, str] = {}
     for cols, block in prefetch(row_blocks(p, columns=columns, chunk_bytes=chunk_bytes)):
+        late.update(block.late_names)
         arrays, bad = clean_batch(block.batch, cols, rows=block.rows, names=names, mask=mask)
         rows_read += block.rows.size + len(block.malformed)
         blank += block.blank_lines
@@ -363,6 +366,7 @@ def read_positions(
         del block, arrays
     data = store.finish()
     del store
+    name_late(data, late, names)
     pos = build_positions(
         data,
         names=list(names),
@@ -375,6 +379,21 @@ def read_positions(
     pos.blank_lines, pos.other_messages = blank, other
     pos.rejects = normalise_rejects(pos.rejects, line_offset=line_offset)
     return pos
+
+
+def name_late(data: Mapping[str, np.ndarray], late: Mapping[int, str], names: dict[str, int]) -> None:
+    """Give the rows without a name of each vessel in ``late`` (MMSI -> name) that name, in place.
+
+    ``names`` is the name table of ``data["name_code"]``, extended in place.
+    """
+    if not late:
+        return
+    keys = np.array(sorted(late), np.int64)
+    codes = np.array([names.setdefault(late[int(k)], len(names)) for k in keys], np.int32)
+    mmsi, code = data["mmsi"], data["name_code"]
+    at = np.clip(np.searchsorted(keys, mmsi), 0, keys.size - 1)
+    hit = (keys[at] == mmsi) & (code < 0)
+    code[hit] = codes[at[hit]]
 
 
 def build_positions(
