@@ -327,8 +327,7 @@ def _csv_range_blocks(part: Part, cols: Mapping[str, str], head: dict):
     head["lines"] = breaks + (1 if data and data[-1:] not in (b"\n", b"\r") else 0)
     if not data:
         return
-    stream = io.BufferedReader(io.BytesIO(header + data))  # type: ignore[arg-type]
-    yield from csv_blocks(stream, header_check=lambda names: typed_columns(cols), name=part.path)
+    yield from csv_blocks(io.BytesIO(header + data), header_check=lambda names: typed_columns(cols), name=part.path)
 
 
 # --------------------------------------------------------------------------- per vessel group

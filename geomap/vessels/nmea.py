@@ -86,10 +86,12 @@ def nmea_blocks(stream: IO[bytes], *, name: str, block_rows: int = BLOCK_ROWS) -
         if kind in POSITION_TYPES:
             mmsi = int(msg.mmsi)
             speed = getattr(msg, "speed", None)
-            name = last_name.get(mmsi)
-            if name is None:
+            known = last_name.get(mmsi)
+            if known is None:
                 unnamed.add(mmsi)
-            batch.add(line, mmsi, when, float(msg.lat), float(msg.lon), np.nan if speed is None else float(speed), name)
+            batch.add(
+                line, mmsi, when, float(msg.lat), float(msg.lon), np.nan if speed is None else float(speed), known
+            )
         elif kind in STATIC_TYPES and getattr(msg, "shipname", None):
             mmsi, ship = int(msg.mmsi), _clean_name(msg.shipname)
             if ship:
