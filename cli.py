@@ -308,7 +308,7 @@ def _progress(after_s: float = 2.0):
     type=click.Choice(["default", "dask"]),
     default="default",
     show_default=True,
-    help="dask: dask-geopandas over partitioned Parquet.",
+    help="dask: workers read, clean and analyse parts of the file (Parquet row groups, CSV byte ranges).",
 )
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
 @click.option(

@@ -196,7 +196,6 @@ def test_gzip_csv_reads_like_the_plain_file(tmp_path):
 
 
 def test_the_dask_engine_agrees_on_broken_files(tmp_path):
-    pytest.importorskip("dask_geopandas")
     lines = [
         GOOD[0],
         GOOD[1] + ",x",

@@ -1,8 +1,8 @@
 """One call from an AIS file to visits, events and a summary (the ``geomap vessels`` verb).
 
 The default engine streams the file (:mod:`geomap.vessels.read`) and works on numpy
-arrays in one process; ``engine="dask"`` runs the same functions on the
-partitions of a dask-geopandas frame (:mod:`geomap.vessels.dask_engine`).
+arrays in one process; ``engine="dask"`` runs the same functions in dask
+workers, each reading its own part of the file (:mod:`geomap.vessels.dask_engine`).
 """
 
 from __future__ import annotations
