@@ -208,6 +208,7 @@ def main() -> None:
         print(f"building {path} ...", flush=True)
         build(path, rows=args.rows, vessels=args.vessels)
         print(f"built in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)", flush=True)
+    load = os.getloadavg()[0]
     bare = arrow_read_seconds(path)
     seconds, peak, cmd = run(
         path, d / "visits.csv", zone=args.zone, area=args.area, engine=args.engine, command=args.command
@@ -219,6 +220,7 @@ def main() -> None:
     )
     print(f"time: {seconds:.2f} s   peak memory (RSS): {peak:.0f} MiB")
     print(f"bare Arrow read of the same file: {bare:.2f} s   ratio: {seconds / bare:.1f}x")
+    print(f"machine load (1 min average) before: {load:.2f}, after: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     if args.compare_dask:
         pq_path = path.with_suffix(".parquet")
         if not pq_path.exists():
@@ -242,6 +244,7 @@ def main() -> None:
                 f"parquet, --engine dask --workers {workers}: {dask_s:.2f} s  ({dask_s / default_s:.2f}x the default engine; "
                 f"{'identical' if same else 'DIFFERENT'} output)"
             )
+        print(f"machine load (1 min average) after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

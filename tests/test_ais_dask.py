@@ -119,3 +119,17 @@ def test_workers_read_byte_ranges_of_a_csv_and_number_rows_as_the_default_engine
     pd.testing.assert_frame_equal(default.rejects, rejects)
     pd.testing.assert_frame_equal(default.visits.drop(columns=["_first", "_last"]), visits)
     pd.testing.assert_frame_equal(default.events, events)
+
+
+def test_a_csv_with_lone_carriage_returns_is_read_whole_by_the_client(cluster, tmp_path):
+    from geomap.vessels.dask_engine import plan_parts
+
+    f = tmp_path / "mac.csv"
+    f.write_bytes(
+        b"mmsi,timestamp,lat,lon\r412000001,2024-01-01T00:00:00Z,26.6,119.5\r412000001,2024-01-01T00:10:00Z,26.6,119.6\r"
+    )
+    _, parts = plan_parts(f, part_bytes=16)
+    assert [p.kind for p in parts] == ["block"]
+    default = analyse(f, area=None, events=True)
+    dask = analyse(f, area=None, events=True, engine="dask", scheduler=cluster.scheduler_address)
+    assert dask.summary["rows_kept"] == default.summary["rows_kept"] == 2

@@ -204,12 +204,16 @@ def plan_parts(
 
 
 def _packed_or_nmea(p: Path) -> bool:
-    """True for a gzip file or an NMEA log (which cannot be cut into byte ranges)."""
+    """True for a file that cannot be cut into byte ranges of lines: gzip, an NMEA log, lines ended by a lone ``\\r``."""
     from geomap.vessels.csv_blocks import open_input
     from geomap.vessels.nmea import looks_like_nmea
 
     with open_input(str(p)) as (_, size, stream):
-        return size is None or looks_like_nmea(stream)
+        if size is None or looks_like_nmea(stream):
+            return True
+        head = stream.peek(1 << 16)[: 1 << 16]  # type: ignore[attr-defined]
+    first = head.split(b"\n", 1)[0]
+    return b"\r" in first.removesuffix(b"\r")
 
 
 def _parquet_parts(p: Path, *, columns, part_rows: int):
