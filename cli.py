@@ -310,12 +310,12 @@ def _progress(after_s: float = 2.0):
     show_default=True,
     help="dask: workers read, clean and analyse parts of the file (Parquet row groups, CSV byte ranges).",
 )
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
+@click.option("--scheduler", metavar="ADDRESS", help="Address of a dask.distributed scheduler to run on (default: threads of this process).")
 @click.option(
     "--workers",
     type=Count(min=1),
     default=None,
-    help="With --engine dask and no --scheduler: worker threads of the local cluster (default: one per core).",
+    help="With --engine dask and no --scheduler: worker threads (default: one per core).",
 )
 @_user_errors
 def vessels(file: str, **opts: Any) -> None:

@@ -107,9 +107,9 @@ def analyse(
         Thresholds of :func:`geomap.vessels.events.find_events`.
     engine : {"default", "dask"}
     scheduler : str, optional
-        Dask scheduler address; a local cluster when None.
+        Address of a dask.distributed scheduler; threads of this process when None.
     workers : int, optional
-        Worker threads of the local dask cluster (one per core when None).
+        Worker threads without ``scheduler`` (one per core when None).
     progress : callable, optional
         ``progress(rows_read)`` while the default engine reads the file.
 

@@ -16,9 +16,9 @@ Rows are numbered as the default engine numbers them (a CSV part's lines are
 counted by its worker, and each part's first row follows from the counts of the
 parts before it), so the results are the default engine's, row for row.
 
-Runs on a :class:`distributed.LocalCluster` (threads of one worker) unless a
-scheduler address is given; a cluster's workers must reach the file by the same
-path.
+Runs in threads of this process with dask's threaded scheduler (no cluster to
+start), or on the dask.distributed cluster whose scheduler address is given; a
+cluster's workers must reach the file by the same path.
 """
 
 from __future__ import annotations
@@ -119,11 +119,11 @@ def analyse_dask(
     Parameters
     ----------
     scheduler : str, optional
-        Address of a running dask scheduler (``tcp://host:8786``); a local
-        cluster is started (and closed) when None.
+        Address of a running dask scheduler (``tcp://host:8786``, a
+        :class:`distributed.LocalCluster`'s included); without one the work
+        runs in threads of this process.
     workers : int, optional
-        Worker threads of the local cluster (dask's default, one per core,
-        when None); ignored with ``scheduler``.
+        Threads of a run without ``scheduler`` (one per core when None).
     part_rows, part_bytes : int
         Size of the parts the workers read: Parquet rows (whole row groups)
         and CSV bytes.
@@ -134,7 +134,6 @@ def analyse_dask(
     """
     try:
         import dask
-        from distributed import Client, LocalCluster
     except ImportError as exc:
         raise InputError(
             f"the dask engine needs dask[distributed] ({exc.name} is missing); install it with: pip install 'geomap[dask]'"
@@ -146,19 +145,11 @@ def analyse_dask(
             f"{p}: no such file; give a Parquet file, a folder of Parquet files, a CSV file or an NMEA log"
         )
     options = event_options or EventOptions()
-    cluster = None
-    if scheduler:
-        try:
-            client = Client(scheduler)
-        except OSError as exc:
-            raise InputError(f"dask scheduler {scheduler}: cannot connect ({exc}); check the address") from None
-    else:
-        kw = {} if workers is None else {"n_workers": 1, "threads_per_worker": int(workers)}
-        cluster = LocalCluster(processes=False, dashboard_address=None, **kw)
-        client = Client(cluster)
-    try:  # the client is the default scheduler until it is closed
+    client = _connect(scheduler) if scheduler else None
+    try:  # a client is the default scheduler until it is closed
+        threads = sum(client.nthreads().values()) if client is not None else int(workers or os.cpu_count() or 1)
+        groups = max(1, threads)
         cols, parts = plan_parts(p, columns=columns, part_rows=part_rows, part_bytes=part_bytes)
-        groups = max(1, sum(client.nthreads().values()))
         read = [dask.delayed(_read_part, nout=groups + 2, pure=False)(part, cols, area, groups) for part in parts]
         heads = [r[0] for r in read]
         tasks = [
@@ -167,12 +158,26 @@ def analyse_dask(
             )
             for k in range(groups)
         ]
-        head_values, rejects, results = dask.compute(heads, [r[1] for r in read], tasks)
+        local = {} if client is not None else {"scheduler": "threads", "num_workers": threads}
+        head_values, rejects, results = dask.compute(heads, [r[1] for r in read], tasks, **local)
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        if client is not None:
+            client.close()
     return _merge(results, head_values, rejects, path=str(p), area=area, events=events, options=options)
+
+
+def _connect(scheduler: str):
+    """A distributed client of the scheduler at ``scheduler``, or an InputError naming what is wrong."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise InputError(
+            f"--scheduler needs dask[distributed] ({exc.name} is missing); install it with: pip install 'geomap[dask]'"
+        ) from None
+    try:
+        return Client(scheduler)
+    except OSError as exc:
+        raise InputError(f"dask scheduler {scheduler}: cannot connect ({exc}); check the address") from None
 
 
 # --------------------------------------------------------------------------- parts
