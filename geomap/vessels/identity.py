@@ -233,6 +233,20 @@ def _second_track(
     return b
 
 
+def _merge_sorted(cols: tuple[np.ndarray, ...], more: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """Columns (mmsi, t, ...) sorted by (mmsi, t) with a few more rows put in their places.
+
+    The same order as a stable sort of the rows and then the extra rows (an
+    extra row follows the rows of equal MMSI and time), without sorting all.
+    """
+    o = np.lexsort((more[1], more[0]))
+    more = tuple(c[o] for c in more)
+    mmsi, t = cols[0], cols[1]
+    lo, hi = np.searchsorted(mmsi, more[0], "left"), np.searchsorted(mmsi, more[0], "right")
+    at = np.array([a + np.searchsorted(t[a:b], x, "right") for a, b, x in zip(lo, hi, more[1])], np.int64)
+    return tuple(np.insert(c, at, m) for c, m in zip(cols, more))
+
+
 def identity_conflicts(
     pos: Positions,
     *,
@@ -270,12 +284,13 @@ def identity_conflicts(
         em = pd.to_numeric(jumps["mmsi"], errors="coerce")
         et = pd.to_datetime(jumps["time"], utc=True, errors="coerce")
         ok = em.notna().to_numpy() & et.notna().to_numpy()
-        mmsi = np.r_[mmsi, em.to_numpy()[ok].astype(np.int64)]
-        t = np.r_[t, et[ok].dt.tz_localize(None).to_numpy().astype("datetime64[ns]").view(np.int64)]
-        lon = np.r_[lon, pd.to_numeric(jumps["lon"]).to_numpy()[ok]]
-        lat = np.r_[lat, pd.to_numeric(jumps["lat"]).to_numpy()[ok]]
-        o = np.lexsort((t, mmsi))
-        mmsi, t, lon, lat = mmsi[o], t[o], lon[o], lat[o]
+        more = (
+            em.to_numpy()[ok].astype(np.int64),
+            et[ok].dt.tz_localize(None).to_numpy().astype("datetime64[ns]").view(np.int64),
+            pd.to_numeric(jumps["lon"]).to_numpy()[ok],
+            pd.to_numeric(jumps["lat"]).to_numpy()[ok],
+        )
+        mmsi, t, lon, lat = _merge_sorted((mmsi, t, lon, lat), more)
     if len(mmsi) < 3:
         return pd.DataFrame()
     same = mmsi[1:] == mmsi[:-1]
