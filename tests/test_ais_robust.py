@@ -344,3 +344,29 @@ def test_fuzz_parquet(tmp_path, table):
     s = _check_run(f, tmp_path)
     if s is not None:
         assert s["rows_read"] == table.num_rows
+
+
+def test_blocks_kept_after_the_next_is_read_hold_their_own_rows(tmp_path):
+    """The block reader reuses one buffer: every block's values must survive the blocks read after it."""
+    import pyarrow.csv as pacsv
+
+    from geomap.vessels.csv_blocks import csv_blocks
+
+    rng = np.random.default_rng(5)
+    lines = ["MMSI,BaseDateTime,LAT,LON,VesselName"]
+    for i in range(3000):
+        name = "".join(rng.choice(list("ABCDEFGH é"), size=int(rng.integers(1, 30))))
+        lines.append(
+            f'{412000000 + i % 17},2024-01-01T00:{i % 60:02d}:00,{rng.uniform(-90, 90):.5f},{i / 100},"{name}"'
+        )
+    f = tmp_path / "many.csv"
+    f.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    types = {"MMSI": pa.float64(), "LAT": pa.float64(), "LON": pa.float64(), "BaseDateTime": None, "VesselName": None}
+    blocks = list(csv_blocks(f, block_bytes=4096, header_check=lambda header: types))
+    assert len(blocks) > 20
+    got = pa.concat_tables([pa.Table.from_batches([b.batch]) for b in blocks])
+    text = {"BaseDateTime": pa.string(), "VesselName": pa.string()}
+    want = pacsv.read_csv(f, convert_options=pacsv.ConvertOptions(column_types={"MMSI": pa.float64(), **text}))
+    for column in types:
+        assert got.column(column).to_pylist() == want.column(column).to_pylist(), column
+    assert np.concatenate([b.rows for b in blocks]).tolist() == list(range(1, 3001))

@@ -323,10 +323,9 @@ class _Reader:
                 buf[: len(fixed)] = fixed
                 buf[len(fixed) : len(fixed) + hold] = buf[m:n]
                 m, n = len(fixed), len(fixed) + hold
+            cut = 0
             if m > block_bytes:  # at most one block (and the line it ends in) at a time
                 cut = buf.rfind(b"\n", 0, block_bytes) + 1 or buf.find(b"\n", block_bytes, m) + 1
-            else:
-                cut = 0 if not eof else m
             cut = cut or (m if eof else buf.rfind(b"\n", 0, m) + 1)
             if cut == 0:  # no line end in the whole buffer: a long line
                 if n > MAX_LINE_BYTES:
