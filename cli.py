@@ -310,7 +310,11 @@ def _progress(after_s: float = 2.0):
     show_default=True,
     help="dask: workers read, clean and analyse parts of the file (Parquet row groups, CSV byte ranges).",
 )
-@click.option("--scheduler", metavar="ADDRESS", help="Address of a dask.distributed scheduler to run on (default: threads of this process).")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Address of a dask.distributed scheduler to run on (default: threads of this process).",
+)
 @click.option(
     "--workers",
     type=Count(min=1),
