@@ -303,10 +303,12 @@ def _parquet_blocks(part: Part, cols: Mapping[str, str]):
 
     first = part.first_row
     try:
-        table = pq.ParquetFile(part.path).read_row_groups(
-            list(part.row_groups), columns=list(dict.fromkeys(cols.values()))
+        batches = pq.ParquetFile(part.path).iter_batches(
+            batch_size=BLOCK_BYTES // 64, row_groups=list(part.row_groups), columns=list(dict.fromkeys(cols.values()))
         )
-        for batch in table.to_batches(max_chunksize=BLOCK_BYTES // 64):
+        for batch in batches:  # read as they are cleaned
+            if not batch.num_rows:
+                continue
             rows = np.arange(first, first + batch.num_rows, dtype=np.int64)
             first += batch.num_rows
             yield RowBlock(batch, rows, [], 0, None, line_offset=None)
