@@ -386,6 +386,8 @@ class _Ranking:
         scores = model.score_many([x for _, _, x in batch]) if model else [x[25] * 10 for _, _, x in batch]
         # an explicit region qualifier ("London, Ontario", "Paris, Texas") decides between namesakes
         scores = [sc + _QUALIFIED * x[16] for sc, (_, _, x) in zip(scores, batch)]
+        # an ocean or a continent outranks the towns named after it ("the Atlantic", "Pacific storms")
+        scores = [sc + _VAST * (self.F(r)[3] in _VAST_KINDS) for sc, (_, r, _) in zip(scores, batch)]
         per_key: dict[str, list] = defaultdict(list)
         for (key, r, x), sc in zip(batch, scores):
             per_key[key].append((float(sc), r, x))
@@ -490,6 +492,8 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
 
 _MAX_RANKED = 12  # candidates per name scored by the learned model
 _QUALIFIED = 8.0  # score added to a candidate that lies in the region named right after it
+_VAST = 3.0  # score added to an ocean or a continent (2 to 4 score alike in cross-validation)
+_VAST_KINDS = frozenset({"ocean", "continent"})
 
 
 def _reasons(p, x, n, dem, user) -> list[str]:
