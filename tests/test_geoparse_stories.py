@@ -84,10 +84,12 @@ STORIES = [
     ("Tennessee Williams wrote the play while living in New Orleans.", ["Tennessee"], ["New Orleans"]),
     ("Nevada Smith was born in Wichita and moved to Omaha.", ["Nevada"], ["Wichita", "Omaha"]),
     ("Fans cheered as singer Phoenix Okafor began her tour in Accra.", ["Phoenix"], ["Accra"]),
+    ("Houston Nutt coached in Fayetteville for a decade.", ["Houston"], ["Fayetteville"]),
+    ("Montgomery Clift was born in Omaha.", ["Montgomery"], ["Omaha"]),
 ]
 
 # names beyond the list that the tests rely on being unlisted (the shape of the name decides)
-UNLISTED = ["Beckham", "Depay", "Brakspear", "Thistlewood", "Quennevaux"]
+UNLISTED = ["Beckham", "Depay", "Brakspear", "Thistlewood", "Quennevaux", "Clift"]
 
 
 def _overlapping(mentions, text: str, name: str):

@@ -964,8 +964,9 @@ def _name_pair(text: str, toks, cap: list[bool], k: int, ranks, zipf: list[float
 
     - a common given name and a known surname ("Georgia Smith", "Jordan Henderson");
     - a common given name and a rare word that names no place, not a plural ("Brooklyn
-      Beckham", not "Brooklyn Nets" or "Sierra Nevada"), or any listed given name and a word
-      unknown to English ("Memphis Depay");
+      Beckham", not "Brooklyn Nets" or "Sierra Nevada"), or any listed given name or a place's
+      name that is not an everyday word, and a word unknown to English ("Memphis Depay",
+      "Houston Nutt");
     - a place's name that is not an everyday word and a very common surname ("Tennessee
       Williams", "Nevada Smith", not "Bank Malta");
     - a rare word that names no place and a place's name that is a known surname
@@ -984,15 +985,11 @@ def _name_pair(text: str, toks, cap: list[bool], k: int, ranks, zipf: list[float
     ):
         return False  # part of a longer name ("HSBC Bank Malta")
     given, rare = ranks[k][0], zipf[k + 1]
-    unlisted = (given <= _GIVEN_RANK and rare < _RARE_ZIPF) or (given < 3000 and rare == 0)
+    place_given = first_place and zipf[k] < _GIVEN_MAX_ZIPF - 1.3  # "Houston", "Tennessee"; not "Bank"
+    unlisted = (given <= _GIVEN_RANK and rare < _RARE_ZIPF) or ((given < 3000 or place_given) and rare == 0)
     if unlisted and not second_place and not b.endswith(("s", "men")):
         return True
-    if (
-        first_place
-        and zipf[k] < _GIVEN_MAX_ZIPF - 1.3
-        and ranks[k + 1][1] <= _COMMON_SURNAME
-        and rare < _SURNAME_MAX_COMMON_ZIPF
-    ):
+    if place_given and ranks[k + 1][1] <= _COMMON_SURNAME and rare < _SURNAME_MAX_COMMON_ZIPF:
         return True
     a = toks[k][2]
     return (
