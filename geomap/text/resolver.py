@@ -352,16 +352,12 @@ class _Ranking:
                 rows[r] = f
         return rows, has_demonym
 
-    def _nearest(self, rl: list[int], key: str, chosen: dict, *, countries: bool = False) -> list[float]:
-        """Distance (km) from each row to the nearest point chosen for another name (20000 if none):
-        a place's point (not a country, continent, ocean or region), or with ``countries`` a country's."""
-        anchor_keys = [
-            k
-            for k, (_, _, kd) in chosen.items()
-            if (kd == "country") == countries and kd not in ("continent", "ocean", "region")
-        ]
+    def _nearest(self, rl: list[int], key: str, chosen: dict) -> tuple[list[float], list[float]]:
+        """Distances (km) from each row to the nearest point chosen for another name (20000 if
+        none): to a place's point (not a country, continent, ocean or region), and to a country's."""
+        anchor_keys = [k for k, (_, _, kd) in chosen.items() if kd not in ("continent", "ocean", "region")]
         if not anchor_keys:
-            return [20000.0] * len(rl)
+            return [20000.0] * len(rl), [20000.0] * len(rl)
         a_lat = np.radians([chosen[k][0] for k in anchor_keys])
         a_lon = np.radians([chosen[k][1] for k in anchor_keys])
         la = np.radians([self.F(r)[0] for r in rl])[:, None]
@@ -372,7 +368,11 @@ class _Ranking:
         )
         dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
         dist[:, np.array(anchor_keys, dtype=object) == key] = 20000.0
-        return dist.min(axis=1).tolist()
+        is_country = np.array([chosen[k][2] == "country" for k in anchor_keys])
+        far = np.full((len(rl), 1), 20000.0)
+        places = np.hstack([dist[:, ~is_country], far]).min(axis=1)
+        countries = np.hstack([dist[:, is_country], far]).min(axis=1)
+        return places.tolist(), countries.tolist()
 
     def pick_all(self, keys: list[str], chosen: dict, model) -> None:
         """Score every candidate of every name in one go and fill ``choice``.
@@ -387,8 +387,7 @@ class _Ranking:
             rows, has_demonym = self.candidates(self.mentions[ks[0]])
             rl = list(rows)
             maxpop = max(self.F(r)[2] for r in rl)
-            dmin = self._nearest(rl, key, chosen)
-            dcountry = self._nearest(rl, key, chosen, countries=True)
+            dmin, dcountry = self._nearest(rl, key, chosen)
             xs = [
                 (r, self.row_features(r, rows[r], ks, d, maxpop, len(rl), d_country=dc))
                 for r, d, dc in zip(rl, dmin, dcountry)

@@ -778,13 +778,12 @@ def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) ->
         info: dict[str, Any] = {"i": i, "j": j, "prev": prev}
         if prevl in _LOC_PREP:
             locprep_keys.add(name_key(m.text))
-        kinds = set()
-        for r, flag in zip(m.rows, m.flags):
-            k = gaz.features(r)[3]
-            kinds.add(k)
-            if k == "country" and flag != 0:
-                ctx_countries.add(gaz.features(r)[4])
-        info["kinds"] = kinds
+        rows = [gaz.features(r) for r in m.rows]  # (lat, lon, population, kind, country, ...)
+        for row, flag in zip(rows, m.flags):
+            if row[3] == "country" and flag != 0:
+                ctx_countries.add(row[4])
+        info["kinds"] = {row[3] for row in rows}
+        info["rows"] = rows
         infos.append(info)
     zipf = _word_zipf([m.text if infos[k]["j"] == infos[k]["i"] else "" for k, m in enumerate(mentions)])
     ranks, tok_zipf = _token_name_ranks(toks, cap)
@@ -804,9 +803,9 @@ def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) ->
         )
         kinds = info["kinds"]
         flags = set(m.flags)
-        pops = [gaz.features(r)[2] for r in m.rows]
+        pops = [row[2] for row in info["rows"]]
         maxpop = max(pops) if pops else 0
-        ctry = {gaz.features(r)[4] for r in m.rows}
+        ctry = {row[4] for row in info["rows"]}
         key = name_key(m.text)
         ntok = j - i + 1
         nm = mention_at.get(toks[j + 1][0]) if j + 1 < len(toks) else None
