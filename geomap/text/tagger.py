@@ -450,6 +450,9 @@ _ROLES_BEFORE_NAME = _ROLES - {
 _APPOSITION = re.compile(r",\s+(?:(\d{1,3}),|(who)\b|(?:a|an|the)\s+((?:[a-z-]+\s+){0,2}[a-z]+))")
 _PRONOUNS = frozenset({"he", "she", "his", "her", "him", "himself", "herself"})
 _GIVEN_RANK = 1000  # a given name at least this common somewhere starts a person's name
+_LISTED_RANK = 3000  # names.npz keeps the names ranked within this somewhere (data/build_names.py MAX_RANK)
+_PLACE_GIVEN_MAX_ZIPF = 4.5  # a place's name rarer than this as a word may be a given name ("Houston", not "Bank")
+_UNKNOWN_GIVEN_MAX_ZIPF = 3.0  # a capitalised word rarer than this may be an unlisted given name ("Denzel")
 _RARE_ZIPF = 3.6  # a capitalised word rarer than this as an English word may be an unlisted surname ("Beckham")
 _COMMON_SURNAME = 100  # a surname this common somewhere ends a person's name after any capitalised word
 _SURNAME_MAX_COMMON_ZIPF = 4.9  # ... unless it is an everyday word ("White", "Power", "Young")
@@ -891,8 +894,8 @@ def _token_name_ranks(toks, cap: list[bool]) -> tuple[list[tuple[int, int]], lis
 
 
 def _rank_score(rank: int) -> float:
-    """1 for the most common name, falling to 0 at rank 3000 and beyond."""
-    return max(0.0, 1.0 - math.log10(max(rank, 1)) / 3.5) if rank < 3000 else 0.0
+    """1 for the most common name, falling to 0 at rank 3000 (``_LISTED_RANK``) and beyond."""
+    return max(0.0, 1.0 - math.log10(max(rank, 1)) / 3.5) if rank < _LISTED_RANK else 0.0
 
 
 def _joined(text: str, toks, k: int) -> bool:
@@ -984,8 +987,8 @@ def _name_pair(text: str, toks, cap: list[bool], k: int, ranks, zipf: list[float
     ):
         return False  # part of a longer name ("HSBC Bank Malta")
     given, rare = ranks[k][0], zipf[k + 1]
-    place_given = first_place and zipf[k] < _GIVEN_MAX_ZIPF - 1.3  # "Houston", "Tennessee"; not "Bank"
-    unlisted = (given <= _GIVEN_RANK and rare < _RARE_ZIPF) or ((given < 3000 or place_given) and rare == 0)
+    place_given = first_place and zipf[k] < _PLACE_GIVEN_MAX_ZIPF
+    unlisted = (given <= _GIVEN_RANK and rare < _RARE_ZIPF) or ((given < _LISTED_RANK or place_given) and rare == 0)
     if unlisted and not second_place and not b.endswith(("s", "men")):
         return True
     if place_given and ranks[k + 1][1] <= _COMMON_SURNAME and rare < _SURNAME_MAX_COMMON_ZIPF:
@@ -994,16 +997,16 @@ def _name_pair(text: str, toks, cap: list[bool], k: int, ranks, zipf: list[float
     return (
         not first_place
         and second_place
-        and zipf[k] < _RARE_ZIPF - 0.6
+        and zipf[k] < _UNKNOWN_GIVEN_MAX_ZIPF
         and a.lower() not in _NOT_NAMES
-        and ranks[k + 1][1] < 3000
+        and ranks[k + 1][1] < _LISTED_RANK
     )
 
 
 def _is_surname(rank: int, word: str, *, place: bool) -> bool:
     """A known surname that is not also an everyday word ("Freedom", "Homes"), unless very
     common ("Smith") or a place name ("Jordan", "Houston": frequent words for that reason)."""
-    return rank <= 100 or (rank < 3000 and (place or _word_zipf([word])[0] < _SURNAME_MAX_ZIPF))
+    return rank <= 100 or (rank < _LISTED_RANK and (place or _word_zipf([word])[0] < _SURNAME_MAX_ZIPF))
 
 
 def _person_features(
