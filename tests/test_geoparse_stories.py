@@ -86,6 +86,7 @@ STORIES = [
     ("Fans cheered as singer Phoenix Okafor began her tour in Accra.", ["Phoenix"], ["Accra"]),
     ("Houston Nutt coached in Fayetteville for a decade.", ["Houston"], ["Fayetteville"]),
     ("Montgomery Clift was born in Omaha.", ["Montgomery"], ["Omaha"]),
+    ("Kingston Rhodes-Okoye scored the winner in Leeds.", ["Kingston", "Rhodes"], ["Leeds"]),
 ]
 
 # names beyond the list that the tests rely on being unlisted (the shape of the name decides)
@@ -121,9 +122,13 @@ def test_the_unlisted_names_are_not_in_the_name_list():
 
 
 def test_team_names_and_mountain_ranges_are_not_people():
-    """A place name before a plural ("Brooklyn Nets") or another place ("Sierra Nevada") stays a place."""
-    text = "The Brooklyn Nets lost in Phoenix. Snow in the Sierra Nevada melted early."
-    assert {m.text for m in geoparse(text) if m.place is not None} >= {"Brooklyn", "Phoenix", "Nevada"}
+    """A place name before a plural ("Brooklyn Nets"), another place ("Sierra Nevada") or a
+    hyphenated pair of everyday words ("Star-Advertiser") stays a place."""
+    text = (
+        "The Brooklyn Nets lost in Phoenix. Snow in the Sierra Nevada melted early. "
+        "A poll for the Honolulu Star-Advertiser was published."
+    )
+    assert {m.text for m in geoparse(text) if m.place is not None} >= {"Brooklyn", "Phoenix", "Nevada", "Honolulu"}
 
 
 @pytest.mark.parametrize("story,people,places", STORIES, ids=[s[0][:24] for s in STORIES])

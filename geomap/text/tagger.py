@@ -968,7 +968,7 @@ def _name_pair(text: str, toks, cap: list[bool], k: int, ranks, zipf: list[float
     - a common given name and a rare word that names no place, not a plural ("Brooklyn
       Beckham", not "Brooklyn Nets" or "Sierra Nevada"), or any listed given name or a place's
       name that is not an everyday word, and a word unknown to English ("Memphis Depay",
-      "Houston Nutt");
+      "Houston Nutt"), or either of them and a hyphenated surname ("Kingston Rhodes-Okoye");
     - a place's name that is not an everyday word and a very common surname ("Tennessee
       Williams", "Nevada Smith", not "Bank Malta");
     - a rare word that names no place and a place's name that is a known surname
@@ -988,6 +988,8 @@ def _name_pair(text: str, toks, cap: list[bool], k: int, ranks, zipf: list[float
         return False  # part of a longer name ("HSBC Bank Malta")
     given, rare = ranks[k][0], zipf[k + 1]
     place_given = first_place and zipf[k] < _PLACE_GIVEN_MAX_ZIPF
+    if (given < _LISTED_RANK or place_given) and _double_barrelled(text, toks, cap, zipf, k + 1):
+        return True
     unlisted = (given <= _GIVEN_RANK and rare < _RARE_ZIPF) or ((given < _LISTED_RANK or place_given) and rare == 0)
     if unlisted and not second_place and not b.endswith(("s", "men")):
         return True
@@ -1000,6 +1002,18 @@ def _name_pair(text: str, toks, cap: list[bool], k: int, ranks, zipf: list[float
         and zipf[k] < _UNKNOWN_GIVEN_MAX_ZIPF
         and a.lower() not in _NOT_NAMES
         and ranks[k + 1][1] < _LISTED_RANK
+    )
+
+
+def _double_barrelled(text: str, toks, cap: list[bool], zipf: list[float], k: int) -> bool:
+    """Is token ``k`` the first half of a hyphenated surname ("Rhodes-Okoye"), two capitalised
+    words that are not everyday ones ("Star-Advertiser", "Times-Picayune" are newspapers)?"""
+    return (
+        k + 1 < len(toks)
+        and cap[k + 1]
+        and text[toks[k][1] : toks[k + 1][0]] == "-"
+        and not toks[k][2].isupper()
+        and max(zipf[k], zipf[k + 1]) < _SURNAME_MAX_ZIPF
     )
 
 
