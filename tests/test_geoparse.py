@@ -138,6 +138,30 @@ def test_context_moves_an_ambiguous_town():
     assert paris_fr.place.country == "FR"
 
 
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Storms over the Atlantic grew stronger as the hurricane season began.", "Atlantic"),
+        ("Warships crossed the Pacific toward Guam.", "Pacific"),
+        ("Officials in Iowa and Missouri said Pacific storms had not reached them.", "Pacific"),
+    ],
+)
+def test_an_ocean_outranks_the_towns_named_after_it(text, name):
+    (m,) = [m for m in geoparse(text) if m.text == name]
+    assert m.place.kind == "ocean"
+
+
+def test_an_ocean_qualified_as_a_town_is_the_town():
+    (m,) = [m for m in geoparse("The fair in Atlantic, Iowa, drew 3,000 visitors.") if m.text == "Atlantic"]
+    assert (m.place.kind, m.place.admin1) == ("city", "Iowa")
+
+
+def test_a_country_named_among_its_neighbours_is_the_country():
+    text = "Azerbaijan puts pressure on Georgia and prevents demining, experts in Armenia believe."
+    (m,) = [m for m in geoparse(text) if m.text == "Georgia"]
+    assert (m.place.kind, m.place.country) == ("country", "GE")
+
+
 def test_repeated_name_gets_one_referent():
     ms = geoparse("Gainesville, Florida, opened a shelter. Later, Gainesville police closed two roads.")
     refs = {(m.place.id if m.place else None) for m in ms if m.text == "Gainesville"}

@@ -74,7 +74,23 @@ STORIES = [
     ),
     ("Lincoln Riley, the coach, said his players had trained hard in Norman all week.", ["Lincoln"], ["Norman"]),
     ("Senator Virginia Foxx visited a factory in Raleigh, North Carolina.", ["Virginia"], ["Raleigh"]),
+    # surnames and given names beyond the name list: read from the shape of the name
+    ("Brooklyn Beckham posted a photo from a beach in Miami on Sunday.", ["Brooklyn"], ["Miami"]),
+    ("Memphis Depay scored twice in the match in Barcelona.", ["Memphis"], ["Barcelona"]),
+    ("Cheyenne Brakspear told reporters in Leeds that the plant would close.", ["Cheyenne"], ["Leeds"]),
+    ("Orlando Thistlewood said the council in Bristol had ignored the residents.", ["Orlando"], ["Bristol"]),
+    ("Dallas Quennevaux joined the club last summer and moved to Glasgow.", ["Dallas"], ["Glasgow"]),
+    ("The actor Denzel Washington spoke to students in Chicago.", ["Washington"], ["Chicago"]),
+    ("Tennessee Williams wrote the play while living in New Orleans.", ["Tennessee"], ["New Orleans"]),
+    ("Nevada Smith was born in Wichita and moved to Omaha.", ["Nevada"], ["Wichita", "Omaha"]),
+    ("Fans cheered as singer Phoenix Okafor began her tour in Accra.", ["Phoenix"], ["Accra"]),
+    ("Houston Nutt coached in Fayetteville for a decade.", ["Houston"], ["Fayetteville"]),
+    ("Montgomery Clift was born in Omaha.", ["Montgomery"], ["Omaha"]),
+    ("Kingston Rhodes-Okoye scored the winner in Leeds.", ["Kingston", "Rhodes"], ["Leeds"]),
 ]
+
+# names beyond the list that the tests rely on being unlisted (the shape of the name decides)
+UNLISTED = ["Beckham", "Depay", "Brakspear", "Thistlewood", "Quennevaux", "Clift"]
 
 
 def _overlapping(mentions, text: str, name: str):
@@ -97,6 +113,22 @@ def test_people_named_like_places_stay_off_the_map():
                 placed.append(name)
     assert total >= 16
     assert len(placed) * 16 <= total, placed  # at most 1 in 16
+
+
+def test_the_unlisted_names_are_not_in_the_name_list():
+    from geomap.text.tagger import _name_ranks
+
+    assert all(rank == (65535, 65535) for rank in _name_ranks(UNLISTED))
+
+
+def test_team_names_and_mountain_ranges_are_not_people():
+    """A place name before a plural ("Brooklyn Nets"), another place ("Sierra Nevada") or a
+    hyphenated pair of everyday words ("Star-Advertiser") stays a place."""
+    text = (
+        "The Brooklyn Nets lost in Phoenix. Snow in the Sierra Nevada melted early. "
+        "A poll for the Honolulu Star-Advertiser was published."
+    )
+    assert {m.text for m in geoparse(text) if m.place is not None} >= {"Brooklyn", "Phoenix", "Nevada", "Honolulu"}
 
 
 @pytest.mark.parametrize("story,people,places", STORIES, ids=[s[0][:24] for s in STORIES])

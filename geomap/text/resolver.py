@@ -260,8 +260,13 @@ class _Ranking:
             v = self._feats[r] = self.gaz.features(r)
         return v
 
-    def row_features(self, r: int, flag: int, ks: list[int], d: float, maxpop: int, ncand: int) -> list[float]:
-        """The features (``RANK_FEATURES``) of candidate row ``r`` for the name mentioned at ``ks``."""
+    def row_features(
+        self, r: int, flag: int, ks: list[int], d: float, maxpop: int, ncand: int, *, d_country: float = 20000.0
+    ) -> list[float]:
+        """The features (``RANK_FEATURES``) of candidate row ``r`` for the name mentioned at ``ks``.
+
+        ``d`` and ``d_country``: km to the nearest place and country chosen for other names.
+        """
         lat, lon, pop, kind, cc, a1, a2 = self.F(r)
         key = name_key(self.mentions[ks[0]].text)
         ctx_cc, total_cc, us_share = self.ctx_cc, self.total_cc, self.us_share
@@ -332,6 +337,8 @@ class _Ranking:
             float(d >= 20000.0),
             in_named_county,
             county_with_town,
+            float(d_country < 1500),
+            math.log10(d_country + 1) / 4.3,
         ]
 
     def candidates(self, m) -> tuple[dict[int, int], bool]:
@@ -345,11 +352,12 @@ class _Ranking:
                 rows[r] = f
         return rows, has_demonym
 
-    def _nearest(self, rl: list[int], key: str, chosen: dict) -> list[float]:
-        """Distance (km) from each row to the nearest point chosen for another name (20000 if none)."""
-        anchor_keys = [k for k, (_, _, kd) in chosen.items() if kd not in ("country", "continent", "ocean", "region")]
+    def _nearest(self, rl: list[int], key: str, chosen: dict) -> tuple[list[float], list[float]]:
+        """Distances (km) from each row to the nearest point chosen for another name (20000 if
+        none): to a place's point (not a country, continent, ocean or region), and to a country's."""
+        anchor_keys = [k for k, (_, _, kd) in chosen.items() if kd not in ("continent", "ocean", "region")]
         if not anchor_keys:
-            return [20000.0] * len(rl)
+            return [20000.0] * len(rl), [20000.0] * len(rl)
         a_lat = np.radians([chosen[k][0] for k in anchor_keys])
         a_lon = np.radians([chosen[k][1] for k in anchor_keys])
         la = np.radians([self.F(r)[0] for r in rl])[:, None]
@@ -360,7 +368,11 @@ class _Ranking:
         )
         dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
         dist[:, np.array(anchor_keys, dtype=object) == key] = 20000.0
-        return dist.min(axis=1).tolist()
+        is_country = np.array([chosen[k][2] == "country" for k in anchor_keys])
+        far = np.full((len(rl), 1), 20000.0)
+        places = np.hstack([dist[:, ~is_country], far]).min(axis=1)
+        countries = np.hstack([dist[:, is_country], far]).min(axis=1)
+        return places.tolist(), countries.tolist()
 
     def pick_all(self, keys: list[str], chosen: dict, model) -> None:
         """Score every candidate of every name in one go and fill ``choice``.
@@ -375,8 +387,11 @@ class _Ranking:
             rows, has_demonym = self.candidates(self.mentions[ks[0]])
             rl = list(rows)
             maxpop = max(self.F(r)[2] for r in rl)
-            dmin = self._nearest(rl, key, chosen)
-            xs = [(r, self.row_features(r, rows[r], ks, d, maxpop, len(rl))) for r, d in zip(rl, dmin)]
+            dmin, dcountry = self._nearest(rl, key, chosen)
+            xs = [
+                (r, self.row_features(r, rows[r], ks, d, maxpop, len(rl), d_country=dc))
+                for r, d, dc in zip(rl, dmin, dcountry)
+            ]
             if model is not None and len(xs) > _MAX_RANKED:  # the learned model sees the hand-ranked best
                 xs = sorted(xs, key=lambda t: (-t[1][25], t[0]))[:_MAX_RANKED]
             batch.extend((key, r, x) for r, x in xs)
@@ -386,6 +401,8 @@ class _Ranking:
         scores = model.score_many([x for _, _, x in batch]) if model else [x[25] * 10 for _, _, x in batch]
         # an explicit region qualifier ("London, Ontario", "Paris, Texas") decides between namesakes
         scores = [sc + _QUALIFIED * x[16] for sc, (_, _, x) in zip(scores, batch)]
+        # an ocean or a continent outranks the towns named after it ("the Atlantic", "Pacific storms")
+        scores = [sc + _VAST * (self.F(r)[3] in _VAST_KINDS) for sc, (_, r, _) in zip(scores, batch)]
         per_key: dict[str, list] = defaultdict(list)
         for (key, r, x), sc in zip(batch, scores):
             per_key[key].append((float(sc), r, x))
@@ -439,6 +456,8 @@ RANK_FEATURES = (
     "no_anchor",
     "in_named_county",
     "county_with_town",
+    "near_country1500",
+    "log_dist_country",
 )
 
 
@@ -490,6 +509,8 @@ def _support(mentions, groups, F, *, per_key: int = 25, radius_km: float = 100.0
 
 _MAX_RANKED = 12  # candidates per name scored by the learned model
 _QUALIFIED = 8.0  # score added to a candidate that lies in the region named right after it
+_VAST = 6.0  # score added to an ocean or a continent (chosen by cross-validation)
+_VAST_KINDS = frozenset({"ocean", "continent"})
 
 
 def _reasons(p, x, n, dem, user) -> list[str]:

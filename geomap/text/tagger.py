@@ -303,6 +303,7 @@ _STREET = frozenset(
         "hwy",
         "parkway",
         "pkwy",
+        "twp",
         "way",
         "court",
         "place",
@@ -427,9 +428,34 @@ minister friend neighbour neighbor victim suspect pastor priest author writer re
 engineer nurse sergeant captain soldier pilot chef striker defender goalkeeper midfielder forward guard
 rapper star founder partner member leader candidate official analyst professor researcher scientist""".split()
 )
+# lower-case roles that stand right before a person's name ("actor Denzel Washington"); not those
+# said of countries or cities too ("trading partner China", "official Washington")
+_ROLES_BEFORE_NAME = _ROLES - {
+    "partner",
+    "member",
+    "friend",
+    "neighbour",
+    "neighbor",
+    "official",
+    "leader",
+    "star",
+    "forward",
+    "guard",
+    "man",
+    "woman",
+    "boy",
+    "girl",
+    "resident",
+}
 _APPOSITION = re.compile(r",\s+(?:(\d{1,3}),|(who)\b|(?:a|an|the)\s+((?:[a-z-]+\s+){0,2}[a-z]+))")
 _PRONOUNS = frozenset({"he", "she", "his", "her", "him", "himself", "herself"})
 _GIVEN_RANK = 1000  # a given name at least this common somewhere starts a person's name
+_LISTED_RANK = 3000  # names.npz keeps the names ranked within this somewhere (data/build_names.py MAX_RANK)
+_PLACE_GIVEN_MAX_ZIPF = 4.5  # a place's name rarer than this as a word may be a given name ("Houston", not "Bank")
+_UNKNOWN_GIVEN_MAX_ZIPF = 3.0  # a capitalised word rarer than this may be an unlisted given name ("Denzel")
+_RARE_ZIPF = 3.6  # a capitalised word rarer than this as an English word may be an unlisted surname ("Beckham")
+_COMMON_SURNAME = 100  # a surname this common somewhere ends a person's name after any capitalised word
+_SURNAME_MAX_COMMON_ZIPF = 4.9  # ... unless it is an everyday word ("White", "Power", "Young")
 _SURNAME_MAX_ZIPF = 4.4  # a surname rarer than this as an English word ("Henderson", not "Freedom")
 _GIVEN_MAX_ZIPF = 5.8  # everyday words ("The", "Will", "May") are not taken for given names
 _LOCATIVE = frozenset(
@@ -755,17 +781,16 @@ def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) ->
         info: dict[str, Any] = {"i": i, "j": j, "prev": prev}
         if prevl in _LOC_PREP:
             locprep_keys.add(name_key(m.text))
-        kinds = set()
-        for r, flag in zip(m.rows, m.flags):
-            k = gaz.features(r)[3]
-            kinds.add(k)
-            if k == "country" and flag != 0:
-                ctx_countries.add(gaz.features(r)[4])
-        info["kinds"] = kinds
+        rows = [gaz.features(r) for r in m.rows]  # (lat, lon, population, kind, country, ...)
+        for row, flag in zip(rows, m.flags):
+            if row[3] == "country" and flag != 0:
+                ctx_countries.add(row[4])
+        info["kinds"] = {row[3] for row in rows}
+        info["rows"] = rows
         infos.append(info)
     zipf = _word_zipf([m.text if infos[k]["j"] == infos[k]["i"] else "" for k, m in enumerate(mentions)])
-    ranks = _token_name_ranks(toks, cap)
-    persons = _person_tokens(text, toks, cap, starts, ranks, mention_at)
+    ranks, tok_zipf = _token_name_ranks(toks, cap)
+    persons = _person_tokens(text, toks, cap, starts, ranks, tok_zipf, mention_at)
     person_keys = {name_key(toks[k][2]) for k in persons}
     out: list[list[float]] = []
     for m, info, wz in zip(mentions, infos, zipf):
@@ -781,9 +806,9 @@ def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) ->
         )
         kinds = info["kinds"]
         flags = set(m.flags)
-        pops = [gaz.features(r)[2] for r in m.rows]
+        pops = [row[2] for row in info["rows"]]
         maxpop = max(pops) if pops else 0
-        ctry = {gaz.features(r)[4] for r in m.rows}
+        ctry = {row[4] for row in info["rows"]}
         key = name_key(m.text)
         ntok = j - i + 1
         nm = mention_at.get(toks[j + 1][0]) if j + 1 < len(toks) else None
@@ -852,22 +877,25 @@ def _features(text: str, toks, cap: list[bool], mentions: list[Mention], gaz) ->
     return out
 
 
-def _token_name_ranks(toks, cap: list[bool]) -> list[tuple[int, int]]:
-    """``(given-name rank, surname rank)`` of each capitalised token; 65535 for none.
+def _token_name_ranks(toks, cap: list[bool]) -> tuple[list[tuple[int, int]], list[float]]:
+    """``(given-name rank, surname rank)`` of each capitalised token (65535 for none), and its
+    Zipf frequency as an English word (0 for other tokens and unknown words).
 
     Everyday words ("The", "Will") and function words are not given names.
     """
     caps = [k for k, c in enumerate(cap) if c]
     words = [toks[k][2] for k in caps]
     ranks = [(65535, 65535)] * len(toks)
+    zipf = [0.0] * len(toks)
     for k, w, (g, s), z in zip(caps, words, _name_ranks(words), _word_zipf(words)):
         ranks[k] = (g if z < _GIVEN_MAX_ZIPF and w.lower() not in _NOT_NAMES else 65535, s)
-    return ranks
+        zipf[k] = z
+    return ranks, zipf
 
 
 def _rank_score(rank: int) -> float:
-    """1 for the most common name, falling to 0 at rank 3000 and beyond."""
-    return max(0.0, 1.0 - math.log10(max(rank, 1)) / 3.5) if rank < 3000 else 0.0
+    """1 for the most common name, falling to 0 at rank 3000 (``_LISTED_RANK``) and beyond."""
+    return max(0.0, 1.0 - math.log10(max(rank, 1)) / 3.5) if rank < _LISTED_RANK else 0.0
 
 
 def _joined(text: str, toks, k: int) -> bool:
@@ -876,14 +904,21 @@ def _joined(text: str, toks, k: int) -> bool:
 
 
 def _person_tokens(
-    text: str, toks, cap: list[bool], index: dict[int, int], ranks: list[tuple[int, int]], mention_at: dict
+    text: str,
+    toks,
+    cap: list[bool],
+    index: dict[int, int],
+    ranks: list[tuple[int, int]],
+    zipf: list[float],
+    mention_at: dict,
 ) -> set[int]:
     """Indices of tokens that belong to a person's name written in full.
 
-    A full name is a common given name followed by a surname ("Georgia Smith"), or a
-    title followed by capitalised words ("Mayor Paris Hilton", "Mr. Henderson"). A pair
-    inside a longer place name ("Santa Ana", "Prince William County") or naming a street
-    or a building ("Collins Run Road", "Agnes Jones House") is not a person.
+    A full name is a title or a role followed by capitalised words ("Mayor Paris Hilton",
+    "Mr. Henderson", "actor Denzel Washington"), or a pair of capitalised words read as
+    given name and surname (:func:`_name_pair`). A pair inside a longer place name ("Santa
+    Ana", "Prince William County") or naming a street or a building ("Collins Run Road",
+    "Agnes Jones House") is not a person.
     """
     out: set[int] = set()
     n = len(toks)
@@ -894,7 +929,7 @@ def _person_tokens(
             while k < n and toks[k][0] < m.end:
                 inside.add(k)
                 k += 1
-    for k in [k for k in range(n - 1) if cap[k] and cap[k + 1] and k not in inside and k + 1 not in inside]:
+    for k in [k for k in range(n - 1) if cap[k + 1] and k not in inside and k + 1 not in inside]:
         a, b = toks[k][2], toks[k + 1][2]
         if a.isupper() or b.isupper():  # headlines and acronyms
             continue
@@ -902,7 +937,8 @@ def _person_tokens(
         if after in _NOT_SURNAMES:
             continue
         gap = text[toks[k][1] : toks[k + 1][0]]
-        if a.lower().rstrip(".") in _TITLES and gap in (" ", ". "):
+        title = (a.lower().rstrip(".") in _TITLES and cap[k]) or (a.lower() in _ROLES_BEFORE_NAME and gap == " ")
+        if title and gap in (" ", ". "):
             j = k + 1
             while (
                 j < n
@@ -915,20 +951,76 @@ def _person_tokens(
                 out.add(j)
                 j += 1
         elif (
-            gap == " "
-            and ranks[k][0] <= _GIVEN_RANK
+            cap[k]
+            and gap == " "
             and b.lower() not in _NOT_SURNAMES
             and not _sentence_initial(text, toks, k + 1)
-            and _is_surname(ranks[k + 1][1], b, place=toks[k + 1][0] in mention_at)
+            and _name_pair(text, toks, cap, k, ranks, zipf, mention_at)
         ):
             out.update((k, k + 1))
     return out
 
 
+def _name_pair(text: str, toks, cap: list[bool], k: int, ranks, zipf: list[float], mention_at: dict) -> bool:
+    """Do the capitalised tokens ``k`` and ``k + 1`` read as a given name and a surname?
+
+    - a common given name and a known surname ("Georgia Smith", "Jordan Henderson");
+    - a common given name and a rare word that names no place, not a plural ("Brooklyn
+      Beckham", not "Brooklyn Nets" or "Sierra Nevada"), or any listed given name or a place's
+      name that is not an everyday word, and a word unknown to English ("Memphis Depay",
+      "Houston Nutt"), or either of them and a hyphenated surname ("Kingston Rhodes-Okoye");
+    - a place's name that is not an everyday word and a very common surname ("Tennessee
+      Williams", "Nevada Smith", not "Bank Malta");
+    - a rare word that names no place and a place's name that is a known surname
+      ("Denzel Washington").
+
+    The last three hold only for a name of exactly two words ("Chicago White Sox", "HSBC Bank
+    Malta" are not one).
+    """
+    b = toks[k + 1][2]
+    first_place = toks[k][0] in mention_at
+    second_place = toks[k + 1][0] in mention_at
+    if ranks[k][0] <= _GIVEN_RANK and _is_surname(ranks[k + 1][1], b, place=second_place):
+        return True
+    if (k + 2 < len(toks) and cap[k + 2] and _joined(text, toks, k + 1)) or (
+        k > 0 and cap[k - 1] and _joined(text, toks, k - 1)
+    ):
+        return False  # part of a longer name ("HSBC Bank Malta")
+    given, rare = ranks[k][0], zipf[k + 1]
+    place_given = first_place and zipf[k] < _PLACE_GIVEN_MAX_ZIPF
+    if (given < _LISTED_RANK or place_given) and _double_barrelled(text, toks, cap, zipf, k + 1):
+        return True
+    unlisted = (given <= _GIVEN_RANK and rare < _RARE_ZIPF) or ((given < _LISTED_RANK or place_given) and rare == 0)
+    if unlisted and not second_place and not b.endswith(("s", "men")):
+        return True
+    if place_given and ranks[k + 1][1] <= _COMMON_SURNAME and rare < _SURNAME_MAX_COMMON_ZIPF:
+        return True
+    a = toks[k][2]
+    return (
+        not first_place
+        and second_place
+        and zipf[k] < _UNKNOWN_GIVEN_MAX_ZIPF
+        and a.lower() not in _NOT_NAMES
+        and ranks[k + 1][1] < _LISTED_RANK
+    )
+
+
+def _double_barrelled(text: str, toks, cap: list[bool], zipf: list[float], k: int) -> bool:
+    """Is token ``k`` the first half of a hyphenated surname ("Rhodes-Okoye"), two capitalised
+    words that are not everyday ones ("Star-Advertiser", "Times-Picayune" are newspapers)?"""
+    return (
+        k + 1 < len(toks)
+        and cap[k + 1]
+        and text[toks[k][1] : toks[k + 1][0]] == "-"
+        and not toks[k][2].isupper()
+        and max(zipf[k], zipf[k + 1]) < _SURNAME_MAX_ZIPF
+    )
+
+
 def _is_surname(rank: int, word: str, *, place: bool) -> bool:
     """A known surname that is not also an everyday word ("Freedom", "Homes"), unless very
     common ("Smith") or a place name ("Jordan", "Houston": frequent words for that reason)."""
-    return rank <= 100 or (rank < 3000 and (place or _word_zipf([word])[0] < _SURNAME_MAX_ZIPF))
+    return rank <= 100 or (rank < _LISTED_RANK and (place or _word_zipf([word])[0] < _SURNAME_MAX_ZIPF))
 
 
 def _person_features(
