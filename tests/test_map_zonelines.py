@@ -48,20 +48,22 @@ def hawaii():
     return view, outer_zone_areas(view.clip, tolerance=view.tolerance)
 
 
-@pytest.mark.xfail(
-    reason="the median vertex sits at the distance, but zero-width spikes left by the boolean "
-    "operations add straight runs of vertices (about 10% of them) off the lines",
-    strict=False,
-)
 @pytest.mark.parametrize(("zone", "nm"), [("eez", 200), ("contiguous_zone", 24)])
 def test_outer_lines_lie_at_their_distance_from_the_coast(hawaii, zone, nm):
     view, areas = hawaii
     xy = _vertices(areas[zone].geometry.values, view.clip)
-    d = distance_to_layer(xy[:, 0], xy[:, 1], layer="coastline") / NM
-    outer = d > nm * 0.75  # the inner edge is the territorial sea's (12 nm) or the contiguous zone's
+    coast = distance_to_layer(xy[:, 0], xy[:, 1], layer="coastline") / NM
+    base = nearest_states(xy[:, 0], xy[:, 1])[0] / NM  # the zone engine's baseline
+    # the inner edges are the territorial sea's (12 nm, also around islets the baseline lacks,
+    # such as Necker Island) and the contiguous zone's
+    sea = shapely.union_all(load_layer("maritime", bbox=view.clip).geometry.values)
+    outer = (base > nm * 0.75) & (shapely.distance(shapely.points(xy), sea) > 0.01)
     assert outer.sum() > 100
-    assert np.median(np.abs(d[outer] - nm)) < 0.5
-    assert np.abs(d[outer] - nm).max() < 2.0, np.sort(np.abs(d[outer] - nm))[-5:]
+    assert np.abs(base[outer] - nm).max() < 2.0, np.sort(np.abs(base[outer] - nm))[-5:]
+    # the shipped coastline lacks some islets the baseline has (Necker Island): where they agree
+    same = outer & (np.abs(coast - base) < 1.0)
+    assert same.sum() > 0.8 * outer.sum()
+    assert np.abs(coast[same] - nm).max() < 2.0
 
 
 def test_outer_lines_are_not_grid_staircases(hawaii):

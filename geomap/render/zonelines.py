@@ -43,7 +43,7 @@ _QUAD_SEGS = 16  # buffer arcs: sagitta of 200 nm arcs about 0.45 km
 _NEWTON_STEPS = 3
 _OTHER_K = 24  # nearest vertices searched for another state's
 _R_KM = 6371.0088  # mean Earth radius of the plane
-_SNAP_KM = 0.001
+_GROW_KM = 0.001  # cells grown by a metre before their pieces are merged
 _MIN_POINT_KM = 2.0  # spacing of the Voronoi sites, at least
 _TS_KM = 13 * _NM_KM  # median vertices nearer the coast than this are territorial sea, not moved
 
@@ -127,10 +127,10 @@ def _reach(sites: np.ndarray, km: float, window):
     far = np.zeros(len(cells))
     np.maximum.at(far, index, np.hypot(*(xy - sites[index]).T))
     k = np.flatnonzero((far > km) & shapely.intersects(cells, window))
-    beyond = shapely.difference(cells[k], shapely.buffer(points[k], km, quad_segs=_QUAD_SEGS))
-    # snapped to a metre grid, so that neighbouring cells' pieces leave no slivers between them
-    reach = shapely.difference(window, shapely.union_all(beyond, grid_size=_SNAP_KM), grid_size=_SNAP_KM)
-    return shapely.buffer(reach, 0.0)  # drops the zero-width spikes snapping can leave
+    # each cell grown by a metre, so that neighbouring cells' pieces leave no slivers between them
+    grown = shapely.buffer(cells[k], _GROW_KM, join_style="mitre")
+    beyond = shapely.difference(grown, shapely.buffer(points[k], km, quad_segs=_QUAD_SEGS))
+    return shapely.difference(window, shapely.union_all(beyond))
 
 
 def _zone_tables(clip, codes, area24, area200, owned, *, tolerance: float) -> dict[str, gpd.GeoDataFrame]:
