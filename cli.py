@@ -438,7 +438,7 @@ def vessels(file: str, **opts: Any) -> None:
 @click.option(
     "--smooth-zones",
     is_flag=True,
-    help="Exact, smooth 24 nm, 200 nm and median lines from the baseline (regional views; seconds slower).",
+    help="Exact, smooth 24 nm, 200 nm and median lines from the baseline (regional views; 5-20 s slower).",
 )
 @click.option(
     "--ais",

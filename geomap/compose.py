@@ -81,7 +81,7 @@ def render(
         ``COUNTRY:ZONE`` (e.g. ``CHN:territorial_sea``) drawn forward over the zones.
     smooth_zones : bool
         Derive a regional view's 24 nm, 200 nm and median lines from the baseline
-        (exact, smooth; a few seconds more) instead of the shipped grid outlines.
+        (exact, smooth; 5-20 s more) instead of the shipped grid outlines.
 
     Returns
     -------

@@ -66,7 +66,7 @@ def maritime_layers(bbox: tuple[float, float, float, float], *, smooth: float | 
         Simplification tolerance (degrees): derive the contiguous zone and EEZ of a
         regional view from the baseline with exact 24 nm, 200 nm and median lines
         (:func:`geomap.render.zonelines.outer_zone_areas`) instead of the shipped
-        grid-cell outlines. Slower (seconds); for print.
+        grid-cell outlines. Slower (5-20 s on a regional view); for print.
     """
     from geomap.geodata import ATTRIBUTION, available_layers, load_layer
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_SPAN_DEG", "outer_zone_areas"]
 
 #: views (clip areas) wider or taller than this, in degrees, draw the shipped layers
-MAX_SPAN_DEG = 60.0
+MAX_SPAN_DEG = 90.0
 _NM_KM = 1.852
 _T24_KM, _T200_KM = 24 * _NM_KM, 200 * _NM_KM
 _REACH_KM = _T200_KM + 20.0
