@@ -445,6 +445,11 @@ def vessels(file: str, **opts: Any) -> None:
 )
 @click.option("--highlight", metavar="COUNTRY:ZONE", help="Put one zone forward, e.g. CHN:territorial_sea.")
 @click.option(
+    "--smooth-zones",
+    is_flag=True,
+    help="Exact, smooth 24 nm, 200 nm and median lines from the baseline (regional views; 5-20 s slower).",
+)
+@click.option(
     "--ais",
     "ais_file",
     type=click.Path(path_type=str),
@@ -534,6 +539,7 @@ def render_cmd(article: str | None, **opts: Any) -> None:
         drop=opts["drop"],
         only=opts["only"],
         highlight=opts["highlight"],
+        smooth_zones=opts["smooth_zones"],
     )
     # the screenshot first: if Chromium fails, no output has been replaced
     png = png_bytes(m, width=opts["width"], height=opts["height"], scale=opts["scale"]) if opts["png"] else None

@@ -48,6 +48,7 @@ def render(
     drop: Iterable[str] = (),
     only: Iterable[str] = (),
     highlight: str | None = None,
+    smooth_zones: bool = False,
 ) -> GeoMap:
     """Draw an article's places, extra points and layers on an interactive map.
 
@@ -78,6 +79,9 @@ def render(
         to keep alone, of the article's and ``place_names``' places.
     highlight : str, optional
         ``COUNTRY:ZONE`` (e.g. ``CHN:territorial_sea``) drawn forward over the zones.
+    smooth_zones : bool
+        Derive a regional view's 24 nm, 200 nm and median lines from the baseline
+        (exact, smooth; 5-20 s more) instead of the shipped grid outlines.
 
     Returns
     -------
@@ -113,7 +117,8 @@ def render(
     if bounds is None:
         bounds = _story_bounds(found, [lyr.gdf for lyr in point_layers + user_layers + extra])
     view = fit_view(bounds, width=width, height=height)
-    drawn = _base_layers(view, basemap=basemap, zones=zones, borders=borders) + extra + user_layers
+    drawn = _base_layers(view, basemap=basemap, zones=zones, borders=borders, smooth=smooth_zones)
+    drawn += extra + user_layers
     also = _outside(found, view)
     geo = geo_labels(view, skip=set(found["name"].astype(str)) - set(also)) if basemap == "vector" else []
     return draw(
@@ -235,7 +240,7 @@ def _outside(found: gpd.GeoDataFrame, view: View) -> list[str]:
     return list(dict.fromkeys(found["name"].astype(str)[out]))
 
 
-def _base_layers(view: View, *, basemap: str, zones: bool, borders: bool) -> list:
+def _base_layers(view: View, *, basemap: str, zones: bool, borders: bool, smooth: bool = False) -> list:
     """Land (the world at a small scale, the view's area in detail), zones and borders."""
     drawn: list = []
     if basemap == "vector":
@@ -247,7 +252,7 @@ def _base_layers(view: View, *, basemap: str, zones: bool, borders: bool) -> lis
     if zones:
         from geomap.layers.maritime import maritime_layers
 
-        drawn.extend(maritime_layers(view.clip))
+        drawn.extend(maritime_layers(view.clip, smooth=view.tolerance if smooth else None))
     if borders:
         from geomap.layers.borders import borders_layer
 

@@ -52,20 +52,35 @@ _HIGHLIGHT_ZONES = {
 }
 
 
-def maritime_layers(bbox: tuple[float, float, float, float]) -> list[Layer]:
+def maritime_layers(bbox: tuple[float, float, float, float], *, smooth: float | None = None) -> list[Layer]:
     """One layer per maritime zone present in the shipped data, intersecting ``bbox``.
 
     The list follows :data:`ZONES` (widest zone at the bottom); a zone whose data is not
     shipped is skipped, so new zones appear on maps as soon as the data has them.
+
+    Parameters
+    ----------
+    bbox : tuple of float
+        ``(minlon, minlat, maxlon, maxlat)`` of the map's data area.
+    smooth : float, optional
+        Simplification tolerance (degrees): derive the contiguous zone and EEZ of a
+        regional view from the baseline with exact 24 nm, 200 nm and median lines
+        (:func:`geomap.render.zonelines.outer_zone_areas`) instead of the shipped
+        grid-cell outlines. Slower (5-20 s on a regional view); for print.
     """
     from geomap.geodata import ATTRIBUTION, available_layers, load_layer
 
     present = set(available_layers())
+    derived = None
+    if smooth is not None:
+        from geomap.render.zonelines import outer_zone_areas
+
+        derived = outer_zone_areas(bbox, tolerance=smooth)
     out = []
     for key, (title, style) in ZONES.items():
         if key not in present:
             continue
-        gdf = load_layer(key, bbox=bbox)
+        gdf = derived[key] if derived is not None and key in derived else load_layer(key, bbox=bbox)
         country = gdf["country"].astype(str) if "country" in gdf.columns else ""
         tip: Any = (title + " of " + country) if len(gdf) else []  # a Series, a str or an empty list
         if len(gdf) and "overlap_with" in gdf.columns:  # contested water: both claims stay visible
