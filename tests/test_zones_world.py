@@ -149,6 +149,44 @@ def test_bir_tawil_is_land_of_no_country():
     assert answer(21.85, 33.75) == ("", "land")
 
 
+# Places a build got wrong: land cut away by a band of Natural Earth land drawn round the
+# world from an island crossing the antimeridian, or a tile emptied by a bad clip.
+LAND_ONCE_WRONG = [
+    (-12.5, 132.5, {"AUS"}, "Kakadu, Northern Territory"),
+    (-14.5, 126.5, {"AUS"}, "the Kimberley"),
+    (25.5, -12.5, {"ESH", "MAR"}, "Western Sahara, 200 km inland"),
+    (71.25, -179.6, {"RUS"}, "Wrangel Island, east of 180"),
+    pytest.param(
+        -16.55,
+        179.3,
+        {"FJI"},
+        "Vanua Levu",
+        marks=pytest.mark.xfail(reason="the OpenStreetMap land of 2017 lacks Vanua Levu (README: Limits)", strict=True),
+    ),
+]
+
+
+@pytest.mark.parametrize("lat,lon,countries,where", LAND_ONCE_WRONG)
+def test_land_a_build_once_lost_is_land(lat, lon, countries, where):
+    c, z = answer(lat, lon)
+    assert z == "land" and c in countries, (where, c, z)
+
+
+@pytest.mark.parametrize(
+    "lat,lon,countries,where",
+    [
+        (66.5, 8.5, {"NOR"}, "Norwegian Sea off Helgeland, 50 nm"),
+        (66.5, -168.7, {"RUS", "USA"}, "Chukchi Sea north of the Bering Strait"),
+        (-16.2, -179.0, {"FJI"}, "off Fiji east of 180"),
+        (-46.5, -66.2, {"ARG"}, "Golfo San Jorge"),
+        (-15.0, 100.0, {""}, "Indian Ocean at 15 S"),
+    ],
+)
+def test_sea_a_build_once_covered_with_land_is_sea(lat, lon, countries, where):
+    c, z = answer(lat, lon)
+    assert z not in ("land", "inland_water") and c in countries, (where, c, z)
+
+
 @pytest.mark.parametrize(
     "lat,lon,countries,where",
     [
