@@ -53,6 +53,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+import shapely.affinity
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -441,8 +442,52 @@ def coastlines(filled: dict, sea: dict, pool) -> dict:
 
 
 # --------------------------------------------------------------------------- natural earth
+def unwrap_ring(xy: np.ndarray) -> np.ndarray:
+    """Make a ring's longitudes continuous across the antimeridian.
+
+    A ring that crosses 180 degrees (Chukotka, Wrangel Island, Fiji) jumps from +180 to
+    -180; each later vertex is shifted by 360 degrees so the ring is continuous (its
+    longitudes may then run past 180). A ring that goes once round a pole (Antarctica)
+    ends 360 degrees from where it began: it is closed along the pole's latitude.
+    """
+    x = xy[:, 0].copy()
+    jump = np.diff(x)
+    shift = np.concatenate([[0.0], -360.0 * np.cumsum(np.round(jump / 360.0))])
+    x = x + shift
+    out = np.column_stack([x, xy[:, 1]])
+    if abs(x[-1] - x[0]) > 180:  # round a pole
+        pole = -90.0 if xy[:, 1].mean() < 0 else 90.0
+        out = np.vstack([out, [[x[-1], pole], [x[0], pole]], out[:1]])
+    return out
+
+
+def wrap_polygon(shell: np.ndarray, holes: list[np.ndarray]) -> shapely.Geometry:
+    """A polygon from unwrapped rings, cut at the antimeridian into [-180, 180]."""
+    shell = unwrap_ring(shell)
+    lo = shell[:, 0].min()
+    base = 360.0 * np.floor((lo + 180.0) / 360.0)  # bring the shell's west end into [-180, 180)
+    shell[:, 0] -= base
+    rings = []
+    for h in holes:
+        h = unwrap_ring(h)
+        h[:, 0] -= 360.0 * np.round((h[:, 0].mean() - shell[:, 0].mean()) / 360.0)
+        rings.append(h)
+    poly = polygonal(shapely.make_valid(shapely.Polygon(shell, rings)))
+    if shell[:, 0].max() <= 180.0:
+        return poly
+    world = shapely.box(-180.0, -90.0, 180.0, 90.0)
+    west = shapely.affinity.translate(shapely.intersection(poly, shapely.box(180.0, -90.0, 540.0, 90.0)), -360.0)
+    return polygonal(shapely.union_all([shapely.intersection(poly, world), west]))
+
+
 def topojson_geometries(path: Path, name: str) -> list[tuple[dict, shapely.Geometry]]:
-    """Decode the (multi)polygons of TopoJSON object ``name`` into (properties, geometry)."""
+    """Decode the (multi)polygons of TopoJSON object ``name`` into (properties, geometry).
+
+    Rings are unwrapped and cut at the antimeridian (:func:`wrap_polygon`), and each
+    polygon is repaired on its own: a planar reading of a ring that crosses 180 degrees
+    draws a band round the world, and repairing all polygons at once lets one
+    polygon's error cut its neighbours.
+    """
     topo = json.loads(path.read_text(encoding="utf-8"))
     sx, sy = topo["transform"]["scale"]
     tx, ty = topo["transform"]["translate"]
@@ -456,7 +501,7 @@ def topojson_geometries(path: Path, name: str) -> list[tuple[dict, shapely.Geome
         for k in idx:
             a = arcs[k] if k >= 0 else arcs[~k][::-1]
             pts.extend(a if not pts else a[1:])
-        return pts
+        return np.asarray(pts)
 
     obj = topo["objects"][name]
     out = []
@@ -467,11 +512,11 @@ def topojson_geometries(path: Path, name: str) -> list[tuple[dict, shapely.Geome
             polys = g["arcs"]
         else:
             continue
-        shp = [shapely.Polygon(ring(p[0]), [ring(h) for h in p[1:]]) for p in polys]
+        shp = [wrap_polygon(ring(p[0]), [ring(h) for h in p[1:]]) for p in polys]
         out.append(
             (
                 dict(g.get("properties") or {}, id=str(g.get("id", ""))),
-                polygonal(shapely.make_valid(shapely.MultiPolygon(shp))),
+                polygonal(shapely.union_all(shp)),
             )
         )
     return out
@@ -638,7 +683,12 @@ def build_zone_index(tiles: dict, pool) -> dict:
 
 
 def _split_to_tiles(geom, bounds=None):
-    """Recursively clip ``geom`` to 1-degree tiles (n log n, unlike clipping per tile)."""
+    """Recursively clip ``geom`` (valid) to 1-degree tiles (n log n, unlike clipping per tile).
+
+    Each half stays valid: GEOS's rectangle clip may return a polygon whose ring touches
+    itself, and clipping that again can drop the interior of a tile (Western Sahara lost
+    its land this way), so such a half is clipped again by a full intersection.
+    """
     if geom.is_empty:
         return
     if bounds is None:
@@ -657,6 +707,8 @@ def _split_to_tiles(geom, bounds=None):
         halves = [(x0, y0, x1, ym), (x0, ym, x1, y1)]
     for b in halves:
         part = polygonal(shapely.clip_by_rect(geom, *b))
+        if not part.is_valid:  # the fast clip can leave a ring touching itself; a second clip of that goes wrong
+            part = polygonal(shapely.intersection(geom, shapely.box(*b)))
         if not part.is_empty:
             yield from _split_to_tiles(part, b)
 

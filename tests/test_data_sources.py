@@ -189,3 +189,54 @@ def test_a_temporary_work_folder_is_removed_and_a_given_one_kept(tmp_path):
     with provenance.work_folder(tmp_path / "src", prefix="geomap-test-") as kept:
         (kept / "big.tgz").write_bytes(b"x")
     assert (tmp_path / "src" / "big.tgz").is_file()
+
+
+def _topojson(tmp_path: Path, rings: list[list[list[float]]]) -> Path:
+    """A TopoJSON file (no quantisation) with one polygon per ring, as world-atlas stores land."""
+    arcs = [[list(p) for p in ring] for ring in rings]
+    topo = {
+        "type": "Topology",
+        "transform": {"scale": [1, 1], "translate": [0, 0]},
+        "arcs": [[a[0]] + [[b[0] - c[0], b[1] - c[1]] for b, c in zip(a[1:], a[:-1])] for a in arcs],
+        "objects": {
+            "land": {
+                "type": "GeometryCollection",
+                "geometries": [{"type": "MultiPolygon", "arcs": [[[i]] for i in range(len(rings))]}],
+            }
+        },
+    }
+    path = tmp_path / "land.json"
+    path.write_text(json.dumps(topo))
+    return path
+
+
+def test_natural_earth_polygons_that_cross_the_antimeridian_are_cut_there(tmp_path):
+    import shapely
+
+    build = script("build")
+    fiji = [[178, -17], [180, -17], [-179, -17], [-179, -16], [180, -16], [178, -16], [178, -17]]
+    australia = [[130, -20], [140, -20], [140, -10], [130, -10], [130, -20]]
+    antarctica = [[-180, -70], [-90, -72], [0, -70], [90, -72], [179, -70]]  # round the pole
+    ((_, land),) = build.topojson_geometries(_topojson(tmp_path, [fiji, australia, antarctica]), "land")
+    inside = shapely.contains_xy(land, [179, -179.5, 135, 0, 0, 0, 100], [-16.5, -16.5, -16.5, -80, -60, -16.5, -16.5])
+    # Fiji on both sides of 180; Australia whole (a band round the world once cut it);
+    # Antarctica reaches the pole; no band of land across the Atlantic or the Indian Ocean
+    assert inside.tolist() == [True, True, True, True, False, False, False]
+    assert land.is_valid and land.bounds[0] >= -180 and land.bounds[2] <= 180
+
+
+def test_tiles_of_a_valid_polygon_add_up_to_it():
+    import shapely
+
+    from geomap.geodata import load_layer
+
+    build = script("build")
+    # Guinea's maritime area: the fast rectangle clip of one of its halves touches itself, and
+    # clipping that again once filled a tile of land and sea (3.7 square degrees too many)
+    layer = load_layer("maritime")
+    for geom in layer.geometry[layer.country.isin(["GIN", "ESH", "ARG"])]:
+        for part in shapely.get_parts(geom):
+            outer = build.polygonal(shapely.make_valid(shapely.Polygon(part.exterior)))
+            tiles = dict(build._split_to_tiles(outer))
+            assert all(g.is_valid for g in tiles.values())
+            assert abs(sum(g.area for g in tiles.values()) - outer.area) < 1e-6 * max(1.0, outer.area)
