@@ -17,8 +17,11 @@ written by ``data/build.py``), and writes ``internal_waters.npz``:
     The water within 12 nm seaward of each straight baseline, historic closing line and
     bay closing line (the territorial sea measured from those lines).
 ``cells``
-    Bit-packed 1/16-degree grid of the cells any of those polygons touches (the query
-    tests exactly only the points in those cells).
+    Bit-packed 1/16-degree grid of the cells any of those polygons meets (the query
+    looks only at points in those cells).
+``iw_inside``, ``iw_inside_polygon``, ``ts_inside``, ``ts_inside_polygon``
+    Cells wholly inside one polygon that meet no polygon stored before it, and that
+    polygon: their points answer without an exact test.
 
 How the lines become water:
 
@@ -595,8 +598,8 @@ def bay_countries(bays: list[dict]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- writing
-def cell_mask(geoms: list) -> np.ndarray:
-    """Bit-packed 1/16-degree grid of the cells each geometry's bounding box covers."""
+def _bbox_cells(geoms) -> np.ndarray:
+    """Ids (row * 360 * GRID + column) of the 1/16-degree cells the geometries' bounding boxes cover."""
     mask = np.zeros((180 * GRID, 360 * GRID), dtype=bool)
     for g in geoms:
         if g.is_empty:
@@ -605,7 +608,43 @@ def cell_mask(geoms: list) -> np.ndarray:
         r0, r1 = int(np.floor((y0 + 90) * GRID)), int(np.floor((y1 + 90) * GRID))
         c0, c1 = int(np.floor((x0 + 180) * GRID)), int(np.floor((x1 + 180) * GRID))
         mask[max(r0, 0) : min(r1, 180 * GRID - 1) + 1, max(c0, 0) : min(c1, 360 * GRID - 1) + 1] = True
+    return np.flatnonzero(mask)
+
+
+def _cell_boxes(ids: np.ndarray) -> np.ndarray:
+    rows, cols = np.divmod(ids, 360 * GRID)
+    x0, y0 = cols / GRID - 180.0, rows / GRID - 90.0
+    return shapely.box(x0, y0, x0 + 1.0 / GRID, y0 + 1.0 / GRID)
+
+
+def cell_mask(geoms: list) -> np.ndarray:
+    """Bit-packed 1/16-degree grid of the cells some geometry meets (the query tests only points there)."""
+    arr = np.array([g for g in geoms if not g.is_empty], dtype=object)
+    ids = _bbox_cells(arr)
+    hit = np.unique(shapely.STRtree(arr).query(_cell_boxes(ids), predicate="intersects")[0])
+    mask = np.zeros(180 * GRID * 360 * GRID, dtype=bool)
+    mask[ids[hit]] = True
     return np.packbits(mask, axis=None)
+
+
+def inside_cells(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 1/16-degree cells that answer without an exact test: ``(cell ids, polygon index)``.
+
+    A cell lies wholly inside polygon ``p`` and meets no polygon stored before ``p`` (the
+    first hit wins), so every point in it answers ``p``. Cell id = row * 360 * GRID + column.
+    """
+    ids = np.flatnonzero(np.unpackbits(cell_mask(list(geoms)))[: 180 * GRID * 360 * GRID])
+    boxes = _cell_boxes(ids)
+    tree = shapely.STRtree(geoms)
+    shapely.prepare(geoms)
+    b, g = tree.query(boxes, predicate="intersects")
+    first = np.full(ids.size, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, b, g)
+    met = first < np.iinfo(np.int64).max
+    whole = np.zeros(ids.size, dtype=bool)
+    k = np.flatnonzero(met)
+    whole[k] = shapely.contains_properly(geoms[first[k]], boxes[k])
+    return ids[whole].astype(np.int64), first[whole].astype(np.int32)
 
 
 def stored(geoms: list, tolerance: list[float]) -> list:
@@ -663,6 +702,7 @@ def build(args: argparse.Namespace) -> Path:
     keep_ts = [i for i, g in enumerate(ts_geoms) if not g.is_empty]
     iw_g = np.array([iw_geoms[i] for i in keep_iw], dtype=object)
     ts_g = np.array([ts_geoms[i] for i in keep_ts], dtype=object)
+    iw_inside, ts_inside = inside_cells(iw_g), inside_cells(ts_g)
     out = args.out / PRODUCT
     save_npz(
         out,
@@ -675,6 +715,10 @@ def build(args: argparse.Namespace) -> Path:
             ts_country=np.array([ts[i][1] for i in keep_ts]),
             ts_basis=np.array([ts[i][2] for i in keep_ts]),
             cells=cell_mask(list(iw_g) + list(ts_g)),
+            iw_inside=iw_inside[0],
+            iw_inside_polygon=iw_inside[1],
+            ts_inside=ts_inside[0],
+            ts_inside_polygon=ts_inside[1],
             grid_res=np.array([GRID], dtype=np.int32),
         ),
         compress=True,

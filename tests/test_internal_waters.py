@@ -194,3 +194,21 @@ def test_historic_waters_name_their_claim():
     rows = list(csv.DictReader(open(DATA / "historic_waters.csv", encoding="utf-8")))
     assert {r["name"] for r in rows} >= {"Bohai"}
     assert all(r["claim_source"] and r["point_source"] for r in rows)
+
+
+def test_cells_answered_without_a_test_agree_with_the_exact_test():
+    import numpy as np
+
+    from geomap.zones import internal
+
+    store = internal._store()
+    rng = np.random.default_rng(7)
+    for layer in ("iw", "ts"):
+        ids, _ = store.wholly[layer]
+        assert ids.size > 500, layer  # the Bohai and the 12 nm strips off China alone fill hundreds of cells
+        cells = rng.choice(ids, 3000)
+        rows, cols = np.divmod(cells, 360 * store.res)
+        x = (cols + rng.uniform(0.01, 0.99, cells.size)) / store.res - 180.0
+        y = (rows + rng.uniform(0.01, 0.99, cells.size)) / store.res - 90.0
+        assert (store.inside(layer, x, y) >= 0).all()
+        assert (store.hits(layer, x, y) == store.first_hit(layer, x, y)).all()

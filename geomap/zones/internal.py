@@ -73,7 +73,7 @@ def apply_internal(
     todo = np.flatnonzero(sea)
     if todo.size == 0:
         return basis
-    hit = store.first_hit("iw", lon[todo], lat[todo])
+    hit = store.hits("iw", lon[todo], lat[todo])
     own = store.iw_country[np.maximum(hit, 0)]
     other_sea = (zone[todo] == "territorial_sea") & (country[todo] != own) & (country[todo] != "")
     take = (hit >= 0) & ~other_sea
@@ -83,7 +83,7 @@ def apply_internal(
         overlap[k] = ""
     rest = todo[~take & np.isin(zone[todo], _OUTER)]
     if rest.size:
-        ts = store.first_hit("ts", lon[rest], lat[rest])
+        ts = store.hits("ts", lon[rest], lat[rest])
         got = ts >= 0
         k = rest[got]
         country[k], zone[k], basis[k] = store.ts_country[ts[got]], "territorial_sea", store.ts_basis[ts[got]]
@@ -106,6 +106,12 @@ class _Store:
                 self.ts_basis = z["ts_basis"].astype(object)
                 self.res = int(z["grid_res"][0])
                 cells = np.unpackbits(z["cells"])[: 180 * self.res * 360 * self.res]
+                # cells wholly inside one polygon (and no earlier one): answered without a test
+                self.wholly = {
+                    layer: (z[f"{layer}_inside"].astype(np.int64), z[f"{layer}_inside_polygon"].astype(np.int64))
+                    for layer in ("iw", "ts")
+                    if f"{layer}_inside" in z
+                }
         except (OSError, KeyError, ValueError) as exc:
             raise DataError(
                 f"{path}: internal waters are damaged ({exc}); rebuild with data/build_internal_waters.py"
@@ -113,12 +119,38 @@ class _Store:
         self.cells = cells.reshape(180 * self.res, 360 * self.res).astype(bool)
         self._trees: dict[str, Any] = {}
 
-    def near(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Whether each point lies in a cell that some polygon touches."""
+    def cell_ids(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of each point's cell."""
         res = self.res
         rows = np.clip(np.floor((y + 90.0) * res).astype(np.int64), 0, 180 * res - 1)
         cols = np.floor((x + 180.0) * res).astype(np.int64) % (360 * res)
+        return rows, cols
+
+    def near(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Whether each point lies in a cell that some polygon touches."""
+        rows, cols = self.cell_ids(x, y)
         return self.cells[rows, cols]
+
+    def inside(self, layer: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Index of the polygon of ``layer`` whose interior holds each point's whole cell, -1 if none."""
+        out = np.full(x.size, -1, dtype=np.int64)
+        ids, poly = self.wholly.get(layer, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+        if ids.size == 0:
+            return out
+        rows, cols = self.cell_ids(x, y)
+        cell = rows * (360 * self.res) + cols
+        pos = np.minimum(np.searchsorted(ids, cell), ids.size - 1)
+        found = ids[pos] == cell
+        out[found] = poly[pos[found]]
+        return out
+
+    def hits(self, layer: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """:meth:`first_hit`, answered from the table of whole cells where it can be."""
+        hit = self.inside(layer, x, y)
+        exact = np.flatnonzero(hit < 0)
+        if exact.size:
+            hit[exact] = self.first_hit(layer, x[exact], y[exact])
+        return hit
 
     def first_hit(self, layer: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Index of the first polygon of ``layer`` ("iw" or "ts") holding each point, -1 if none."""
