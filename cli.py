@@ -706,7 +706,12 @@ def _is_number(text: str) -> bool:
     "--zone-type",
     "zone_type",
     metavar="[COUNTRY:]ZONE",
-    help="Keep only points in this zone, e.g. eez or CHN:eez (or COUNTRY alone).",
+    help="Keep only points in this zone, e.g. eez, CHN:eez or CHN:internal_waters (or COUNTRY alone).",
+)
+@click.option(
+    "--basis",
+    is_flag=True,
+    help="Add the legal basis of each answer (e.g. the straight baseline and its points, a bay closing line).",
 )
 @_user_errors
 def zone(
@@ -717,6 +722,7 @@ def zone(
     output: str | None,
     force: bool,
     zone_type: str | None,
+    basis: bool,
 ) -> None:
     """Say which country's land or water each point is in.
 
@@ -724,10 +730,14 @@ def zone(
     eez, none. Countries are ISO 3166-1 alpha-3 codes. contiguous_zone (24 nm) and
     eez (200 nm) are approximate, derived from the coastline by geomap (median lines
     by equidistance); overlap_with names a second state whose 200 nm reach also
-    covers the point.
+    covers the point. internal_waters are the waters behind the published straight
+    baselines geomap ships (China, Viet Nam, Mayotte), historic waters (the Bohai,
+    Peter the Great Gulf) and bays closed under UNCLOS art. 10, found from the
+    coastline; the territorial sea is measured from those lines too. --basis names
+    the legal basis of each answer.
 
     Every input column of --points is kept. The added columns are country, zone,
-    overlap_with (and coast_km, coast_nm, border_km, border_nm with --distances);
+    overlap_with (and basis with --basis; coast_km, coast_nm, border_km, border_nm with --distances);
     when the input already has a column of one of these names, all the added
     columns are prefixed with geomap_ (geomap_country, geomap_zone, ...).
 
@@ -738,6 +748,8 @@ def zone(
       geomap zone 26.68,119.72 --distances
       geomap zone --points positions.csv --format csv -o zones.csv
       geomap zone --points positions.csv --zone-type CHN:eez
+      geomap zone 26.68,119.72 --basis
+      geomap zone --points positions.csv --zone-type CHN:internal_waters
       cat positions.csv | geomap zone --points - --format json
     """
     from geomap import check_writable, read_points, write_table
@@ -752,7 +764,7 @@ def zone(
     lat = [c[0] for c in coords]
     lon = [c[1] for c in coords]
     if coords and not distances and fmt == "table":  # the fast path: no pandas
-        _emit(quick_table(lat, lon, zone_type=zone_type), output, force)
+        _emit(quick_table(lat, lon, zone_type=zone_type, basis=basis), output, force)
         return
     if coords:
         import pandas as pd
@@ -761,7 +773,7 @@ def zone(
         x, y = frame["lon"].to_numpy(), frame["lat"].to_numpy()
     else:
         frame, x, y = read_points(points_file)
-    frame, x, y, approximate = zone_table(frame, x, y, distances=distances, zone_type=zone_type)
+    frame, x, y, approximate = zone_table(frame, x, y, distances=distances, zone_type=zone_type, basis=basis)
     write_table(frame, x, y, fmt=fmt, out=output)
     if approximate:
         click.echo("note: " + APPROXIMATE_NOTE, err=True)

@@ -7,11 +7,14 @@ Usage::
 
 Classifies N random points in lon 117-132, lat 24-44 (China, the Koreas, Japan)
 with :func:`geomap.zones.grid.classify_arrays` (the full ladder: land, inland water,
-territorial sea, then the outer grid for contiguous zone, EEZ and high seas) and with
+territorial sea, then the outer grid for contiguous zone, EEZ and high seas, then internal
+waters and the territorial sea measured from baselines) and with
 ``geopandas.sjoin(points, polygons, predicate="within")`` twice: against the shipped
 per-country layers of the area, whole (land, inland water, territorial sea, contiguous
 zone, EEZ: what a user would join against), and against the engine's own pieces (land, inland water, territorial sea)
-plus the ``contiguous_zone`` and ``eez`` layers (lowest priority), checks that both
+plus the ``contiguous_zone`` and ``eez`` layers (lowest priority) and the polygons of
+``internal_waters.npz`` (internal waters over the sea, the territorial sea from baselines
+over the outer zones), checks that both
 agree, and prints both times and the ratio. The outer layers are the grid's classes
 polygonised and simplified for display, so agreement there is reported apart and is
 lower near 24 nm, 200 nm and median lines. With ``--cli`` it also
@@ -66,7 +69,34 @@ def engine_polygons():
         geometry=list(geoms),
         crs="EPSG:4326",
     )
-    return _with_outer(inner)
+    return _with_internal(_with_outer(inner))
+
+
+def _with_internal(frame):
+    """Add the internal waters (over the sea pieces) and the territorial sea from baselines (over the outer zones)."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from geomap.codec import decode_geoms
+    from geomap.datafiles import data_path
+    from geomap.zones import internal
+
+    if not internal.available():
+        return frame
+    frames = [frame]
+    with np.load(data_path(internal.FILE)) as z:
+        for prio, key, zone in ((1.5, "iw", "internal_waters"), (0.75, "ts", "territorial_sea")):
+            geoms = shapely.clip_by_rect(decode_geoms(z[f"{key}_blob"].tobytes()), 117, 24, 132, 44)
+            keep = ~shapely.is_empty(geoms)
+            frames.append(
+                gpd.GeoDataFrame(
+                    {"cls": -1, "prio": prio, "country": z[f"{key}_country"][keep].astype(object), "zone": zone},
+                    geometry=geoms[keep],
+                    crs="EPSG:4326",
+                )
+            )
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
 
 
 def _with_outer(inner):

@@ -3,7 +3,9 @@
 Examples
 --------
 >>> from geomap.testing import assert_zone
->>> assert_zone((26.68, 119.72), country="CHN", zone="territorial_sea")  # doctest: +SKIP
+>>> assert_zone((26.68, 119.72), country="CHN", zone="internal_waters")  # doctest: +SKIP
+>>> assert_zone((38.7, 119.8), country="CHN", zone="internal_waters").basis  # doctest: +SKIP
+'historic waters (Bohai; PRC Declaration on the Territorial Sea, 4 September 1958)'
 >>> assert_zone("Sansha Bay", country="CHN", zone={"territorial_sea", "internal_waters"},
 ...             distance="within 12 nm of the coast")  # doctest: +SKIP
 """

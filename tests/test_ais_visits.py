@@ -125,25 +125,25 @@ def test_area_file_errors(tmp_path):
 
 
 def test_visits_to_a_zone_of_the_zone_engine(tmp_path):
-    """A tanker from the East China Sea into Sansha Bay enters CHN:territorial_sea once."""
+    """A tanker from the East China Sea into Sansha Bay enters CHN:internal_waters (behind the 1996 baseline)."""
     from geomap.vessels.areas import zone_area
     from geomap.zones.grid import classify_arrays
 
-    area = zone_area("CHN:territorial_sea")
+    area = zone_area("CHN:internal_waters")
     n = 200  # about 1.6 km per fix, 10 min apart: 5 kn
     lon = np.linspace(122.5, 119.72, n)
     lat = np.linspace(25.6, 26.68, n)
     f = _write(tmp_path, [(9, 10 * i, la, lo) for i, (lo, la) in enumerate(zip(lon, lat))])
     pos = read_positions(f, mask=area)
     country, zone = classify_arrays(lon, lat)
-    inside = (country == "CHN") & (zone == "territorial_sea")
+    inside = (country == "CHN") & (zone == "internal_waters")
     assert inside[-1] and not inside[0]
     assert np.array_equal(pos.inside, inside)
     v = find_visits(pos, area, zone_name=area.name)
     runs = np.count_nonzero(np.diff(np.r_[0, inside.astype(int)]) == 1)
     assert len(v) == runs >= 1
     last = v.iloc[-1]
-    assert last["zone"] == "CHN:territorial_sea" and last["exit_kind"] == "track_end"
+    assert last["zone"] == "CHN:internal_waters" and last["exit_kind"] == "track_end"
     first = v.iloc[0]
     j = int(first["_first"])  # first fix inside; j - 1 is the last outside
     assert T0 + pd.Timedelta(minutes=10 * (j - 1)) < first["entry_time"] <= T0 + pd.Timedelta(minutes=10 * j)

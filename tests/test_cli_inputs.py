@@ -180,7 +180,7 @@ def test_zone_keeps_input_columns_called_zone_and_country(tmp_path):
     assert r.exit_code == 0, r.output
     (row,) = csv.DictReader(io.StringIO(r.stdout))
     assert (row["zone"], row["country"], row["coast_km"]) == ("Z1", "Narnia", "7")
-    assert (row["geomap_country"], row["geomap_zone"]) == ("CHN", "territorial_sea")
+    assert (row["geomap_country"], row["geomap_zone"]) == ("CHN", "internal_waters")  # Sansha Bay, behind the 1996 baseline
     assert float(row["geomap_coast_km"]) >= 0 and "geomap_overlap_with" in row
 
 
@@ -196,7 +196,7 @@ def test_zone_prefixes_again_when_the_prefixed_name_is_taken_too(tmp_path):
     assert r.exit_code == 0, r.output
     props = json.loads(r.stdout)["features"][0]["properties"]
     assert (props["overlap_with"], props["geomap_zone"]) == ("x", "y")
-    assert props["geomap_geomap_zone"] == "territorial_sea" and props["geomap_geomap_country"] == "CHN"
+    assert props["geomap_geomap_zone"] == "internal_waters" and props["geomap_geomap_country"] == "CHN"
 
 
 def test_zone_without_collision_keeps_plain_names_and_says_so_in_help(tmp_path):

@@ -115,8 +115,8 @@ def test_small_island_far_from_its_mainland():
 
 
 def test_first_rungs_unchanged():
-    assert one(26.68, 119.72)[:2] == ("CHN", "territorial_sea")  # Sansha Bay
-    assert one(26.70, 119.75)[:2] == ("CHN", "territorial_sea")
+    assert one(26.68, 119.72)[:2] == ("CHN", "internal_waters")  # Sansha Bay, behind the 1996 baseline
+    assert one(26.70, 119.75)[:2] == ("CHN", "internal_waters")
     assert one(39.0392, 125.7625)[1] in ("land", "inland_water")  # Pyongyang is not sea
 
 

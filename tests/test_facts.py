@@ -11,7 +11,7 @@ from geomap.errors import InputError
 from geomap.testing import assert_zone
 from geomap.zones.facts import parse_distance, read_facts
 
-SANSHA = (26.68, 119.72)  # Sansha Bay, Fujian: Chinese water about 1 km from the coast
+SANSHA = (26.68, 119.72)  # Sansha Bay, Fujian: Chinese water about 1 km from the coast, behind the 1996 baseline
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -22,13 +22,13 @@ def test_assert_zone_passes_and_returns_the_answer_with_basis():
     verdict = assert_zone(
         SANSHA, country="CHN", zone={"territorial_sea", "internal_waters"}, distance="within 12 nm of the coast"
     )
-    assert verdict.passed and verdict.country == "CHN"
-    assert "12 nm" in verdict.basis
+    assert verdict.passed and (verdict.country, verdict.zone) == ("CHN", "internal_waters")
+    assert verdict.basis.startswith("straight baseline, PRC declaration 1996, mainland, points ")
     assert verdict.distance_km < 12 * 1.852
 
 
 def test_assert_zone_failure_names_the_actual_answer():
-    with pytest.raises(AssertionError, match=r"CHN territorial_sea: country is CHN, not TWN"):
+    with pytest.raises(AssertionError, match=r"CHN internal_waters: country is CHN, not TWN"):
         assert_zone(SANSHA, country="TWN")
     with pytest.raises(AssertionError, match=r"from the coast, not beyond 100 nm"):
         assert_zone(SANSHA, distance="beyond 100 nm of the coast")
@@ -77,14 +77,14 @@ def test_check_command_passes_fails_and_counts_bad_rows(tmp_path):
     assert res.returncode == 1
     lines = res.stdout.splitlines()
     assert [ln.split()[0] for ln in lines[2:6]] == ["pass", "pass", "pass", "FAIL"]
-    assert "country is CHN, not TWN; zone is territorial_sea, not eez" in res.stdout
+    assert "country is CHN, not TWN; zone is internal_waters, not eez" in res.stdout
     assert "row 6" in res.stdout and "latitude 95.0" in res.stdout
     assert lines[-1] == "4 facts checked: 3 pass, 1 fail; 1 bad rows"
 
 
 def test_check_command_all_pass_exits_zero(tmp_path):
     facts = tmp_path / "facts.csv"
-    facts.write_text('point,country,zone\n"26.68,119.72",CHN,territorial_sea\n', encoding="utf-8")
+    facts.write_text('point,country,zone\n"26.68,119.72",CHN,internal_waters\n', encoding="utf-8")
     res = run("check", str(facts))
     assert res.returncode == 0, res.stdout + res.stderr
     assert res.stdout.splitlines()[-1] == "1 facts checked: 1 pass, 0 fail; 0 bad rows"
@@ -101,18 +101,17 @@ def test_check_command_bad_file_is_one_line_exit_2(tmp_path):
 
 def test_read_facts_lat_lon_columns_and_sets(tmp_path):
     facts = tmp_path / "f.csv"
-    facts.write_text("lat,lon,country,zone\n26.68,119.72,CHN or TWN,territorial_sea\n", encoding="utf-8")
+    facts.write_text("lat,lon,country,zone\n26.68,119.72,CHN or TWN,internal_waters\n", encoding="utf-8")
     got, bad = read_facts(str(facts))
     assert not bad
-    assert got[0].countries == frozenset({"CHN", "TWN"}) and got[0].zones == frozenset({"territorial_sea"})
+    assert got[0].countries == frozenset({"CHN", "TWN"}) and got[0].zones == frozenset({"internal_waters"})
 
 
-def test_internal_waters_alone_is_refused_until_the_data_separates_them():
+def test_internal_waters_alone_is_an_area_and_a_filter():
     from geomap.vessels.areas import zone_area
     from geomap.zones import parse_zone
 
-    with pytest.raises(InputError, match="does not yet separate internal waters"):
-        zone_area("CHN:internal_waters")
-    with pytest.raises(InputError, match="ask for territorial_sea"):
-        parse_zone("CHN:internal_waters")
+    area = zone_area("CHN:internal_waters")
+    assert area.name == "CHN:internal_waters"
+    assert parse_zone("CHN:internal_waters").zones == ("internal_waters",)
     assert zone_area("CHN:internal_waters+territorial_sea").name == "CHN:internal_waters+territorial_sea"

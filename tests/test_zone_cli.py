@@ -25,7 +25,7 @@ def test_zone_points_table():
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0].split() == ["lat", "lon", "country", "zone", "overlap_with"]
-    assert lines[2].split()[2:] == ["CHN", "territorial_sea"]
+    assert lines[2].split()[2:] == ["CHN", "internal_waters"]  # Sansha Bay, behind the 1996 baseline
     assert lines[3].split()[2:] == ["PRK", "inland_water"]
 
 
@@ -33,7 +33,7 @@ def test_zone_distances_columns():
     r = run("zone", "26.40,120.10", "--distances", "--format", "json")
     assert r.exit_code == 0, r.output
     row = json.loads(r.output)[0]
-    assert row["zone"] in ("territorial_sea", "none")
+    assert row["zone"] in ("internal_waters", "territorial_sea", "none")  # behind the 1996 baseline
     assert row["coast_km"] == pytest.approx(row["coast_nm"] * 1.852)
 
 
@@ -45,7 +45,7 @@ def test_zone_csv_file_keeps_columns_and_rows(tmp_path):
     assert r.exit_code == 0, r.output
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "id,Latitude,Longitude,note,country,zone,overlap_with"
-    assert lines[1] == '007,26.68,119.72,"a, b",CHN,territorial_sea,'
+    assert lines[1] == '007,26.68,119.72,"a, b",CHN,internal_waters,'
     # the Yellow Sea point lies on the median line: an approximate EEZ claimed by both
     assert lines[2] in ("8,35.5,123.5,x,CHN,eez,KOR", "8,35.5,123.5,x,KOR,eez,CHN")
 
@@ -77,7 +77,7 @@ def test_zone_geojson_input(tmp_path):
     )
     r = run("zone", "--points", str(src), "--format", "json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output) == [{"name": "ship", "country": "CHN", "zone": "territorial_sea", "overlap_with": ""}]
+    assert json.loads(r.output) == [{"name": "ship", "country": "CHN", "zone": "internal_waters", "overlap_with": ""}]
 
 
 def test_zone_geoparquet_input(tmp_path):

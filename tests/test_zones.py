@@ -28,7 +28,7 @@ def one(lat: float, lon: float) -> tuple[str, str]:
 
 @pytest.mark.parametrize("lat,lon", SANSHA_BAY)
 def test_sansha_bay_is_chinese_water(lat, lon):
-    assert one(lat, lon) == ("CHN", "territorial_sea")
+    assert one(lat, lon) == ("CHN", "internal_waters")  # behind China's 1996 straight baseline
 
 
 @pytest.mark.parametrize("lat,lon,country", [(*PYONGYANG, "PRK"), (*SINUIJU, "PRK"), (*SEOUL, "KOR")])
@@ -87,15 +87,14 @@ def test_grid_answer_agrees_with_exact_polygon_test():
 def test_classify_frame_and_vectorised_shape():
     frame = classify([119.72, 150.0], [26.68, 30.0])
     assert list(frame.columns) == ["country", "zone", "overlap_with"]
-    assert frame.zone.tolist() == ["territorial_sea", "none"]
+    assert frame.zone.tolist() == ["internal_waters", "none"]
     assert set(frame.zone) <= set(ZONES)
 
 
 def test_zone_mask():
-    mask = zone_mask(
-        np.array([119.72, 150.0, 125.7625]), np.array([26.68, 30.0, 39.0392]), country="CHN", zone="territorial_sea"
-    )
-    assert mask.tolist() == [True, False, False]
+    lon, lat = np.array([119.72, 150.0, 125.7625, 122.75]), np.array([26.68, 30.0, 39.0392, 37.2])
+    assert zone_mask(lon, lat, country="CHN", zone="internal_waters").tolist() == [True, False, False, False]
+    assert zone_mask(lon, lat, country="CHN", zone="territorial_sea").tolist() == [False, False, False, True]
     with pytest.raises(InputError, match="valid zones"):
         zone_mask(np.array([0.0]), np.array([0.0]), country="CHN", zone="teritorial_sea")
 

@@ -2,6 +2,8 @@
 
 - :mod:`geomap.zones.grid` answers land, inland water and territorial sea from the cell index;
 - :mod:`geomap.zones.outer` answers the (approximate) contiguous zone, EEZ and high seas;
+- :mod:`geomap.zones.internal` answers internal waters (historic waters, straight baselines, bays)
+  and the territorial sea measured from those lines, each with its legal basis;
 - :mod:`geomap.zones.distance` measures geodesic distances to points, coasts and borders;
 - :mod:`geomap.zones.spec` parses zone specifications (``CHN:eez``), for filters and areas alike;
 - :mod:`geomap.zones.table` adds zone columns to point tables, filters them and labels answers;

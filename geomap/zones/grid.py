@@ -8,8 +8,10 @@ its 1-degree tile (decoded and prepared on first use). There is no Python loop
 per point: a loop runs per boundary tile touched.
 
 Zones, from land outward: ``land``, ``inland_water`` (lakes, rivers), ``internal_waters``,
-``territorial_sea``, ``contiguous_zone``, ``eez``, ``none``. The source data does not
-separate internal waters from the territorial sea, so both answer ``territorial_sea``.
+``territorial_sea``, ``contiguous_zone``, ``eez``, ``none``. Internal waters (historic
+waters, waters behind published straight baselines, bays closed under UNCLOS art. 10) and
+the territorial sea measured from those lines come from :mod:`geomap.zones.internal`; each
+such answer names its legal basis (``classify(..., basis=True)``).
 The source data stops at the web-Mercator limit (85.05 degrees S); points south of it
 are Antarctic land (``ATA``, ``land``).
 
@@ -31,6 +33,7 @@ from geomap.codec import decode_geoms
 from geomap.datafiles import data_path
 from geomap.errors import DataError, InputError
 from geomap.units import NM_KM
+from geomap.zones import internal as inner
 from geomap.zones import outer as seazones
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,8 +63,11 @@ APPROXIMATE_NOTE = seazones.NOTE
 BASIS = {
     "land": "land (OpenStreetMap land polygons)",
     "inland_water": "lake or river enclosed by land",
-    "internal_waters": "landward of the baseline",
-    "territorial_sea": "within 12 nm of the low-water line (normal baseline, OpenStreetMap maritime limits)",
+    "internal_waters": "landward of the baseline (straight baseline, bay closing line or historic waters)",
+    "territorial_sea": (
+        "within 12 nm of the baseline: the low-water line (normal baseline, OpenStreetMap maritime limits), "
+        "or a straight baseline or closing line where geomap ships one"
+    ),
     "contiguous_zone": "approximate: 12-24 nm from the coastline, overlaps split by equidistance",
     "eez": "approximate: within 200 nm of the coastline, overlaps split by equidistance",
     "none": "high seas: beyond 200 nm of every coast",
@@ -108,14 +114,14 @@ def classify(
     --------
     >>> classify([119.72], [26.68])  # doctest: +SKIP
       country             zone overlap_with
-    0     CHN  territorial_sea
+    0     CHN  internal_waters
     """
     import pandas as pd
 
-    country, zone, overlap = classify_arrays(lon, lat, overlap=True)
+    country, zone, overlap, lines = _answers(*check_coordinates(lon, lat), overlap=True)
     frame = pd.DataFrame({"country": country, "zone": zone, "overlap_with": overlap})
     if basis:
-        frame["basis"] = [zone_basis(c, z) for c, z in zip(country, zone)]
+        frame["basis"] = [line or zone_basis(c, z) for c, z, line in zip(country, zone, lines)]
     if distances:
         from geomap.zones.distance import distance_to_layer
 
@@ -128,7 +134,7 @@ def classify(
 
 
 def classify_arrays(
-    lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, *, overlap: bool = False
+    lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, *, overlap: bool = False, basis: bool = False
 ) -> tuple[np.ndarray, ...]:
     """Classify points, returning plain arrays (the fast path, no pandas).
 
@@ -138,13 +144,24 @@ def classify_arrays(
         Longitudes and latitudes in degrees.
     overlap : bool
         Also return ``overlap_with`` (see :func:`classify`).
+    basis : bool
+        Also return each answer's basis (see :func:`zone_basis`; answers drawn from a
+        straight baseline, closing line or historic waters name it).
 
     Returns
     -------
-    country, zone[, overlap_with] : numpy.ndarray of str
+    country, zone[, overlap_with][, basis] : numpy.ndarray of str
         ISO alpha-3 code (``""`` where none) and zone name for each point.
     """
-    x, y = check_coordinates(lon, lat)
+    country, zone, over, lines = _answers(*check_coordinates(lon, lat), overlap=overlap)
+    out = [country, zone] + ([over] if over is not None else [])
+    if basis:
+        out.append(np.array([line or zone_basis(c, z) for c, z, line in zip(country, zone, lines)], dtype=object))
+    return tuple(out)
+
+
+def _answers(x: np.ndarray, y: np.ndarray, *, overlap: bool) -> tuple:
+    """Country, zone, overlap_with (or None) and the basis of the answers drawn from baselines."""
     idx = _index()
     ids = idx.class_ids(x, y)
     country, zone = idx.class_country[ids], idx.class_zone[ids]
@@ -155,7 +172,8 @@ def classify_arrays(
         country[none], zone[none] = c, z
         if over is not None:
             over[none] = o
-    return (country, zone, over) if over is not None else (country, zone)
+    lines = inner.apply_internal(x, y, country, zone, over) if inner.available() else np.full(x.size, "", dtype=object)
+    return country, zone, over, lines
 
 
 def zone_basis(country: str, zone: str) -> str:
@@ -175,24 +193,26 @@ def zone_basis(country: str, zone: str) -> str:
     return f"{text}; {note}" if note and zone not in ("land", "inland_water", "none") else text
 
 
-# zones the shipped data cannot tell apart yet, and what to use instead
+# zones that need a data file, and what to use when it is not installed
 UNSEPARATED = {
     "internal_waters": (
-        "the shipped data does not yet separate internal waters (bays and ports behind the "
-        "baselines) from the territorial sea; both answer territorial_sea, so ask for "
-        "territorial_sea, which includes them"
+        f"the internal-waters data ({inner.FILE}) is not installed, so bays and waters behind "
+        "baselines answer territorial_sea; ask for territorial_sea, which includes them, or "
+        "rebuild it with data/build_internal_waters.py"
     ),
 }
 
 
 def check_separated(zones: Sequence[str], *, spec: str) -> None:
-    """Raise if every zone asked for is one the data cannot answer yet (so it would match nothing).
+    """Raise if every zone asked for is one the installed data cannot answer (so it would match nothing).
 
     Raises
     ------
     InputError
         Naming the zone, why it matches nothing and what to ask for instead.
     """
+    if inner.available():
+        return
     missing = [z for z in zones if z in UNSEPARATED]
     if missing and len(missing) == len(zones):
         raise InputError(f"{spec}: no point answers {missing[0]}: {UNSEPARATED[missing[0]]}")
@@ -213,7 +233,7 @@ def zone_mask(lon: np.ndarray, lat: np.ndarray, *, country: str, zone: str) -> n
     if zone not in ZONES:
         raise InputError(f"unknown zone {zone!r}; valid zones: {', '.join(ZONES)}")
     check_separated([zone], spec=f"{country}:{zone}")
-    if zone in _OUTER:
+    if zone in _OUTER or zone in ("internal_waters", "territorial_sea"):
         got_country, got_zone = classify_arrays(lon, lat)
         return (got_country == country.upper()) & (got_zone == zone)
     idx = _index()

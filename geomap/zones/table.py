@@ -33,6 +33,7 @@ def zone_table(
     *,
     distances: bool = False,
     zone_type: str | None = None,
+    basis: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, bool]:
     """Add the zone columns to a point table, keeping every input column.
 
@@ -46,6 +47,9 @@ def zone_table(
         Also add ``coast_km``, ``coast_nm``, ``border_km`` and ``border_nm``.
     zone_type : str, optional
         Keep only the rows in this zone: ``ZONE``, ``COUNTRY:ZONE`` or ``COUNTRY``.
+    basis : bool
+        Also add ``basis``: the legal basis of each answer (the straight baseline and its
+        points, the bay closing line or the historic waters for internal waters).
 
     Returns
     -------
@@ -57,7 +61,7 @@ def zone_table(
         True when a kept row answers an approximate zone (contiguous zone or EEZ).
     """
     want = parse_zone(zone_type) if zone_type else None
-    result = classify(lon, lat, distances=distances)
+    result = classify(lon, lat, distances=distances, basis=basis)
     names = _added_names(frame.columns, result.columns)
     out = frame.copy()
     for col in result.columns:
@@ -68,7 +72,7 @@ def zone_table(
     return out, lon, lat, bool(result["zone"].isin(APPROXIMATE_ZONES).any())
 
 
-def quick_table(lat: ArrayLike, lon: ArrayLike, *, zone_type: str | None = None) -> str:
+def quick_table(lat: ArrayLike, lon: ArrayLike, *, zone_type: str | None = None, basis: bool = False) -> str:
     """The plain-text zone table of a few points (no pandas: the fast path of ``geomap zone LAT,LON``).
 
     Parameters
@@ -77,18 +81,21 @@ def quick_table(lat: ArrayLike, lon: ArrayLike, *, zone_type: str | None = None)
         Degrees.
     zone_type : str, optional
         As in :func:`zone_table`.
+    basis : bool
+        Also give the column ``basis``, as in :func:`zone_table`.
 
     Returns
     -------
     str
-        Columns lat, lon, country, zone, overlap_with, and a note line when an answer is approximate.
+        Columns lat, lon, country, zone, overlap_with (and basis), and a note line when an answer is approximate.
     """
     want = parse_zone(zone_type) if zone_type else None
     y, x = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
-    country, zone, overlap = classify_arrays(x, y, overlap=True)
+    country, zone, overlap, *why = classify_arrays(x, y, overlap=True, basis=basis)
     keep = np.ones(y.size, dtype=bool) if want is None else want.matches(country, zone)
-    rows = zip(y[keep].tolist(), x[keep].tolist(), country[keep], zone[keep], overlap[keep])
-    text = format_rows(["lat", "lon", "country", "zone", "overlap_with"], rows)
+    columns = [y[keep].tolist(), x[keep].tolist(), country[keep], zone[keep], overlap[keep], *(w[keep] for w in why)]
+    names = ["lat", "lon", "country", "zone", "overlap_with"] + (["basis"] if basis else [])
+    text = format_rows(names, zip(*columns))
     if np.isin(zone[keep], APPROXIMATE_ZONES).any():
         text = text.rstrip("\n") + "\nnote: " + APPROXIMATE_NOTE + "\n"
     return text
