@@ -65,7 +65,7 @@ TERRITORIES = [
     (-21.5, 165.5, "NCL", "land", "Grande Terre"),
     (-22.40, 166.30, "NCL", "territorial_sea", "lagoon off Noumea"),
     (78.0, 16.0, "SJM", "land", "Spitsbergen"),
-    (78.3, 15.5, "SJM", "territorial_sea", "Isfjorden"),
+    (78.3, 15.5, "SJM", "internal_waters", "Isfjorden, behind its 12 nm mouth (a bay, UNCLOS art. 10)"),
     (-29.03, 167.95, "NFK", "land", "Norfolk Island"),
     (-29.10, 167.90, "NFK", "territorial_sea", "off Norfolk Island, 8 km"),
     (49.21, -2.13, "JEY", "land", "Jersey"),

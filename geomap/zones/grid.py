@@ -302,7 +302,9 @@ class _ZoneIndex:
         edge = np.flatnonzero(ids == _BOUNDARY)
         if edge.size:
             ids[edge] = self._exact(x[edge], y[edge], rows[edge] // res, cols[edge] // res)
-        ids[(ids == 0) & (y <= SOUTH_EDGE_LAT)] = self.antarctic_land
+        # south of the source's edge only Natural Earth's land remains, which has no country: it is Antarctica
+        south = y <= SOUTH_EDGE_LAT
+        ids[south & ((ids == 0) | (self.class_country[ids] == ""))] = self.antarctic_land
         return ids
 
     @cached_property
