@@ -514,7 +514,6 @@ def render_cmd(article: str | None, **opts: Any) -> None:
     extra_layers: list = list(opts["layer_files"])
     if opts["ais_file"]:
         from geomap.layers import vessel_layers
-
         from geomap.vessels import analyse, resolve_area
 
         analysis = analyse(

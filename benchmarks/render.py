@@ -58,10 +58,10 @@ def _naive(out: Path, *, tolerance: float | None) -> float:
     import folium
     import geopandas as gpd
     import shapely
-    from geomap.layers.points import parse_point
 
     from geomap.compose import _fit_bounds
     from geomap.geodata import available_layers, load_layer
+    from geomap.layers.points import parse_point
     from geomap.render.view import fit_view
 
     t = time.perf_counter()

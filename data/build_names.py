@@ -29,9 +29,8 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
-from packages import pip_download, run_build
-
 from geomap.text.names import key_hash, name_key
+from packages import pip_download, run_build
 
 PACKAGE, VERSION = "names-dataset", "3.3.1"
 MAX_RANK = 3000  # names rarer than this everywhere are left out

@@ -23,7 +23,6 @@ from geomap.render.view import View, fit_view, pad_bounds, story_mask
 
 if TYPE_CHECKING:
     from geomap.layers.base import Layer
-
     from geomap.render.map import GeoMap
 
 __all__ = ["render", "read_layer", "select_places"]
@@ -96,7 +95,6 @@ def render(
     """
     from geomap.layers.places import places_layer
     from geomap.layers.points import points_layer
-
     from geomap.render.map import BASEMAPS, check_bounds, draw
 
     if basemap not in BASEMAPS:
@@ -330,7 +328,6 @@ def read_layer(path: str | os.PathLike, *, name: str | None = None, index: int =
     from pathlib import Path
 
     from geomap.layers.userfile import user_layer
-
     from geomap.tables import read_features
 
     return user_layer(read_features(path, what="layer"), name=name or Path(path).stem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+
 from geomap.layers.base import Layer
 
 __all__ = ["borders_layer"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import geopandas as gpd
+
 from geomap.layers.base import Layer
 
 __all__ = ["maritime_layers", "highlight_layer", "ZONES", "HIGHLIGHT_STYLE"]

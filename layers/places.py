@@ -5,9 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from geomap.layers.base import Layer
 
 from geomap.geodata import ATTRIBUTION as _SOURCES
+from geomap.layers.base import Layer
 from geomap.zones import zone_labels
 
 __all__ = ["places_layer", "format_coords"]

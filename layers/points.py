@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
 import shapely
-from geomap.layers.base import Layer
-from geomap.layers.places import format_coords
 
 from geomap.errors import InputError
+from geomap.layers.base import Layer
+from geomap.layers.places import format_coords
 from geomap.zones import zone_labels
 
 __all__ = ["parse_point", "points_layer"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
-from geomap.layers.base import Layer
 
+from geomap.layers.base import Layer
 from geomap.tables import cell_text
 
 __all__ = ["user_layer"]

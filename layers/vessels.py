@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+
 from geomap.layers.base import Layer
 
 __all__ = ["vessel_layers", "tracks_layer", "gaps_layer", "visits_layer", "event_layers"]

@@ -309,6 +309,7 @@ def sink_gazetteer(folder: Path) -> tuple[list[str], list[str]]:
     gaz, article = write_gazetteer(folder, payloads)
     out = folder / "places.geojson"
     from click.testing import CliRunner
+
     from geomap.console.cli import main
 
     res = CliRunner().invoke(

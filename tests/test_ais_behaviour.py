@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from geomap.console.cli import main
 
+from geomap.console.cli import main
 from geomap.vessels.events import find_events
 from geomap.vessels.identity import flag_states, mmsi_notes, vessel_table
 from geomap.vessels.read import read_positions

@@ -121,9 +121,8 @@ def test_user_errors_exit_2_without_traceback(cli, files):
 
 
 def test_hostile_vessel_names_are_escaped_in_map_layers(files):
-    from geomap.layers.vessels import vessel_layers
-
     from geomap.compose import render
+    from geomap.layers.vessels import vessel_layers
     from geomap.render.embed import write_html
     from geomap.vessels import analyse, file_area
 
@@ -166,7 +165,6 @@ def test_render_command_draws_ais_layers(cli, files):
 
 def test_tracks_layer_splits_at_gaps_and_skips_single_fixes(tmp_path):
     from geomap.layers.vessels import tracks_layer
-
     from geomap.vessels.read import read_positions
 
     minutes = [0, 10, 20, 20 + 420, 20 + 840, 30 + 840, 40 + 840]
@@ -187,7 +185,6 @@ def test_tracks_layer_splits_at_gaps_and_skips_single_fixes(tmp_path):
 
 def test_gaps_are_dashed_lines_and_events_have_their_own_symbols(tmp_path):
     from geomap.layers.vessels import EVENT_SYMBOLS, vessel_layers
-
     from geomap.vessels import analyse
 
     minutes = [0, 10, 20, 20 + 900, 30 + 900]  # silent for 15 h

@@ -134,6 +134,7 @@ def test_events_without_zone_from_the_command_line(tmp_path):
     import json
 
     from click.testing import CliRunner
+
     from geomap.console.cli import main
 
     before = _track(3, "DARK", lat=26.0, lon=122.0, hours=2, kn=10)

@@ -8,10 +8,10 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from geomap.console.cli import main
 from pyais.encode import encode_dict
 from pyais.messages import TagBlock
 
+from geomap.console.cli import main
 from geomap.vessels.read import read_positions
 
 T0 = 1704067200  # 2024-01-01T00:00:00Z

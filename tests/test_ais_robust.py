@@ -16,10 +16,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from geomap.console.cli import main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from geomap.console.cli import main
 from geomap.errors import InputError
 from geomap.vessels.read import read_positions
 

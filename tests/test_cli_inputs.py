@@ -10,8 +10,8 @@ import click
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from geomap.console.cli import main
 
+from geomap.console.cli import main
 from geomap.errors import InputError
 from geomap.files import MAX_ARTICLE_BYTES
 from geomap.zones.grid import SOUTH_EDGE_LAT, classify_arrays, zone_mask
@@ -180,7 +180,10 @@ def test_zone_keeps_input_columns_called_zone_and_country(tmp_path):
     assert r.exit_code == 0, r.output
     (row,) = csv.DictReader(io.StringIO(r.stdout))
     assert (row["zone"], row["country"], row["coast_km"]) == ("Z1", "Narnia", "7")
-    assert (row["geomap_country"], row["geomap_zone"]) == ("CHN", "internal_waters")  # Sansha Bay, behind the 1996 baseline
+    assert (row["geomap_country"], row["geomap_zone"]) == (
+        "CHN",
+        "internal_waters",
+    )  # Sansha Bay, behind the 1996 baseline
     assert float(row["geomap_coast_km"]) >= 0 and "geomap_overlap_with" in row
 
 

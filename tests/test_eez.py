@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
-from geomap.console.cli import main as cli
 from pyproj import Geod
 
+from geomap.console.cli import main as cli
 from geomap.errors import InputError
 from geomap.geodata import available_layers, load_layer
 from geomap.zones import outer as seazones

@@ -20,9 +20,10 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
-from geomap.console.cli import main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from geomap.console.cli import main
 
 FUZZ = settings(
     max_examples=25,

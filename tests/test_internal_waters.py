@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from geomap.console.cli import main
 
+from geomap.console.cli import main
 from geomap.zones import classify, classify_arrays, parse_zone, zone_mask
 from geomap.zones.distance import geodesic
 

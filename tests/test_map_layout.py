@@ -300,6 +300,7 @@ def test_alt_text_describes_the_map_for_screen_readers(pages):
 def test_view_takes_in_layer_features_and_tracks(tmp_path):
     import geopandas as gpd
     import shapely
+
     from geomap.layers.base import Layer
 
     track = gpd.GeoDataFrame(

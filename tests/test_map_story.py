@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
-from geomap.console.cli import main
 
 from geomap.compose import render
+from geomap.console.cli import main
 from geomap.errors import InputError
 from geomap.render.view import fit_view, split_antimeridian, story_mask
 

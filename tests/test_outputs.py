@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from geomap.console.cli import main
 
+from geomap.console.cli import main
 from geomap.errors import OutputError
 from geomap.files import atomic_write, check_distinct
 

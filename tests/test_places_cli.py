@@ -8,6 +8,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+
 from geomap.console.cli import main
 
 STORY = (

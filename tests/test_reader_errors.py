@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
+
 from geomap.console.cli import main
 
 RENDER_FAST = ("--no-zones", "--no-borders", "--basemap", "none")

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
-from geomap.console.cli import main
-from geomap.layers.base import Layer
 
 from geomap.compose import read_layer, render
+from geomap.console.cli import main
 from geomap.errors import InputError
+from geomap.layers.base import Layer
 from geomap.render import escape
 from geomap.render.embed import fragment_html, iframe_html, page_html
 from geomap.render.map import GeoMap

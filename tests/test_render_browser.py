@@ -16,10 +16,10 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from geomap.layers.base import Layer
-from geomap.layers.places import places_layer
 
 from geomap.compose import render
+from geomap.layers.base import Layer
+from geomap.layers.places import places_layer
 from geomap.render.chromium import Chromium
 from geomap.render.embed import fragment_html, write_html
 from geomap.render.screenshot import write_png

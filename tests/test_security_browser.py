@@ -18,10 +18,10 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the corpus and browser helpers sit beside the tests
 import hostile  # noqa: E402
-from geomap.console.cli import main  # noqa: E402
 from test_render_browser import OFFLINE, _assert_clean, _open, pytestmark  # noqa: E402,F401
 
 from geomap.compose import render  # noqa: E402
+from geomap.console.cli import main  # noqa: E402
 from geomap.render.chromium import Chromium  # noqa: E402
 from geomap.render.embed import fragment_html  # noqa: E402
 

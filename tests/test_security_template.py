@@ -23,9 +23,9 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the corpus sits beside the tests
 import hostile  # noqa: E402
-from geomap.console.cli import main  # noqa: E402
 
 from geomap.compose import render  # noqa: E402
+from geomap.console.cli import main  # noqa: E402
 from geomap.render import escape  # noqa: E402
 from geomap.render.embed import fragment_html, iframe_html, page_html  # noqa: E402
 
@@ -193,7 +193,6 @@ def test_fragment_id_names_the_element_and_bad_ids_are_refused(in_tmp):
 
 def _api_map(folder: Path):
     from geomap.layers.vessels import vessel_layers
-
     from geomap.vessels import analyse
 
     layers = [hostile.write_property_values(folder), *hostile.write_property_keys(folder)]

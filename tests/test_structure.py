@@ -188,9 +188,9 @@ def test_a_source_checkout_imports_geomap_layers_and_data(tmp_path):
 
 def test_library_messages_name_parameters_and_the_command_line_adds_its_flags(tmp_path):
     from click.testing import CliRunner
-    from geomap.console.cli import main
 
     from geomap import check_writable
+    from geomap.console.cli import main
     from geomap.errors import OutputError
 
     out = tmp_path / "zones.csv"
