@@ -35,7 +35,7 @@ def main() -> None:
     ap.add_argument("--cli", action="store_true", help="also time the command line (batch and one article)")
     args = ap.parse_args()
 
-    from geomap.text import geoparse
+    from geomap.text import geoparse, mention_records
 
     geoparse("warm up in Paris.")  # load data once
     out = args.out or Path(tempfile.mkdtemp())
@@ -47,23 +47,7 @@ def main() -> None:
         lines = []
         for d in docs:
             ms = geoparse(d["text"])
-            lines.append(
-                json.dumps(
-                    {
-                        "id": d["id"],
-                        "mentions": [
-                            {
-                                "start": m.start,
-                                "end": m.end,
-                                "lat": m.place.lat if m.place else None,
-                                "lon": m.place.lon if m.place else None,
-                                "score": m.score,
-                            }
-                            for m in ms
-                        ],
-                    }
-                )
-            )
+            lines.append(json.dumps({"id": d["id"], "mentions": mention_records(ms)}))
         dt = time.perf_counter() - t0
         pred = out / (corpus.stem + ".pred.jsonl")
         pred.write_text("\n".join(lines) + "\n", encoding="utf-8")

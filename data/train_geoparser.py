@@ -177,24 +177,7 @@ def predict(docs, path: Path, gaz, tagger, ranker):
     with path.open("w", encoding="utf-8") as fh:
         for d in docs:
             ms = gc.parse(d["text"], gaz, tagger=tagger, ranker=ranker)
-            fh.write(
-                json.dumps(
-                    {
-                        "id": d["id"],
-                        "mentions": [
-                            {
-                                "start": m.start,
-                                "end": m.end,
-                                "lat": m.place.lat if m.place else None,
-                                "lon": m.place.lon if m.place else None,
-                                "score": m.score,
-                            }
-                            for m in ms
-                        ],
-                    }
-                )
-                + "\n"
-            )
+            fh.write(json.dumps({"id": d["id"], "mentions": gc.mention_records(ms)}) + "\n")
 
 
 def main() -> None:
