@@ -539,7 +539,8 @@ class Mention:
     def as_dict(self, *, mentions: int = 1) -> dict:
         """Return the mention as a record with the fields of ``COLUMNS`` (JSON-ready).
 
-        ``mentions`` is the number of mentions of the same place in the text.
+        ``mentions`` is the number of mentions of the same place in the text;
+        ``gazetteer_id`` is GeoNames' id, empty (None) for a place from another source.
         """
         p = self.place
         rec = dict.fromkeys(COLUMNS)
@@ -555,7 +556,7 @@ class Mention:
         if p is not None:
             rec.update(
                 name=p.name,
-                gazetteer_id=p.id,
+                gazetteer_id=p.id if p.id >= 0 else None,  # rows written for geomap have no GeoNames id
                 kind=p.kind,
                 country=p.country,
                 country_alpha3=p.country_alpha3,
