@@ -118,7 +118,8 @@ def render(
     drawn = _base_layers(view, basemap=basemap, zones=zones, borders=borders, smooth=smooth_zones)
     drawn += extra + user_layers
     also = _outside(found, view)
-    geo = geo_labels(view, skip=set(found["name"].astype(str)) - set(also)) if basemap == "vector" else []
+    shown = set(found["name"].astype(str)) | set(_labels(found))
+    geo = geo_labels(view, skip=shown - set(also)) if basemap == "vector" else []
     return draw(
         drawn + place_layers + point_layers,
         view,
@@ -165,7 +166,7 @@ def _story_places(article: str | None, names: list[str], *, drop: list[str], onl
 def select_places(places: gpd.GeoDataFrame, *, drop: Sequence[str] = (), only: Sequence[str] = ()) -> gpd.GeoDataFrame:
     """Leave out the places named in ``drop``, or keep only those named in ``only``.
 
-    A name matches a place's ``name`` or the article's wording of it (``text``), in any case.
+    A name matches a place's ``name`` or the article's wording of it (``text``, ``label``), in any case.
 
     Raises
     ------
@@ -174,7 +175,7 @@ def select_places(places: gpd.GeoDataFrame, *, drop: Sequence[str] = (), only: S
     """
     if not drop and not only:
         return places
-    keys = [_fold(places[c]) for c in ("name", "text") if c in places.columns]
+    keys = [_fold(places[c]) for c in ("name", "text", "label") if c in places.columns]
 
     def matches(option: str, name: str) -> np.ndarray:
         hit = np.zeros(len(places), dtype=bool)
@@ -235,7 +236,15 @@ def _outside(found: gpd.GeoDataFrame, view: View) -> list[str]:
     x, y = found.geometry.x.to_numpy(), found.geometry.y.to_numpy()
     minlon, minlat, maxlon, maxlat = view.visible
     out = ~((x >= minlon) & (x <= maxlon) & (y >= minlat) & (y <= maxlat))
-    return list(dict.fromkeys(found["name"].astype(str)[out]))
+    return list(dict.fromkeys(np.asarray(_labels(found), dtype=object)[out]))
+
+
+def _labels(found: gpd.GeoDataFrame) -> list[str]:
+    """The names the map shows for ``found``: ``label`` (the article's spelling), else ``name``."""
+    names = found["name"].fillna("").astype(str).tolist()
+    if "label" not in found.columns:
+        return names
+    return [str(w) if isinstance(w, str) and w.strip() else g for w, g in zip(found["label"].tolist(), names)]
 
 
 def _base_layers(view: View, *, basemap: str, zones: bool, borders: bool, smooth: bool = False) -> list:
@@ -272,12 +281,14 @@ def _with_style(lyr, colour: str):
 
 
 def _article_places(text: str) -> gpd.GeoDataFrame:
-    from geomap.text.resolver import places
+    """The article's distinct places (columns of :data:`geomap.text.resolver.COLUMNS`) and
+    ``label``, each place's name as the article writes it (the map's labels)."""
+    from geomap.text.resolver import COLUMNS, geoparse, mentions_table, written_names
 
-    found = places(text)
-    if found.crs is None:
-        found = found.set_crs(4326)
-    return found.reset_index(drop=True)
+    mentions = geoparse(text)
+    df = pd.DataFrame.from_records(mentions_table(mentions), columns=list(COLUMNS))
+    df["label"] = written_names(mentions)
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
 
 
 def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:

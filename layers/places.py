@@ -24,7 +24,8 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     places : geopandas.GeoDataFrame
         Point geometries with (optional) columns ``name``, ``country``, ``score``,
         ``sentence``, ``kind`` (or ``feature_type``), ``gazetteer_id`` (or ``geonameid``, ``id``),
-        as :func:`geomap.text.resolver.places` returns.
+        as :func:`geomap.text.resolver.places` returns, and ``label``, the name the map
+        shows (the name as the article writes it; ``name`` where missing or empty).
     name : str
         Layer name.
     style : dict, optional
@@ -35,7 +36,8 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     Layer
         Each feature's popup shows the name, country, coordinates, the zone the place
         is in (from :func:`geomap.zones.grid.classify`), the sentence that names it and the
-        score; its tooltip is the name.
+        score; its label and tooltip are ``label`` (the article's spelling, see
+        :func:`geomap.text.resolver.written_names`) and its popup's title is ``name``.
     """
     gdf = places.copy()
     if gdf.crs is None:
@@ -46,6 +48,9 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     n = len(gdf)
     table = pd.DataFrame(index=gdf.index)
     table["_name"] = _col(gdf, "name", n)
+    # the label is the name as the article writes it ("Bosporus"); the popup's title is the gazetteer's
+    table["_label"] = [w or g for w, g in zip(_col(gdf, "label", n), table["_name"])]
+    table["_written"] = ["" if _same(w, g) else w for w, g in zip(table["_label"], table["_name"])]
     table["_country"] = _col(gdf, "country", n)
     table["_coords"] = [format_coords(la, lo) for la, lo in zip(y, x)]
     table["_zone"] = zone_labels(x, y, words=True)
@@ -57,6 +62,7 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     table["_id"] = _col(gdf, gid, n) if gid else [""] * n
     table["_rank"] = label_rank(gdf)
     rows = [
+        ("As written", "_written"),
         ("Country", "_country"),
         ("Coordinates", "_coords"),
         ("Zone", "_zone"),
@@ -70,12 +76,12 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
         name=name,
         gdf=out,
         style=dict(style or STYLE),
-        tooltip="_name",
+        tooltip="_label",
         popup_title="_name",
         popup=tuple(rows),
         pane="places",
         attribution=ATTRIBUTION,
-        label="_name",
+        label="_label",
         rank="_rank",
     )
 
@@ -102,6 +108,11 @@ def _col(gdf: pd.DataFrame, column: str | None, n: int, *, default: object = "")
         "" if (v is None or (isinstance(v, float) and np.isnan(v) and default == "")) else v
         for v in gdf[column].tolist()
     ]
+
+
+def _same(a: object, b: object) -> bool:
+    """True if two names differ at most in case and blanks."""
+    return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
 
 
 def _fmt_score(v: object) -> str:

@@ -142,3 +142,24 @@ def test_country_and_sea_labels_come_from_the_shipped_data():
     for lon, lat, _text, _kind, zoom in rows:
         assert view.visible[0] <= lon / 1e5 <= view.visible[2] and view.visible[1] <= lat / 1e5 <= view.visible[3]
         assert zoom <= view.zoom
+
+
+def _place_features(m) -> list:
+    (places,) = [lyr for lyr in m.spec["layers"] if lyr["name"] == "Places"]
+    return places["f"]
+
+
+def test_labels_give_the_name_as_the_article_writes_it():
+    text = (
+        "Grain ships queued at the Bosporus on Monday. Polish inspectors held trucks at Dorohusk, "
+        "and a haulier from Lublin said the queue reached the Bosporus again by night."
+    )
+    m = render(text, **BARE)
+    labels = {f[4]: f[3] for f in _place_features(m)}  # label -> popup html
+    assert "Bosporus" in labels and "Bosphorus" not in labels  # the gazetteer's spelling is in the popup
+    assert "Bosphorus" in labels["Bosporus"] and "As written" in labels["Bosporus"]
+    assert "Poland" in labels and "Polish" not in labels  # a demonym is never a label
+    assert "Lublin" in labels
+    assert "As written" not in labels["Dorohusk"]  # same name, no extra row
+    # --drop takes the name as written too
+    assert "Lublin" not in {f[4] for f in _place_features(render(text, drop=["Lublin"], **BARE))}

@@ -312,24 +312,34 @@ def split_antimeridian(geoms: np.ndarray) -> np.ndarray:
     out = geoms
     for row in wide.tolist():
         parts = shapely.get_parts(geoms[row])
-        fixed, changed = [], False
-        for part in parts:
-            x = shapely.get_coordinates(shapely.get_exterior_ring(part))[:, 0] if part.geom_type == "Polygon" else []
-            jumps = int((np.abs(np.diff(x)) > 180).sum()) if len(x) else 0
-            if jumps == 0 or jumps % 2:
-                fixed.append(part)
-                continue
+        jumps = _jumps(parts)
+        cut = np.flatnonzero((jumps > 0) & (jumps % 2 == 0))
+        if not len(cut):
+            continue
+        fixed = [parts[(jumps == 0) | (jumps % 2 == 1)]]  # kept as they are
+        for part in parts[cut]:
             shifted = shapely.transform(part, lambda c: np.where(c[:, :1] < 0, c + [360.0, 0.0], c))
             west = shapely.clip_by_rect(shifted, -180.0, -90.0, 180.0, 90.0)
             east = shapely.transform(
                 shapely.clip_by_rect(shifted, 180.0, -90.0, 540.0, 90.0), lambda c: c - [360.0, 0.0]
             )
-            fixed.extend(g for g in (west, east) if not g.is_empty)
-            changed = True
-        if changed:
-            out = out.copy() if out is geoms else out
-            out[row] = shapely.multipolygons(shapely.get_parts(np.array(fixed, dtype=object)))
+            fixed.append(shapely.get_parts(np.array([west, east], dtype=object)))
+        out = out.copy() if out is geoms else out
+        pieces = np.concatenate(fixed)
+        out[row] = shapely.multipolygons(pieces[~shapely.is_empty(pieces)])
     return out
+
+
+def _jumps(parts: np.ndarray) -> np.ndarray:
+    """Number of steps of more than 180° of longitude in each polygon's exterior ring (0 for other types)."""
+    jumps = np.zeros(len(parts), dtype=np.int64)
+    poly = np.flatnonzero(shapely.get_type_id(parts) == 3)
+    if not len(poly):
+        return jumps
+    coords, idx = shapely.get_coordinates(shapely.get_exterior_ring(parts[poly]), return_index=True)
+    step = (np.abs(np.diff(coords[:, 0])) > 180) & (idx[1:] == idx[:-1])
+    jumps[poly] = np.bincount(idx[1:][step], minlength=len(poly))
+    return jumps
 
 
 def _bbox_overlaps(geoms: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:

@@ -590,6 +590,33 @@ def mentions_table(mentions: list) -> list[dict]:
     return list(recs.values())
 
 
+def written_names(mentions: list) -> list[str]:
+    """Return, per distinct place (in the order of :func:`mentions_table`), the name as the article writes it.
+
+    That is the place's most frequent mention text that is not an adjective or a demonym
+    ("Bosporus" for the gazetteer's Bosphorus, "Lublin" for Lublin Voivodeship); the
+    gazetteer name when every mention is a demonym ("Polish" is labelled Poland).
+
+    Parameters
+    ----------
+    mentions : list of Mention
+        Output of :func:`geomap.geoparse`.
+    """
+    from geomap.text.gazetteer import DEMONYM
+
+    texts: dict[tuple, Counter] = {}
+    names: dict[tuple, str] = {}
+    for m in mentions:
+        if m.place is None:
+            continue
+        k = _place_key(m.place)
+        names.setdefault(k, m.place.name)
+        seen = texts.setdefault(k, Counter())
+        if DEMONYM not in m.flags:
+            seen[" ".join(m.text.split())] += 1
+    return [seen.most_common(1)[0][0] if seen else names[k] for k, seen in texts.items()]
+
+
 def places(text: str, *, gazetteer: str | None = None, threshold: float = 0.5, demonyms: bool = True):
     """Return the distinct places of ``text`` as a GeoDataFrame (EPSG:4326).
 

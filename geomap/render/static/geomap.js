@@ -308,6 +308,7 @@
   /* ---- labels: every place, then seas and countries, placed clear of each other, markers and controls ---- */
   var SMALL = 700;  /* maps narrower than this (embeds, phones) get compact furniture and a closed key */
   var SPOTS = [[1, 0], [-1, 0], [0.7, -0.7], [0.7, 0.7], [-0.7, -0.7], [-0.7, 0.7], [0, -1], [0, 1]];
+  var RINGS = [6, 20, 34, 52];  /* gaps in px between a marker and its label; beyond the first a leader line */
   function spot(p, r, w, h, d, gap) {
     var dx = d[0], dy = d[1], x, y;
     x = dx > 0 ? p.x + dx * r + gap : dx < 0 ? p.x + dx * r - gap - w : p.x - w / 2;
@@ -319,6 +320,7 @@
     if (!box) { return; }
     while (box.firstChild) { box.removeChild(box.firstChild); }
     var size = map.getSize(), zoom = map.getZoom(), taken = furniture(el), marks = [], i, j;
+    var nFurniture = taken.length;
     var frame = { l: 2, t: 2, r: size.x - 2, b: size.y - 2 };
     for (i = 0; i < reg.markers.length; i++) {
       if (!map.hasLayer(reg.markers[i])) { continue; }
@@ -330,6 +332,16 @@
       for (var k = 0; k < taken.length; k++) { if (overlaps(b, taken[k])) { return false; } }
       for (k = 0; k < marks.length; k++) { if (hitsCircle(b, marks[k])) { return false; } }
       return true;
+    }
+    /* how many other markers and labels sit on the line of text of box b (beside it, within a gap) */
+    function crowd(b, own) {
+      var band = { l: b.l - 36, t: b.t + 2, r: b.r + 36, b: b.b - 2 }, n = 0, k;
+      for (k = 0; k < marks.length; k++) {
+        var mk = marks[k];
+        if ((mk.x !== own.x || mk.y !== own.y) && hitsCircle(band, mk)) { n++; }
+      }
+      for (k = nFurniture; k < taken.length; k++) { if (overlaps(band, taken[k])) { n++; } }
+      return n;
     }
     function put(item, b, p) {
       var pt = map.containerPointToLayerPoint([b.l, b.t]);
@@ -344,7 +356,7 @@
       L.DomUtil.setPosition(line, map.containerPointToLayerPoint([p.x + Math.cos(a) * p.r, p.y + Math.sin(a) * p.r]));
       line.style.transform += " rotate(" + a.toFixed(3) + "rad)";
     }
-    reg.placed = [];
+    reg.placed = []; reg.unlabelled = [];
     var items = [];
     for (i = 0; i < reg.labels.length; i++) {
       var it = reg.labels[i];
@@ -354,14 +366,19 @@
     for (i = 0; i < items.length; i++) {
       var lab = items[i], p = map.latLngToContainerPoint(lab.marker.getLatLng());
       lab.el = node("div", "gm-label gm-label-place", box, lab.text);
-      var w = lab.el.offsetWidth, h = lab.el.offsetHeight, r = lab.marker.getRadius(), done = false;
-      for (var ring2 = 0; ring2 < 3 && !done; ring2++) {
-        for (j = 0; j < SPOTS.length && !done; j++) {
-          var b = spot(p, r, w, h, SPOTS[j], 6 + ring2 * 14);
-          if (free(b)) { put(lab, b, ring2 ? { x: p.x, y: p.y, r: r } : null); done = true; }
+      var w = lab.el.offsetWidth, h = lab.el.offsetHeight, r = lab.marker.getRadius(), best = null;
+      for (var ring2 = 0; ring2 < RINGS.length; ring2++) {
+        for (j = 0; j < SPOTS.length; j++) {
+          var b = spot(p, r, w, h, SPOTS[j], RINGS[ring2]);
+          if (!free(b)) { continue; }
+          /* the nearer and the more usual the spot the better; a label is read worst (by eye and
+           * by OCR) when another marker or label sits on its line of text, so that costs too */
+          var cost = ring2 * 4 + j * 0.5 + 6 * crowd(b, p);
+          if (!best || cost < best.cost) { best = { box: b, cost: cost, ring: ring2 }; }
         }
+        if (best && best.cost < (ring2 + 1) * 4) { break; }  /* no farther ring can do better */
       }
-      if (!done) { box.removeChild(lab.el); }
+      if (best) { put(lab, best.box, best.ring ? { x: p.x, y: p.y, r: r } : null); } else { box.removeChild(lab.el); reg.unlabelled.push(lab.text); }
     }
     var geo = reg.spec.geo || [];
     for (i = 0; i < geo.length; i++) {
@@ -376,14 +393,15 @@
     }
   }
 
-  function header(el, spec) {
-    var also = spec.also || [];
-    if (!spec.title && !spec.notice && !also.length) { return null; }
+  function header(el, spec, unlabelled) {
+    var also = spec.also || [], bare = unlabelled || [];
+    if (!spec.title && !spec.notice && !also.length && !bare.length) { return null; }
     var head = node("div", "gm-head", el);
     L.DomEvent.disableClickPropagation(head);
     if (spec.title) { node("div", "gm-title", head).innerHTML = spec.title; }     /* escaped in Python */
     if (spec.notice) { node("div", "gm-notice", head).innerHTML = spec.notice; }  /* escaped in Python */
     if (also.length) { node("div", "gm-also", head, "Also named, outside this view: " + also.join(", ")); }
+    if (bare.length) { node("div", "gm-also gm-unlabelled", head, "Not labelled at this zoom: " + bare.join(", ")); }
     return head;
   }
   function setTop(reg, head) {
@@ -401,6 +419,23 @@
       }
     }
     return names;
+  }
+
+  /* after the reader moves the map: label again and keep the "not labelled" line true */
+  function relabel(reg) {
+    labelAll(reg);
+    var line = reg.head && reg.head.querySelector(".gm-unlabelled"), text = reg.unlabelled.join(", ");
+    if (!line && !text) { return; }
+    var before = reg.top, el = reg.map.getContainer();
+    if (!line) {
+      if (!reg.head) { reg.head = header(el, { also: [] }, reg.unlabelled); } else { line = node("div", "gm-also gm-unlabelled", reg.head); }
+    }
+    if (line) {
+      if (text) { line.textContent = "Not labelled at this zoom: " + text; } else { reg.head.removeChild(line); }
+      if (!reg.head.firstChild) { el.removeChild(reg.head); reg.head = null; }
+    }
+    setTop(reg, reg.head);
+    if (reg.top !== before) { labelAll(reg); }
   }
 
   function draw(id, spec) {
@@ -459,8 +494,16 @@
     }
     map.on("popupopen", function (e) { placePopup(reg, e.popup); });
     map.on("zoomend", function () { var p = map._popup; if (p && map.hasLayer(p)) { placePopup(reg, p); } });
-    map.on("moveend gmlayers resize", function () { labelAll(reg); });
     labelAll(reg);
+    if (reg.unlabelled.length) {  /* name them under the title, and fit the view round the taller head */
+      if (head) { el.removeChild(head); }
+      head = header(el, L.extend({}, spec, { also: also }), reg.unlabelled);
+      setTop(reg, head);
+      fit(reg);
+      labelAll(reg);
+    }
+    reg.head = head; reg.also = also;
+    map.on("moveend gmlayers resize", function () { relabel(reg); });
     window.geomap.maps[el.id] = reg;
     ready();
     return map;
