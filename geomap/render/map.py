@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import folium
@@ -260,9 +261,12 @@ def build_spec(
 
     attribution: list[str] = []
     out_layers = []
-    for item in layers:
-        lyr, lview = item if isinstance(item, tuple) else (item, view)
-        features = _features(lyr, lview)
+    pairs = [item if isinstance(item, tuple) else (item, view) for item in layers]
+    # the heavy layers (land, territorial sea) are clipped and simplified by GEOS, which
+    # releases the GIL: two threads encode two layers at once
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        encoded = list(pool.map(lambda pair: _features(*pair), pairs))
+    for (lyr, lview), features in zip(pairs, encoded):
         for credit in lyr.attribution:
             if credit not in attribution:
                 attribution.append(credit)

@@ -259,14 +259,23 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
         return {}
     geoms = split_antimeridian(geoms)
     rows = np.flatnonzero(_bbox_overlaps(geoms, view.clip) & ~shapely.is_empty(geoms))
-    geoms = geoms[rows].copy()
-    cross = ~_bbox_within(geoms, view.clip)
-    geoms[cross] = shapely.clip_by_rect(geoms[cross], *view.clip)
-    parts, pidx = shapely.get_parts(geoms, return_index=True)
-    ok = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
+    # part by part: only the parts that reach the view are kept, only those crossing its edge are clipped
+    parts, pidx = shapely.get_parts(geoms[rows], return_index=True)
+    ok = (shapely.get_type_id(parts) == 3) & _bbox_overlaps(parts, view.clip)
     parts, pidx = parts[ok], pidx[ok]
     ok = shapely.area(parts) >= view.min_area
     parts, pidx = parts[ok], pidx[ok]
+    cross = ~_bbox_within(parts, view.clip)
+    if cross.any():
+        cut, cidx = shapely.get_parts(shapely.clip_by_rect(parts[cross], *view.clip), return_index=True)
+        parts = np.concatenate([parts[~cross], cut])
+        pidx = np.concatenate([pidx[~cross], pidx[cross][cidx]])
+        order = np.argsort(pidx, kind="stable")
+        parts, pidx = parts[order], pidx[order]
+        ok = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
+        parts, pidx = parts[ok], pidx[ok]
+        ok = shapely.area(parts) >= view.min_area
+        parts, pidx = parts[ok], pidx[ok]
     if not len(parts):
         return {}
     rings, owner = shapely.get_rings(parts, return_index=True)
