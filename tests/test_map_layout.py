@@ -334,3 +334,26 @@ def test_a_place_whose_label_finds_no_room_is_named_under_the_title(tmp_path):
     for k in data["markers"]:
         assert not any(_inside(k["x"], k["y"], c) for c in furniture), f"marker {k['name']} under a control"
     assert len(after) < len(line)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_no_marker_is_cut_by_the_map_edge(pages, size):
+    w, h = size
+    js = """(function(){var el=document.querySelector('.geomap'), cb=el.getBoundingClientRect();
+      return Array.prototype.map.call(el.querySelectorAll('path.leaflet-interactive'), function(p){
+        var b=p.getBoundingClientRect(); return {l:b.left-cb.left,t:b.top-cb.top,r:b.right-cb.left,b:b.bottom-cb.top,
+          shown:getComputedStyle(p).visibility!=='hidden', arc:/a/.test(p.getAttribute('d')||'')};}).filter(function(b){
+          return b.arc;});})()"""  # Leaflet draws circle markers as two arcs
+    markers = 0
+    for name in ("article", "strait", "border"):
+        with Chromium(width=w, height=h, extra_args=OFFLINE) as b:
+            b.open(pages[name, w])
+            boxes = b.evaluate(js)
+        markers += len(boxes)
+        for box in boxes:
+            across = (
+                box["l"] < 0 < box["r"] or box["l"] < w < box["r"] or box["t"] < 0 < box["b"] or box["t"] < h < box["b"]
+            )
+            if across:
+                assert not box["shown"], f"{name}: a marker is cut by the edge at {box}"
+    assert markers >= 20

@@ -323,9 +323,13 @@
     var nFurniture = taken.length;
     var frame = { l: 2, t: 2, r: size.x - 2, b: size.y - 2 };
     for (i = 0; i < reg.markers.length; i++) {
-      if (!map.hasLayer(reg.markers[i])) { continue; }
-      var mp = map.latLngToContainerPoint(reg.markers[i].getLatLng());
-      marks.push({ x: mp.x, y: mp.y, r: reg.markers[i].getRadius() + 1 });
+      var mk = reg.markers[i];
+      if (!map.hasLayer(mk)) { continue; }
+      var mp = map.latLngToContainerPoint(mk.getLatLng()), mr = mk.getRadius() + 1;
+      /* a marker the map's edge would cut is shown whole or not at all */
+      var whole = mp.x - mr >= 0 && mp.y - mr >= 0 && mp.x + mr <= size.x && mp.y + mr <= size.y;
+      if (mk._path) { L.DomUtil[whole ? "removeClass" : "addClass"](mk._path, "gm-cut"); }
+      if (whole) { marks.push({ x: mp.x, y: mp.y, r: mr }); }
     }
     function free(b) {
       if (b.l < frame.l || b.t < frame.t || b.r > frame.r || b.b > frame.b) { return false; }
@@ -360,7 +364,7 @@
     var items = [];
     for (i = 0; i < reg.labels.length; i++) {
       var it = reg.labels[i];
-      if (map.hasLayer(it.group) && map.getBounds().contains(it.marker.getLatLng())) { items.push(it); }
+      if (map.hasLayer(it.group) && it.marker._path && !L.DomUtil.hasClass(it.marker._path, "gm-cut")) { items.push(it); }
     }
     items.sort(function (a, b) { return b.rank - a.rank || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0); });
     for (i = 0; i < items.length; i++) {
