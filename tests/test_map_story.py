@@ -163,3 +163,18 @@ def test_labels_give_the_name_as_the_article_writes_it():
     assert "As written" not in labels["Dorohusk"]  # same name, no extra row
     # --drop takes the name as written too
     assert "Lublin" not in {f[4] for f in _place_features(render(text, drop=["Lublin"], **BARE))}
+
+
+def test_first_view_leaves_out_a_far_capital_named_for_its_government():
+    border = [(23.80, 51.15, "city"), (22.77, 49.78, "city"), (24.02, 49.84, "city"), (25.28, 54.69, "capital")]
+    border += [(22.0, 50.04, "city"), (23.2, 54.4, "city")]
+    assert _mask(border + [(4.35, 50.85, "capital")]) == [True] * 6 + [False]  # "asked Brussels to step in"
+    assert _mask(border + [(4.40, 51.22, "city")]) == [True] * 7  # a port 1,300 km away is part of the story
+    assert _mask(border + [(30.52, 50.45, "capital")]) == [True] * 7  # Kyiv, 500 km away, is too
+
+
+def test_the_border_story_opens_on_the_border_not_on_brussels():
+    text = (EXAMPLES / "border.txt").read_text(encoding="utf-8")
+    m = render(text, **BARE)
+    minlon, minlat, maxlon, maxlat = m.spec["bounds"]
+    assert 10 < minlon < 22 and 30.5 < maxlon < 36 and "Brussels" in m.spec["also"]

@@ -36,6 +36,9 @@ AREA_TIERS = (frozenset({"admin1", "region", "sea", "gulf", "ocean"}), frozenset
 #: A place farther than this from the story's centre (and farther than 3× the typical
 #: distance) is an outlier of the first view, unless the far places weigh 40% or more.
 FAR_KM = 3000.0
+#: ... and so is a capital farther than this: news names capitals for their governments
+#: ("asked Brussels to step in" in a story on the Polish border).
+CAPITAL_KM = 1000.0
 #: ... and so is a doubtful match (score below :data:`DOUBT_SCORE`) farther than this.
 DOUBT_KM, DOUBT_SCORE = 1000.0, 0.5
 
@@ -142,9 +145,10 @@ def story_mask(
     points of regions and seas, then of countries and continents, are used only when
     nothing finer is named (see :data:`AREA_TIERS`). Among those, places far from the
     story's weighted medoid (more than :data:`FAR_KM` and 3× the weighted median
-    distance, or doubtful matches beyond :data:`DOUBT_KM`) are left out, unless
-    together they weigh 40% of the story or more: one stray match does not make a
-    world map, but a story told in two regions keeps both.
+    distance, capitals beyond :data:`CAPITAL_KM`, doubtful matches beyond
+    :data:`DOUBT_KM`) are left out, unless together they weigh 40% of the story or
+    more: one stray match or a capital named for its government does not make a world
+    map, but a story told in two regions keeps both.
 
     Parameters
     ----------
@@ -182,6 +186,7 @@ def story_mask(
     cum = np.cumsum(cw[order])
     typical = dist[order][np.searchsorted(cum, cum[-1] / 2)]
     far = dist > max(FAR_KM, 3 * typical)
+    far |= (kinds[cand] == "capital") & (dist > max(CAPITAL_KM, 3 * typical))
     if scores is not None:
         doubt = np.nan_to_num(np.asarray(scores, float)[cand], nan=1.0) < DOUBT_SCORE
         far |= doubt & (dist > DOUBT_KM)
