@@ -178,3 +178,19 @@ def test_the_border_story_opens_on_the_border_not_on_brussels():
     m = render(text, **BARE)
     minlon, minlat, maxlon, maxlat = m.spec["bounds"]
     assert 10 < minlon < 22 and 30.5 < maxlon < 36 and "Brussels" in m.spec["also"]
+
+
+def test_the_readme_picture_commands_still_run(tmp_path):
+    import re
+    import shlex
+
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^\*`geomap (render [^`]*--png docs/[\w.-]+\.png)`", readme, flags=re.M)
+    assert len(commands) >= 3
+    for command in commands:
+        args = shlex.split(command)
+        args = [str(tmp_path / Path(a).name) if a.endswith((".html", ".png")) else a for a in args]
+        args = [str(EXAMPLES.parent / a) if a.startswith("examples/") else a for a in args]
+        args = args[: args.index("--png")] + args[args.index("--png") + 2 :]  # the browser parts are tested apart
+        res = CliRunner().invoke(main, args)
+        assert res.exit_code == 0, (command, res.output)
