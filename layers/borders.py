@@ -8,7 +8,8 @@ from geomap.layers.base import Layer
 
 __all__ = ["borders_layer"]
 
-STYLE = {"color": "#5b4a6b", "weight": 1.4, "opacity": 0.9, "dashArray": "6 3"}
+# dark grey dash-dot, the usual sign of an international boundary (the EEZ edge is light purple dashes)
+STYLE = {"color": "#4a4540", "weight": 1.5, "opacity": 0.9, "dashArray": "8 3 2 3"}
 
 
 def borders_layer(bbox: tuple[float, float, float, float]) -> Layer:

@@ -18,9 +18,9 @@ ZONES: dict[str, tuple[str, dict]] = {
     "eez": (
         "Exclusive economic zone (200 nm, approximate)",
         {
-            "color": "#6a5a9e",
-            "weight": 1.2,
-            "opacity": 0.85,
+            "color": "#7f70b8",
+            "weight": 1,
+            "opacity": 0.8,
             "dashArray": "7 5",
             "fillColor": "#b9add6",
             "fillOpacity": 0.12,

@@ -357,3 +357,19 @@ def test_no_marker_is_cut_by_the_map_edge(pages, size):
             if across:
                 assert not box["shown"], f"{name}: a marker is cut by the edge at {box}"
     assert markers >= 20
+
+
+def test_line_swatches_draw_the_line_the_map_draws(pages):
+    with Chromium(extra_args=OFFLINE) as b:
+        b.open(pages["border", 1000])
+        got = b.evaluate("""(function(){var r=geomap.maps[Object.keys(geomap.maps)[0]], out={};
+          r.spec.layers.filter(function(l){return l.kind==='line';}).forEach(function(l){
+            var row=Array.from(document.querySelectorAll('.gm-legend-row')).filter(function(e){
+              return e.textContent.indexOf(l.legend||l.name)===0;})[0], ln=row&&row.querySelector('svg line');
+            var path=r.map.getPane(l.pane).querySelector('path');
+            out[l.name]={swatch: ln?[ln.getAttribute('stroke'), ln.getAttribute('stroke-dasharray')]:null,
+                         map: path?[path.getAttribute('stroke'), path.getAttribute('stroke-dasharray')]:null};});
+          return out;})()""")
+    assert "Land borders" in got
+    for name, v in got.items():
+        assert v["swatch"] is not None and v["swatch"] == v["map"], (name, v)

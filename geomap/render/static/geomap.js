@@ -6,6 +6,7 @@
   "use strict";
   if (window.geomap && window.geomap.draw) { return; }
   var L = window.L;
+  var SVG = "http://www.w3.org/2000/svg";
 
   /* ---- geodesic distance on the WGS84 ellipsoid (Vincenty inverse) ---- */
   var A = 6378137.0, F = 1 / 298.257223563, B = A * (1 - F);
@@ -185,8 +186,15 @@
       if (e.kind === "polygon") {
         sw.style.background = blend(s.fillColor || s.color, opacity(s.fillOpacity, 0.2), this._sea);
         if (s.dashArray) { sw.style.borderStyle = "dashed"; }
-      } else if (e.kind === "line") {
-        sw.style.borderTopStyle = s.dashArray ? "dashed" : "solid";
+      } else if (e.kind === "line") {  /* the line itself, with the map's dash pattern */
+        sw.style.border = "0";
+        var svg = document.createElementNS(SVG, "svg"), ln = document.createElementNS(SVG, "line");
+        svg.setAttribute("width", "18"); svg.setAttribute("height", "8");
+        ln.setAttribute("x1", "0"); ln.setAttribute("y1", "4"); ln.setAttribute("x2", "18"); ln.setAttribute("y2", "4");
+        ln.setAttribute("stroke", s.color || "#333");
+        ln.setAttribute("stroke-width", String(Math.max(1.5, s.weight || 1.5)));
+        if (s.dashArray) { ln.setAttribute("stroke-dasharray", String(s.dashArray)); }
+        svg.appendChild(ln); sw.appendChild(svg);
       } else {
         sw.style.background = blend(s.fillColor || s.color, opacity(s.fillOpacity, 0.2), "#ffffff");
       }
