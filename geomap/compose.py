@@ -18,6 +18,7 @@ import pandas as pd
 
 from geomap.errors import InputError
 from geomap.geolabels import geo_labels
+from geomap.layers.places import place_labels
 from geomap.render.map import empty_places
 from geomap.render.view import View, fit_view, pad_bounds, story_mask
 
@@ -118,7 +119,7 @@ def render(
     drawn = _base_layers(view, basemap=basemap, zones=zones, borders=borders, smooth=smooth_zones)
     drawn += extra + user_layers
     also = _outside(found, view)
-    shown = set(found["name"].astype(str)) | set(_labels(found))
+    shown = set(found["name"].astype(str)) | set(place_labels(found))
     geo = geo_labels(view, skip=shown - set(also)) if basemap == "vector" else []
     return draw(
         drawn + place_layers + point_layers,
@@ -236,15 +237,7 @@ def _outside(found: gpd.GeoDataFrame, view: View) -> list[str]:
     x, y = found.geometry.x.to_numpy(), found.geometry.y.to_numpy()
     minlon, minlat, maxlon, maxlat = view.visible
     out = ~((x >= minlon) & (x <= maxlon) & (y >= minlat) & (y <= maxlat))
-    return list(dict.fromkeys(np.asarray(_labels(found), dtype=object)[out]))
-
-
-def _labels(found: gpd.GeoDataFrame) -> list[str]:
-    """The names the map shows for ``found``: ``label`` (the article's spelling), else ``name``."""
-    names = found["name"].fillna("").astype(str).tolist()
-    if "label" not in found.columns:
-        return names
-    return [str(w) if isinstance(w, str) and w.strip() else g for w, g in zip(found["label"].tolist(), names)]
+    return list(dict.fromkeys(np.asarray(place_labels(found), dtype=object)[out]))
 
 
 def _base_layers(view: View, *, basemap: str, zones: bool, borders: bool, smooth: bool = False) -> list:

@@ -10,7 +10,7 @@ from geomap.geodata import ATTRIBUTION as _SOURCES
 from geomap.layers.base import Layer
 from geomap.zones import zone_labels
 
-__all__ = ["places_layer", "format_coords"]
+__all__ = ["places_layer", "place_labels", "label_rank", "format_coords"]
 
 STYLE = {"radius": 7, "color": "#922b21", "weight": 2, "fillColor": "#e74c3c", "fillOpacity": 0.9}
 ATTRIBUTION = (_SOURCES["geonames"],)
@@ -49,7 +49,7 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     table = pd.DataFrame(index=gdf.index)
     table["_name"] = _col(gdf, "name", n)
     # the label is the name as the article writes it ("Bosporus"); the popup's title is the gazetteer's
-    table["_label"] = [w or g for w, g in zip(_col(gdf, "label", n), table["_name"])]
+    table["_label"] = place_labels(gdf)
     table["_written"] = ["" if _same(w, g) else w for w, g in zip(table["_label"], table["_name"])]
     table["_country"] = _col(gdf, "country", n)
     table["_coords"] = [format_coords(la, lo) for la, lo in zip(y, x)]
@@ -84,6 +84,12 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
         label="_label",
         rank="_rank",
     )
+
+
+def place_labels(places: pd.DataFrame) -> list[str]:
+    """The name the map shows for each place: ``label`` (the article's spelling), else ``name``."""
+    n = len(places)
+    return [str(w) if str(w).strip() else str(g) for w, g in zip(_col(places, "label", n), _col(places, "name", n))]
 
 
 def label_rank(places: pd.DataFrame) -> np.ndarray:

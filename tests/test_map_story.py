@@ -161,6 +161,7 @@ def test_labels_give_the_name_as_the_article_writes_it():
     assert "Poland" in labels and "Polish" not in labels  # a demonym is never a label
     assert "Lublin" in labels
     assert "As written" not in labels["Dorohusk"]  # same name, no extra row
+    assert "Bosporus" in m.spec["alt"] and "Bosphorus" not in m.spec["alt"]  # the alt text names what the map shows
     # --drop takes the name as written too
     assert "Lublin" not in {f[4] for f in _place_features(render(text, drop=["Lublin"], **BARE))}
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 
+from geomap.layers.places import place_labels
 from geomap.render.view import View
 
 __all__ = ["alt_text"]
@@ -22,7 +23,8 @@ def alt_text(
     ----------
     title : str or None
     places : geopandas.GeoDataFrame
-        The story's places (``name``, optional ``kind`` and ``country``).
+        The story's places (``name``, optional ``label``, ``kind`` and ``country``); each is
+        named as its map label is (see :func:`geomap.layers.places.place_labels`).
     also : sequence of str
         Names of places outside the first view.
     layers : sequence of str
@@ -31,10 +33,11 @@ def alt_text(
         The first view (its visible area is described).
     """
     head = f"Map: {' '.join(str(title).split())}." if title else "Map."
-    shown = [n for n in places["name"].astype(str).tolist() if n not in set(also)] if len(places) else []
+    labels = place_labels(places)
+    shown = [n for n in labels if n not in set(also)]
     details = []
     for name in dict.fromkeys(shown):
-        row = places[places["name"].astype(str) == name].iloc[0]
+        row = places.iloc[labels.index(name)]
         extra = ", ".join(str(row[c]) for c in ("kind", "country") if c in row.index and str(row[c]) not in ("", "nan"))
         details.append(f"{name} ({extra})" if extra else name)
     if details:
