@@ -373,3 +373,21 @@ def test_line_swatches_draw_the_line_the_map_draws(pages):
     assert "Land borders" in got
     for name, v in got.items():
         assert v["swatch"] is not None and v["swatch"] == v["map"], (name, v)
+
+
+@pytest.mark.parametrize("name", ["article", "strait", "border"])
+@pytest.mark.parametrize("size", SIZES)
+def test_every_place_is_named_on_the_map(pages, name, size):
+    """Each place is labelled at its marker, or named under the title (outside the view, or no room)."""
+    import html
+
+    w, h = size
+    m = _measure(pages[name, w], w, h)
+    places = {html.unescape(k["name"]) for k in m["markers"]}
+    labelled = {a["text"] for a in m["places"]}
+    (head,) = m["head"]
+    listed = set()
+    for line in re.findall(r"(?:outside this view|at this zoom): ([^:]*?)(?=Not labelled|$)", head["text"]):
+        listed |= {n.strip() for n in line.split(", ")}
+    assert len(places) >= 6
+    assert places <= labelled | listed, f"not named anywhere: {sorted(places - labelled - listed)}"

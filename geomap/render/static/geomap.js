@@ -323,6 +323,11 @@
     y = dy > 0 ? p.y + dy * r + gap : dy < 0 ? p.y + dy * r - gap - h : p.y - h / 2;
     return { l: x, t: y, r: x + w, b: y + h };
   }
+  /* true if the whole of circle marker mk is inside the map */
+  function wholly(map, mk) {
+    var p = map.latLngToContainerPoint(mk.getLatLng()), r = mk.getRadius() + 1, size = map.getSize();
+    return p.x - r >= 0 && p.y - r >= 0 && p.x + r <= size.x && p.y + r <= size.y;
+  }
   function labelAll(reg) {
     var map = reg.map, box = reg.labelBox, el = map.getContainer();
     if (!box) { return; }
@@ -333,9 +338,8 @@
     for (i = 0; i < reg.markers.length; i++) {
       var mk = reg.markers[i];
       if (!map.hasLayer(mk)) { continue; }
-      var mp = map.latLngToContainerPoint(mk.getLatLng()), mr = mk.getRadius() + 1;
+      var mp = map.latLngToContainerPoint(mk.getLatLng()), mr = mk.getRadius() + 1, whole = wholly(map, mk);
       /* a marker the map's edge would cut is shown whole or not at all */
-      var whole = mp.x - mr >= 0 && mp.y - mr >= 0 && mp.x + mr <= size.x && mp.y + mr <= size.y;
       if (mk._path) { L.DomUtil[whole ? "removeClass" : "addClass"](mk._path, "gm-cut"); }
       if (whole) { marks.push({ x: mp.x, y: mp.y, r: mr }); }
     }
@@ -421,12 +425,12 @@
     reg.top = head ? head.offsetHeight : 0;
     for (var i = 0; i < tops.length; i++) { tops[i].style.top = reg.top + "px"; }
   }
-  /* the "also named" line lists the places whose markers the first view leaves out */
+  /* the "also named" line lists the places whose markers the first view leaves out (or would cut) */
   function outside(reg) {
-    var map = reg.map, view = map.getBounds(), names = [], seen = {};
+    var map = reg.map, names = [], seen = {};
     for (var i = 0; i < reg.labels.length; i++) {
       var it = reg.labels[i];
-      if (it.kind === "place" && !view.contains(it.marker.getLatLng()) && !seen[it.text]) {
+      if (it.kind === "place" && !wholly(map, it.marker) && !seen[it.text]) {
         seen[it.text] = 1; names.push(it.text);
       }
     }
