@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -20,7 +21,7 @@ from geomap.errors import InputError
 from geomap.geolabels import geo_labels
 from geomap.layers.places import place_labels
 from geomap.render.map import empty_places
-from geomap.render.view import View, fit_view, pad_bounds, story_mask
+from geomap.render.view import View, fit_view, near_lon, pad_bounds, story_mask
 
 if TYPE_CHECKING:
     from geomap.layers.base import Layer
@@ -204,7 +205,7 @@ def _fold(col: pd.Series) -> pd.Series:
 def _story_bounds(found: gpd.GeoDataFrame, frames: list[gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
     """The first view: the story's places (see :func:`~geomap.render.view.story_mask`) and every
     given point, layer feature and track; the world if there is nothing."""
-    boxes = [f.total_bounds for f in frames if not f.empty and np.isfinite(f.total_bounds).all()]
+    boxes = _boxes(frames)
     if not found.empty:
         kind = next((c for c in ("kind", "feature_type") if c in found.columns), None)
         kinds = found[kind].fillna("").to_numpy() if kind else np.array([""] * len(found))
@@ -226,15 +227,25 @@ def _story_bounds(found: gpd.GeoDataFrame, frames: list[gpd.GeoDataFrame]) -> tu
 
 def _fit_bounds(frames: list[gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
     """Bounds of all geometries with a margin (10% of the span, at least 0.2°); the world if none."""
-    boxes = [f.total_bounds for f in frames if not f.empty and np.isfinite(f.total_bounds).all()]
+    boxes = _boxes(frames)
     return pad_bounds(np.array(boxes)) if boxes else _WORLD
+
+
+def _boxes(frames: list[gpd.GeoDataFrame]) -> list:
+    """Bounds of every geometry of ``frames`` (each apart, so that a view can cross the 180th meridian)."""
+    out = []
+    for f in frames:
+        if not f.empty:
+            b = f.geometry.bounds.to_numpy(dtype=float)
+            out.extend(b[np.isfinite(b).all(axis=1)])
+    return out
 
 
 def _outside(found: gpd.GeoDataFrame, view: View) -> list[str]:
     """Names of the places whose point is outside the first view (for the "also named" line)."""
     if found.empty:
         return []
-    x, y = found.geometry.x.to_numpy(), found.geometry.y.to_numpy()
+    x, y = near_lon(found.geometry.x.to_numpy(), view), found.geometry.y.to_numpy()
     minlon, minlat, maxlon, maxlat = view.visible
     out = ~((x >= minlon) & (x <= maxlon) & (y >= minlat) & (y <= maxlat))
     return list(dict.fromkeys(np.asarray(place_labels(found), dtype=object)[out]))
@@ -247,6 +258,8 @@ def _base_layers(view: View, *, basemap: str, zones: bool, borders: bool, smooth
         from geomap.layers.land import land_layer, world_land_layer
 
         world_view = fit_view(_WORLD, width=1024, height=512)
+        if view.clip[2] > 180.0 or view.clip[0] < -180.0:  # a view across the meridian: the world on its side too
+            world_view = replace(world_view, clip=(min(view.clip[0], -180.0), -90.0, max(view.clip[2], 180.0), 90.0))
         drawn.append((world_land_layer(exclude=view.clip), world_view))
         drawn.append(land_layer(view.clip, zoom=view.zoom))
     if zones:
@@ -261,8 +274,6 @@ def _base_layers(view: View, *, basemap: str, zones: bool, borders: bool, smooth
 
 
 def _with_style(lyr, colour: str):
-    from dataclasses import replace
-
     kind = lyr.kind
     if kind == "point":
         style = {"radius": 5, "color": colour, "weight": 1, "fillColor": colour, "fillOpacity": 0.8}

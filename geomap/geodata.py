@@ -61,7 +61,8 @@ def load_layer(name: str, *, bbox: tuple[float, float, float, float] | None = No
         One of :func:`available_layers` (see :data:`LAYERS`).
     bbox : tuple of float, optional
         ``(min_lon, min_lat, max_lon, max_lat)``: keep only the features whose
-        bounding box intersects it. Geometries are not clipped.
+        bounding box intersects it (a box reaching past ±180° wraps round the globe).
+        Geometries are not clipped.
 
     Returns
     -------
@@ -97,7 +98,12 @@ def _bbox_hits(boxes: np.ndarray, bbox) -> np.ndarray:
         raise InputError(f"bbox must be (min_lon, min_lat, max_lon, max_lat), got {bbox!r}") from None
     if not (x0 <= x1 and y0 <= y1):
         raise InputError(f"bbox {bbox!r} has min greater than max; order is (min_lon, min_lat, max_lon, max_lat)")
-    return (boxes[:, 0] <= x1) & (boxes[:, 2] >= x0) & (boxes[:, 1] <= y1) & (boxes[:, 3] >= y0)
+    lat = (boxes[:, 1] <= y1) & (boxes[:, 3] >= y0)
+    hits = (boxes[:, 0] <= x1) & (boxes[:, 2] >= x0)
+    for turn in (360.0, -360.0):  # a bbox reaching past ±180° (a view across the meridian) wraps round
+        if x1 - turn >= -180.0 and x0 - turn <= 180.0:
+            hits |= (boxes[:, 0] <= x1 - turn) & (boxes[:, 2] >= x0 - turn)
+    return hits & lat
 
 
 @cache

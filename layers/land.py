@@ -54,10 +54,8 @@ def world_land_layer(*, exclude: tuple[float, float, float, float] | None = None
     from geomap.geodata import ATTRIBUTION, load_layer
 
     geoms = load_layer("ne_countries").geometry.values
-    if exclude is not None:  # four bands round the detailed area (clipping is fast, differences are not)
-        x0, y0, x1, y1 = exclude
-        bands = ((-180, -90, x0, 90), (x1, -90, 180, 90), (x0, -90, x1, y0), (x0, y1, x1, 90))
-        geoms = np.concatenate([shapely.clip_by_rect(geoms, *b) for b in bands if b[0] < b[2] and b[1] < b[3]])
+    if exclude is not None:  # bands round the detailed area (clipping is fast, differences are not)
+        geoms = np.concatenate([shapely.clip_by_rect(geoms, *b) for b in _bands(exclude)])
     out = gpd.GeoDataFrame(geometry=geoms, crs=4326)
     out = out[~out.geometry.is_empty]
     return Layer(
@@ -69,3 +67,19 @@ def world_land_layer(*, exclude: tuple[float, float, float, float] | None = None
         legend="",
         control=False,
     )
+
+
+def _bands(box: tuple[float, float, float, float]) -> list[tuple[float, float, float, float]]:
+    """Rectangles covering the world (-180..180) outside ``box``; a box reaching past ±180°
+    (a view across the meridian) is cut on both sides of it."""
+    x0, y0, x1, y1 = box
+    if x1 > 180.0 or x0 < -180.0:
+        turn = 360.0 if x1 > 180.0 else -360.0
+        east, west = (max(x0, -180.0), min(x1, 180.0)), (max(x0 - turn, -180.0), min(x1 - turn, 180.0))
+        spans = sorted([east, west])
+        gap = [(spans[0][1], -90.0, spans[1][0], 90.0)]
+        around = [(a, -90.0, b, y0) for a, b in spans] + [(a, y1, b, 90.0) for a, b in spans]
+        bands = gap + around + [(-180.0, -90.0, spans[0][0], 90.0), (spans[1][1], -90.0, 180.0, 90.0)]
+    else:
+        bands = [(-180.0, -90.0, x0, 90.0), (x1, -90.0, 180.0, 90.0), (x0, -90.0, x1, y0), (x0, y1, x1, 90.0)]
+    return [b for b in bands if b[0] < b[2] and b[1] < b[3]]

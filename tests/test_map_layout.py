@@ -391,3 +391,14 @@ def test_every_place_is_named_on_the_map(pages, name, size):
         listed |= {n.strip() for n in line.split(", ")}
     assert len(places) >= 6
     assert places <= labelled | listed, f"not named anywhere: {sorted(places - labelled - listed)}"
+
+
+def test_a_view_across_the_180th_meridian_in_the_browser(tmp_path):
+    points = ["64.73,177.51,Anadyr", "64.5,-165.41,Nome", "63.78,-171.74,Gambell", "53.89,-166.54,Dutch Harbor"]
+    write_html(render(points=points, title="Bering Sea", width=1000, height=700), tmp_path / "bering.html")
+    m = _measure(tmp_path / "bering.html", 1000, 700)
+    west, _, east, _ = m["view"]
+    assert west < 180 < east and east - west < 60, m["view"]
+    inside = [k for k in m["markers"] if 0 <= k["x"] <= 1000 and 0 <= k["y"] <= 700]
+    assert len(inside) == 4
+    assert {a["text"] for a in m["places"]} == {"Anadyr", "Nome", "Gambell", "Dutch Harbor"}

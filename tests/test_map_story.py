@@ -195,3 +195,61 @@ def test_the_readme_picture_commands_still_run(tmp_path):
         args = args[: args.index("--png")] + args[args.index("--png") + 2 :]  # the browser parts are tested apart
         res = CliRunner().invoke(main, args)
         assert res.exit_code == 0, (command, res.output)
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        # Suva, Lautoka, Apia, Nuku'alofa, Pago Pago
+        [
+            "-18.14,178.44,Suva",
+            "-17.62,177.45,Lautoka",
+            "-13.83,-171.77,Apia",
+            "-21.14,-175.2,Nukualofa",
+            "-14.28,-170.7,Pago",
+        ],
+        # Anadyr, Nome, Gambell, Dutch Harbor, Petropavlovsk-Kamchatsky
+        [
+            "64.73,177.51,Anadyr",
+            "64.5,-165.41,Nome",
+            "63.78,-171.74,Gambell",
+            "53.89,-166.54,Dutch",
+            "53.05,158.65,Petro",
+        ],
+    ],
+)
+def test_a_story_across_the_180th_meridian_gets_a_regional_view(points):
+    from geomap.units import haversine_km
+
+    m = render(points=points, width=1000, height=700)
+    minlon, minlat, maxlon, maxlat = m.spec["bounds"]
+    assert maxlon > 180 and maxlon - minlon < 60, m.spec["bounds"]  # not a world map
+    assert "° W" in m.spec["alt"] and "° E" in m.spec["alt"]  # the alt text speaks of 170° W, not 190° E
+    (layer,) = [lyr for lyr in m.spec["layers"] if lyr["name"] == "Points"]
+    xs = [f[1][0] / layer["pq"] for f in layer["f"]]
+    assert all(minlon <= x <= maxlon for x in xs), xs  # every marker drawn on the view's side of the meridian
+    # the markers keep their true distances: drawn longitude minus 360 is the given one
+    for x, text in zip(xs, points):
+        lat, lon = (float(v) for v in text.split(",")[:2])
+        assert haversine_km(x, lat, lon, lat) < 1e-6
+    # land and zones are drawn on both sides of the meridian, with no band round the world
+    for name in ("Land", "Exclusive economic zone (200 nm, approximate)"):
+        (lyr,) = [lyr for lyr in m.spec["layers"] if lyr["name"] == name]
+        # exterior rings are delta-encoded [x0, y0, dx1, dy1, ...] in 1/q degree
+        flat = np.concatenate([np.cumsum(poly[0][0::2]) / lyr["q"] for f in lyr["f"] for poly in f[1]])
+        assert flat.min() < 180 < flat.max(), name
+        assert flat.max() - flat.min() < 120, name
+
+
+def test_pad_bounds_takes_the_short_way_round():
+    from geomap.render.view import pad_bounds
+
+    fiji_samoa = np.array([[177.4, -18.2, 178.5, -17.6], [-171.8, -13.8, -171.7, -13.8]])
+    minlon, _, maxlon, _ = pad_bounds(fiji_samoa)
+    assert 175 < minlon < 178 and 188 < maxlon < 191
+    europe = np.array([[-9.1, 38.7, -9.1, 38.7], [24.0, 49.8, 24.0, 49.8]])
+    assert pad_bounds(europe)[0] == pytest.approx(-12.41) and pad_bounds(europe)[2] == pytest.approx(27.31)
+    spread = np.array(
+        [[-170, 0, -160, 1], [-10, 0, 0, 1], [100, 0, 110, 1]]
+    )  # the widest gap is the Atlantic-Pacific one
+    assert pad_bounds(spread)[::2] == pytest.approx((-31.0, 221.0))

@@ -49,7 +49,7 @@ def alt_text(
     minlon, minlat, maxlon, maxlat = view.visible
     area = (
         f" The view spans latitudes {_deg(minlat, 'N', 'S')} to {_deg(maxlat, 'N', 'S')} and longitudes "
-        f"{_deg(minlon, 'E', 'W')} to {_deg(maxlon, 'E', 'W')}."
+        f"{_deg(_wrap(minlon), 'E', 'W')} to {_deg(_wrap(maxlon), 'E', 'W')}."
     )
     drawn = f" Also drawn: {', '.join(dict.fromkeys(layers))}." if layers else ""
     outside = f" Named in the story but outside this view: {', '.join(also)}." if also else ""
@@ -58,3 +58,8 @@ def alt_text(
 
 def _deg(v: float, pos: str, neg: str) -> str:
     return f"{abs(v):.1f}° {pos if v >= 0 else neg}"
+
+
+def _wrap(lon: float) -> float:
+    """A longitude of a view across the 180th meridian (190°) as it is spoken (170° W)."""
+    return (lon + 180.0) % 360.0 - 180.0 if abs(lon) > 180.0 else lon

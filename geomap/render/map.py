@@ -321,7 +321,7 @@ def _features(lyr, view: View) -> list:
         if not len(rows):
             continue
         if kind == 0:
-            enc = encode_points(geoms[rows])
+            enc = encode_points(geoms[rows], view=view)
         elif kind == 1:
             enc = encode_lines(geoms[rows], view)
         else:

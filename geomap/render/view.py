@@ -23,6 +23,7 @@ __all__ = [
     "merc_y",
     "story_mask",
     "pad_bounds",
+    "near_lon",
     "split_antimeridian",
     "encode_polygons",
     "encode_lines",
@@ -116,10 +117,14 @@ def fit_view(bounds: tuple[float, float, float, float], *, width: int, height: i
     half_h = height / 2 / world * 2 * math.pi
     vis = (cx - half_w, _merc_lat(cy - half_h), cx + half_w, _merc_lat(cy + half_h))
     gw, gh = vis[2] - vis[0], vis[3] - vis[1]
+    # the data area stops at ±180° unless a view narrower than the world reaches past the meridian
+    wide = vis[2] - vis[0] >= 360.0
+    east = 540.0 if vis[2] > 180.0 and not wide else 180.0
+    west = -540.0 if vis[0] < -180.0 and not wide else -180.0
     clip = (
-        max(-180.0, vis[0] - gw / 2),
+        max(west, vis[0] - gw / 2),
         max(-_MAX_LAT, vis[1] - gh / 2),
-        min(180.0, vis[2] + gw / 2),
+        min(east, vis[2] + gw / 2),
         min(_MAX_LAT, vis[3] + gh / 2),
     )
     deg_px = 360.0 / world
@@ -197,27 +202,79 @@ def story_mask(
 
 
 def pad_bounds(boxes: np.ndarray) -> tuple[float, float, float, float]:
-    """Union of ``(minlon, minlat, maxlon, maxlat)`` rows with a margin (10% of the span, at least 0.2°)."""
+    """Union of ``(minlon, minlat, maxlon, maxlat)`` rows with a margin (10% of the span, at least 0.2°).
+
+    The union takes the shortest way round the globe: boxes on both sides of the 180th
+    meridian (Fiji and Samoa, Chukotka and Alaska) give bounds that cross it, written
+    with ``maxlon`` above 180 (``(175.0, -20.0, 193.0, -12.0)``); ``minlon`` is always
+    in [-180, 180).
+    """
     b = np.asarray(boxes, float).reshape(-1, 4)
-    minlon, minlat = b[:, 0].min(), b[:, 1].min()
-    maxlon, maxlat = b[:, 2].max(), b[:, 3].max()
+    minlon, maxlon = _shortest_arc(b[:, 0], b[:, 2])
+    minlat, maxlat = b[:, 1].min(), b[:, 3].max()
     px = max(0.1 * (maxlon - minlon), 0.2)
     py = max(0.1 * (maxlat - minlat), 0.2)
-    return (
-        float(max(-180.0, minlon - px)),
-        float(max(-_MAX_LAT, minlat - py)),
-        float(min(180.0, maxlon + px)),
-        float(min(_MAX_LAT, maxlat + py)),
-    )
+    minlon, maxlon = minlon - px, maxlon + px
+    if maxlon - minlon >= 360.0:
+        minlon, maxlon = -180.0, 180.0
+    elif minlon < -180.0:  # the same arc, written east of 180
+        minlon, maxlon = minlon + 360.0, maxlon + 360.0
+    return (float(minlon), float(max(-_MAX_LAT, minlat - py)), float(maxlon), float(min(_MAX_LAT, maxlat + py)))
+
+
+def _shortest_arc(west: np.ndarray, east: np.ndarray) -> tuple[float, float]:
+    """The shortest arc of longitude covering every ``[west, east]`` interval (degrees in [-180, 180]).
+
+    Returns ``(start, end)`` with ``start`` in [-180, 180] and ``end`` possibly above 180.
+    """
+    order = np.argsort(west, kind="stable")
+    west, east = west[order], east[order]
+    merged: list[list[float]] = []
+    for w, e in zip(west.tolist(), east.tolist()):
+        if merged and w <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([w, e])
+    # the widest gap between neighbouring intervals, the one across 180° included
+    gaps = [(merged[0][0] + 360.0 - merged[-1][1], len(merged) - 1)]
+    gaps += [(merged[k + 1][0] - merged[k][1], k) for k in range(len(merged) - 1)]
+    _, k = max(gaps)
+    if k == len(merged) - 1:
+        return merged[0][0], merged[-1][1]
+    return merged[k + 1][0], merged[k][1] + 360.0
+
+
+def near_lon(lon: np.ndarray, view: View) -> np.ndarray:
+    """Longitudes moved by whole turns (±360°) to the copy nearest the centre of ``view``.
+
+    On a map whose view crosses the 180th meridian (longitudes above 180), a place at
+    -171.8° (Apia) is drawn at 188.2°, east of Fiji rather than a world away.
+    """
+    lon = np.asarray(lon, float)
+    centre = (view.visible[0] + view.visible[2]) / 2
+    return lon + 360.0 * np.round((centre - lon) / 360.0)
+
+
+def _copies(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
+    """``geoms`` (and their row numbers) plus, when the view reaches past ±180°, their copies
+    one turn east (or west) so that the view's side of the meridian has its data."""
+    rows = np.arange(len(geoms))
+    shifts = [s for s, past in ((360.0, view.clip[2] > 180.0), (-360.0, view.clip[0] < -180.0)) if past]
+    if not shifts or not len(geoms):
+        return geoms, rows
+    moved = [shapely.transform(geoms, lambda c, s=s: c + [s, 0.0]) for s in shifts]
+    return np.concatenate([geoms, *moved]), np.concatenate([rows] * (1 + len(shifts)))
 
 
 def _clip(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
-    """Clip ``geoms`` to the view; return (clipped geometries, their row indices)."""
+    """Clip ``geoms`` (and their copies a turn away, see :func:`_copies`) to the view;
+    return (clipped geometries, their row indices)."""
+    geoms, owners = _copies(geoms, view)
     box = shapely.box(*view.clip)
     keep = np.flatnonzero(shapely.intersects(geoms, box))
     clipped = shapely.clip_by_rect(geoms[keep], *view.clip)
     ok = ~shapely.is_empty(clipped)
-    return clipped[ok], keep[ok]
+    return clipped[ok], owners[keep[ok]]
 
 
 def _encode_coords(coords: np.ndarray, ring_index: np.ndarray, n_rings: int, quantum: int, *, closed: bool):
@@ -262,7 +319,7 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     """
     if not len(geoms):
         return {}
-    geoms = split_antimeridian(geoms)
+    geoms, owners = _copies(split_antimeridian(geoms), view)
     rows = np.flatnonzero(_bbox_overlaps(geoms, view.clip) & ~shapely.is_empty(geoms))
     # part by part: only the parts that reach the view are kept, only those crossing its edge are clipped
     parts, pidx = shapely.get_parts(geoms[rows], return_index=True)
@@ -301,7 +358,7 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     out: dict[int, list] = {}
     for poly in sorted(current):
         if current[poly]:
-            out.setdefault(int(rows[pidx[poly]]), []).append(current[poly])
+            out.setdefault(int(owners[rows[pidx[poly]]]), []).append(current[poly])
     return out
 
 
@@ -393,14 +450,20 @@ def encode_lines(geoms: np.ndarray, view: View) -> dict[int, list]:
     return out
 
 
-def encode_points(geoms: np.ndarray, *, quantum: int = 100000) -> dict[int, list]:
-    """Return row index → list of ``[x, y]`` integer points (``1 / quantum`` degree); no clipping."""
+def encode_points(geoms: np.ndarray, *, quantum: int = 100000, view: View | None = None) -> dict[int, list]:
+    """Return row index → list of ``[x, y]`` integer points (``1 / quantum`` degree); no clipping.
+
+    With ``view``, each point is written at its copy nearest the view (see :func:`near_lon`).
+    """
     parts, pidx = shapely.get_parts(geoms, return_index=True)
     pts = shapely.get_type_id(parts) == 0
     parts, pidx = parts[pts], pidx[pts]
     parts_ok = ~shapely.is_empty(parts)
     parts, pidx = parts[parts_ok], pidx[parts_ok]
-    coords = np.round(shapely.get_coordinates(parts) * quantum).astype(np.int64)
+    xy = shapely.get_coordinates(parts)
+    if view is not None and len(xy):
+        xy[:, 0] = near_lon(xy[:, 0], view)
+    coords = np.round(xy * quantum).astype(np.int64)
     out: dict[int, list] = {}
     for i, (x, y) in enumerate(coords.tolist()):
         out.setdefault(int(pidx[i]), []).append([x, y])
