@@ -255,6 +255,25 @@ def near_lon(lon: np.ndarray, view: View) -> np.ndarray:
     return lon + 360.0 * np.round((centre - lon) / 360.0)
 
 
+def _join_seams(parts: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Union the polygon parts of one row that meet at ±180° (where the data is cut), so that
+    a view across the meridian shows no outline along it; returns (parts, owning row)."""
+    b = shapely.bounds(parts)
+    seam = np.isclose(b[:, 0] % 360.0, 180.0, atol=1e-7) | np.isclose(b[:, 2] % 360.0, 180.0, atol=1e-7)
+    keep = [np.flatnonzero(~seam)]
+    joined, joined_owner = [], []
+    for r in np.unique(owner[seam]).tolist():
+        group = np.flatnonzero(seam & (owner == r))
+        merged = shapely.get_parts(shapely.union_all(shapely.make_valid(parts[group])))
+        merged = merged[shapely.get_type_id(merged) == 3]
+        joined.append(merged)
+        joined_owner.append(np.full(len(merged), r))
+    out = np.concatenate([parts[keep[0]], *joined]) if joined else parts[keep[0]]
+    out_owner = np.concatenate([owner[keep[0]], *joined_owner]) if joined else owner[keep[0]]
+    order = np.argsort(out_owner, kind="stable")
+    return out[order], out_owner[order]
+
+
 def _copies(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
     """``geoms`` (and their row numbers) plus, when the view reaches past ±180°, their copies
     one turn east (or west) so that the view's side of the meridian has its data."""
@@ -338,6 +357,9 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
         parts, pidx = parts[ok], pidx[ok]
         ok = shapely.area(parts) >= view.min_area
         parts, pidx = parts[ok], pidx[ok]
+    if len(parts) and (view.clip[2] > 180.0 or view.clip[0] < -180.0):
+        parts, pidx = _join_seams(parts, owners[rows[pidx]])
+        rows = owners = np.arange(len(owners))  # pidx now holds the owning rows themselves
     if not len(parts):
         return {}
     rings, owner = shapely.get_rings(parts, return_index=True)
