@@ -264,7 +264,10 @@ def _join_seams(parts: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.nd
     joined, joined_owner = [], []
     for r in np.unique(owner[seam]).tolist():
         group = np.flatnonzero(seam & (owner == r))
-        merged = shapely.get_parts(shapely.union_all(shapely.make_valid(parts[group])))
+        try:
+            merged = shapely.get_parts(shapely.union_all(parts[group]))
+        except shapely.errors.GEOSException:  # a clipped piece that touches itself
+            merged = shapely.get_parts(shapely.union_all(shapely.make_valid(parts[group])))
         merged = merged[shapely.get_type_id(merged) == 3]
         joined.append(merged)
         joined_owner.append(np.full(len(merged), r))
@@ -281,8 +284,15 @@ def _copies(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
     shifts = [s for s, past in ((360.0, view.clip[2] > 180.0), (-360.0, view.clip[0] < -180.0)) if past]
     if not shifts or not len(geoms):
         return geoms, rows
-    moved = [shapely.transform(geoms, lambda c, s=s: c + [s, 0.0]) for s in shifts]
-    return np.concatenate([geoms, *moved]), np.concatenate([rows] * (1 + len(shifts)))
+    out, owners = [geoms], [rows]
+    for turn in shifts:
+        # only what falls in the view once moved: clipped first (the data's big polygons are slow to move whole)
+        x0, y0, x1, y1 = view.clip[0] - turn, view.clip[1], view.clip[2] - turn, view.clip[3]
+        hit = np.flatnonzero(_bbox_overlaps(geoms, (x0, y0, x1, y1)) & ~shapely.is_empty(geoms))
+        cut = shapely.clip_by_rect(geoms[hit], x0, y0, x1, y1)
+        out.append(shapely.transform(cut, lambda c, t=turn: c + [t, 0.0]))
+        owners.append(hit)
+    return np.concatenate(out), np.concatenate(owners)
 
 
 def _clip(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
