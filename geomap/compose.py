@@ -120,8 +120,9 @@ def render(
     drawn = _base_layers(view, basemap=basemap, zones=zones, borders=borders, smooth=smooth_zones)
     drawn += extra + user_layers
     also = _outside(found, view)
-    shown = set(found["name"].astype(str)) | set(place_labels(found))
-    geo = geo_labels(view, skip=shown - set(also)) if basemap == "vector" else []
+    # country and sea names already on the map as a place (under either of its names) are not repeated
+    shown = [(n, lab) for n, lab in zip(found["name"].astype(str), place_labels(found)) if lab not in set(also)]
+    geo = geo_labels(view, skip={n for pair in shown for n in pair}) if basemap == "vector" else []
     return draw(
         drawn + place_layers + point_layers,
         view,

@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from shapely.ops import polylabel
 
-from geomap.render.view import View, merc_y, split_antimeridian
+from geomap.render.view import View, merc_y, near_lon, split_antimeridian, turn_copies
 
 __all__ = ["geo_labels", "SEA_KINDS"]
 
@@ -56,7 +56,7 @@ def _seas(view: View) -> list[list]:
     gaz = load_gazetteer()
     kind = np.asarray(gaz.kind)
     minlon, minlat, maxlon, maxlat = view.visible
-    lat, lon = np.asarray(gaz.lat), np.asarray(gaz.lon)
+    lat, lon = np.asarray(gaz.lat), near_lon(np.asarray(gaz.lon), view)
     rows = []
     for name in SEA_KINDS:
         idx = np.flatnonzero(
@@ -64,7 +64,7 @@ def _seas(view: View) -> list[list]:
         )
         for r in idx.tolist():
             p = gaz.place(int(r))
-            rows.append([round(p.lon * 1e5), round(p.lat * 1e5), p.name, "sea", view.zoom - 1.5])
+            rows.append([round(lon[r] * 1e5), round(p.lat * 1e5), p.name, "sea", view.zoom - 1.5])
     return rows
 
 
@@ -74,9 +74,9 @@ def _countries(view: View) -> list[list]:
     gdf = load_layer("ne_countries", bbox=view.visible)
     if gdf.empty:
         return []
-    parts, idx = shapely.get_parts(
-        shapely.clip_by_rect(split_antimeridian(gdf.geometry.values), *view.visible), return_index=True
-    )
+    geoms, owner = turn_copies(split_antimeridian(gdf.geometry.values), view)
+    parts, idx = shapely.get_parts(shapely.clip_by_rect(geoms, *view.visible), return_index=True)
+    idx = owner[idx]
     keep = shapely.get_type_id(parts) == 3
     parts, idx = parts[keep], idx[keep]
     if not len(parts):

@@ -225,6 +225,11 @@ def test_a_story_across_the_180th_meridian_gets_a_regional_view(points):
     minlon, minlat, maxlon, maxlat = m.spec["bounds"]
     assert maxlon > 180 and maxlon - minlon < 60, m.spec["bounds"]  # not a world map
     assert "° W" in m.spec["alt"] and "° E" in m.spec["alt"]  # the alt text speaks of 170° W, not 190° E
+    # sea and country names come from both sides of the meridian, at the view's copy
+    geo = [(g[0] / 1e5, g[2]) for g in m.spec["geo"]]
+    assert geo and all(minlon - 30 < x < maxlon + 30 for x, _ in geo), geo
+    if points[0].startswith("64.73"):  # the Bering Strait lies east of 180
+        assert any(x > 180 and name == "Bering Strait" for x, name in geo), geo
     (layer,) = [lyr for lyr in m.spec["layers"] if lyr["name"] == "Points"]
     xs = [f[1][0] / layer["pq"] for f in layer["f"]]
     assert all(minlon <= x <= maxlon for x in xs), xs  # every marker drawn on the view's side of the meridian

@@ -24,6 +24,7 @@ __all__ = [
     "story_mask",
     "pad_bounds",
     "near_lon",
+    "turn_copies",
     "split_antimeridian",
     "encode_polygons",
     "encode_lines",
@@ -260,8 +261,7 @@ def _join_seams(parts: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.nd
     a view across the meridian shows no outline along it; returns (parts, owning row)."""
     b = shapely.bounds(parts)
     seam = np.isclose(b[:, 0] % 360.0, 180.0, atol=1e-7) | np.isclose(b[:, 2] % 360.0, 180.0, atol=1e-7)
-    keep = [np.flatnonzero(~seam)]
-    joined, joined_owner = [], []
+    joined, joined_owner = [parts[~seam]], [owner[~seam]]
     for r in np.unique(owner[seam]).tolist():
         group = np.flatnonzero(seam & (owner == r))
         try:
@@ -271,13 +271,12 @@ def _join_seams(parts: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.nd
         merged = merged[shapely.get_type_id(merged) == 3]
         joined.append(merged)
         joined_owner.append(np.full(len(merged), r))
-    out = np.concatenate([parts[keep[0]], *joined]) if joined else parts[keep[0]]
-    out_owner = np.concatenate([owner[keep[0]], *joined_owner]) if joined else owner[keep[0]]
+    out, out_owner = np.concatenate(joined), np.concatenate(joined_owner)
     order = np.argsort(out_owner, kind="stable")
     return out[order], out_owner[order]
 
 
-def _copies(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
+def turn_copies(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
     """``geoms`` (and their row numbers) plus, when the view reaches past ±180°, their copies
     one turn east (or west) so that the view's side of the meridian has its data."""
     rows = np.arange(len(geoms))
@@ -296,9 +295,9 @@ def _copies(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _clip(geoms: np.ndarray, view: View) -> tuple[np.ndarray, np.ndarray]:
-    """Clip ``geoms`` (and their copies a turn away, see :func:`_copies`) to the view;
+    """Clip ``geoms`` (and their copies a turn away, see :func:`turn_copies`) to the view;
     return (clipped geometries, their row indices)."""
-    geoms, owners = _copies(geoms, view)
+    geoms, owners = turn_copies(geoms, view)
     box = shapely.box(*view.clip)
     keep = np.flatnonzero(shapely.intersects(geoms, box))
     clipped = shapely.clip_by_rect(geoms[keep], *view.clip)
@@ -348,7 +347,7 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     """
     if not len(geoms):
         return {}
-    geoms, owners = _copies(split_antimeridian(geoms), view)
+    geoms, owners = turn_copies(split_antimeridian(geoms), view)
     rows = np.flatnonzero(_bbox_overlaps(geoms, view.clip) & ~shapely.is_empty(geoms))
     # part by part: only the parts that reach the view are kept, only those crossing its edge are clipped
     parts, pidx = shapely.get_parts(geoms[rows], return_index=True)
