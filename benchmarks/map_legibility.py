@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 furniture = m["controls"] + m["head"]
                 under = [k["name"] for k in m["markers"] if any(_inside(k["x"], k["y"], c) for c in furniture)]
-                read = {psm: [n for n in shown if _legible(n, _ocr(png, psm))] for psm in ("11", "3")}
+                texts = {psm: _ocr(png, psm) for psm in ("11", "3")}
+                read = {psm: [n for n in shown if _legible(n, text)] for psm, text in texts.items()}
                 totals["11"] += len(read["11"])
                 totals["3"] += len(read["3"])
                 totals["n"] += len(shown)
