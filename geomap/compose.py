@@ -288,12 +288,12 @@ def _with_style(lyr, colour: str):
 def _article_places(text: str) -> gpd.GeoDataFrame:
     """The article's distinct places (columns of :data:`geomap.text.resolver.COLUMNS`) and
     ``label``, each place's name as the article writes it (the map's labels)."""
-    from geomap.text.resolver import COLUMNS, geoparse, mentions_table, written_names
+    from geomap.text.resolver import geoparse, places_frame, written_names
 
     mentions = geoparse(text)
-    df = pd.DataFrame.from_records(mentions_table(mentions), columns=list(COLUMNS))
-    df["label"] = written_names(mentions)
-    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326)
+    found = places_frame(mentions)
+    found["label"] = written_names(mentions)
+    return found
 
 
 def _lookup_places(names: list[str]) -> gpd.GeoDataFrame:

@@ -229,20 +229,13 @@ def _shortest_arc(west: np.ndarray, east: np.ndarray) -> tuple[float, float]:
     Returns ``(start, end)`` with ``start`` in [-180, 180] and ``end`` possibly above 180.
     """
     order = np.argsort(west, kind="stable")
-    west, east = west[order], east[order]
-    merged: list[list[float]] = []
-    for w, e in zip(west.tolist(), east.tolist()):
-        if merged and w <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([w, e])
-    # the widest gap between neighbouring intervals, the one across 180° included
-    gaps = [(merged[0][0] + 360.0 - merged[-1][1], len(merged) - 1)]
-    gaps += [(merged[k + 1][0] - merged[k][1], k) for k in range(len(merged) - 1)]
-    _, k = max(gaps)
-    if k == len(merged) - 1:
-        return merged[0][0], merged[-1][1]
-    return merged[k + 1][0], merged[k][1] + 360.0
+    west, reach = west[order], np.maximum.accumulate(east[order])  # reach: farthest east so far
+    # the gap before each interval (none where it starts inside what came before), and the one across 180°
+    gaps = np.append(west[1:] - reach[:-1], west[0] + 360.0 - reach[-1])
+    k = int(np.argmax(gaps))
+    if k == len(gaps) - 1:
+        return float(west[0]), float(reach[-1])
+    return float(west[k + 1]), float(reach[k]) + 360.0
 
 
 def near_lon(lon: np.ndarray, view: View) -> np.ndarray:
@@ -366,9 +359,9 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
         parts, pidx = parts[ok], pidx[ok]
         ok = shapely.area(parts) >= view.min_area
         parts, pidx = parts[ok], pidx[ok]
+    row_of = owners[rows[pidx]]  # each part's row of the input
     if len(parts) and (view.clip[2] > 180.0 or view.clip[0] < -180.0):
-        parts, pidx = _join_seams(parts, owners[rows[pidx]])
-        rows = owners = np.arange(len(owners))  # pidx now holds the owning rows themselves
+        parts, row_of = _join_seams(parts, row_of)
     if not len(parts):
         return {}
     rings, owner = shapely.get_rings(parts, return_index=True)
@@ -389,7 +382,7 @@ def encode_polygons(geoms: np.ndarray, view: View) -> dict[int, list]:
     out: dict[int, list] = {}
     for poly in sorted(current):
         if current[poly]:
-            out.setdefault(int(owners[rows[pidx[poly]]]), []).append(current[poly])
+            out.setdefault(int(row_of[poly]), []).append(current[poly])
     return out
 
 

@@ -637,9 +637,13 @@ def places(text: str, *, gazetteer: str | None = None, threshold: float = 0.5, d
         Columns ``COLUMNS`` and geometry (points); one row per place, in order of first
         mention.
     """
+    return places_frame(geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms))
+
+
+def places_frame(mentions: list):
+    """The distinct places of ``mentions`` (:func:`mentions_table`) as a GeoDataFrame (EPSG:4326)."""
     import geopandas as gpd
     import pandas as pd
 
-    recs = mentions_table(geoparse(text, gazetteer=gazetteer, threshold=threshold, demonyms=demonyms))
-    df = pd.DataFrame.from_records(recs, columns=list(COLUMNS))
+    df = pd.DataFrame.from_records(mentions_table(mentions), columns=list(COLUMNS))
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs="EPSG:4326")
