@@ -8,10 +8,12 @@ at 1000×700 and 600×400, each in a fresh process, and its PNG is read back wit
 is opened in headless Chromium to list the places whose marker is in the first view. A name
 counts as legible when the OCR text holds it with at most one wrong letter in five (the
 rule of ``tests/test_map_layout.py``). It also reports markers under a control, a cut
-title, and the first view. Usage::
+title, and the first view. With ``--popups`` every marker in view is clicked on screen and
+its popup measured: 240-340 px wide, inside the map, and the map not moved. Usage::
 
     python benchmarks/map_legibility.py            # every story
     python benchmarks/map_legibility.py border sudan
+    python benchmarks/map_legibility.py --popups   # and click every place
 """
 
 from __future__ import annotations
@@ -38,14 +40,43 @@ def _ocr(png: Path, psm: str) -> str:
     return subprocess.run(["tesseract", str(png), "-", "--psm", psm], capture_output=True, text=True).stdout
 
 
+_POPUP = """(function(){var p=Array.from(document.querySelectorAll('.leaflet-popup')).filter(function(e){
+  return e.style.opacity!=='0';}); if (p.length!==1) return null;
+  var b=p[0].querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+  return {l:b.left,t:b.top,r:b.right,b:b.bottom,w:b.width};})()"""
+_CLOSE = "(function(){var r=geomap.maps[Object.keys(geomap.maps)[0]];r.map.closePopup();return 1;})()"
+
+
+def _bad_popups(page: Path, w: int, h: int) -> tuple[int, list[str]]:
+    """Click every marker in view on screen; return (clicked, names whose popup is too narrow or
+    wide, leaves the map, or moved it)."""
+    bad, clicked = [], 0
+    with Chromium(width=w, height=h) as b:
+        b.open(page)
+        m = b.evaluate(_MEASURE)
+        for k in [k for k in m["markers"] if 0 < k["x"] < w and 0 < k["y"] < h]:
+            b.evaluate(_CLOSE)
+            b.pump(0.3)  # a closed popup fades out for 200 ms
+            b.click(k["x"], k["y"])
+            b.pump(0.25)
+            box, after = b.evaluate(_POPUP), b.evaluate(_MEASURE)
+            clicked += 1
+            fits = box is not None and min(240, w - 40) - 1 <= box["w"] <= 340
+            inside = box is not None and box["l"] >= 0 and box["r"] <= w and box["t"] >= 0 and box["b"] <= h
+            if not (fits and inside and after["centre"] == m["centre"]):
+                bad.append(html.unescape(k["name"]))
+    return clicked, bad
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("names", nargs="*", help="story names (file stems); default: all")
+    ap.add_argument("--popups", action="store_true", help="also click every place and measure its popup")
     args = ap.parse_args(argv)
     stories = sorted((ROOT / "examples").glob("*.txt")) + sorted((ROOT / "examples" / "stories").glob("*.txt"))
     if args.names:
         stories = [s for s in stories if s.stem in args.names]
-    totals = {"11": 0, "3": 0, "n": 0}
+    totals = {"11": 0, "3": 0, "n": 0, "clicked": 0, "bad": 0}
     worst = 1.0
     print(f"{'story':<10} {'size':>8} {'seconds':>8} {'legible':>8} {'psm 3':>6}  first view (lon, lat)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,11 +113,19 @@ def main(argv: list[str] | None = None) -> int:
                 missed = sorted(set(shown) - set(read["11"]))
                 if missed:
                     print(f"{'':<20}not read: {', '.join(missed)}")
+                if args.popups:
+                    clicked, bad = _bad_popups(page, w, h)
+                    totals["clicked"] += clicked
+                    totals["bad"] += len(bad)
+                    if bad:
+                        print(f"{'':<20}popups not readable: {', '.join(bad)}")
     n = max(1, totals["n"])
     print(
         f"\nlegible (psm 11): {totals['11']}/{totals['n']} = {totals['11'] / n:.1%}, worst map {worst:.0%}; "
         f"psm 3: {totals['3'] / n:.1%}"
     )
+    if args.popups:
+        print(f"popups: {totals['clicked']} places clicked, {totals['bad']} popups not readable")
     return 0
 
 

@@ -24,6 +24,7 @@ regional map of at most 1 MB, a build of at most 1.5 s and a PNG in at most 3 s.
 
     python benchmarks/render.py            # prints the table
     python benchmarks/render.py --keep DIR # also keeps the three HTML files in DIR
+    python benchmarks/render.py --all      # also the stories of examples/stories/ (two cross 180°)
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--keep", type=Path, help="keep the HTML files in this folder")
     ap.add_argument("--repeat", type=int, default=3, help="warm builds to time (median)")
+    ap.add_argument("--all", action="store_true", help="also time the stories of examples/stories/")
     args = ap.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="geomap-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         f"command line, fresh process: geomap render examples/article.txt -o map.html  "
         f"{out.stat().st_size / 1e6:.2f} MB in {wall:.2f} s (Python start and imports included)"
     )
-    _stories(folder)
+    _stories(folder, more=args.all)
     if not args.keep:
         for p in folder.iterdir():
             p.unlink()
@@ -160,11 +162,15 @@ print(imports, build, time.perf_counter() - t)
 """
 
 
-def _stories(folder: Path) -> None:
-    """Each example story in a fresh process: HTML size, build and PNG times (budgets 1 MB, 1.5 s, 3 s)."""
+def _stories(folder: Path, *, more: bool = False) -> None:
+    """Each example story (with ``more``, those of ``examples/stories/`` too) in a fresh process:
+    HTML size, build and PNG times (budgets 1 MB, 1.5 s, 3 s)."""
     root = Path(__file__).resolve().parents[1]
     print(f"\n{'story':<10}{'size':>9}{'HTML':>10}{'imports':>10}{'build':>9}{'PNG':>8}   budget: 1 MB, 1.5 s, 3 s")
-    for story in sorted((root / "examples").glob("*.txt")):
+    stories = sorted((root / "examples").glob("*.txt"))
+    if more:
+        stories += sorted((root / "examples" / "stories").glob("*.txt"))
+    for story in stories:
         for w, h in ((1000, 700), (600, 400)):
             out = folder / f"{story.stem}-{w}.html"
             res = subprocess.run(
