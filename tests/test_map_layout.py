@@ -402,3 +402,28 @@ def test_a_view_across_the_180th_meridian_in_the_browser(tmp_path):
     inside = [k for k in m["markers"] if 0 <= k["x"] <= 1000 and 0 <= k["y"] <= 700]
     assert len(inside) == 4
     assert {a["text"] for a in m["places"]} == {"Anadyr", "Nome", "Gambell", "Dutch Harbor"}
+
+
+def test_a_label_is_not_set_beside_another_place_s_marker(tmp_path):
+    """Hormuz story at 600x400: Dubai, Fujairah and Sohar crowd the coast. The labels of Dubai and
+    Sohar lie nearer their own markers than the other two (once, "Sohar" sat under Dubai's marker);
+    Fujairah's label is set off with a leader line."""
+    import html
+
+    text = (EXAMPLES / "stories" / "hormuz.txt").read_text(encoding="utf-8")
+    write_html(render(text, title=text.splitlines()[0], width=600, height=400), tmp_path / "hormuz.html")
+    m = _measure(tmp_path / "hormuz.html", 600, 400)
+
+    def gap(box, k):
+        x, y = max(box["l"], min(k["x"], box["r"])), max(box["t"], min(k["y"], box["b"]))
+        return ((x - k["x"]) ** 2 + (y - k["y"]) ** 2) ** 0.5
+
+    marker = {html.unescape(k["name"]): k for k in m["markers"]}
+    labels = {a["text"]: a for a in m["places"]}
+    trio = ("Dubai", "Fujairah", "Sohar")
+    assert set(trio) <= set(labels)
+    for name in ("Dubai", "Sohar"):
+        mine = gap(labels[name], marker[name])
+        for other in trio:
+            if other != name:
+                assert gap(labels[name], marker[other]) > mine, f"label {name!r} is nearer {other}'s marker"

@@ -359,6 +359,19 @@
       for (k = nFurniture; k < taken.length; k++) { if (overlaps(band, taken[k])) { n++; } }
       return n;
     }
+    /* 1 if another marker is as near to box b as its own marker is: the label would seem to name it */
+    function astray(b, own) {
+      function gap(c) {  /* from point c to the box */
+        var x = Math.max(b.l, Math.min(c.x, b.r)), y = Math.max(b.t, Math.min(c.y, b.b));
+        return Math.sqrt((x - c.x) * (x - c.x) + (y - c.y) * (y - c.y));
+      }
+      var mine = gap(own);
+      for (var k = 0; k < marks.length; k++) {
+        var mk = marks[k];
+        if ((mk.x !== own.x || mk.y !== own.y) && gap(mk) <= mine + 2) { return 1; }
+      }
+      return 0;
+    }
     function put(item, b, p) {
       var pt = map.containerPointToLayerPoint([b.l, b.t]);
       L.DomUtil.setPosition(item.el, pt);
@@ -388,8 +401,9 @@
           var b = spot(p, r, w, h, SPOTS[j], RINGS[ring2]);
           if (!free(b)) { continue; }
           /* the nearer and the more usual the spot the better; a label is read worst (by eye and
-           * by OCR) when another marker or label sits on its line of text, so that costs too */
-          var cost = ring2 * 4 + j * 0.5 + 6 * crowd(b, p);
+           * by OCR) when another marker or label sits on its line of text, and misread when
+           * another marker is as near to it as its own, so those cost too */
+          var cost = ring2 * 4 + j * 0.5 + 6 * crowd(b, p) + 6 * astray(b, p);
           if (!best || cost < best.cost) { best = { box: b, cost: cost, ring: ring2 }; }
         }
         if (best && best.cost < (ring2 + 1) * 4) { break; }  /* no farther ring can do better */
