@@ -403,12 +403,13 @@
           /* the nearer and the more usual the spot the better; a label is read worst (by eye and
            * by OCR) when another marker or label sits on its line of text, and misread when
            * another marker is as near to it as its own, so those cost too */
-          var cost = ring2 * 4 + j * 0.5 + 6 * crowd(b, p) + 6 * astray(b, p);
-          if (!best || cost < best.cost) { best = { box: b, cost: cost, ring: ring2 }; }
+          var stray = astray(b, p), cost = ring2 * 4 + j * 0.5 + 6 * crowd(b, p) + 6 * stray;
+          if (!best || cost < best.cost) { best = { box: b, cost: cost, lead: ring2 > 0 || stray > 0 }; }
         }
         if (best && best.cost < (ring2 + 1) * 4) { break; }  /* no farther ring can do better */
       }
-      if (best) { put(lab, best.box, best.ring ? { x: p.x, y: p.y, r: r } : null); } else { box.removeChild(lab.el); reg.unlabelled.push(lab.text); }
+      /* a label set off from its marker, or as near another, gets a leader line to its own */
+      if (best) { put(lab, best.box, best.lead ? { x: p.x, y: p.y, r: r } : null); } else { box.removeChild(lab.el); reg.unlabelled.push(lab.text); }
     }
     var geo = reg.spec.geo || [];
     for (i = 0; i < geo.length; i++) {
