@@ -59,7 +59,7 @@ def places_layer(places: gpd.GeoDataFrame, *, name: str = "Places", style: dict 
     kind = next((c for c in ("feature_type", "kind") if c in gdf.columns), None)
     table["_feature"] = _col(gdf, kind, n)
     gid = next((c for c in ("gazetteer_id", "geonameid", "id") if c in gdf.columns), None)
-    table["_id"] = _col(gdf, gid, n) if gid else [""] * n
+    table["_id"] = [_fmt_id(v) for v in _col(gdf, gid, n)] if gid else [""] * n
     table["_rank"] = label_rank(gdf)
     rows = [
         ("As written", "_written"),
@@ -119,6 +119,11 @@ def _col(gdf: pd.DataFrame, column: str | None, n: int, *, default: object = "")
 def _same(a: object, b: object) -> bool:
     """True if two names differ at most in case and blanks."""
     return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+
+
+def _fmt_id(v: object) -> object:
+    """A gazetteer id as written (287614, not the 287614.0 of a column that also holds gaps)."""
+    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 def _fmt_score(v: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -161,6 +162,8 @@ def test_labels_give_the_name_as_the_article_writes_it():
     assert "Poland" in labels and "Polish" not in labels  # a demonym is never a label
     assert "Lublin" in labels
     assert "As written" not in labels["Dorohusk"]  # same name, no extra row
+    ids = re.findall(r"Gazetteer id</th><td>([^<]*)<", labels["Dorohusk"])
+    assert ids and ids[0].isdigit(), ids  # 763198, not 763198.0 (the column also holds gaps)
     assert "Bosporus" in m.spec["alt"] and "Bosphorus" not in m.spec["alt"]  # the alt text names what the map shows
     # --drop takes the name as written too
     assert "Lublin" not in {f[4] for f in _place_features(render(text, drop=["Lublin"], **BARE))}
